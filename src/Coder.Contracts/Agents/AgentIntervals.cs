@@ -1,0 +1,3 @@
+namespace Coder.Contracts.Agents;
+
+public sealed record AgentIntervals(int HeartbeatSeconds, int MetricsSeconds);

@@ -1,0 +1,14 @@
+namespace Coder.Contracts.Agents;
+
+/// <summary>GET /api/agent/manifest. The agent re-fetches it when <see cref="ConfigVersion"/> changes.</summary>
+public sealed record AgentManifest(
+    string WorkspaceId,
+    string ConfigVersion,
+    IReadOnlyList<ManifestScript> Scripts,
+    IReadOnlyDictionary<string, string> Env,
+    AgentIntervals Intervals,
+    IReadOnlyList<AgentPlugin> Plugins)
+{
+    public IReadOnlyList<ManifestScript> ShutdownScripts { get; init; } = [];
+    public int ReadyTimeoutSeconds { get; init; } = 600;
+}

@@ -1,0 +1,3 @@
+namespace Coder.Contracts.Auth;
+
+public sealed record CreateTokenRequest(string? Name, IReadOnlyList<string>? Roles, string? User, int? ExpiresInDays);

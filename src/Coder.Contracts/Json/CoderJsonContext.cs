@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Auth;
+using Coder.Contracts.Errors;
+using Coder.Contracts.Operations;
+using Coder.Contracts.Platform;
+using Coder.Contracts.Templates;
+using Coder.Contracts.Workspaces;
+
+namespace Coder.Contracts.Json;
+
+/// <summary>
+/// Source-generated JSON metadata for every wire type, so the agent and the CLI stay Native AOT friendly.
+/// camelCase, nulls omitted. Servers add strictness (unknown fields rejected) on top; see <see cref="CoderJson"/>.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TemplateSpec))]
+[JsonSerializable(typeof(TemplateCreated))]
+[JsonSerializable(typeof(TemplateVersionCreated))]
+[JsonSerializable(typeof(ItemsPage<TemplateSummary>))]
+[JsonSerializable(typeof(TemplateDetails))]
+[JsonSerializable(typeof(CreateWorkspaceRequest))]
+[JsonSerializable(typeof(ScaleWorkspaceRequest))]
+[JsonSerializable(typeof(WorkspaceAccepted))]
+[JsonSerializable(typeof(WorkspaceResponse))]
+[JsonSerializable(typeof(ItemsPage<WorkspaceResponse>))]
+[JsonSerializable(typeof(ItemsPage<WorkspaceEventView>))]
+[JsonSerializable(typeof(OperationResponse))]
+[JsonSerializable(typeof(OperationAccepted))]
+[JsonSerializable(typeof(AgentEnvelope))]
+[JsonSerializable(typeof(AgentEventsBatch))]
+[JsonSerializable(typeof(AgentEventsAccepted))]
+[JsonSerializable(typeof(AgentManifest))]
+[JsonSerializable(typeof(LifecyclePayload))]
+[JsonSerializable(typeof(HeartbeatPayload))]
+[JsonSerializable(typeof(MetricsPayload))]
+[JsonSerializable(typeof(LogPayload))]
+[JsonSerializable(typeof(ScriptPayload))]
+[JsonSerializable(typeof(SessionPayload))]
+[JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(CreateTokenRequest))]
+[JsonSerializable(typeof(TokenCreated))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class CoderJsonContext : JsonSerializerContext;

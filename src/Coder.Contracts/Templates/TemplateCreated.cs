@@ -1,0 +1,3 @@
+namespace Coder.Contracts.Templates;
+
+public sealed record TemplateCreated(string Name, int ActiveVersion);

@@ -1,0 +1,3 @@
+namespace Coder.Contracts.Templates;
+
+public sealed record TemplateLimits(double? MaxCpu, int? MaxMemoryMiB, int? MaxReplicas);

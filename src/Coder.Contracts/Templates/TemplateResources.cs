@@ -1,0 +1,3 @@
+namespace Coder.Contracts.Templates;
+
+public sealed record TemplateResources(double? Cpu, int? MemoryMiB, int? DiskGiB = null);

@@ -1,0 +1,24 @@
+namespace Coder.Contracts.Templates;
+
+/// <summary>A template version's specification (API.md "Templates"). Versions are immutable once stored.</summary>
+public sealed record TemplateSpec
+{
+    public string? Name { get; init; }
+    public string? Description { get; init; }
+    public string? Provisioner { get; init; }
+    public string? Image { get; init; }
+    public TemplateResources? Resources { get; init; }
+    public TemplateLimits? Limits { get; init; }
+    public IReadOnlyList<StartupScript>? StartupScripts { get; init; }
+
+    /// <summary>Extension: scripts the agent runs on graceful shutdown (SIGTERM), in order.</summary>
+    public IReadOnlyList<StartupScript>? ShutdownScripts { get; init; }
+    public IReadOnlyDictionary<string, string>? Env { get; init; }
+    public IReadOnlyList<TemplateRepository>? Repositories { get; init; }
+    public AutoscaleSpec? Autoscale { get; init; }
+    public SnapshotPolicy? Snapshots { get; init; }
+    public IdlePolicy? Idle { get; init; }
+
+    /// <summary>Extension: agent behaviour (intervals, plugins, timeouts).</summary>
+    public AgentSpec? Agent { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace Coder.Contracts.Workspaces;
+
+public sealed record ScaleWorkspaceRequest(WorkspaceSize? Size, int? Replicas);

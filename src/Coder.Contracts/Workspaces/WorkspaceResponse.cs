@@ -1,0 +1,26 @@
+using Coder.Contracts.Agents;
+using Coder.Contracts.Operations;
+
+namespace Coder.Contracts.Workspaces;
+
+/// <summary>GET /api/workspaces/{id}.</summary>
+public sealed record WorkspaceResponse
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Owner { get; init; }
+    public required string Template { get; init; }
+    public required int TemplateVersion { get; init; }
+    public required bool Outdated { get; init; }
+    public required WorkspaceStatus Status { get; init; }
+    public required WorkspaceSize Size { get; init; }
+    public required int Replicas { get; init; }
+    public required WorkspaceAgentView Agent { get; init; }
+    public OperationRef? Operation { get; init; }
+
+    /// <summary>Extension: why the workspace is <c>failed</c>, when it is.</summary>
+    public string? FailureReason { get; init; }
+    public string? SourceSnapshot { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+}

@@ -1,0 +1,37 @@
+namespace Coder.Orchestrations.Provisioning;
+
+/// <summary>
+/// One target platform. Every operation is idempotent and declarative ("make workspace W look like spec S"),
+/// because activities are delivered at least once.
+/// </summary>
+public interface IWorkspaceProvisioner
+{
+    /// <summary>The name templates use: <c>local</c>, <c>aci</c> or <c>vm</c>.</summary>
+    string Name { get; }
+
+    ProvisionerCapabilities Capabilities { get; }
+
+    /// <summary>Creates the workspace's resources if missing and makes them run the spec. A second call with the same spec changes nothing.</summary>
+    Task<WorkspaceResourceState> EnsureAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Starts a stopped workspace (with a fresh agent bootstrap). Starting a running one changes nothing.</summary>
+    Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Stops the workspace's compute; data is kept. Stopping a stopped or missing one changes nothing.</summary>
+    Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken);
+
+    /// <summary>Applies size and replicas. Returns whether a restart was needed and whether limits are enforced.</summary>
+    Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Captures the workspace's data as snapshot <paramref name="request"/>.SnapshotId. Retrying the same id returns the same capture.</summary>
+    Task<SnapshotCapture> SnapshotAsync(WorkspaceRef workspace, SnapshotRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the workspace's data with a snapshot's. On failure the data is left as it was.</summary>
+    Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Removes everything the workspace owns on the platform. Destroying a missing one changes nothing.</summary>
+    Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken);
+
+    /// <summary>Lists what really exists on the platform, found by the <c>coder-workspace-id</c> tag.</summary>
+    Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+namespace Coder.Orchestrations.Provisioning;
+
+public sealed record SnapshotRequest(string SnapshotId, string? ParentSnapshotId, string? Label);
