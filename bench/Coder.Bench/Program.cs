@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Coder.Bench;
+
+// Usage: dotnet run -c Release --project bench/Coder.Bench -- [scenario ...] [--quick]
+string repoRoot = FindRepoRoot(AppContext.BaseDirectory);
+bool quick = args.Contains("--quick");
+var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var selected = ScenarioCatalog.All.Where(s => names.Count == 0 || names.Contains(s.Name)).ToList();
+string scratch = Path.Combine(Path.GetTempPath(), "coder-bench-" + Environment.ProcessId);
+Directory.CreateDirectory(scratch);
+var context = new BenchmarkContext(repoRoot, scratch, Environment.GetEnvironmentVariable("CODER_STORAGE"), quick);
+
+var results = new List<ScenarioResult>();
+using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+foreach (var scenario in selected)
+{
+    Console.WriteLine($"== {scenario.Name}");
+    var sw = Stopwatch.StartNew();
+    results.AddRange(await scenario.RunAsync(context, cts.Token));
+    Console.WriteLine($"   done in {sw.Elapsed.TotalSeconds:0.0} s");
+}
+
+ResultsWriter.PrintTable(results, Console.Out);
+await ResultsWriter.WriteJsonAsync(Path.Combine(repoRoot, "bench", "results", "latest.json"), results, GitCommit(repoRoot), cts.Token);
+try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
+return 0;
+
+static string FindRepoRoot(string start)
+{
+    for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Coder.sln"))) return dir.FullName;
+    }
+    return Directory.GetCurrentDirectory();
+}
+
+static string GitCommit(string repoRoot)
+{
+    try
+    {
+        using var p = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { WorkingDirectory = repoRoot, RedirectStandardOutput = true })!;
+        string sha = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return sha;
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return "unknown";
+    }
+}

@@ -1,0 +1,9 @@
+namespace Coder.Bench;
+
+/// <summary>Every scenario the runner knows. Add new scenarios here.</summary>
+public static class ScenarioCatalog
+{
+    public static IReadOnlyList<IBenchmarkScenario> All { get; } =
+    [
+    ];
+}
