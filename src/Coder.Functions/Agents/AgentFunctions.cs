@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Coder.Contracts.Agents;
+using Coder.Functions.Http;
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Functions.Agents;
+
+/// <summary>The agent-facing side: the manifest, the HTTP transport, the queue transport, and lifecycle signals.</summary>
+public sealed partial class AgentFunctions(ApiPipeline api, AgentManifestService manifests, IAgentEventIngestor ingestor, ILogger<AgentFunctions> logger)
+{
+    [Function(nameof(GetAgentManifest))]
+    public Task<IActionResult> GetAgentManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/manifest")] HttpRequest req) =>
+        api.RunAnonymousAsync(req, async ct =>
+        {
+            var manifest = await manifests.GetAsync(ApiPipeline.BearerToken(req), ct) ?? throw CoderProblemException.Unauthorized();
+            string etag = $"\"{manifest.ConfigVersion}\"";
+            if (req.Headers.IfNoneMatch.Contains(etag)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", etag);
+            return ApiResult.Ok(manifest).WithHeader("ETag", etag);
+        });
+
+    [Function(nameof(PostAgentEvents))]
+    public Task<IActionResult> PostAgentEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/events")] HttpRequest req) =>
+        api.RunAnonymousAsync(req, async ct =>
+        {
+            string? token = ApiPipeline.BearerToken(req);
+            var manifest = await manifests.GetAsync(token, ct) ?? throw CoderProblemException.Unauthorized();
+            var batch = await ApiPipeline.ReadBodyAsync<AgentEventsBatch>(req, ct);
+            if (batch.Events is not { Count: <= 1000 }) throw CoderProblemException.Validation("events", "Between 0 and 1000 events.");
+            int accepted = 0;
+            foreach (var envelope in batch.Events)
+            {
+                var outcome = await ingestor.IngestAsync(envelope, token, ct);
+                if (outcome == IngestOutcome.RetryLater) throw new CoderProblemException(503, "Try again.", "Ingest is busy; retry the batch.");
+                if (outcome != IngestOutcome.Rejected) accepted++;
+            }
+
+            return ApiResult.Accepted(new AgentEventsAccepted(accepted, manifest.ConfigVersion));
+        });
+
+    /// <summary>The Storage Queue transport (the local default). Unparseable or rejected messages are logged and dropped.</summary>
+    [Function(nameof(IngestAgentEvent))]
+    public async Task IngestAgentEvent([QueueTrigger(QueueNames.AgentEvents, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
+    {
+        AgentEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<AgentEnvelope>(message, ServerJson.Options);
+        }
+        catch (JsonException)
+        {
+            envelope = null;
+        }
+
+        if (envelope is null)
+        {
+            LogMalformed(logger);
+            return;
+        }
+
+        if (await ingestor.IngestAsync(envelope, null, cancellationToken) == IngestOutcome.RetryLater)
+            throw new InvalidOperationException("Ingest asked for a retry; the message returns to the queue.");
+    }
+
+    /// <summary>Raises an agent lifecycle signal on the orchestration waiting for it.</summary>
+    [Function(nameof(RaiseWorkspaceSignal))]
+    public async Task RaiseWorkspaceSignal(
+        [QueueTrigger(QueueNames.WorkspaceSignals, Connection = "AzureWebJobsStorage")] string message,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var signal = JsonSerializer.Deserialize<WorkspaceSignalMessage>(message, ServerJson.Options);
+        if (signal is null) return;
+        var instance = await client.GetInstanceAsync(signal.InstanceId, cancellationToken);
+        if (instance is not { IsRunning: true }) return;
+        await client.RaiseEventAsync(signal.InstanceId, Orchestrations.Workspaces.Orchestrators.AgentSignal.EventName, signal.Signal, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an agent queue message that is not an envelope")]
+    static partial void LogMalformed(ILogger logger);
+}

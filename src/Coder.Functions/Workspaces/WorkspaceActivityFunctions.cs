@@ -1,0 +1,33 @@
+using Coder.Orchestrations.Workspaces.Activities;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Coder.Functions.Workspaces;
+
+/// <summary>Thin activity triggers over the idempotent activities in Coder.Orchestrations.</summary>
+public sealed class WorkspaceActivityFunctions(
+    RecordOperationStepActivity recordStep,
+    EnsureWorkspaceActivity ensure,
+    CheckAgentActivity checkAgent,
+    StopWorkspaceActivity stop,
+    DestroyWorkspaceActivity destroy,
+    CompleteOperationActivity complete)
+{
+    [Function(nameof(RecordOperationStepActivity))]
+    public Task<bool> RecordStep([ActivityTrigger] OperationStepInput input, CancellationToken cancellationToken) => recordStep.RunAsync(input, cancellationToken);
+
+    [Function(nameof(EnsureWorkspaceActivity))]
+    public Task<EnsureWorkspaceResult> Ensure([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => ensure.RunAsync(input, cancellationToken);
+
+    [Function(nameof(CheckAgentActivity))]
+    public Task<AgentCheckResult> CheckAgent([ActivityTrigger] AgentCheckInput input, CancellationToken cancellationToken) => checkAgent.RunAsync(input, cancellationToken);
+
+    [Function(nameof(StopWorkspaceActivity))]
+    public Task<bool> Stop([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => stop.RunAsync(input, cancellationToken);
+
+    [Function(nameof(DestroyWorkspaceActivity))]
+    public Task<bool> Destroy([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => destroy.RunAsync(input, cancellationToken);
+
+    [Function(nameof(CompleteOperationActivity))]
+    public Task<bool> Complete([ActivityTrigger] CompleteOperationInput input, CancellationToken cancellationToken) => complete.RunAsync(input, cancellationToken);
+}

@@ -1,0 +1,72 @@
+using Coder.Contracts.Operations;
+using Coder.Contracts.Workspaces;
+using Coder.Functions.Http;
+using Coder.Orchestrations.Workspaces;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Coder.Functions.Workspaces;
+
+/// <summary>Workspace routes (API.md "Workspaces").</summary>
+public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspaces)
+{
+    [Function(nameof(CreateWorkspace))]
+    public Task<IActionResult> CreateWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            var accepted = await workspaces.CreateAsync(caller, await ApiPipeline.ReadBodyAsync<CreateWorkspaceRequest>(req, ct), client, ct);
+            return ApiResult.Accepted(accepted, WorkspaceMapper.WorkspaceUrl(accepted.Id));
+        });
+
+    [Function(nameof(GetWorkspace))]
+    public Task<IActionResult> GetWorkspace([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}")] HttpRequest req, string id) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            var workspace = await workspaces.GetAsync(caller, id, ct);
+            return ApiResult.Ok(workspace.Value).WithHeader("ETag", workspace.ETag);
+        });
+
+    [Function(nameof(ListWorkspaces))]
+    public Task<IActionResult> ListWorkspaces([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces")] HttpRequest req) =>
+        api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await workspaces.ListAsync(
+            caller, req.Query["status"].FirstOrDefault(), req.Query["template"].FirstOrDefault(), req.Query["continuationToken"].FirstOrDefault(), ct)));
+
+    [Function(nameof(DeleteWorkspace))]
+    public Task<IActionResult> DeleteWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "workspaces/{id}")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Delete, client);
+
+    [Function(nameof(StartWorkspace))]
+    public Task<IActionResult> StartWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/start")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Start, client);
+
+    [Function(nameof(StopWorkspace))]
+    public Task<IActionResult> StopWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/stop")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Stop, client);
+
+    [Function(nameof(RestartWorkspace))]
+    public Task<IActionResult> RestartWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restart")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Restart, client);
+
+    [Function(nameof(GetWorkspaceEvents))]
+    public Task<IActionResult> GetWorkspaceEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/events")] HttpRequest req, string id) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            int? max = int.TryParse(req.Query["max"].FirstOrDefault(), out int m) ? m : null;
+            return ApiResult.Ok(await workspaces.EventsAsync(caller, id, max, ct));
+        });
+
+    Task<IActionResult> RequestOperation(HttpRequest req, string id, OperationKind kind, DurableTaskClient client) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            var accepted = await workspaces.RequestOperationAsync(caller, id, kind, client, ct);
+            return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
+        });
+}

@@ -1,0 +1,29 @@
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace Coder.Functions.Workspaces;
+
+/// <summary>Thin orchestration triggers; the orchestrator code lives in Coder.Orchestrations and is deterministic.</summary>
+public sealed class WorkspaceOrchestratorFunctions
+{
+    [Function(nameof(ProvisionWorkspaceOrchestrator))]
+    public Task<OperationOutcome> Provision([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        ProvisionWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+
+    [Function(nameof(StartWorkspaceOrchestrator))]
+    public Task<OperationOutcome> Start([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        StartWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+
+    [Function(nameof(StopWorkspaceOrchestrator))]
+    public Task<OperationOutcome> Stop([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        StopWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+
+    [Function(nameof(RestartWorkspaceOrchestrator))]
+    public Task<OperationOutcome> Restart([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        RestartWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+
+    [Function(nameof(DeleteWorkspaceOrchestrator))]
+    public Task<OperationOutcome> Delete([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        DeleteWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+}

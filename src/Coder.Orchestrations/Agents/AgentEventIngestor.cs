@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Timeline;
+using Coder.Orchestrations.Workspaces;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Orchestrations.Agents;
+
+/// <summary>
+/// Applies agent envelopes to a workspace's observed state. Applying is idempotent (timeline rows are keyed by agent and
+/// seq, lifecycle only moves forward, heartbeats keep the latest time), and a marker per (agentId, seq) written after the
+/// apply drops redelivered envelopes cheaply. An envelope whose token does not belong to its workspace and current build
+/// is rejected and changes nothing.
+/// </summary>
+public sealed partial class AgentEventIngestor(
+    CoderTables tables,
+    WorkspaceStore workspaces,
+    AgentTokenService tokens,
+    WorkspaceTimeline timeline,
+    WorkspaceSignalQueue signals,
+    TimeProvider time,
+    ILogger<AgentEventIngestor> logger) : IAgentEventIngestor
+{
+    const int MaxLogChars = 16_384;
+
+    public async Task<IngestOutcome> IngestAsync(AgentEnvelope envelope, string? bearerToken, CancellationToken cancellationToken)
+    {
+        if (envelope.WorkspaceId is not { Length: > 0 } || envelope.AgentId is not { Length: > 0 and <= 128 } || envelope.Seq < 0 || !AgentEventTypes.IsKnown(envelope.Type ?? ""))
+        {
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "malformed envelope");
+            return IngestOutcome.Rejected;
+        }
+
+        var principal = await tokens.FindAsync(bearerToken ?? envelope.Token, cancellationToken);
+        if (principal is null || principal.WorkspaceId != envelope.WorkspaceId)
+        {
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, principal is null ? "unknown token" : "token of another workspace");
+            return IngestOutcome.Rejected;
+        }
+
+        string seqKey = AgentSeqEntity.RowKeyFor(envelope.Seq);
+        if ((await tables.AgentSeqs.GetEntityIfExistsAsync<AgentSeqEntity>(envelope.AgentId, seqKey, cancellationToken: cancellationToken)).HasValue)
+        {
+            return IngestOutcome.Duplicate;
+        }
+
+        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        if (workspace is null || workspace.AgentBuild != principal.BuildId)
+        {
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "token of a replaced build");
+            return IngestOutcome.Rejected;
+        }
+
+        try
+        {
+            await ApplyAsync(envelope, workspace, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "payload does not match its type");
+            return IngestOutcome.Rejected;
+        }
+
+        await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
+        return IngestOutcome.Applied;
+    }
+
+    async Task ApplyAsync(AgentEnvelope envelope, WorkspaceEntity current, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
+        string owner = current.PartitionKey, id = current.RowKey, build = current.AgentBuild!;
+        switch (envelope.Type)
+        {
+            case AgentEventTypes.Lifecycle:
+            {
+                var payload = envelope.Payload.Deserialize(CoderJsonContext.Default.LifecyclePayload) ?? throw new JsonException("empty");
+                AgentLifecycle? changedTo = null;
+                string? operationId = null;
+                var updated = await workspaces.MutateAsync(owner, id, w =>
+                {
+                    if (w.AgentBuild != build) return false;
+                    var states = AgentStates.Parse(w.AgentStates);
+                    var previous = states.TryGetValue(envelope.AgentId, out var s) ? s : new AgentReplicaState(AgentLifecycle.Created, null, null);
+                    if (!AgentLifecycleOrder.IsForward(previous.Lifecycle, payload.State)) return false;
+                    states[envelope.AgentId] = previous with { Lifecycle = payload.State, Reason = payload.Reason ?? previous.Reason };
+                    var aggregate = AgentStates.Aggregate(states, w.Replicas);
+                    w.AgentStates = AgentStates.Serialize(states);
+                    w.AgentLifecycle = WireNames.Of(aggregate);
+                    w.AgentConnection = "connected";
+                    w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
+                    w.UpdatedAt = now;
+                    changedTo = aggregate;
+                    operationId = w.OperationId;
+                    return true;
+                }, cancellationToken);
+                if (updated is null || changedTo is null) return;
+                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{WireNames.Of(payload.State)}",
+                    $"Agent {envelope.AgentId} is {WireNames.Of(payload.State)}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
+                if (operationId is not null)
+                {
+                    await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo.Value, payload.Reason), cancellationToken);
+                }
+
+                break;
+            }
+
+            case AgentEventTypes.Heartbeat:
+                await workspaces.MutateAsync(owner, id, w =>
+                {
+                    if (w.AgentBuild != build || (w.LastHeartbeatAt >= sentAt && w.AgentConnection == "connected")) return false;
+                    w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
+                    w.AgentConnection = "connected";
+                    return true;
+                }, cancellationToken);
+                break;
+
+            case AgentEventTypes.Metrics:
+            {
+                var m = envelope.Payload.Deserialize(CoderJsonContext.Default.MetricsPayload) ?? throw new JsonException("empty");
+                await workspaces.MutateAsync(owner, id, w =>
+                {
+                    if (w.AgentBuild != build) return false;
+                    w.CpuPercent = Math.Round(m.CpuPercent, 2);
+                    w.MemoryPercent = Math.Round(m.MemoryPercent, 2);
+                    w.DiskUsedBytes = m.DiskUsedBytes;
+                    w.Sessions = m.Sessions;
+                    w.LastActivityAt = Max(w.LastActivityAt, m.LastActivityAt);
+                    w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
+                    w.AgentConnection = "connected";
+                    return true;
+                }, cancellationToken);
+                break;
+            }
+
+            case AgentEventTypes.Session:
+            {
+                var s = envelope.Payload.Deserialize(CoderJsonContext.Default.SessionPayload) ?? throw new JsonException("empty");
+                await workspaces.MutateAsync(owner, id, w =>
+                {
+                    if (w.AgentBuild != build) return false;
+                    w.Sessions = s.ActiveSessions;
+                    w.LastActivityAt = Max(w.LastActivityAt, s.LastActivityAt);
+                    return true;
+                }, cancellationToken);
+                break;
+            }
+
+            case AgentEventTypes.Log:
+            {
+                var log = envelope.Payload.Deserialize(CoderJsonContext.Default.LogPayload) ?? throw new JsonException("empty");
+                string text = string.Join('\n', log.Lines);
+                if (text.Length > MaxLogChars) text = text[..MaxLogChars] + "…";
+                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", "log",
+                    $"[{log.Source} {log.Stream}] {text}" + (log.Truncated ? " (truncated)" : ""), null, $"agent:{envelope.AgentId}"), cancellationToken);
+                break;
+            }
+
+            case AgentEventTypes.Script:
+            {
+                var s = envelope.Payload.Deserialize(CoderJsonContext.Default.ScriptPayload) ?? throw new JsonException("empty");
+                string outcome = s.TimedOut ? "timed out" : s.ExitCode == 0 ? "succeeded" : $"failed with exit code {s.ExitCode}";
+                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"script.{s.Phase}",
+                    $"Script '{s.Name}' ({s.Phase}) {outcome} after {s.DurationMs} ms.", s.TimedOut ? "script_timeout" : s.ExitCode == 0 ? null : "script_failed", $"agent:{envelope.AgentId}"), cancellationToken);
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+
+    static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected an agent envelope for workspace {WorkspaceId} from agent {AgentId}: {Reason}")]
+    static partial void LogRejected(ILogger logger, string? workspaceId, string? agentId, string reason);
+}

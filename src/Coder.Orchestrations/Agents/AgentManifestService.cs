@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Workspaces;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Agents;
+
+/// <summary>
+/// Builds an agent's manifest from its workspace's template version. The config version is a hash of the content, so
+/// any change (a promoted version, new intervals) changes it and the agent re-fetches.
+/// </summary>
+public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, IOptions<AgentBootstrapOptions> options)
+{
+    public const int DefaultScriptTimeoutSeconds = 300;
+
+    /// <summary>The manifest for the agent holding this token, or null when the token is not valid for a current build (401).</summary>
+    public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken)
+    {
+        var principal = await tokens.FindAsync(token, cancellationToken);
+        if (principal is null) return null;
+        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        if (workspace is null || workspace.AgentBuild != principal.BuildId || workspace.Status == "deleted") return null;
+        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
+            ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
+
+        var spec = template.Spec;
+        var o = options.Value;
+        var manifest = new AgentManifest(
+            workspace.RowKey,
+            "",
+            (spec.StartupScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
+            new Dictionary<string, string>(spec.Env ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            new AgentIntervals(spec.Agent?.HeartbeatSeconds ?? o.HeartbeatSeconds, spec.Agent?.MetricsSeconds ?? o.MetricsSeconds),
+            spec.Agent?.Plugins ?? [])
+        {
+            ShutdownScripts = (spec.ShutdownScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
+            ReadyTimeoutSeconds = spec.Agent?.ReadyTimeoutSeconds ?? o.ReadyTimeoutSeconds,
+        };
+        return manifest with { ConfigVersion = Hash(manifest) };
+    }
+
+    static string Hash(AgentManifest manifest)
+    {
+        string json = JsonSerializer.Serialize(manifest, CoderJsonContext.Default.AgentManifest);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
+    }
+}

@@ -1,0 +1,28 @@
+using Coder.Contracts.Agents;
+using Coder.Orchestrations.Common;
+
+namespace Coder.Orchestrations.Agents;
+
+/// <summary>Per-agent lifecycle of the current build (one agent per replica), kept as JSON on the workspace row.</summary>
+public static class AgentStates
+{
+    public static Dictionary<string, AgentReplicaState> Parse(string? json) =>
+        Json.Deserialize<Dictionary<string, AgentReplicaState>>(json) ?? new Dictionary<string, AgentReplicaState>(StringComparer.Ordinal);
+
+    public static string Serialize(Dictionary<string, AgentReplicaState> states) => Json.Serialize(states);
+
+    /// <summary>The workspace's lifecycle: the least advanced replica, counting replicas not heard from as <c>created</c>.</summary>
+    public static AgentLifecycle Aggregate(IReadOnlyDictionary<string, AgentReplicaState> states, int replicas)
+    {
+        if (states.Count < replicas) return states.Count == 0 ? AgentLifecycle.Created : MinOr(states, AgentLifecycle.Created);
+        if (states.Values.Any(s => s.Lifecycle == AgentLifecycle.StartError)) return AgentLifecycle.StartError;
+        if (states.Values.Any(s => s.Lifecycle == AgentLifecycle.StartTimeout)) return AgentLifecycle.StartTimeout;
+        return states.Values.Select(s => s.Lifecycle).MinBy(AgentLifecycleOrder.Rank);
+    }
+
+    static AgentLifecycle MinOr(IReadOnlyDictionary<string, AgentReplicaState> states, AgentLifecycle floor)
+    {
+        var min = states.Values.Select(s => s.Lifecycle).MinBy(AgentLifecycleOrder.Rank);
+        return AgentLifecycleOrder.Rank(min) < AgentLifecycleOrder.Rank(floor) ? min : floor;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Coder.Orchestrations.DependencyInjection;
+
+/// <summary>
+/// Maps the documented flat settings (CODER_STORAGE, CODER_DATA_DIR, …, and the identity-based AzureWebJobsStorage__*
+/// settings) onto the options sections, so both hosts read the same names the README and the Bicep use.
+/// </summary>
+public static class CoderEnvironmentConfiguration
+{
+    static readonly (string Variable, string Key)[] Map =
+    [
+        ("CODER_STORAGE", "Coder:Storage:ConnectionString"),
+        ("CODER_STORAGE_PREFIX", "Coder:Storage:Prefix"),
+        ("AzureWebJobsStorage__tableServiceUri", "Coder:Storage:TableServiceUri"),
+        ("AzureWebJobsStorage__blobServiceUri", "Coder:Storage:BlobServiceUri"),
+        ("AzureWebJobsStorage__queueServiceUri", "Coder:Storage:QueueServiceUri"),
+        ("AzureWebJobsStorage__clientId", "Coder:Storage:ManagedIdentityClientId"),
+        ("CODER_ADMIN_TOKEN", "Coder:Security:AdminToken"),
+        ("CODER_DATA_DIR", "Coder:Local:DataDirectory"),
+        ("CODER_AGENT_PATH", "Coder:Local:AgentPath"),
+        ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),
+        ("CODER_AGENT_TRANSPORT", "Coder:Agent:Transport"),
+        ("CODER_AGENT_HEARTBEAT_SECONDS", "Coder:Agent:HeartbeatOverrideSeconds"),
+        ("CODER_SERVICEBUS__fullyQualifiedNamespace", "Coder:Agent:ServiceBusNamespace"),
+        ("CODER_SERVICEBUS_QUEUE", "Coder:Agent:ServiceBusQueue"),
+        ("CODER_TASKHUB", "Coder:TaskHub"),
+    ];
+
+    public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, key) in Map)
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) values[key] = value;
+        }
+
+        return builder.AddInMemoryCollection(values);
+    }
+}

@@ -1,0 +1,61 @@
+using Azure;
+using Azure.Data.Tables;
+using Coder.Contracts.Operations;
+using Coder.Orchestrations.State;
+
+namespace Coder.Orchestrations.Operations;
+
+/// <summary>Operations (PK = operation id = orchestration instance id). Writes are idempotent and ETag-guarded.</summary>
+public sealed class OperationStore(CoderTables tables)
+{
+    /// <summary>Inserts the operation; an existing row (a retried request) is left as it is.</summary>
+    public async Task CreateAsync(OperationEntity operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.Operations.AddEntityAsync(operation, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+    }
+
+    public async Task<OperationEntity?> GetAsync(string operationId, CancellationToken cancellationToken)
+    {
+        if (operationId.Length is 0 or > 128 || operationId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))) return null;
+        var response = await tables.Operations.GetEntityIfExistsAsync<OperationEntity>(operationId, "", cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Read-modify-write with ETag retries. A finished operation is never reopened.</summary>
+    public async Task<OperationEntity?> MutateAsync(string operationId, Func<OperationEntity, bool> mutate, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var op = await GetAsync(operationId, cancellationToken);
+            if (op is null) return null;
+            if (!mutate(op)) return op;
+            try
+            {
+                await tables.Operations.UpdateEntityAsync(op, op.ETag, TableUpdateMode.Replace, cancellationToken);
+                return op;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
+            {
+            }
+        }
+    }
+
+    public static bool IsFinished(string status) =>
+        status is "succeeded" or "failed" or "canceled";
+
+    public static string StatusName(OperationStatus status) => status switch
+    {
+        OperationStatus.Pending => "pending",
+        OperationStatus.Running => "running",
+        OperationStatus.Succeeded => "succeeded",
+        OperationStatus.Failed => "failed",
+        OperationStatus.Canceled => "canceled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+}

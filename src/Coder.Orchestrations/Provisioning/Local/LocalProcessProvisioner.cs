@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Provisioning.Local;
+
+/// <summary>
+/// Workspaces on this machine: a folder under the data directory plus one agent process per replica. Agents run in their
+/// own session (setsid), so they outlive a control-plane crash and their whole process tree can be signalled at once.
+/// Inventory reads /proc, so a process killed from outside is seen as gone and a stray one is seen at all. A scope tag
+/// (a hash of the data folder) keeps two local control planes on one machine out of each other's inventory.
+/// </summary>
+public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
+{
+    public const string ScopeVariable = "CODER_PROVISIONER_SCOPE";
+
+    readonly LocalProvisionerOptions _options;
+    readonly TimeProvider _time;
+    readonly ILogger<LocalProcessProvisioner> _logger;
+    readonly string _workspacesRoot;
+
+    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        string data = Path.GetFullPath(_options.DataDirectory);
+        _workspacesRoot = Path.Combine(data, "workspaces");
+        Scope = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data)))[..12];
+    }
+
+    public string Name => "local";
+
+    /// <summary>The tag that marks this control plane's agents.</summary>
+    public string Scope { get; }
+
+    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: true, Snapshots: false);
+
+    public string WorkspaceDirectory(string workspaceId) => Path.Combine(_workspacesRoot, workspaceId);
+
+    public async Task<WorkspaceResourceState> EnsureAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
+    {
+        string id = spec.Workspace.WorkspaceId;
+        string dir = WorkspaceDirectory(id);
+        bool created = !Directory.Exists(dir);
+        Directory.CreateDirectory(dir);
+
+        // Agents of another build, or replicas beyond the wanted count, go; the wanted ones that are missing start.
+        var running = FindAgents(id).ToList();
+        var stale = running.Where(a => a.BuildId != spec.BuildId || a.Replica >= spec.Replicas).ToList();
+        if (stale.Count > 0) await TerminateAsync(stale.Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+        var present = running.Except(stale).Select(a => a.Replica).ToHashSet();
+        for (int replica = 0; replica < spec.Replicas; replica++)
+        {
+            if (!present.Contains(replica)) StartAgent(spec, dir, replica);
+        }
+
+        return new WorkspaceResourceState([dir], Running: true, created, LimitsEnforced: false,
+            "CPU and memory limits are advisory on the local provisioner: no cgroup is applied.");
+    }
+
+    public Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => EnsureAsync(spec, cancellationToken);
+
+    public Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
+        TerminateAsync(FindAgents(workspace.WorkspaceId).Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+
+    public async Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(spec, cancellationToken);
+        return new ResizeOutcome(Restarted: false, LimitsEnforced: false, "CPU and memory limits are advisory on the local provisioner: no cgroup is applied.");
+    }
+
+    public Task<SnapshotCapture> SnapshotAsync(WorkspaceRef workspace, SnapshotRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Snapshots of local workspaces are not wired yet.");
+
+    public Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Snapshots of local workspaces are not wired yet.");
+
+    public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
+    {
+        await TerminateAsync(FindAgents(workspace.WorkspaceId).Select(a => a.Pid), TimeSpan.FromSeconds(2), cancellationToken);
+        string dir = WorkspaceDirectory(workspace.WorkspaceId);
+        for (int attempt = 0; Directory.Exists(dir); attempt++)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                // A process that was just killed may still hold a file; try again shortly.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+            }
+        }
+
+        LogDestroyed(_logger, workspace.WorkspaceId);
+    }
+
+    public Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken)
+    {
+        var byWorkspace = FindAllAgents().GroupBy(a => a.WorkspaceId).ToDictionary(g => g.Key, g => g.ToList());
+        var items = new List<InventoryItem>();
+        foreach (var (workspaceId, agents) in byWorkspace)
+        {
+            // The newest build wins when two overlap for a moment (during a rebuild).
+            string? build = agents.GroupBy(a => a.BuildId).OrderByDescending(g => g.Count()).First().Key;
+            items.Add(new InventoryItem(Name, workspaceId, WorkspaceDirectory(workspaceId), true, agents.Count(a => a.BuildId == build), build, Tags(workspaceId, build)));
+        }
+
+        if (Directory.Exists(_workspacesRoot))
+        {
+            foreach (string dir in Directory.GetDirectories(_workspacesRoot))
+            {
+                string workspaceId = Path.GetFileName(dir);
+                if (!byWorkspace.ContainsKey(workspaceId)) items.Add(new InventoryItem(Name, workspaceId, dir, false, 0, null, Tags(workspaceId, null)));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<InventoryItem>>(items);
+    }
+
+    /// <summary>The agent processes of one workspace.</summary>
+    public IEnumerable<LocalAgentProcess> FindAgents(string workspaceId) => FindAllAgents().Where(a => a.WorkspaceId == workspaceId);
+
+    IEnumerable<LocalAgentProcess> FindAllAgents()
+    {
+        foreach (var (pid, env) in ProcFs.FindByEnvironment(new Dictionary<string, string> { [ScopeVariable] = Scope }))
+        {
+            // Script processes inherit the agent's environment; only the agent's own command line names the agent.
+            if (!env.TryGetValue("CODER_WORKSPACE_ID", out var workspaceId) || ProcFs.ReadCommandLine(pid) is not { } cmd || !cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
+            int replica = env.TryGetValue("CODER_AGENT_REPLICA", out var r) && int.TryParse(r, CultureInfo.InvariantCulture, out int n) ? n : 0;
+            yield return new LocalAgentProcess(pid, workspaceId, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"));
+        }
+    }
+
+    void StartAgent(WorkspaceResourceSpec spec, string dir, int replica)
+    {
+        var (program, args) = AgentCommand();
+        string stateDir = Path.Combine(dir, ".coder-agent");
+        Directory.CreateDirectory(stateDir);
+        var psi = new ProcessStartInfo("setsid") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardInput = true };
+
+        // setsid gives the agent its own session; sh sends its output to a log file so it never writes to our pipes.
+        psi.ArgumentList.Add("/bin/sh");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$@\" >>\"$CODER_AGENT_LOG\" 2>&1");
+        psi.ArgumentList.Add("sh");
+        psi.ArgumentList.Add(program);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+
+        // The agent gets none of the control plane's own settings (tokens, connection strings), only what the spec gives it.
+        foreach (string key in psi.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("CODER_", StringComparison.Ordinal) || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("AzureWebJobs", StringComparison.Ordinal))
+                psi.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in spec.AgentEnvironment) psi.Environment[key] = value;
+        string agentId = $"{spec.Workspace.WorkspaceId}-{spec.BuildId}-r{replica}";
+        psi.Environment["CODER_AGENT_ID"] = agentId;
+        psi.Environment["CODER_AGENT_REPLICA"] = replica.ToString(CultureInfo.InvariantCulture);
+        psi.Environment["CODER_WORKSPACE_DIR"] = dir;
+        psi.Environment["CODER_AGENT_LOG"] = Path.Combine(stateDir, $"agent-r{replica}.log");
+        psi.Environment["HOME"] = dir;
+        psi.Environment[ScopeVariable] = Scope;
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("The agent process did not start.");
+        process.StandardInput.Close();
+        LogStarted(_logger, agentId, process.Id);
+    }
+
+    (string Program, string[] Args) AgentCommand()
+    {
+        string path = _options.AgentPath is { Length: > 0 } configured ? Path.GetFullPath(configured) : DefaultAgentPath();
+        if (!File.Exists(path)) throw new InvalidOperationException($"The agent was not found at {path}. Set Coder:Local:AgentPath (CODER_AGENT_PATH).");
+        return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? (DotnetHost(), [path]) : (path, []);
+    }
+
+    static string DefaultAgentPath()
+    {
+        string native = Path.Combine(AppContext.BaseDirectory, "agent", "coder-agent");
+        return File.Exists(native) ? native : Path.Combine(AppContext.BaseDirectory, "coder-agent.dll");
+    }
+
+    static string DotnetHost()
+    {
+        string? self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    }
+
+    /// <summary>SIGTERM to each agent's whole session, then SIGKILL to whatever is left after the grace period.</summary>
+    async Task TerminateAsync(IEnumerable<int> agentPids, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var sessions = agentPids.ToList();
+        if (sessions.Count == 0) return;
+        foreach (int pid in sessions) ProcFs.Signal(pid, ProcFs.SigTerm);
+        var deadline = _time.GetUtcNow() + grace;
+        while (sessions.Any(ProcFs.IsAlive) && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+        }
+
+        foreach (int session in sessions)
+        {
+            foreach (int member in ProcFs.SessionMembers(session).Append(session)) ProcFs.Signal(member, ProcFs.SigKill);
+        }
+
+        deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
+        while (sessions.Any(ProcFs.IsAlive) && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
+
+    static Dictionary<string, string> Tags(string workspaceId, string? build)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal) { [ProvisionerTags.WorkspaceId] = workspaceId };
+        if (build is not null) tags[ProvisionerTags.BuildId] = build;
+        return tags;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started agent {AgentId} as process {Pid}")]
+    static partial void LogStarted(ILogger logger, string agentId, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Destroyed local workspace {WorkspaceId}")]
+    static partial void LogDestroyed(ILogger logger, string workspaceId);
+}

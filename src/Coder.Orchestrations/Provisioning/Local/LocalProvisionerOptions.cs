@@ -1,0 +1,15 @@
+namespace Coder.Orchestrations.Provisioning.Local;
+
+public sealed class LocalProvisionerOptions
+{
+    public const string Section = "Coder:Local";
+
+    /// <summary>The data folder (CODER_DATA_DIR); workspaces live in its <c>workspaces/</c> folder.</summary>
+    public string DataDirectory { get; set; } = ".coder";
+
+    /// <summary>The agent: a native binary (the AOT build) or a <c>.dll</c> run with <c>dotnet</c>. Found next to the host when unset.</summary>
+    public string? AgentPath { get; set; }
+
+    /// <summary>How long a stopping agent gets to run its shutdown scripts before it is killed.</summary>
+    public int StopTimeoutSeconds { get; set; } = 15;
+}

@@ -1,0 +1,37 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.State;
+
+/// <summary>Creates storage service clients from a connection string, or from service URIs plus a token credential.</summary>
+public sealed class StorageClientFactory(IOptions<CoderStorageOptions> options, IServiceProvider services)
+{
+    readonly CoderStorageOptions _options = options.Value;
+
+    public string Prefix => _options.Prefix;
+
+    public TableServiceClient CreateTableServiceClient() =>
+        _options.ConnectionString is { Length: > 0 } cs
+            ? new TableServiceClient(cs)
+            : new TableServiceClient(Required(_options.TableServiceUri, nameof(_options.TableServiceUri)), Credential());
+
+    public BlobServiceClient CreateBlobServiceClient() =>
+        _options.ConnectionString is { Length: > 0 } cs
+            ? new BlobServiceClient(cs)
+            : new BlobServiceClient(Required(_options.BlobServiceUri, nameof(_options.BlobServiceUri)), Credential());
+
+    public QueueServiceClient CreateQueueServiceClient() =>
+        _options.ConnectionString is { Length: > 0 } cs
+            ? new QueueServiceClient(cs, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+            : new QueueServiceClient(Required(_options.QueueServiceUri, nameof(_options.QueueServiceUri)), Credential(), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    TokenCredential Credential() =>
+        (TokenCredential?)services.GetService(typeof(TokenCredential))
+        ?? throw new InvalidOperationException("No storage connection string is set and no TokenCredential is registered for identity-based access.");
+
+    static Uri Required(string? value, string name) =>
+        value is { Length: > 0 } ? new Uri(value) : throw new InvalidOperationException($"Storage is not configured: set Coder:Storage:ConnectionString (CODER_STORAGE) or Coder:Storage:{name}.");
+}

@@ -1,0 +1,16 @@
+namespace Coder.Orchestrations.State;
+
+/// <summary>The control plane's tables (ARCHITECTURE.md §4).</summary>
+public static class TableNames
+{
+    public const string Templates = "Templates";
+    public const string Workspaces = "Workspaces";
+    public const string WorkspaceIndex = "WorkspaceIndex";
+    public const string WorkspaceEvents = "WorkspaceEvents";
+    public const string Operations = "Operations";
+    public const string AgentTokens = "AgentTokens";
+    public const string AgentSeqs = "AgentSeqs";
+    public const string ApiTokens = "ApiTokens";
+
+    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens];
+}

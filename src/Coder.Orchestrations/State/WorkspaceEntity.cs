@@ -1,0 +1,58 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Coder.Orchestrations.State;
+
+/// <summary>
+/// One workspace: PK = owner, RK = workspace id. Desired state, observed state, status and the current operation live on
+/// one row, so every change is one ETag-guarded write.
+/// </summary>
+public sealed class WorkspaceEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Name { get; set; } = "";
+    public string Template { get; set; } = "";
+    public int TemplateVersion { get; set; }
+    public string Provisioner { get; set; } = "local";
+    public double Cpu { get; set; }
+    public int MemoryMiB { get; set; }
+    public int Replicas { get; set; } = 1;
+    public bool LimitsEnforced { get; set; } = true;
+
+    /// <summary><c>running</c>, <c>stopped</c> or <c>deleted</c>: what the user asked for.</summary>
+    public string DesiredState { get; set; } = DesiredStates.Running;
+    public string Status { get; set; } = "pending";
+    public string? FailureReason { get; set; }
+
+    public string? OperationId { get; set; }
+    public string? OperationKind { get; set; }
+    public int OperationGeneration { get; set; }
+    public DateTimeOffset? OperationStartedAt { get; set; }
+
+    /// <summary>The current agent build; tokens of other builds are rejected.</summary>
+    public string? AgentBuild { get; set; }
+    public DateTimeOffset? BuildStartedAt { get; set; }
+    public string AgentLifecycle { get; set; } = "created";
+    public string AgentConnection { get; set; } = "connecting";
+    public DateTimeOffset? LastHeartbeatAt { get; set; }
+
+    /// <summary>JSON map agentId → lifecycle, for workspaces with several replicas.</summary>
+    public string? AgentStates { get; set; }
+    public double? CpuPercent { get; set; }
+    public double? MemoryPercent { get; set; }
+    public long? DiskUsedBytes { get; set; }
+    public int? Sessions { get; set; }
+    public DateTimeOffset? LastActivityAt { get; set; }
+
+    /// <summary>JSON array of provisioner resource ids.</summary>
+    public string? ResourceIds { get; set; }
+    public string? SourceSnapshot { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+}

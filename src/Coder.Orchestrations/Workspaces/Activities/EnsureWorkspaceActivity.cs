@@ -1,0 +1,85 @@
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Workspaces.Activities;
+
+/// <summary>
+/// Makes the workspace's compute exist and run a current agent build. Delivered at least once: when the build recorded
+/// on the workspace already runs on the platform, it returns that build and starts nothing.
+/// </summary>
+public sealed class EnsureWorkspaceActivity(
+    WorkspaceStore workspaces,
+    TemplateStore templates,
+    ProvisionerRegistry provisioners,
+    AgentTokenService tokens,
+    AgentBootstrap bootstrap,
+    IOptions<AgentBootstrapOptions> agentOptions,
+    TimeProvider time)
+{
+    public async Task<EnsureWorkspaceResult> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
+            ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
+        EnsureCurrent(workspace, input);
+        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
+            ?? throw new InvalidOperationException($"Template {workspace.Template} v{workspace.TemplateVersion} no longer exists.");
+        int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
+        var provisioner = provisioners.Get(workspace.Provisioner);
+
+        var existing = (await provisioner.InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId);
+        if (workspace.AgentBuild is { } build && existing is { Running: true } && existing.BuildId == build && existing.RunningReplicas == workspace.Replicas)
+        {
+            return new EnsureWorkspaceResult(build, workspace.Replicas, readyTimeout, workspace.LimitsEnforced, Reused: true, Note: null);
+        }
+
+        // A new build: a fresh token (the old one stops working), recorded before anything starts, so a retry after a
+        // crash finds either the running build or nothing.
+        string buildId = Ids.NewBuildId();
+        string token = await tokens.IssueAsync(input.WorkspaceId, input.Owner, buildId, cancellationToken);
+        var now = time.GetUtcNow();
+        workspace = await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
+        {
+            EnsureCurrent(w, input);
+            w.AgentBuild = buildId;
+            w.BuildStartedAt = now;
+            w.AgentLifecycle = "created";
+            w.AgentConnection = "connecting";
+            w.AgentStates = null;
+            w.LastHeartbeatAt = null;
+            w.UpdatedAt = now;
+            return true;
+        }, cancellationToken) ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
+
+        var spec = new WorkspaceResourceSpec(
+            new WorkspaceRef(input.WorkspaceId, input.Owner),
+            workspace.Template,
+            workspace.TemplateVersion,
+            template.Spec.Image,
+            workspace.Cpu,
+            workspace.MemoryMiB,
+            template.Spec.Resources?.DiskGiB,
+            workspace.Replicas,
+            buildId,
+            bootstrap.Environment(input.WorkspaceId, buildId, token));
+        var state = await provisioner.EnsureAsync(spec, cancellationToken);
+
+        await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
+        {
+            w.ResourceIds = Json.Serialize(state.ResourceIds);
+            w.LimitsEnforced = state.LimitsEnforced;
+            return true;
+        }, cancellationToken);
+        return new EnsureWorkspaceResult(buildId, workspace.Replicas, readyTimeout, state.LimitsEnforced, Reused: false, state.Note);
+    }
+
+    static void EnsureCurrent(WorkspaceEntity workspace, WorkspaceOperationInput input)
+    {
+        if (workspace.OperationId != input.OperationId)
+            throw new InvalidOperationException($"Operation {input.OperationId} is no longer the workspace's current operation.");
+    }
+}

@@ -1,0 +1,40 @@
+using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Timeline;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+
+namespace Coder.Orchestrations.Workspaces.Activities;
+
+/// <summary>Records a step: the operation's progress, the workspace's status, and a timeline entry. Idempotent.</summary>
+public sealed class RecordOperationStepActivity(WorkspaceStore workspaces, OperationStore operations, WorkspaceTimeline timeline, TimeProvider time)
+{
+    public async Task<bool> RunAsync(OperationStepInput input, CancellationToken cancellationToken)
+    {
+        var op = input.Operation;
+        var now = time.GetUtcNow();
+        await operations.MutateAsync(op.OperationId, o =>
+        {
+            if (OperationStore.IsFinished(o.Status)) return false;
+            o.Status = "running";
+            o.Progress = input.Message;
+            o.LastProgressAt = now;
+            return true;
+        }, cancellationToken);
+
+        if (input.Status is { } status)
+        {
+            await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
+            {
+                if (w.OperationId != op.OperationId) return false;
+                w.Status = WireNames.Of(status);
+                w.UpdatedAt = now;
+                return true;
+            }, cancellationToken);
+        }
+
+        await timeline.AppendAsync(op.WorkspaceId, new TimelineEntry(
+            input.At, $"{op.OperationId}-{input.Step}", $"{WireNames.Of(op.Kind)}.{input.Step}", input.Message, input.Reason ?? op.Reason, op.Actor, op.OperationId), cancellationToken);
+        return true;
+    }
+}

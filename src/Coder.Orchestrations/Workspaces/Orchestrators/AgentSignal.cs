@@ -1,0 +1,9 @@
+using Coder.Contracts.Agents;
+
+namespace Coder.Orchestrations.Workspaces.Orchestrators;
+
+/// <summary>Raised on a running operation when an agent of the workspace changes lifecycle.</summary>
+public sealed record AgentSignal(string BuildId, AgentLifecycle Lifecycle, string? Reason)
+{
+    public const string EventName = "agent-lifecycle";
+}

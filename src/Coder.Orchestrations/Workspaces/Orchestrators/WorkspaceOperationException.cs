@@ -1,0 +1,7 @@
+namespace Coder.Orchestrations.Workspaces.Orchestrators;
+
+/// <summary>An operation that cannot succeed, with a machine-readable reason for the timeline.</summary>
+public sealed class WorkspaceOperationException(string reason, string message) : Exception(message)
+{
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,82 @@
+using Coder.Contracts.Agents;
+using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Workspaces.Activities;
+using Microsoft.DurableTask;
+
+namespace Coder.Orchestrations.Workspaces.Orchestrators;
+
+/// <summary>
+/// The steps every workspace orchestration is made of. Runs inside orchestrator code, so it only schedules activities
+/// and timers and reads orchestration time: deterministic on replay.
+/// </summary>
+public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, WorkspaceOperationInput input)
+{
+    /// <summary>Activities are idempotent, so transient failures are retried.</summary>
+    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+
+    /// <summary>How long to wait for an agent signal before reading state again, in case a signal was lost.</summary>
+    static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
+
+    public WorkspaceOperationInput Input => input;
+
+    public Task StepAsync(string step, WorkspaceStatus? status, string message, string? reason = null) =>
+        context.CallActivityAsync<bool>(nameof(RecordOperationStepActivity), new OperationStepInput(input, context.CurrentUtcDateTime, step, status, message, reason), Retry);
+
+    public Task<EnsureWorkspaceResult> EnsureAsync() =>
+        context.CallActivityAsync<EnsureWorkspaceResult>(nameof(EnsureWorkspaceActivity), input, Retry);
+
+    public Task StopAsync() => context.CallActivityAsync<bool>(nameof(StopWorkspaceActivity), input, Retry);
+
+    public Task DestroyAsync() => context.CallActivityAsync<bool>(nameof(DestroyWorkspaceActivity), input, Retry);
+
+    public async Task<OperationOutcome> SucceedAsync(WorkspaceStatus status, string message)
+    {
+        await context.CallActivityAsync<bool>(nameof(CompleteOperationActivity), new CompleteOperationInput(input, context.CurrentUtcDateTime, true, status, message, Reason: input.Reason), Retry);
+        return new OperationOutcome(true, status);
+    }
+
+    public async Task<OperationOutcome> FailAsync(WorkspaceStatus status, string reason, string error)
+    {
+        await context.CallActivityAsync<bool>(nameof(CompleteOperationActivity), new CompleteOperationInput(input, context.CurrentUtcDateTime, false, status, error, error, reason), Retry);
+        return new OperationOutcome(false, status, error);
+    }
+
+    /// <summary>Waits until every replica of the build reports <c>ready</c>; throws with the reason otherwise.</summary>
+    public async Task WaitForAgentReadyAsync(EnsureWorkspaceResult ensure)
+    {
+        DateTime deadline = context.CurrentUtcDateTime.AddSeconds(ensure.ReadyTimeoutSeconds);
+        while (true)
+        {
+            var check = await context.CallActivityAsync<AgentCheckResult>(nameof(CheckAgentActivity), new AgentCheckInput(input.WorkspaceId, input.Owner, ensure.BuildId), Retry);
+            if (check.Lifecycle == AgentLifecycle.Ready && check.ReadyReplicas >= ensure.Replicas) return;
+            if (check.Lifecycle == AgentLifecycle.StartError)
+                throw new WorkspaceOperationException("agent_start_error", $"A startup script that blocks ready failed{Suffix(check.Reason)}.");
+            if (check.Lifecycle == AgentLifecycle.StartTimeout)
+                throw new WorkspaceOperationException("agent_start_timeout", $"A startup script that blocks ready timed out{Suffix(check.Reason)}.");
+            if (!check.ProcessesRunning)
+                throw new WorkspaceOperationException("agent_exited", $"The agent exited before it was ready{Suffix(check.Reason)}.");
+
+            TimeSpan remaining = deadline - context.CurrentUtcDateTime;
+            if (remaining <= TimeSpan.Zero)
+                throw new WorkspaceOperationException("agent_ready_timeout", $"The agent was not ready within {ensure.ReadyTimeoutSeconds} s (last state: {check.Lifecycle}).");
+            try
+            {
+                await context.WaitForExternalEvent<AgentSignal>(AgentSignal.EventName, remaining < RecheckInterval ? remaining : RecheckInterval);
+            }
+            catch (TaskCanceledException)
+            {
+                // No signal in time: read the state again.
+            }
+        }
+    }
+
+    /// <summary>The reason and message for a failure caught in an orchestrator.</summary>
+    public static (string Reason, string Message) Describe(Exception e) => e switch
+    {
+        WorkspaceOperationException w => (w.Reason, w.Message),
+        TaskFailedException t => ("activity_failed", $"{t.TaskName} failed: {t.FailureDetails.ErrorMessage}"),
+        _ => ("unexpected", e.Message),
+    };
+
+    static string Suffix(string? reason) => reason is null ? "" : $": {reason}";
+}

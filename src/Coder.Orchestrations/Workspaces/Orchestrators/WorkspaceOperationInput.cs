@@ -1,0 +1,6 @@
+using Coder.Contracts.Operations;
+
+namespace Coder.Orchestrations.Workspaces.Orchestrators;
+
+/// <summary>The input of every workspace orchestration. <see cref="OperationId"/> is also the instance id.</summary>
+public sealed record WorkspaceOperationInput(string WorkspaceId, string Owner, string OperationId, OperationKind Kind, string Actor, string? Reason = null);

@@ -1,0 +1,249 @@
+using Azure;
+using Azure.Data.Tables;
+using Coder.Contracts;
+using Coder.Contracts.Operations;
+using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Security;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Timeline;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Orchestrations.Workspaces;
+
+/// <summary>
+/// The workspace routes' logic. Validation happens before any write, so bad input changes nothing. Operations are
+/// claimed on the workspace row with an ETag, so at most one runs per workspace; the loser of a race gets 409 naming
+/// the winner.
+/// </summary>
+public sealed partial class WorkspaceService(
+    WorkspaceStore store,
+    TemplateStore templates,
+    OperationStore operations,
+    WorkspaceTimeline timeline,
+    ProvisionerRegistry provisioners,
+    CoderTables tables,
+    TimeProvider time,
+    ILogger<WorkspaceService> logger)
+{
+    public async Task<WorkspaceAccepted> CreateAsync(CallerIdentity caller, CreateWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (request.Name is null) errors.Add("name", "Required.");
+        else if (!Names.ResourceName().IsMatch(request.Name)) errors.Add("name", Names.ResourceNameRule);
+        if (request.Template is null) errors.Add("template", "Required.");
+        else if (!Names.ResourceName().IsMatch(request.Template)) errors.Add("template", Names.ResourceNameRule);
+        if (request.TemplateVersion is < 1) errors.Add("templateVersion", "A positive version number.");
+        if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
+        if (request.FromSnapshot is not null) errors.Add("fromSnapshot", "Snapshot not found.");
+        errors.ThrowIfAny();
+
+        var pointer = await templates.GetPointerAsync(request.Template!, cancellationToken) ?? throw CoderProblemException.NotFound($"Template '{request.Template}'");
+        int version = request.TemplateVersion ?? pointer.ActiveVersion;
+        var template = await templates.GetVersionAsync(request.Template!, version, cancellationToken) ?? throw CoderProblemException.NotFound($"Version {version} of template '{request.Template}'");
+        var spec = template.Spec;
+        double cpu = request.Size?.Cpu ?? spec.Resources!.Cpu!.Value;
+        int memory = request.Size?.MemoryMiB ?? spec.Resources!.MemoryMiB!.Value;
+        int replicas = request.Replicas ?? 1;
+        ValidateSize(cpu, memory, replicas, spec, errors);
+        if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
+        errors.ThrowIfAny();
+        provisioners.Get(spec.Provisioner!);
+
+        // Fast path for a taken name: answer 409 without writing anything. The transaction below stays the real guard.
+        var claim = await tables.Workspaces.GetEntityIfExistsAsync<WorkspaceNameClaimEntity>(caller.User, WorkspaceNameClaimEntity.RowKeyPrefix + request.Name, cancellationToken: cancellationToken);
+        if (claim.HasValue) throw CoderProblemException.Conflict($"You already have a workspace named '{request.Name}'.");
+
+        var now = time.GetUtcNow();
+        string id = Ids.NewWorkspaceId();
+        string operationId = Ids.OperationId(id, 1, WireNames.Of(OperationKind.Provision));
+        var workspace = new WorkspaceEntity
+        {
+            PartitionKey = caller.User,
+            RowKey = id,
+            Name = request.Name!,
+            Template = request.Template!,
+            TemplateVersion = version,
+            Provisioner = spec.Provisioner!,
+            Cpu = cpu,
+            MemoryMiB = memory,
+            Replicas = replicas,
+            DesiredState = DesiredStates.Running,
+            Status = WireNames.Of(WorkspaceStatus.Pending),
+            OperationId = operationId,
+            OperationKind = WireNames.Of(OperationKind.Provision),
+            OperationGeneration = 1,
+            OperationStartedAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CreatedBy = caller.Actor,
+        };
+        await store.CreateAsync(workspace, cancellationToken);
+        await timeline.AppendAsync(id, new TimelineEntry(now, "created", "workspace.created", $"Workspace '{workspace.Name}' created from template {workspace.Template} v{version}.", "user_request", caller.Actor), cancellationToken);
+        await StartOperationAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, cancellationToken);
+        return new WorkspaceAccepted(id, workspace.Name, WorkspaceStatus.Pending, new OperationRef(operationId, OperationKind.Provision, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+    }
+
+    public async Task<Versioned<WorkspaceResponse>> GetAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var pointer = await templates.GetPointerAsync(workspace.Template, cancellationToken);
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, pointer?.ActiveVersion), workspace.ETag.ToString());
+    }
+
+    public async Task<ItemsPage<WorkspaceResponse>> ListAsync(CallerIdentity caller, string? status, string? template, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (status is not null && !WireNames.TryParse<WorkspaceStatus>(status, out _)) errors.Add("status", "Unknown status.");
+        if (template is not null && !Names.ResourceName().IsMatch(template)) errors.Add("template", Names.ResourceNameRule);
+        if (continuationToken is { Length: > 2048 }) errors.Add("continuationToken", "Invalid.");
+        errors.ThrowIfAny();
+
+        var (items, next) = await store.ListPageAsync(caller.IsAdmin ? null : caller.User, continuationToken, 100, cancellationToken);
+        var active = new Dictionary<string, int?>(StringComparer.Ordinal);
+        var result = new List<WorkspaceResponse>();
+        foreach (var w in items)
+        {
+            if (status is null ? w.Status == "deleted" : w.Status != status) continue;
+            if (template is not null && w.Template != template) continue;
+            if (!active.TryGetValue(w.Template, out var version))
+            {
+                version = (await templates.GetPointerAsync(w.Template, cancellationToken))?.ActiveVersion;
+                active[w.Template] = version;
+            }
+
+            result.Add(WorkspaceMapper.ToResponse(w, version));
+        }
+
+        return new ItemsPage<WorkspaceResponse>(result, next);
+    }
+
+    public async Task<ItemsPage<WorkspaceEventView>> EventsAsync(CallerIdentity caller, string workspaceId, int? max, CancellationToken cancellationToken)
+    {
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var items = await timeline.ListAsync(workspace.RowKey, Math.Clamp(max ?? 200, 1, 1000), null, cancellationToken);
+        return new ItemsPage<WorkspaceEventView>(items);
+    }
+
+    /// <summary>Start, stop, restart or delete: claims the workspace for one operation and starts its orchestration.</summary>
+    public async Task<OperationAccepted> RequestOperationAsync(CallerIdentity caller, string workspaceId, OperationKind kind, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        string operationId = await ClaimAsync(workspace, kind, caller.Actor, cancellationToken);
+        await StartOperationAsync(workspace, kind, operationId, caller.Actor, "user_request", client, cancellationToken);
+        return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+    }
+
+    public async Task<OperationResponse> GetOperationAsync(CallerIdentity caller, string operationId, CancellationToken cancellationToken)
+    {
+        var op = await operations.GetAsync(operationId, cancellationToken);
+        if (op is null || (op.Owner is { } owner && !caller.CanSee(owner)) || (op.Owner is null && !caller.IsAdmin))
+            throw CoderProblemException.NotFound($"Operation '{operationId}'");
+        return new OperationResponse
+        {
+            Id = op.PartitionKey,
+            Kind = WireNames.Parse<OperationKind>(op.Kind),
+            WorkspaceId = op.WorkspaceId,
+            Status = WireNames.Parse<OperationStatus>(op.Status),
+            Progress = op.Progress,
+            Error = op.Error,
+            StartedAt = op.StartedAt,
+            EndedAt = op.EndedAt,
+        };
+    }
+
+    /// <summary>A workspace the caller may see; anything else (missing, deleted, someone else's) is the same 404.</summary>
+    public async Task<WorkspaceEntity> FindVisibleAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var workspace = await store.FindAsync(workspaceId, cancellationToken);
+        if (workspace is null || workspace.Status == "deleted" || !caller.CanSee(workspace.PartitionKey))
+            throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
+        return workspace;
+    }
+
+    async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            if (workspace.OperationId is { } running)
+                throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+            int generation = workspace.OperationGeneration + 1;
+            string operationId = Ids.OperationId(workspace.RowKey, generation, WireNames.Of(kind));
+            var now = time.GetUtcNow();
+            workspace.OperationId = operationId;
+            workspace.OperationKind = WireNames.Of(kind);
+            workspace.OperationGeneration = generation;
+            workspace.OperationStartedAt = now;
+            workspace.Status = WireNames.Of(WorkspaceOrchestrations.TransitionalStatus(kind));
+            workspace.DesiredState = kind switch
+            {
+                OperationKind.Stop => DesiredStates.Stopped,
+                OperationKind.Delete => DesiredStates.Deleted,
+                OperationKind.Start or OperationKind.Restart => DesiredStates.Running,
+                _ => workspace.DesiredState,
+            };
+            workspace.UpdatedAt = now;
+            try
+            {
+                await store.UpdateAsync(workspace, cancellationToken);
+                return operationId;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
+            {
+                // Someone else wrote the row (another request, ingest, an activity): read it again and decide again.
+                workspace = await store.GetAsync(workspace.PartitionKey, workspace.RowKey, cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
+                if (workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
+            }
+        }
+    }
+
+    async Task StartOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await operations.CreateAsync(new OperationEntity
+        {
+            PartitionKey = operationId,
+            Kind = WireNames.Of(kind),
+            WorkspaceId = workspace.RowKey,
+            Owner = workspace.PartitionKey,
+            Status = "pending",
+            Actor = actor,
+            StartedAt = time.GetUtcNow(),
+            LastProgressAt = time.GetUtcNow(),
+        }, cancellationToken);
+        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason);
+        await ScheduleIdempotentAsync(client, WorkspaceOrchestrations.OrchestratorFor(kind), input, operationId, cancellationToken);
+        LogOperationStarted(logger, operationId, workspace.RowKey, actor);
+    }
+
+    /// <summary>Schedules an orchestration whose instance id is the operation id; one that already exists is the same work.</summary>
+    public static async Task ScheduleIdempotentAsync(DurableTaskClient client, string orchestrator, object input, string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Already scheduled by an earlier attempt of this request? Then it is the same work; otherwise it is a real failure.
+            if (await client.GetInstanceAsync(instanceId, cancellationToken) is null) throw;
+        }
+    }
+
+    static void ValidateSize(double cpu, int memory, int replicas, Contracts.Templates.TemplateSpec spec, ValidationErrors errors)
+    {
+        var limits = spec.Limits!;
+        if (!(cpu >= 0.1)) errors.Add("size.cpu", "At least 0.1.");
+        else if (cpu > limits.MaxCpu) errors.Add("size.cpu", $"At most {limits.MaxCpu} (the template's limit).");
+        if (memory < 64) errors.Add("size.memoryMiB", "At least 64.");
+        else if (memory > limits.MaxMemoryMiB) errors.Add("size.memoryMiB", $"At most {limits.MaxMemoryMiB} (the template's limit).");
+        if (replicas > limits.MaxReplicas) errors.Add("replicas", $"At most {limits.MaxReplicas} (the template's limit).");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} started on workspace {WorkspaceId} by {Actor}")]
+    static partial void LogOperationStarted(ILogger logger, string operationId, string workspaceId, string actor);
+}

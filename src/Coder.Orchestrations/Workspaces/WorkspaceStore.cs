@@ -1,0 +1,128 @@
+using Azure;
+using Azure.Data.Tables;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
+
+namespace Coder.Orchestrations.Workspaces;
+
+/// <summary>
+/// Workspaces in Table Storage: PK = owner, RK = workspace id, plus a name-claim row in the same partition and an
+/// id → owner index. Every update is ETag-guarded; <see cref="MutateAsync"/> re-reads and retries on a lost race.
+/// </summary>
+public sealed class WorkspaceStore(CoderTables tables)
+{
+    /// <summary>Workspace rows have ids starting with <c>ws-</c>; this range leaves out name claims.</summary>
+    public const string RowKeyFrom = "ws-";
+    public const string RowKeyTo = "ws.";
+
+    /// <summary>Creates the workspace and claims its name atomically; a taken name is a 409.</summary>
+    public async Task CreateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        var claim = new WorkspaceNameClaimEntity
+        {
+            PartitionKey = workspace.PartitionKey,
+            RowKey = WorkspaceNameClaimEntity.RowKeyPrefix + workspace.Name,
+            WorkspaceId = workspace.RowKey,
+        };
+
+        // The index row first: if the transaction then fails, the orphan index row points at nothing and reads as 404.
+        await tables.WorkspaceIndex.UpsertEntityAsync(new WorkspaceIndexEntity { PartitionKey = workspace.RowKey, Owner = workspace.PartitionKey }, TableUpdateMode.Replace, cancellationToken);
+        try
+        {
+            await tables.Workspaces.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, workspace), new TableTransactionAction(TableTransactionActionType.Add, claim)], cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            await tables.WorkspaceIndex.DeleteEntityAsync(workspace.RowKey, "", ETag.All, cancellationToken);
+            throw CoderProblemException.Conflict($"You already have a workspace named '{workspace.Name}'.");
+        }
+    }
+
+    /// <summary>The workspace with this id, or null when it does not exist (deleted ones included, for callers that filter).</summary>
+    public async Task<WorkspaceEntity?> FindAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        if (!workspaceId.StartsWith(RowKeyFrom, StringComparison.Ordinal) || workspaceId.Length > 64) return null;
+        var index = await tables.WorkspaceIndex.GetEntityIfExistsAsync<WorkspaceIndexEntity>(workspaceId, "", cancellationToken: cancellationToken);
+        if (!index.HasValue) return null;
+        return await GetAsync(index.Value!.Owner, workspaceId, cancellationToken);
+    }
+
+    public async Task<WorkspaceEntity?> GetAsync(string owner, string workspaceId, CancellationToken cancellationToken)
+    {
+        var response = await tables.Workspaces.GetEntityIfExistsAsync<WorkspaceEntity>(owner, workspaceId, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Replaces the row if its ETag still matches; throws <see cref="RequestFailedException"/> 412 otherwise.</summary>
+    public async Task<WorkspaceEntity> UpdateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        var response = await tables.Workspaces.UpdateEntityAsync(workspace, workspace.ETag, TableUpdateMode.Replace, cancellationToken);
+        workspace.ETag = response.Headers.ETag ?? workspace.ETag;
+        return workspace;
+    }
+
+    /// <summary>
+    /// Read-modify-write with ETags: <paramref name="mutate"/> returns false to leave the row alone. Retries when another
+    /// writer got there first, so no update is lost. Returns the row as stored, or null when it does not exist.
+    /// </summary>
+    public async Task<WorkspaceEntity?> MutateAsync(string owner, string workspaceId, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var workspace = await GetAsync(owner, workspaceId, cancellationToken);
+            if (workspace is null) return null;
+            if (!mutate(workspace)) return workspace;
+            try
+            {
+                return await UpdateAsync(workspace, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + attempt * 10)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Marks the workspace deleted and frees its name in one transaction (same partition).</summary>
+    public async Task TombstoneAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, workspace, workspace.ETag),
+            new(TableTransactionActionType.Delete, new TableEntity(workspace.PartitionKey, WorkspaceNameClaimEntity.RowKeyPrefix + workspace.Name), ETag.All),
+        };
+        try
+        {
+            await tables.Workspaces.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex == 1)
+        {
+            // The claim is already gone (a retried delete): tombstone the row alone.
+            await UpdateAsync(workspace, cancellationToken);
+        }
+    }
+
+    /// <summary>One page of workspaces, of one owner or of everyone. Reads go partition by partition, a page at a time.</summary>
+    public async Task<(IReadOnlyList<WorkspaceEntity> Items, string? ContinuationToken)> ListPageAsync(string? owner, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        string filter = owner is null
+            ? TableClient.CreateQueryFilter($"RowKey ge {RowKeyFrom} and RowKey lt {RowKeyTo}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {owner} and RowKey ge {RowKeyFrom} and RowKey lt {RowKeyTo}");
+        await foreach (var page in tables.Workspaces.QueryAsync<WorkspaceEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    /// <summary>Every workspace row, page by page (the reconciler's scan).</summary>
+    public async IAsyncEnumerable<WorkspaceEntity> ScanAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"RowKey ge {RowKeyFrom} and RowKey lt {RowKeyTo}");
+        await foreach (var workspace in tables.Workspaces.QueryAsync<WorkspaceEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            yield return workspace;
+        }
+    }
+}
