@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
+using Coder.Orchestrations.Common;
 using Microsoft.DurableTask;
 
 namespace Coder.Functions.Workspaces;
@@ -9,21 +10,21 @@ public sealed class WorkspaceOrchestratorFunctions
 {
     [Function(nameof(ProvisionWorkspaceOrchestrator))]
     public Task<OperationOutcome> Provision([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        ProvisionWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+        ProvisionWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
 
     [Function(nameof(StartWorkspaceOrchestrator))]
     public Task<OperationOutcome> Start([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        StartWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+        StartWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
 
     [Function(nameof(StopWorkspaceOrchestrator))]
     public Task<OperationOutcome> Stop([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        StopWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+        StopWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
 
     [Function(nameof(RestartWorkspaceOrchestrator))]
     public Task<OperationOutcome> Restart([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        RestartWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+        RestartWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
 
     [Function(nameof(DeleteWorkspaceOrchestrator))]
     public Task<OperationOutcome> Delete([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        DeleteWorkspaceOrchestrator.RunAsync(context, context.GetInput<WorkspaceOperationInput>()!);
+        DeleteWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
 }

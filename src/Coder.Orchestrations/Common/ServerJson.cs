@@ -21,6 +21,7 @@ public static class ServerJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             TypeInfoResolver = JsonTypeInfoResolver.Combine(CoderJsonContext.Default, new DefaultJsonTypeInfoResolver()),
             MaxDepth = 32,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         if (strict) options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.MakeReadOnly();

@@ -1,0 +1,15 @@
+namespace Coder.Local.Durable;
+
+public sealed class DurableSidecarOptions
+{
+    /// <summary>The task hub (CODER_TASKHUB). Several local hosts on one storage account share the work of one hub.</summary>
+    public string TaskHub { get; set; } = "coder";
+
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>Queue polling backs off up to this; Durable Functions' default of 30 s is too slow for an interactive machine.</summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a crashed instance's partitions stay leased before another takes them.</summary>
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

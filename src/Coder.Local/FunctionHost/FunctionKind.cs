@@ -1,0 +1,10 @@
+namespace Coder.Local.FunctionHost;
+
+public enum FunctionKind
+{
+    Http,
+    Orchestrator,
+    Activity,
+    Queue,
+    Timer,
+}

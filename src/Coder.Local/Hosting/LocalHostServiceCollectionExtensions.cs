@@ -1,0 +1,53 @@
+using Coder.Functions.DependencyInjection;
+using Coder.Local.FunctionHost;
+using Coder.Orchestrations.State;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Local.Hosting;
+
+public static class LocalHostServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the functions with their local triggers: every orchestrator and activity with the portable durable worker
+    /// under its function name, every queue trigger with a listener, every timer with a scheduler.
+    /// </summary>
+    public static IServiceCollection AddCoderLocalHost(this IServiceCollection services, IReadOnlyList<FunctionDescriptor> functions, string sidecarAddress)
+    {
+        foreach (var function in functions) FunctionInvoker.EnsureBindable(function);
+        services.AddCoderFunctions();
+        services.AddDurableTaskWorker(builder =>
+        {
+            builder.UseGrpc(sidecarAddress);
+            builder.AddTasks(registry =>
+            {
+                foreach (var f in functions.Where(f => f.Kind == FunctionKind.Orchestrator))
+                {
+                    // No services for orchestrators: their code must stay deterministic.
+                    registry.AddOrchestrator(f.Name, () => new ReflectedOrchestrator(f, EmptyServiceProvider.Instance));
+                }
+
+                foreach (var f in functions.Where(f => f.Kind == FunctionKind.Activity))
+                {
+                    registry.AddActivity(f.Name, sp => new ReflectedActivity(f, sp, sp.GetRequiredService<IHostApplicationLifetime>()));
+                }
+            });
+        });
+        services.AddDurableTaskClient(builder => builder.UseGrpc(sidecarAddress));
+
+        foreach (var f in functions.Where(f => f.Kind == FunctionKind.Queue))
+        {
+            services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(f, sp, sp.GetRequiredService<StorageClientFactory>(), sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
+        }
+
+        foreach (var f in functions.Where(f => f.Kind == FunctionKind.Timer))
+        {
+            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerScheduler>(sp, f));
+        }
+
+        return services;
+    }
+}
