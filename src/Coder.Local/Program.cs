@@ -41,6 +41,7 @@ builder.Services.AddCoderLocalHost(functions, sidecar.Address);
 var app = builder.Build();
 app.UseLocalHostConventions();
 HttpFunctionEndpoints.Map(app, functions);
+app.MapLocalFunctions(functions);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     Console.WriteLine($"Coder Cloud local host listening on {apiUrl}/api (task hub {sidecarOptions.TaskHub}, data in {dataDirectory})");

@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace Coder.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Finds agent processes from /proc by the workspace folder in their environment, the way an operator would.</summary>
+public static class AgentProcesses
+{
+    /// <summary>Live agent processes (the agent binary itself, not its scripts) whose workspace folder is under <paramref name="dataDirectory"/>.</summary>
+    public static IReadOnlyList<(int Pid, string WorkspaceId)> Under(string dataDirectory, string? workspaceId = null)
+    {
+        var found = new List<(int, string)>();
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "stat")).Split(')').Last().TrimStart().StartsWith('Z')) continue;
+                string cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (!cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
+                var env = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0');
+                string? wsDir = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_DIR=", StringComparison.Ordinal))?["CODER_WORKSPACE_DIR=".Length..];
+                string? ws = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_ID=", StringComparison.Ordinal))?["CODER_WORKSPACE_ID=".Length..];
+                if (wsDir is null || ws is null || !wsDir.StartsWith(dataDirectory, StringComparison.Ordinal)) continue;
+                if (workspaceId is null || ws == workspaceId) found.Add((pid, ws));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    public static void KillAllUnder(string dataDirectory)
+    {
+        foreach (var (pid, _) in Under(dataDirectory))
+        {
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Split(')').Last().TrimStart().StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

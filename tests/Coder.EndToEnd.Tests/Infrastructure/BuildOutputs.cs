@@ -1,0 +1,20 @@
+using System.Reflection;
+using Coder.Local.Storage;
+
+namespace Coder.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Where the local host and the agent were built (same configuration as these tests).</summary>
+public static class BuildOutputs
+{
+    static string Configuration => typeof(BuildOutputs).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    public static string RepoRoot { get; } = RepositoryRoot.Find();
+
+    public static string LocalHostDll => Existing(Path.Combine(RepoRoot, "src", "Coder.Local", "bin", Configuration, "net10.0", "Coder.Local.dll"));
+
+    public static string AgentDll => Existing(Path.Combine(RepoRoot, "src", "Coder.Agent", "bin", Configuration, "net10.0", "coder-agent.dll"));
+
+    public static string FunctionsMetadata => Existing(Path.Combine(RepoRoot, "src", "Coder.Functions", "bin", Configuration, "net10.0", "functions.metadata"));
+
+    static string Existing(string path) => File.Exists(path) ? path : throw new FileNotFoundException($"Build output missing: {path}. Build the solution first.", path);
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Coder.Local.Storage;
+
+namespace Coder.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The local host as a real process (<c>dotnet Coder.Local.dll</c>) on a free port, with its own data folder and a
+/// storage prefix on the shared Azurite. It can be killed like a crash and started again on the same state.
+/// </summary>
+public sealed class LocalHostProcess : IAsyncDisposable
+{
+    public const string AdminToken = "cdr_test-admin-token-0123456789abcdef";
+
+    readonly ConcurrentQueue<string> _output = new();
+    readonly Dictionary<string, string> _environment;
+    Process? _process;
+
+    public LocalHostProcess(string storageConnectionString, string? prefix = null, string? dataDirectory = null, IReadOnlyDictionary<string, string>? extraEnvironment = null)
+    {
+        Prefix = prefix ?? TestStorage.NewPrefix();
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "coder-e2e-" + Prefix + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Port = FreePorts.Next();
+        _environment = new Dictionary<string, string>
+        {
+            ["CODER_STORAGE"] = storageConnectionString,
+            ["CODER_STORAGE_PREFIX"] = Prefix,
+            ["CODER_DATA_DIR"] = DataDirectory,
+            ["CODER_ADMIN_TOKEN"] = AdminToken,
+            ["CODER_AGENT_PATH"] = BuildOutputs.AgentDll,
+            ["ASPNETCORE_URLS"] = BaseUrl,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        foreach (var (k, v) in extraEnvironment ?? new Dictionary<string, string>()) _environment[k] = v;
+    }
+
+    public string Prefix { get; }
+    public string DataDirectory { get; }
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    public int? ProcessId => _process?.Id;
+    public string Output => string.Join('\n', _output);
+
+    public CoderApi Admin() => new(BaseUrl, AdminToken);
+
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildOutputs.RepoRoot };
+        psi.ArgumentList.Add(BuildOutputs.LocalHostDll);
+        foreach (var (k, v) in _environment) psi.Environment[k] = v;
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("The local host did not start.");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var process = _process;
+        await Eventually.WaitAsync(
+            async () => process.HasExited ? throw new InvalidOperationException("The local host exited during startup:\n" + Output) : (await http.GetAsync($"{BaseUrl}/api/health")).IsSuccessStatusCode,
+            ok => ok, timeout ?? TimeSpan.FromSeconds(90), "the local host to answer /api/health");
+    }
+
+    /// <summary>Kills the host process alone (like a crash); the agents, in their own sessions, keep running.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        AgentProcesses.KillAllUnder(DataDirectory);
+        try { Directory.Delete(DataDirectory, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Coder.EndToEnd.Tests.Infrastructure;
+
+namespace Coder.EndToEnd.Tests.Workspaces;
+
+/// <summary>Bad input gets problem+json naming the field at fault, and changes nothing in Table Storage.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
+{
+    readonly LocalHostProcess _host = new(storage.ConnectionString);
+    string _existingId = "";
+
+    public async Task InitializeAsync()
+    {
+        await _host.StartAsync();
+        using var api = _host.Admin();
+        await api.CreateTemplateAsync(Templates.Local("basic"));
+
+        // A stopped workspace gives the duplicate-name case something to collide with, and no agent keeps writing.
+        _existingId = await api.CreateWorkspaceAsync("taken", "basic");
+        await api.WaitForStatusAsync(_existingId, "running", TimeSpan.FromSeconds(30));
+        await api.PostAsync($"/api/workspaces/{_existingId}/stop", "");
+        await api.WaitForStatusAsync(_existingId, "stopped", TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    public static TheoryData<string, string, string, int, string> Cases => new()
+    {
+        { "name breaks the rule", "/api/workspaces", """{"name":"Not_Valid!","template":"basic"}""", 400, "name" },
+        { "unknown template", "/api/workspaces", """{"name":"fine","template":"nope"}""", 404, "" },
+        { "size over the limits", "/api/workspaces", """{"name":"fine","template":"basic","size":{"cpu":8,"memoryMiB":512}}""", 400, "size.cpu" },
+        { "replicas over the limits", "/api/workspaces", """{"name":"fine","template":"basic","replicas":9}""", 400, "replicas" },
+        { "malformed JSON", "/api/workspaces", """{"name":"fine","template":""", 400, "" },
+        { "unknown field", "/api/workspaces", """{"name":"fine","template":"basic","color":"blue"}""", 400, "color" },
+        { "wrong type", "/api/workspaces", """{"name":42,"template":"basic"}""", 400, "name" },
+        { "duplicate name", "/api/workspaces", """{"name":"taken","template":"basic"}""", 409, "" },
+        { "template name breaks the rule", "/api/templates", """{"name":"X","provisioner":"local","resources":{"cpu":1,"memoryMiB":512},"limits":{"maxCpu":1,"maxMemoryMiB":512,"maxReplicas":1}}""", 400, "name" },
+        { "template script name traverses", "/api/templates", """{"name":"ok-name","provisioner":"local","resources":{"cpu":1,"memoryMiB":512},"limits":{"maxCpu":1,"maxMemoryMiB":512,"maxReplicas":1},"startupScripts":[{"name":"../../etc","script":"true","timeoutSeconds":5,"blocksReady":true}]}""", 400, "startupScripts[0].name" },
+        { "duplicate template", "/api/templates", Templates.Local("basic"), 409, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task BadRequest_GetsProblemAndWritesNothing(string because, string path, string body, int status, string field)
+    {
+        using var api = _host.Admin();
+        string before = await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix);
+        var response = await api.PostAsync(path, body);
+        Assert.True((int)response.Status == status, $"{because}: expected {status}, got {response}");
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Equal(status, (int)response.Json["status"]!);
+        Assert.NotNull(response.Json["title"]);
+        if (field.Length > 0) Assert.True(response.Json["errors"]?[field] is not null, $"{because}: errors should name '{field}': {response.Body}");
+        Assert.Equal(before, await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix));
+    }
+
+    [Fact]
+    public async Task BodyOver256KiB_Gets413AndWritesNothing()
+    {
+        using var api = _host.Admin();
+        string before = await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix);
+        string body = $$"""{"name":"big","template":"basic","padding":"{{new string('x', 300 * 1024)}}"}""";
+        var response = await api.PostAsync("/api/workspaces", body);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Equal(before, await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix));
+    }
+
+    [Fact]
+    public async Task MissingToken_Gets401AndOthersWorkspaceIs404()
+    {
+        using var anonymous = new CoderApi(_host.BaseUrl, null);
+        var response = await anonymous.GetAsync($"/api/workspaces/{_existingId}");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+
+        using var admin = _host.Admin();
+        var token = await admin.PostAsync("/api/tokens", """{"name":"bob","roles":["member"],"user":"bob","expiresInDays":1}""");
+        Assert.Equal(HttpStatusCode.Created, token.Status);
+        using var bob = new CoderApi(_host.BaseUrl, (string)token.Json["token"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/workspaces/{_existingId}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.PostAsync($"/api/workspaces/{_existingId}/start", "")).Status);
+        Assert.Empty((await bob.GetAsync("/api/workspaces")).Json["items"]!.AsArray());
+    }
+}
