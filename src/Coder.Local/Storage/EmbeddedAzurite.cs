@@ -87,12 +87,31 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
     {
         string script = Path.Combine(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (File.Exists(script)) return script;
+
+        // Test assemblies run in parallel processes: one installs, the others wait on the lock and find it installed.
+        using var installLock = await AcquireLockAsync(Path.Combine(repoRoot, "node_modules.lock"), cancellationToken);
+        if (File.Exists(script)) return script;
         var psi = new ProcessStartInfo("npm") { WorkingDirectory = repoRoot, UseShellExecute = false };
         foreach (string arg in new[] { File.Exists(Path.Combine(repoRoot, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund" }) psi.ArgumentList.Add(arg);
         using var npm = Process.Start(psi) ?? throw new InvalidOperationException("npm did not start; install Node.js.");
         await npm.WaitForExitAsync(cancellationToken);
         if (npm.ExitCode != 0 || !File.Exists(script)) throw new InvalidOperationException($"npm could not install Azurite in {repoRoot} (exit code {npm.ExitCode}).");
         return script;
+    }
+
+    static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
     /// <summary>An Azurite left by a host that was killed holds the same data folder; stop it before starting another.</summary>

@@ -1,6 +1,7 @@
+using Xunit;
 using Coder.Local.Storage;
 
-namespace Coder.EndToEnd.Tests.Infrastructure;
+namespace Coder.Testing;
 
 /// <summary>
 /// One Azurite for the whole test run: the one .ci/run started (CODER_TEST_STORAGE), or one started here from the

@@ -1,4 +1,4 @@
-namespace Coder.EndToEnd.Tests.Infrastructure;
+namespace Coder.Testing;
 
 /// <summary>Waits for a condition with a deadline, polling; never a fixed sleep.</summary>
 public static class Eventually

@@ -1,0 +1,7 @@
+namespace Coder.Orchestrations.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class StorageCollection : ICollectionFixture<TestStorage>
+{
+    public const string Name = "storage";
+}
