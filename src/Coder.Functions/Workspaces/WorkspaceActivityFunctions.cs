@@ -11,7 +11,8 @@ public sealed class WorkspaceActivityFunctions(
     CheckAgentActivity checkAgent,
     StopWorkspaceActivity stop,
     DestroyWorkspaceActivity destroy,
-    CompleteOperationActivity complete)
+    CompleteOperationActivity complete,
+    ApplySizeActivity applySize)
 {
     [Function(nameof(RecordOperationStepActivity))]
     public Task<bool> RecordStep([ActivityTrigger] OperationStepInput input, CancellationToken cancellationToken) => recordStep.RunAsync(input, cancellationToken);
@@ -27,6 +28,9 @@ public sealed class WorkspaceActivityFunctions(
 
     [Function(nameof(DestroyWorkspaceActivity))]
     public Task<bool> Destroy([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => destroy.RunAsync(input, cancellationToken);
+
+    [Function(nameof(ApplySizeActivity))]
+    public Task<EnsureWorkspaceResult> ApplySize([ActivityTrigger] ApplySizeInput input, CancellationToken cancellationToken) => applySize.RunAsync(input, cancellationToken);
 
     [Function(nameof(CompleteOperationActivity))]
     public Task<bool> Complete([ActivityTrigger] CompleteOperationInput input, CancellationToken cancellationToken) => complete.RunAsync(input, cancellationToken);

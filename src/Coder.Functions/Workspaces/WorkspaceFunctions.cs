@@ -55,6 +55,17 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restart")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Restart, client);
 
+    [Function(nameof(ScaleWorkspace))]
+    public Task<IActionResult> ScaleWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "workspaces/{id}")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            var body = await ApiPipeline.ReadBodyAsync<ScaleWorkspaceRequest>(req, ct);
+            var accepted = await workspaces.ScaleAsync(caller, id, body, req.Headers.IfMatch.FirstOrDefault(), client, ct);
+            return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
+        });
+
     [Function(nameof(GetWorkspaceEvents))]
     public Task<IActionResult> GetWorkspaceEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/events")] HttpRequest req, string id) =>
         api.RunAsync(req, async (caller, ct) =>

@@ -24,6 +24,10 @@ public sealed class WorkspaceOrchestratorFunctions
     public Task<OperationOutcome> Restart([OrchestrationTrigger] TaskOrchestrationContext context) =>
         RestartWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
 
+    [Function(nameof(ScaleWorkspaceOrchestrator))]
+    public Task<OperationOutcome> Scale([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        ScaleWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));
+
     [Function(nameof(DeleteWorkspaceOrchestrator))]
     public Task<OperationOutcome> Delete([OrchestrationTrigger] TaskOrchestrationContext context) =>
         DeleteWorkspaceOrchestrator.RunAsync(context, OrchestrationInput.Of<WorkspaceOperationInput>(context));

@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StopWorkspaceActivity>();
         services.AddSingleton<DestroyWorkspaceActivity>();
         services.AddSingleton<CompleteOperationActivity>();
+        services.AddSingleton<ApplySizeActivity>();
         return services;
     }
 }

@@ -14,6 +14,7 @@ public static class WorkspaceOrchestrations
         OperationKind.Stop => nameof(StopWorkspaceOrchestrator),
         OperationKind.Restart => nameof(RestartWorkspaceOrchestrator),
         OperationKind.Delete => nameof(DeleteWorkspaceOrchestrator),
+        OperationKind.Scale => nameof(ScaleWorkspaceOrchestrator),
         _ => throw new NotSupportedException($"No orchestration runs '{kind}' operations yet."),
     };
 

@@ -139,6 +139,29 @@ public sealed partial class WorkspaceService(
         return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
 
+    /// <summary>PATCH: validates the new size against the template's limits, honours If-Match, and starts a scale operation.</summary>
+    public async Task<OperationAccepted> ScaleAsync(CallerIdentity caller, string workspaceId, ScaleWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        if (ifMatch is { Length: > 0 } && ifMatch != "*" && ifMatch != workspace.ETag.ToString())
+            throw CoderProblemException.PreconditionFailed("The workspace changed since you read it (ETag mismatch).");
+        var errors = new ValidationErrors();
+        if (request.Size is null && request.Replicas is null) errors.Add("body", "Give size, replicas, or both.");
+        if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
+        if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
+        errors.ThrowIfAny();
+        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken) ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
+        var target = new ScaleTarget(request.Size?.Cpu ?? workspace.Cpu, request.Size?.MemoryMiB ?? workspace.MemoryMiB, request.Replicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
+        ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
+        errors.ThrowIfAny();
+        if (workspace.Status is not ("running" or "failed"))
+            throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
+
+        string operationId = await ClaimAsync(workspace, OperationKind.Scale, caller.Actor, cancellationToken);
+        await StartOperationAsync(workspace, OperationKind.Scale, operationId, caller.Actor, "user_request", client, cancellationToken, target);
+        return new OperationAccepted(new OperationRef(operationId, OperationKind.Scale, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+    }
+
     public async Task<OperationResponse> GetOperationAsync(CallerIdentity caller, string operationId, CancellationToken cancellationToken)
     {
         var op = await operations.GetAsync(operationId, cancellationToken);
@@ -202,7 +225,7 @@ public sealed partial class WorkspaceService(
         }
     }
 
-    async Task StartOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
+    async Task StartOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken, ScaleTarget? scale = null)
     {
         await operations.CreateAsync(new OperationEntity
         {
@@ -215,7 +238,7 @@ public sealed partial class WorkspaceService(
             StartedAt = time.GetUtcNow(),
             LastProgressAt = time.GetUtcNow(),
         }, cancellationToken);
-        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason);
+        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason, scale);
         await ScheduleIdempotentAsync(client, WorkspaceOrchestrations.OrchestratorFor(kind), input, operationId, cancellationToken);
         LogOperationStarted(logger, operationId, workspace.RowKey, actor);
     }

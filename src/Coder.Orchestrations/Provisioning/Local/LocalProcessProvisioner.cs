@@ -30,7 +30,11 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         string data = Path.GetFullPath(_options.DataDirectory);
         _workspacesRoot = Path.Combine(data, "workspaces");
         Scope = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data)))[..12];
+        Cgroups = new LinuxCgroups(Scope);
     }
+
+    /// <summary>Where CPU and memory limits are enforced (or why they are advisory).</summary>
+    public LinuxCgroups Cgroups { get; }
 
     public string Name => "local";
 
@@ -53,13 +57,28 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         var stale = running.Where(a => a.BuildId != spec.BuildId || a.Replica >= spec.Replicas).ToList();
         if (stale.Count > 0) await TerminateAsync(stale.Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
         var present = running.Except(stale).Select(a => a.Replica).ToHashSet();
+        var (enforced, note) = ApplyLimits(spec);
         for (int replica = 0; replica < spec.Replicas; replica++)
         {
-            if (!present.Contains(replica)) StartAgent(spec, dir, replica);
+            if (!present.Contains(replica)) StartAgent(spec, dir, replica, enforced);
         }
 
-        return new WorkspaceResourceState([dir], Running: true, created, LimitsEnforced: false,
-            "CPU and memory limits are advisory on the local provisioner: no cgroup is applied.");
+        return new WorkspaceResourceState([dir], Running: true, created, enforced, note);
+    }
+
+    /// <summary>Sets every unit's cgroup limits (live for running processes). A failure makes the limits advisory, with the reason.</summary>
+    (bool Enforced, string? Note) ApplyLimits(WorkspaceResourceSpec spec)
+    {
+        if (!Cgroups.Enforced) return (false, Cgroups.Reason);
+        try
+        {
+            for (int replica = 0; replica < spec.Replicas; replica++) Cgroups.Apply(spec.Workspace.WorkspaceId, replica, spec.Cpu, spec.MemoryMiB);
+            return (true, $"Limits enforced with cgroup v{Cgroups.Version}: {spec.Cpu} CPU, {spec.MemoryMiB} MiB per unit.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (false, $"The cgroup limits could not be applied ({e.Message}), so they are advisory.");
+        }
     }
 
     public Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => EnsureAsync(spec, cancellationToken);
@@ -67,10 +86,11 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
         TerminateAsync(FindAgents(workspace.WorkspaceId).Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
 
+    /// <summary>Vertical changes rewrite the cgroup limits of the running units (no restart); replica changes start or stop units.</summary>
     public async Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
-        await EnsureAsync(spec, cancellationToken);
-        return new ResizeOutcome(Restarted: false, LimitsEnforced: false, "CPU and memory limits are advisory on the local provisioner: no cgroup is applied.");
+        var state = await EnsureAsync(spec, cancellationToken);
+        return new ResizeOutcome(Restarted: false, state.LimitsEnforced, state.Note);
     }
 
     public Task<SnapshotCapture> SnapshotAsync(WorkspaceRef workspace, SnapshotRequest request, CancellationToken cancellationToken) =>
@@ -82,6 +102,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
         await TerminateAsync(FindAgents(workspace.WorkspaceId).Select(a => a.Pid), TimeSpan.FromSeconds(2), cancellationToken);
+        Cgroups.Remove(workspace.WorkspaceId);
         string dir = WorkspaceDirectory(workspace.WorkspaceId);
         for (int attempt = 0; Directory.Exists(dir); attempt++)
         {
@@ -136,17 +157,18 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         }
     }
 
-    void StartAgent(WorkspaceResourceSpec spec, string dir, int replica)
+    void StartAgent(WorkspaceResourceSpec spec, string dir, int replica, bool limited)
     {
         var (program, args) = AgentCommand();
         string stateDir = Path.Combine(dir, ".coder-agent");
         Directory.CreateDirectory(stateDir);
         var psi = new ProcessStartInfo("setsid") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardInput = true };
 
-        // setsid gives the agent its own session; sh sends its output to a log file so it never writes to our pipes.
+        // setsid gives the agent its own session; sh joins the unit's cgroups (so the agent and everything it starts are
+        // limited), then sends the agent's output to a log file so it never writes to our pipes.
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec \"$@\" >>\"$CODER_AGENT_LOG\" 2>&1");
+        psi.ArgumentList.Add((limited ? Cgroups.JoinCommand(spec.Workspace.WorkspaceId, replica) : "") + "exec \"$@\" >>\"$CODER_AGENT_LOG\" 2>&1");
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(program);
         foreach (string a in args) psi.ArgumentList.Add(a);

@@ -1,0 +1,3 @@
+namespace Coder.Orchestrations.Workspaces.Orchestrators;
+
+public sealed record ApplySizeInput(WorkspaceOperationInput Operation, double Cpu, int MemoryMiB, int Replicas);
