@@ -38,6 +38,7 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(LogPayload))]
 [JsonSerializable(typeof(ScriptPayload))]
 [JsonSerializable(typeof(SessionPayload))]
+[JsonSerializable(typeof(CustomPayload))]
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenCreated))]

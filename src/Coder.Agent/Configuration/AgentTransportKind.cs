@@ -1,0 +1,9 @@
+namespace Coder.Agent.Configuration;
+
+/// <summary>How events leave the outbox (<c>CODER_AGENT_TRANSPORT</c>).</summary>
+internal enum AgentTransportKind
+{
+    StorageQueue,
+    ServiceBus,
+    Http,
+}

@@ -1,0 +1,66 @@
+using Coder.Agent.Configuration;
+using Coder.Contracts.Agents;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Agent.Diagnostics;
+
+/// <summary>Source-generated log messages. None of them carries the agent token or a connection string.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Agent starting for workspace {WorkspaceId} as {AgentId} over {Transport}; {Pending} events pending in the outbox")]
+    public static partial void AgentStarting(ILogger logger, string workspaceId, string agentId, AgentTransportKind transport, int pending);
+
+    [LoggerMessage(2, LogLevel.Information, "Agent stopped; outbox flushed: {Flushed}, {Pending} events left")]
+    public static partial void AgentStopped(ILogger logger, bool flushed, int pending);
+
+    [LoggerMessage(3, LogLevel.Information, "Lifecycle {State}{Reason}")]
+    private static partial void LifecycleReportedCore(ILogger logger, AgentLifecycle state, string reason);
+
+    public static void LifecycleReported(ILogger logger, AgentLifecycle state, string? reason) =>
+        LifecycleReportedCore(logger, state, reason is null ? "" : $": {reason}");
+
+    [LoggerMessage(4, LogLevel.Debug, "Lifecycle {State} ignored: it does not move forward from {Current}")]
+    public static partial void LifecycleIgnored(ILogger logger, AgentLifecycle state, AgentLifecycle current);
+
+    [LoggerMessage(5, LogLevel.Warning, "Control plane manifest unavailable; retrying")]
+    public static partial void ManifestUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "Applied manifest {ConfigVersion}: heartbeat {HeartbeatSeconds}s, metrics {MetricsSeconds}s, {Plugins} plugins")]
+    public static partial void ManifestApplied(ILogger logger, string configVersion, int heartbeatSeconds, int metricsSeconds, int plugins);
+
+    [LoggerMessage(7, LogLevel.Information, "Running {Phase} script {Script}")]
+    public static partial void ScriptStarting(ILogger logger, string phase, string script);
+
+    [LoggerMessage(8, LogLevel.Information, "{Phase} script {Script} ended: exit code {ExitCode}, timed out {TimedOut}, {DurationMs} ms")]
+    public static partial void ScriptFinished(ILogger logger, string phase, string script, int? exitCode, bool timedOut, long durationMs);
+
+    [LoggerMessage(9, LogLevel.Warning, "Transport unavailable; {Pending} events wait in the outbox")]
+    public static partial void TransportOffline(ILogger logger, int pending, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Information, "Transport back; {Pending} events left to send")]
+    public static partial void TransportOnline(ILogger logger, int pending);
+
+    [LoggerMessage(11, LogLevel.Warning, "Shutdown flush ran out of time with {Pending} events still in the outbox; they are sent after a restart")]
+    public static partial void FlushIncomplete(ILogger logger, int pending);
+
+    [LoggerMessage(12, LogLevel.Warning, "Outbox full ({Capacity}): dropped {Dropped} events (metrics first; never lifecycle or script)")]
+    public static partial void OutboxDropped(ILogger logger, int dropped, int capacity);
+
+    [LoggerMessage(13, LogLevel.Warning, "Outbox file {Path} unreadable; starting from its log")]
+    public static partial void OutboxCorrupt(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "Routine {Routine} failed; restarting with backoff")]
+    public static partial void RoutineFailed(ILogger logger, string routine, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Information, "Startup scripts skipped: this agent already reported {State} before a restart")]
+    public static partial void StartupSkipped(ILogger logger, AgentLifecycle state);
+
+    [LoggerMessage(16, LogLevel.Debug, "Session socket listening on {Path}")]
+    public static partial void SessionSocketListening(ILogger logger, string path);
+
+    [LoggerMessage(17, LogLevel.Debug, "Session client dropped")]
+    public static partial void SessionClientDropped(ILogger logger, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Warning, "Plugin {Plugin} failed: {Reason}")]
+    public static partial void PluginFailed(ILogger logger, string plugin, string reason);
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using Coder.Agent.Configuration;
+using Coder.Agent.ControlPlane;
+using Coder.Agent.Diagnostics;
+using Coder.Agent.Lifecycle;
+using Coder.Agent.Metrics;
+using Coder.Agent.Outbox;
+using Coder.Agent.Plugins;
+using Coder.Agent.Scripts;
+using Coder.Agent.Sessions;
+using Coder.Agent.Transport;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Agent.Runtime;
+
+/// <summary>
+/// The agent's main flow: report <c>created</c>, fetch the manifest, report <c>starting</c>, run the startup scripts, report
+/// the outcome, then heartbeat, meter, serve sessions and run plugins as named routines until SIGTERM; then report
+/// <c>shutting_down</c>, run the shutdown scripts, report <c>off</c> and flush the outbox within a bounded time.
+/// </summary>
+internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, AgentLoggers loggers)
+{
+    private readonly ILogger _logger = loggers.Create("agent");
+
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        var startedAt = time.GetUtcNow();
+        Directory.CreateDirectory(settings.StateDirectory);
+        using var outbox = EventOutbox.Open(settings.StateDirectory, settings.WorkspaceId, settings.AgentId, settings.OutboxCapacity, time,
+            loggers.Create("outbox"));
+        var lifecycle = new LifecycleReporter(outbox, settings.StateDirectory, settings.AgentId, loggers.Create("lifecycle"));
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        }) { Timeout = TimeSpan.FromSeconds(15) };
+        var manifestClient = new ManifestClient(http, settings.ControlPlaneUrl, settings.Token, time, loggers.Create("manifest"));
+        await using var transport = EventTransportFactory.Create(settings, http);
+        Log.AgentStarting(_logger, settings.WorkspaceId, settings.AgentId, settings.Transport, outbox.PendingCount);
+
+        ManifestState? manifest = null;
+        var sender = new EventSender(outbox, transport, version =>
+        {
+            // The HTTP transport learns the control plane's config version from each reply: a new one means re-fetch now.
+            if (manifest is { } known && known.Current.ConfigVersion != version) _ = RefreshManifestAsync(known, manifestClient, shutdown);
+        }, time, loggers.Create("sender"));
+        using var senderStop = new CancellationTokenSource();
+        using var routinesStop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        var senderRoutines = new RoutineGroup(time, _logger);
+        var routines = new RoutineGroup(time, _logger);
+        senderRoutines.Start("sender", sender.RunAsync, senderStop.Token);
+
+        var processes = new WorkspaceProcesses();
+        var scripts = new ScriptRunner(settings, outbox, processes, time, loggers.Create("scripts"));
+        try
+        {
+            lifecycle.Report(AgentLifecycle.Created);
+            manifest = new ManifestState(await manifestClient.FetchInitialAsync(shutdown).ConfigureAwait(false), settings.HeartbeatSecondsOverride);
+            lifecycle.Report(AgentLifecycle.Starting);
+
+            var sessions = new SessionTracker(outbox, time);
+            var plugins = new PluginResults();
+            var collector = new MetricsCollector(settings, new ProcessTreeSampler(processes, time), CgroupInfo.Detect(), sessions, plugins,
+                outbox, startedAt, time);
+            routines.Start("heartbeat", ct => HeartbeatLoopAsync(manifest, manifestClient, outbox, startedAt, ct), routinesStop.Token);
+            routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
+            routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
+            routines.Start("plugins", new PluginSupervisor(settings, manifest, scripts, plugins, processes, outbox, time, loggers.Create("plugins")).RunAsync,
+                routinesStop.Token);
+
+            if (lifecycle.Current is { } current && AgentLifecycleOrder.Rank(current) >= AgentLifecycleOrder.Rank(AgentLifecycle.Ready))
+            {
+                // Restarted after a crash with the same agent id: the startup scripts already ran for this agent.
+                Log.StartupSkipped(_logger, current);
+            }
+            else
+            {
+                await RunStartupAsync(manifest.Current, scripts, lifecycle, shutdown).ConfigureAwait(false);
+            }
+            await Task.Delay(Timeout.Infinite, shutdown).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            // SIGTERM: fall through to the shutdown sequence.
+        }
+
+        await routinesStop.CancelAsync().ConfigureAwait(false);
+        await routines.WhenAllStoppedAsync().ConfigureAwait(false);
+        lifecycle.Report(AgentLifecycle.ShuttingDown);
+        foreach (var script in manifest?.Current.ShutdownScripts ?? [])
+        {
+            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current.Env, CancellationToken.None).ConfigureAwait(false);
+        }
+        lifecycle.Report(AgentLifecycle.Off);
+        await senderStop.CancelAsync().ConfigureAwait(false);
+        await senderRoutines.WhenAllStoppedAsync().ConfigureAwait(false);
+        bool flushed = await sender.FlushAsync(settings.ShutdownFlushTimeout).ConfigureAwait(false);
+        Log.AgentStopped(_logger, flushed, outbox.PendingCount);
+    }
+
+    private async Task RunStartupAsync(AgentManifest manifest, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
+    {
+        using var readyDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, manifest.ReadyTimeoutSeconds)), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(readyDeadline.Token, shutdown);
+        foreach (var script in manifest.Scripts)
+        {
+            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest.Env, linked.Token).ConfigureAwait(false);
+            shutdown.ThrowIfCancellationRequested();
+            if (outcome.Canceled)
+            {
+                lifecycle.Report(AgentLifecycle.StartTimeout,
+                    $"the ready timeout of {manifest.ReadyTimeoutSeconds}s passed while script '{script.Name}' ran");
+                return;
+            }
+            if (!script.BlocksReady || outcome.Succeeded) continue;
+            if (outcome.TimedOut)
+            {
+                lifecycle.Report(AgentLifecycle.StartTimeout, $"script '{script.Name}' timed out after {script.TimeoutSeconds}s");
+            }
+            else
+            {
+                lifecycle.Report(AgentLifecycle.StartError,
+                    outcome.ExitCode is { } code ? $"script '{script.Name}' exited with code {code}" : $"script '{script.Name}' could not start");
+            }
+            return;
+        }
+        lifecycle.Report(AgentLifecycle.Ready);
+    }
+
+    private async Task HeartbeatLoopAsync(ManifestState manifest, ManifestClient client, EventOutbox outbox, DateTimeOffset startedAt,
+        CancellationToken cancellationToken)
+    {
+        string replica = settings.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        while (true)
+        {
+            var beatAt = time.GetUtcNow();
+            outbox.Append(AgentEventTypes.Heartbeat,
+                new HeartbeatPayload(manifest.Current.ConfigVersion, (long)(beatAt - startedAt).TotalSeconds, replica),
+                CoderJsonContext.Default.HeartbeatPayload);
+            await RefreshManifestAsync(manifest, client, cancellationToken).ConfigureAwait(false);
+            while (!await IntervalWait.UntilAsync(beatAt + manifest.HeartbeatInterval, time, manifest.ChangeToken, cancellationToken).ConfigureAwait(false))
+            {
+                // The interval changed while waiting: wait again against the new one.
+            }
+        }
+    }
+
+    private async Task RefreshManifestAsync(ManifestState manifest, ManifestClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fetch = await client.FetchAsync(manifest.Current.ConfigVersion, cancellationToken).ConfigureAwait(false);
+            if (fetch.Manifest is { } next && manifest.TryUpdate(next))
+            {
+                Log.ManifestApplied(_logger, next.ConfigVersion, next.Intervals.HeartbeatSeconds, next.Intervals.MetricsSeconds, next.Plugins.Count);
+            }
+        }
+        catch (Exception ex) when (ManifestClient.IsTransient(ex, cancellationToken))
+        {
+            Log.ManifestUnavailable(_logger, ex);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task MetricsLoopAsync(ManifestState manifest, MetricsCollector collector, EventOutbox outbox, CancellationToken cancellationToken)
+    {
+        collector.Collect(); // primes the CPU baseline so the first report covers a real interval
+        var last = time.GetUtcNow();
+        while (true)
+        {
+            while (!await IntervalWait.UntilAsync(last + manifest.MetricsInterval, time, manifest.ChangeToken, cancellationToken).ConfigureAwait(false))
+            {
+                // The interval changed while waiting.
+            }
+            last = time.GetUtcNow();
+            var metrics = collector.Collect();
+            outbox.Append(AgentEventTypes.Metrics, metrics, CoderJsonContext.Default.MetricsPayload);
+            if (metrics.Custom?.GetValueOrDefault(MetricsCollector.OutboxDroppedMetric) is > 0 and var dropped)
+            {
+                outbox.Append(AgentEventTypes.Custom,
+                    new CustomPayload(CustomEventKinds.OutboxDropped, "outbox", Values: new Dictionary<string, double> { ["dropped"] = dropped }),
+                    CoderJsonContext.Default.CustomPayload);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Coder.Agent.Configuration;
+using Coder.Agent.Diagnostics;
+using Coder.Agent.Metrics;
+using Coder.Agent.Outbox;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Agent.Scripts;
+
+/// <summary>
+/// Runs manifest scripts with <c>/bin/sh -c</c> in the workspace folder, with the manifest env plus the agent's CODER_*
+/// variables (secrets removed), ships their output as <c>log</c> events and their outcome as a <c>script</c> event.
+/// </summary>
+internal sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, WorkspaceProcesses processes, TimeProvider time, ILogger logger)
+{
+    public const string StartupPhase = "startup";
+    public const string ShutdownPhase = "shutdown";
+
+    public async Task<ScriptOutcome> RunAsync(ManifestScript script, string phase, IReadOnlyDictionary<string, string> env,
+        CancellationToken cancellationToken)
+    {
+        var info = ProcessGroup.CreateStartInfo("/bin/sh", ["-c", script.Script], settings.WorkspaceDirectory);
+        ApplyEnvironment(info.Environment, env);
+        void Ship(LogPayload payload) => outbox.Append(AgentEventTypes.Log, payload, CoderJsonContext.Default.LogPayload);
+        var stdout = new LogBatcher(script.Name, "stdout", Ship);
+        var stderr = new LogBatcher(script.Name, "stderr", Ship);
+        Log.ScriptStarting(logger, phase, script.Name);
+        var outcome = await ProcessRunner.RunAsync(script.Name, info, TimeSpan.FromSeconds(Math.Max(1, script.TimeoutSeconds)),
+            stdout.Add, stderr.Add, time, processes.AddSession, cancellationToken).ConfigureAwait(false);
+        stdout.Flush();
+        stderr.Flush();
+        outbox.Append(AgentEventTypes.Script,
+            new ScriptPayload(script.Name, phase, outcome.ExitCode, (long)outcome.Duration.TotalMilliseconds, outcome.TimedOut, script.BlocksReady),
+            CoderJsonContext.Default.ScriptPayload);
+        Log.ScriptFinished(logger, phase, script.Name, outcome.ExitCode, outcome.TimedOut, (long)outcome.Duration.TotalMilliseconds);
+        return outcome;
+    }
+
+    /// <summary>The agent's environment without secrets, plus the manifest env and the CODER_* variables scripts rely on.</summary>
+    public void ApplyEnvironment(IDictionary<string, string?> target, IReadOnlyDictionary<string, string> env)
+    {
+        foreach (string secret in AgentSettings.SecretVariables) target.Remove(secret);
+        foreach (var (key, value) in env) target[key] = value;
+        target["CODER_WORKSPACE_ID"] = settings.WorkspaceId;
+        target["CODER_AGENT_ID"] = settings.AgentId;
+        target["CODER_WORKSPACE_DIR"] = settings.WorkspaceDirectory;
+        target["CODER_AGENT_STATE_DIR"] = settings.StateDirectory;
+        target["CODER_AGENT_SOCKET"] = settings.SocketPath;
+        target["CODER_URL"] = settings.ControlPlaneUrl.ToString().TrimEnd('/');
+    }
+}

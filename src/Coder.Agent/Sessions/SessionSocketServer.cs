@@ -1,0 +1,54 @@
+using System.Net.Sockets;
+using System.Text;
+using Coder.Agent.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Agent.Sessions;
+
+/// <summary>The Unix domain socket (<c>agent.sock</c> in the state folder) through which workspace tools report sessions.</summary>
+internal sealed class SessionSocketServer(string socketPath, SessionTracker tracker, ILogger logger)
+{
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        File.Delete(socketPath);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        listener.Listen(16);
+        Log.SessionSocketListening(logger, socketPath);
+        try
+        {
+            while (true)
+            {
+                var client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                _ = ServeAsync(client, cancellationToken);
+            }
+        }
+        finally
+        {
+            File.Delete(socketPath);
+        }
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ClientTimeout);
+        try
+        {
+            await using var stream = new NetworkStream(client, ownsSocket: true);
+            using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
+            while (await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
+            {
+                await writer.WriteLineAsync(SessionProtocol.Handle(line, tracker).AsMemory(), timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+        {
+            Log.SessionClientDropped(logger, ex);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Coder.Agent.Outbox;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+
+namespace Coder.Agent.Sessions;
+
+/// <summary>Open sessions and the last activity time; every open and close is reported as a <c>session</c> event.</summary>
+internal sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _open = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastActivity;
+
+    public int Open(string id)
+    {
+        lock (_gate)
+        {
+            _lastActivity = time.GetUtcNow();
+            if (_open.Add(id)) Report("open");
+            return _open.Count;
+        }
+    }
+
+    /// <returns>The remaining count, or null when no such session was open.</returns>
+    public int? Close(string id)
+    {
+        lock (_gate)
+        {
+            if (!_open.Remove(id)) return null;
+            _lastActivity = time.GetUtcNow();
+            Report("close");
+            return _open.Count;
+        }
+    }
+
+    public void Activity()
+    {
+        lock (_gate) _lastActivity = time.GetUtcNow();
+    }
+
+    public (int Active, DateTimeOffset? LastActivityAt) Snapshot()
+    {
+        lock (_gate) return (_open.Count, _lastActivity);
+    }
+
+    private void Report(string change) =>
+        outbox.Append(AgentEventTypes.Session, new SessionPayload(_open.Count, _lastActivity, change), CoderJsonContext.Default.SessionPayload);
+}

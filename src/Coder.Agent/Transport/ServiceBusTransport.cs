@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Azure.Messaging.ServiceBus;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+
+namespace Coder.Agent.Transport;
+
+/// <summary>
+/// Azure Service Bus (production): body = JSON envelope, ContentType <c>application/json</c>, MessageId <c>{agentId}:{seq}</c>
+/// so the queue's duplicate detection drops a resend after a crash between send and acknowledge.
+/// </summary>
+internal sealed class ServiceBusTransport(ServiceBusSender sender, string token, ServiceBusClient? ownedClient = null) : IEventTransport
+{
+    public const string JsonContentType = "application/json";
+
+    public int MaxBatchSize => 50;
+
+    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, string token)
+    {
+        var options = new ServiceBusClientOptions { RetryOptions = { MaxRetries = 0, TryTimeout = TimeSpan.FromSeconds(10) } };
+        var client = connectionString is not null
+            ? new ServiceBusClient(connectionString, options)
+            : new ServiceBusClient(fullyQualifiedNamespace, new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.SystemAssigned), options);
+        return new ServiceBusTransport(client.CreateSender(queueName), token, client);
+    }
+
+    public static ServiceBusMessage ToMessage(AgentEnvelope envelope, string token) =>
+        new(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope with { Token = token }, CoderJsonContext.Default.AgentEnvelope)))
+        {
+            ContentType = JsonContentType,
+            MessageId = MessageIdOf(envelope),
+            Subject = envelope.Type,
+        };
+
+    public static string MessageIdOf(AgentEnvelope envelope) => $"{envelope.AgentId}:{envelope.Seq}";
+
+    public async Task<TransportSendResult> SendAsync(IReadOnlyList<AgentEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // One call sends the batch atomically: either all are enqueued or none is.
+            await sender.SendMessagesAsync(envelopes.Select(e => ToMessage(e, token)).ToList(), cancellationToken).ConfigureAwait(false);
+            return new TransportSendResult(envelopes.Count);
+        }
+        catch (Exception ex) when (ex is ServiceBusException or UnauthorizedAccessException or Azure.Identity.AuthenticationFailedException
+                                   or TimeoutException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            return new TransportSendResult(0, ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await sender.DisposeAsync().ConfigureAwait(false);
+        if (ownedClient is not null) await ownedClient.DisposeAsync().ConfigureAwait(false);
+    }
+}
