@@ -184,7 +184,7 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_TASKHUB: taskHubName
       CODER_AGENT_TRANSPORT: 'servicebus'
       CODER_SERVICEBUS__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
-      CODER_SERVICEBUS_QUEUE: serviceBus.outputs.queueName
+      CODER_SERVICEBUS_QUEUE: agentEventsQueueName
       CODER_EVENTGRID_TOPIC_ENDPOINT: lifecycleTopic.outputs.endpoint
       CODER_AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
       CODER_AZURE_RESOURCE_GROUP: workspaceResources.outputs.resourceGroupName
