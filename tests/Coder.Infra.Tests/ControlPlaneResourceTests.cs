@@ -49,6 +49,16 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
     }
 
     [Fact]
+    public void MainParameters_NameOnlyTemplateParameters()
+    {
+        var templateParameters = compiled.Template["parameters"]!.AsObject();
+        var azdParameters = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.BicepRoot, "main.parameters.json")))!["parameters"]!.AsObject();
+
+        var unknown = azdParameters.Select(pair => pair.Key).Where(name => !templateParameters.ContainsKey(name)).ToList();
+        Assert.True(unknown.Count == 0, "main.parameters.json names parameters main.bicep lacks: " + string.Join(", ", unknown));
+    }
+
+    [Fact]
     public void Outputs_GiveAzdTheValuesItNeeds()
     {
         var outputs = compiled.Template["outputs"]!.AsObject();
@@ -81,7 +91,7 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
         var app = compiled.Single("Microsoft.Web/sites");
 
         var alwaysReady = app.Evaluate("properties.functionAppConfig.scaleAndConcurrency.alwaysReady");
-        var groups = alwaysReady.OfType<Arm.Values.ArmArray>().SelectMany(array => array.Items.SelectMany(item => item.Value)).ToList();
+        var groups = alwaysReady.Elements();
         var durable = groups.Where(group => ArmEvaluator.Path([group], "name").Constant() == "durable").ToList();
 
         Assert.Single(durable);
@@ -148,8 +158,7 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
             Assert.StartsWith("https://", url, StringComparison.Ordinal);
             Assert.Contains("/api/eventgrid?key=", url, StringComparison.Ordinal);
         });
-        var eventTypes = subscription.Evaluate("properties.filter.includedEventTypes")
-            .OfType<Arm.Values.ArmArray>().SelectMany(array => array.Items.SelectMany(item => item.Value)).Texts();
+        var eventTypes = subscription.Evaluate("properties.filter.includedEventTypes").Elements().Texts();
         Assert.Equal(["Microsoft.Resources.ResourceDeleteSuccess", "Microsoft.Resources.ResourceWriteSuccess"], eventTypes.Order());
     }
 

@@ -44,11 +44,9 @@ public sealed class MonitoringTests(CompiledMainTemplate compiled)
     public void AlertRules_CoverFailedProvisionsAndStaleIngest()
     {
         var rules = compiled.OfType("Microsoft.Insights/scheduledQueryRules");
-        var criteria = rules.Select(rule => (
-                Query: rule.Evaluate("properties.criteria.allOf").OfType<Arm.Values.ArmArray>()
-                    .SelectMany(array => array.Items.SelectMany(item => ArmEvaluator.Path(item.Value, "query"))).Constant(),
-                Threshold: rule.Evaluate("properties.criteria.allOf").OfType<Arm.Values.ArmArray>()
-                    .SelectMany(array => array.Items.SelectMany(item => ArmEvaluator.Path(item.Value, "threshold"))).Constant()))
+        var criteria = rules
+            .Select(rule => rule.Evaluate("properties.criteria.allOf").Elements())
+            .Select(criterion => (Query: ArmEvaluator.Path(criterion, "query").Constant(), Threshold: ArmEvaluator.Path(criterion, "threshold").Constant()))
             .ToList();
 
         var failedProvisions = Assert.Single(criteria, c => c.Query.Contains("coder.orchestration.failures", StringComparison.Ordinal));

@@ -10,7 +10,7 @@ var builtInRoles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // durable task hub queues, coder-events
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // durable history + Coder state tables
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // drain agent-events
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // agents (workspace identity) and re-queue by the app
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // agents (workspace identity) send envelopes; the app may put one back
   eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7' // publish lifecycle CloudEvents to the custom topic
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Entra-authenticated Application Insights ingestion
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault references in app settings

@@ -13,4 +13,8 @@ public static class ArmValueExtensions
         candidates.Distinct().ToList() is [ArmText or ArmNumber or ArmBool] single
             ? single[0].Render()
             : $"<not constant: {string.Join(" | ", candidates.Select(c => c is ArmUnknown u ? u.Reason : c.Render()))}>";
+
+    /// <summary>Every candidate element of every candidate array.</summary>
+    public static IReadOnlyList<ArmValue> Elements(this IEnumerable<ArmValue> candidates) =>
+        candidates.OfType<ArmArray>().SelectMany(array => array.Items.SelectMany(item => item.Value)).ToList();
 }
