@@ -39,6 +39,15 @@ public sealed class RoleAssignmentAuditTests
         Assert.Contains(finding.Problems, problem => problem.StartsWith("roleDefinitionId is not a constant", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("8e3af657-a8ff-443c-a75c-2fe8c4bcb635")] // Owner
+    [InlineData("b24988ac-6180-42a0-ab88-20f7382dd24c")] // Contributor
+    [InlineData("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9")] // User Access Administrator
+    public void AllowList_HoldsNoGenericAdministrativeRole(string roleId)
+    {
+        Assert.Null(BuiltInRoleAllowList.Find(Guid.Parse(roleId)));
+    }
+
     [Fact]
     public void Audit_AcceptsAnAllowListedConstant()
     {
