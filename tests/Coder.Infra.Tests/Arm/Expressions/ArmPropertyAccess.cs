@@ -1,0 +1,3 @@
+namespace Coder.Infra.Tests.Arm.Expressions;
+
+public sealed record ArmPropertyAccess(ArmExpression Target, string Property) : ArmExpression;
