@@ -1,3 +1,6 @@
+using Coder.Contracts.Agents;
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 
@@ -14,8 +17,12 @@ public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, Provisioner
         var now = time.GetUtcNow();
         await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
         {
-            // The agent reports shutting_down and off itself; a killed one cannot, so the platform's word closes it.
-            w.AgentLifecycle = "off";
+            // The agent reports shutting_down and off itself; a killed one cannot, so the platform's word closes it. Every
+            // replica is closed too, so a shutting_down that is ingested late cannot move the workspace back from off.
+            var states = AgentStates.Parse(w.AgentStates);
+            foreach (string agent in states.Keys.ToList()) states[agent] = states[agent] with { Lifecycle = AgentLifecycle.Off };
+            w.AgentStates = AgentStates.Serialize(states);
+            w.AgentLifecycle = WireNames.Of(AgentLifecycle.Off);
             w.AgentConnection = "disconnected";
             w.UpdatedAt = now;
             return true;
