@@ -12,4 +12,16 @@ public sealed class DurableSidecarOptions
 
     /// <summary>How long a crashed instance's partitions stay leased before another takes them.</summary>
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a dequeued orchestration message stays hidden. A host that dies mid-episode leaves its messages invisible
+    /// this long, so it bounds crash recovery; episodes take milliseconds, so Durable Functions' 5 minutes is far too long.
+    /// </summary>
+    public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a dequeued activity stays hidden. The sidecar never renews work-item locks, so every activity must finish
+    /// well inside this, and a crashed host's activity is retried after it.
+    /// </summary>
+    public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

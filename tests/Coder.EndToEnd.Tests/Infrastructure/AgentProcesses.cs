@@ -31,11 +31,27 @@ public static class AgentProcesses
         return found;
     }
 
+    /// <summary>
+    /// Kills every process of the workspaces under <paramref name="dataDirectory"/>: the agents and whatever their scripts
+    /// left running in the background (those are reparented to init, so no process tree reaches them, but they inherit
+    /// the agent's environment).
+    /// </summary>
     public static void KillAllUnder(string dataDirectory)
     {
-        foreach (var (pid, _) in Under(dataDirectory))
+        foreach (string dir in Directory.GetDirectories("/proc"))
         {
-            try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+            if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var env = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0');
+                string? wsDir = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_DIR=", StringComparison.Ordinal))?["CODER_WORKSPACE_DIR=".Length..];
+                if (wsDir is null || !wsDir.StartsWith(dataDirectory, StringComparison.Ordinal)) continue;
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // Gone already, or not ours to read.
+            }
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Azure.Storage.Queues;
+using Coder.Orchestrations.State;
 using Coder.EndToEnd.Tests.Infrastructure;
 
 namespace Coder.EndToEnd.Tests.Workspaces;
@@ -21,6 +23,15 @@ public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
         await api.WaitForStatusAsync(_existingId, "running", TimeSpan.FromSeconds(30));
         await api.PostAsync($"/api/workspaces/{_existingId}/stop", "");
         await api.WaitForStatusAsync(_existingId, "stopped", TimeSpan.FromSeconds(30));
+
+        // The stopped agent's last envelopes (shutting_down, off) may still be queued; their ingest writes dedup markers,
+        // so the tables are only quiet once both queues are drained.
+        var queues = new QueueServiceClient(storage.ConnectionString);
+        foreach (string queue in new[] { QueueNames.AgentEvents, QueueNames.WorkspaceSignals })
+        {
+            var client = queues.GetQueueClient(_host.Prefix + queue);
+            await Eventually.WaitAsync(async () => (await client.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, TimeSpan.FromSeconds(30), $"queue {queue} to drain");
+        }
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
