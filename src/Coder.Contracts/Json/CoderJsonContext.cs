@@ -26,6 +26,7 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(WorkspaceResponse))]
 [JsonSerializable(typeof(ItemsPage<WorkspaceResponse>))]
 [JsonSerializable(typeof(ItemsPage<WorkspaceEventView>))]
+[JsonSerializable(typeof(WorkspaceMetricsSeries))]
 [JsonSerializable(typeof(OperationResponse))]
 [JsonSerializable(typeof(OperationAccepted))]
 [JsonSerializable(typeof(AgentEnvelope))]

@@ -24,6 +24,7 @@ public sealed partial class AgentEventIngestor(
     AgentTokenService tokens,
     WorkspaceTimeline timeline,
     WorkspaceSignalQueue signals,
+    Scaling.WorkspaceMetricsHistory metricsHistory,
     TimeProvider time,
     ILogger<AgentEventIngestor> logger) : IAgentEventIngestor
 {
@@ -136,6 +137,7 @@ public sealed partial class AgentEventIngestor(
                     w.AgentConnection = "connected";
                     return true;
                 }, cancellationToken);
+                await metricsHistory.RecordAsync(id, new Scaling.MetricSample(sentAt, m.CpuPercent, m.MemoryPercent, m.Sessions, m.OomKills, current.Cpu, current.MemoryMiB), cancellationToken);
                 break;
             }
 

@@ -8,6 +8,10 @@ namespace Coder.Orchestrations.DependencyInjection;
 /// </summary>
 public static class CoderEnvironmentConfiguration
 {
+    /// <summary>The autoscale timer's NCRONTAB schedule (with seconds).</summary>
+    public const string AutoscaleScheduleSetting = "CODER_AUTOSCALE_SCHEDULE";
+    public const string DefaultAutoscaleSchedule = "0 * * * * *";
+
     static readonly (string Variable, string Key)[] Map =
     [
         ("CODER_STORAGE", "Coder:Storage:ConnectionString"),
@@ -22,6 +26,8 @@ public static class CoderEnvironmentConfiguration
         ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),
         ("CODER_AGENT_TRANSPORT", "Coder:Agent:Transport"),
         ("CODER_AGENT_HEARTBEAT_SECONDS", "Coder:Agent:HeartbeatOverrideSeconds"),
+        ("CODER_AGENT_METRICS_SECONDS", "Coder:Agent:MetricsSeconds"),
+        ("CODER_METRICS_BUCKET_SECONDS", "Coder:Scaling:BucketSeconds"),
         ("CODER_SERVICEBUS__fullyQualifiedNamespace", "Coder:Agent:ServiceBusNamespace"),
         ("CODER_SERVICEBUS_QUEUE", "Coder:Agent:ServiceBusQueue"),
         ("CODER_TASKHUB", "Coder:TaskHub"),
@@ -35,6 +41,8 @@ public static class CoderEnvironmentConfiguration
             if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) values[key] = value;
         }
 
+        // Timer schedules are %SETTING% names (the Functions host resolves them from app settings); the local host gets defaults.
+        if (Environment.GetEnvironmentVariable(AutoscaleScheduleSetting) is not { Length: > 0 }) values[AutoscaleScheduleSetting] = DefaultAutoscaleSchedule;
         return builder.AddInMemoryCollection(values);
     }
 }

@@ -2,6 +2,7 @@ using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
+using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
@@ -51,6 +52,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DestroyWorkspaceActivity>();
         services.AddSingleton<CompleteOperationActivity>();
         services.AddSingleton<ApplySizeActivity>();
+
+        services.AddOptions<MetricsHistoryOptions>().BindConfiguration(MetricsHistoryOptions.Section);
+        services.AddSingleton<WorkspaceMetricsHistory>();
+        services.AddSingleton<WorkspaceMetricsService>();
+        services.AddSingleton<AutoscaleRunner>();
         return services;
     }
 }

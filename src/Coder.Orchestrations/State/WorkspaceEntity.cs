@@ -48,6 +48,12 @@ public sealed class WorkspaceEntity : ITableEntity
     public int? Sessions { get; set; }
     public DateTimeOffset? LastActivityAt { get; set; }
 
+    /// <summary>When the size or replica count last changed; the autoscaler's cooldown and windows start here.</summary>
+    public DateTimeOffset? LastScaledAt { get; set; }
+
+    /// <summary>The reason of the autoscaler's last recorded decision, so a steady "nothing to do" is written once, not every period.</summary>
+    public string? AutoscaleLastReason { get; set; }
+
     /// <summary>JSON array of provisioner resource ids.</summary>
     public string? ResourceIds { get; set; }
     public string? SourceSnapshot { get; set; }

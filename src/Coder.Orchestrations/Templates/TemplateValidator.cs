@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
 
@@ -116,11 +115,7 @@ public static class TemplateValidator
     static void ValidateAutoscale(AutoscaleSpec? a, ValidationErrors errors)
     {
         if (a is null) return;
-        if (a.Enabled is { } enabled && !(enabled.ValueKind is JsonValueKind.True or JsonValueKind.False
-            || (enabled.ValueKind == JsonValueKind.String && enabled.GetString() == "dry-run")))
-        {
-            errors.Add("autoscale.enabled", "true, false or \"dry-run\".");
-        }
+        if (AutoscaleEnabled.Parse(a.Enabled) is null) errors.Add("autoscale.enabled", "true, false or \"dry-run\".");
 
         if (a.MinCpu is { } minCpu && a.MaxCpu is { } maxCpu && minCpu > maxCpu) errors.Add("autoscale.minCpu", "Must not exceed maxCpu.");
         if (a.MinMemoryMiB is { } minMem && a.MaxMemoryMiB is { } maxMem && minMem > maxMem) errors.Add("autoscale.minMemoryMiB", "Must not exceed maxMemoryMiB.");

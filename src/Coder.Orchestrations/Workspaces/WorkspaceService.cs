@@ -162,6 +162,23 @@ public sealed partial class WorkspaceService(
         return new OperationAccepted(new OperationRef(operationId, OperationKind.Scale, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
 
+    /// <summary>
+    /// The autoscaler's way in: the same limit check, claim and scale orchestration as PATCH, with its own actor and reason.
+    /// Throws 409 when another operation holds the workspace, 400 when the size breaks the template's limits.
+    /// </summary>
+    public async Task<string> StartScaleAsync(WorkspaceEntity workspace, ScaleTarget target, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken) ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
+        var errors = new ValidationErrors();
+        ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
+        errors.ThrowIfAny();
+        if (workspace.Status != "running")
+            throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
+        string operationId = await ClaimAsync(workspace, OperationKind.Scale, actor, cancellationToken);
+        await StartOperationAsync(workspace, OperationKind.Scale, operationId, actor, reason, client, cancellationToken, target);
+        return operationId;
+    }
+
     public async Task<OperationResponse> GetOperationAsync(CallerIdentity caller, string operationId, CancellationToken cancellationToken)
     {
         var op = await operations.GetAsync(operationId, cancellationToken);

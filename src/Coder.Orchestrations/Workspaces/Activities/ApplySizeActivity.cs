@@ -30,6 +30,7 @@ public sealed class ApplySizeActivity(
             foreach (string agent in states.Keys.Where(a => ReplicaOf(a) >= input.Replicas).ToList()) states.Remove(agent);
             w.AgentStates = AgentStates.Serialize(states);
             w.AgentLifecycle = Common.WireNames.Of(AgentStates.Aggregate(states, input.Replicas));
+            if (w.Cpu != input.Cpu || w.MemoryMiB != input.MemoryMiB || w.Replicas != input.Replicas) w.LastScaledAt = now;
             w.Cpu = input.Cpu;
             w.MemoryMiB = input.MemoryMiB;
             w.Replicas = input.Replicas;

@@ -17,7 +17,8 @@ public static class ScaleWorkspaceOrchestrator
         try
         {
             var applied = await context.CallActivityAsync<EnsureWorkspaceResult>(nameof(ApplySizeActivity), new ApplySizeInput(input, target.Cpu, target.MemoryMiB, target.Replicas), Retry);
-            await flow.StepAsync("applied", null, (applied.Reused ? "Applied without a restart." : "Applied by restarting the compute.") + (applied.Note is null ? "" : $" {applied.Note}"));
+            await flow.StepAsync("applied", null, (applied.Reused ? "Applied without a restart." : "Applied by restarting the compute.") + (applied.Note is null ? "" : $" {applied.Note}"),
+                applied.LimitsEnforced ? null : "limits_advisory");
             await flow.WaitForAgentReadyAsync(applied);
             return await flow.SucceedAsync(WorkspaceStatus.Running, $"Scaled to {target.Describe()}.");
         }

@@ -1,0 +1,15 @@
+using Coder.Functions.Http;
+using Coder.Orchestrations.Scaling;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Coder.Functions.Scaling;
+
+/// <summary><c>GET /api/workspaces/{id}/metrics?window=1h</c>.</summary>
+public sealed class WorkspaceMetricsFunctions(ApiPipeline api, WorkspaceMetricsService metrics)
+{
+    [Function(nameof(GetWorkspaceMetrics))]
+    public Task<IActionResult> GetWorkspaceMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/metrics")] HttpRequest req, string id) =>
+        api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await metrics.GetAsync(caller, id, req.Query["window"].FirstOrDefault(), ct)));
+}

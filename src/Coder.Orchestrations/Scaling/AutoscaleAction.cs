@@ -1,0 +1,8 @@
+namespace Coder.Orchestrations.Scaling;
+
+public enum AutoscaleAction
+{
+    None,
+    Up,
+    Down,
+}

@@ -1,0 +1,95 @@
+using Azure;
+using Azure.Data.Tables;
+using Coder.Orchestrations.State;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Scaling;
+
+/// <summary>
+/// The rolling metrics window of every workspace, written by agent metrics ingest and read by the autoscaler and the
+/// metrics API. One row per workspace, updated read-modify-write with its ETag (replicas report concurrently, so a
+/// conflict re-reads and folds the sample in again). Buckets older than the retention fall off on every write.
+/// </summary>
+public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<MetricsHistoryOptions> options, TimeProvider time)
+{
+    public const string TableName = "WorkspaceMetrics";
+    volatile bool _tableReady;
+
+    public TimeSpan BucketLength => options.Value.BucketLength;
+
+    public TimeSpan Retention => options.Value.Retention;
+
+    TableClient Table => tables.Get(TableName);
+
+    /// <summary>Folds one sample into its bucket. Samples older than the retention are dropped.</summary>
+    public async Task RecordAsync(string workspaceId, MetricSample sample, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (sample.At < now - Retention) return;
+        await EnsureTableAsync(cancellationToken);
+        long bucketSeconds = (long)BucketLength.TotalSeconds;
+        var start = DateTimeOffset.FromUnixTimeSeconds(sample.At.ToUnixTimeSeconds() / bucketSeconds * bucketSeconds);
+        for (int attempt = 0; ; attempt++)
+        {
+            var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: cancellationToken);
+            var entity = response.HasValue ? response.Value! : new MetricsHistoryEntity { PartitionKey = workspaceId };
+            var buckets = entity.BucketSeconds == bucketSeconds ? MetricsHistoryCodec.Decode(entity.Data) : [];
+            int at = buckets.FindIndex(b => b.Start == start);
+            if (at >= 0) buckets[at] = buckets[at].Add(sample);
+            else
+            {
+                // Late samples (an agent's outbox draining after a disconnect) go in order, not at the end.
+                int later = buckets.FindIndex(b => b.Start > start);
+                buckets.Insert(later < 0 ? buckets.Count : later, MetricBucket.First(start, sample));
+            }
+
+            buckets.RemoveAll(b => b.Start < now - Retention);
+            if (buckets.Count > MetricsHistoryOptions.MaxBuckets) buckets.RemoveRange(0, buckets.Count - MetricsHistoryOptions.MaxBuckets);
+            entity.BucketSeconds = (int)bucketSeconds;
+            entity.Data = MetricsHistoryCodec.Encode(buckets);
+            try
+            {
+                if (response.HasValue) await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await Table.AddEntityAsync(entity, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 20)
+            {
+                // Another replica's sample landed first: read again and fold this one in on top.
+            }
+        }
+    }
+
+    /// <summary>The buckets of the last <paramref name="window"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<MetricBucket>> ReadAsync(string workspaceId, TimeSpan window, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: cancellationToken);
+        if (!response.HasValue || response.Value!.BucketSeconds != (int)BucketLength.TotalSeconds) return [];
+        var from = time.GetUtcNow() - window;
+        return MetricsHistoryCodec.Decode(response.Value.Data).Where(b => b.Start + BucketLength > from).ToList();
+    }
+
+    /// <summary>Drops a workspace's history (when it is deleted).</summary>
+    public async Task RemoveAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        await Table.DeleteEntityAsync(workspaceId, MetricsHistoryEntity.RowKeyValue, ETag.All, cancellationToken);
+    }
+
+    /// <summary>The table belongs to this feature, so it is created on first use rather than in the shared table list.</summary>
+    async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_tableReady) return;
+        try
+        {
+            await Table.CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Created by another instance at the same moment.
+        }
+
+        _tableReady = true;
+    }
+}
