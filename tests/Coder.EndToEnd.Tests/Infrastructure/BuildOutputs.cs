@@ -14,6 +14,8 @@ public static class BuildOutputs
 
     public static string AgentDll => Existing(Path.Combine(RepoRoot, "src", "Coder.Agent", "bin", Configuration, "net10.0", "coder-agent.dll"));
 
+    public static string CliDll => Existing(Path.Combine(RepoRoot, "src", "Coder.Cli", "bin", Configuration, "net10.0", "coder.dll"));
+
     public static string FunctionsMetadata => Existing(Path.Combine(RepoRoot, "src", "Coder.Functions", "bin", Configuration, "net10.0", "functions.metadata"));
 
     static string Existing(string path) => File.Exists(path) ? path : throw new FileNotFoundException($"Build output missing: {path}. Build the solution first.", path);
