@@ -20,7 +20,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
         await using var harness = await AgentHarness.StartAsync(ws => ManifestEndpoint.Create(ws, "v1", heartbeatSeconds: 1, metricsSeconds: 600,
                 scripts: [new ManifestScript("setup", "echo crash-test-log", 10, BlocksReady: true)]),
             agentQueueConnection: deadQueue, workspaceId: ingest.WorkspaceId, token: ingest.Token);
-        await Eventually.WaitAsync(() => harness.Options.OutboxLines() >= 10, TimeSpan.FromSeconds(30), "events piling up in the outbox");
+        await Eventually.WaitAsync(() => harness.Options.OutboxLines() >= 10, TimeSpan.FromSeconds(90), "events piling up in the outbox");
 
         await harness.Agent!.KillHardAsync();
         var written = ReadOutbox(harness.Options);
@@ -40,7 +40,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
         }
 
         long lastWritten = written.Max(e => e.Seq);
-        await harness.WaitForAsync(r => r.Any(e => e.Seq > lastWritten + 3), TimeSpan.FromSeconds(45), "the outbox backlog and new events", IngestAsync);
+        await harness.WaitForAsync(r => r.Any(e => e.Seq > lastWritten + 3), TimeSpan.FromSeconds(90), "the outbox backlog and new events", IngestAsync);
 
         Assert.False(restarted.HasExited);
         long max = outcomes.Keys.Max();

@@ -42,8 +42,9 @@ public sealed class ManifestEndpoint : IAsyncDisposable
     }
 
     public static AgentManifest Create(string workspaceId, string configVersion, int heartbeatSeconds = 30, int metricsSeconds = 30,
-        IReadOnlyList<ManifestScript>? scripts = null, IReadOnlyList<ManifestScript>? shutdownScripts = null, int readyTimeoutSeconds = 60) =>
-        new(workspaceId, configVersion, scripts ?? [], new Dictionary<string, string>(), new AgentIntervals(heartbeatSeconds, metricsSeconds), [])
+        IReadOnlyList<ManifestScript>? scripts = null, IReadOnlyList<ManifestScript>? shutdownScripts = null, int readyTimeoutSeconds = 60,
+        IReadOnlyList<AgentPlugin>? plugins = null) =>
+        new(workspaceId, configVersion, scripts ?? [], new Dictionary<string, string>(), new AgentIntervals(heartbeatSeconds, metricsSeconds), plugins ?? [])
         {
             ShutdownScripts = shutdownScripts ?? [],
             ReadyTimeoutSeconds = readyTimeoutSeconds,

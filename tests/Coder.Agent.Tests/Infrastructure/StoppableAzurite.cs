@@ -5,7 +5,7 @@ using Coder.Local.Storage;
 namespace Coder.Agent.Tests.Infrastructure;
 
 /// <summary>
-/// A second Azurite of the test's own, on fixed ports and a fixed data folder, so it can be stopped (SIGTERM, which lets
+/// An Azurite of the test's own, on fixed ports and a fixed data folder, so it can be stopped (SIGTERM, which lets
 /// it persist its queues) and started again at the same endpoint, like a queue service outage.
 /// </summary>
 public sealed class StoppableAzurite : IAsyncDisposable
@@ -20,11 +20,7 @@ public sealed class StoppableAzurite : IAsyncDisposable
     public async Task StartAsync()
     {
         string script = Path.Combine(RepositoryRoot.Find(), "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(script))
-        {
-            // The shared Azurite installs the repository's npm packages when they are missing.
-            await SharedStorage.ConnectionStringAsync();
-        }
+        if (!File.Exists(script)) throw new FileNotFoundException("Azurite is not installed: run 'npm ci --no-audit --no-fund' in the repository.", script);
 
         Directory.CreateDirectory(_dataDirectory);
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -43,10 +39,30 @@ public sealed class StoppableAzurite : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        StartWatchdog(_process.Id);
         var process = _process;
         await Eventually.WaitAsync(async () => process.HasExited
             ? throw new InvalidOperationException("Azurite exited at start: " + string.Join('\n', _output))
-            : await FreePorts.IsListeningAsync(_queuePort, CancellationToken.None), ok => ok, TimeSpan.FromSeconds(60), "the second Azurite to listen");
+            : await FreePorts.IsListeningAsync(_queuePort, CancellationToken.None), ok => ok, TimeSpan.FromSeconds(90), "the test's Azurite to listen");
+    }
+
+    /// <summary>
+    /// Kills Azurite when the test process goes away, however it goes (the test host may be killed before any dispose runs).
+    /// It stops watching once Azurite itself has exited, so it never signals a recycled pid.
+    /// </summary>
+    static void StartWatchdog(int azuritePid)
+    {
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (string argument in new[]
+        {
+            "-c", "while kill -0 $1 2>/dev/null && kill -0 $2 2>/dev/null; do sleep 2; done; kill -0 $1 2>/dev/null || kill $2 2>/dev/null",
+            "watchdog", Str(Environment.ProcessId), Str(azuritePid),
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process.Start(info)?.Dispose();
     }
 
     /// <summary>Stops it gracefully (it saves its data), and forcibly if it does not exit in time.</summary>
