@@ -41,7 +41,8 @@ public sealed class AgentOfflineTests(ITestOutputHelper output)
         double outageSeconds = (restartedAt - stoppedAt).TotalSeconds;
         output.WriteLine($"outage {outageSeconds:0.0} s (Azurite's restart included): {duringOutage.Count} events written meanwhile " +
             $"({duringOutage.Count(e => e.Type == AgentEventTypes.Heartbeat)} heartbeats, {duringOutage.Count(e => e.Type == AgentEventTypes.Metrics)} metrics), " +
-            $"outbox lines {outboxAtStop} -> {outboxAtRestart}; seqs {seqs[0]}..{seqs[^1]} each once, in order");
+            $"outbox lines {outboxAtStop} -> {outboxAtRestart}; seqs {seqs[0]}..{seqs[^1]} each once, in order " +
+            $"({harness.Queue.Redelivered} redelivered copies dropped by (agentId, seq), as ingest drops them)");
         // One heartbeat and one metrics event per second for at least 60 s: 120 or more, never more than two a second.
         Assert.InRange(duringOutage.Count, 100, (int)(2 * outageSeconds) + 4);
         Assert.True(outboxAtRestart - outboxAtStop >= 100, $"the outbox grew by {outboxAtRestart - outboxAtStop} lines during the outage");

@@ -42,7 +42,8 @@ public sealed class AgentProcess : IAsyncDisposable
         info.Environment["CODER_WORKSPACE_DIR"] = options.WorkspaceDirectory;
         info.Environment["CODER_AGENT_STATE_DIR"] = options.StateDirectory;
         info.Environment["CODER_AGENT_LOG_LEVEL"] = "debug";
-        info.Environment["CODER_AGENT_FLUSH_SECONDS"] = "5";
+        // Room to flush on a slow queue before exit, so the shutdown events arrive in the same run.
+        info.Environment["CODER_AGENT_FLUSH_SECONDS"] = "60";
         info.Environment["CODER_AGENT_TRANSPORT"] = options.Transport;
         if (options.QueueConnectionString is not null) info.Environment["CODER_AGENT_QUEUE_CONNECTION"] = options.QueueConnectionString;
         if (options.QueueName is not null) info.Environment["CODER_AGENT_QUEUE_NAME"] = options.QueueName;

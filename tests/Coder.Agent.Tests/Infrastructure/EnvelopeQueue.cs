@@ -7,16 +7,21 @@ namespace Coder.Agent.Tests.Infrastructure;
 
 /// <summary>
 /// The agent-events Storage Queue read the way the queue trigger reads it (base64 JSON envelopes). Every message taken is
-/// deleted and kept in <see cref="Received"/> in the order the queue handed it out.
+/// deleted; <see cref="Received"/> keeps each (agentId, seq) once, as ingest does, in the order the queue first handed it
+/// out. Delivery is at least once: a send that timed out on a slow queue but was stored is sent again, and counted in
+/// <see cref="Redelivered"/>.
 /// </summary>
 public sealed class EnvelopeQueue(string connectionString, string queueName)
 {
     readonly QueueClient _queue = new(connectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
     readonly List<AgentEnvelope> _received = [];
+    readonly HashSet<(string AgentId, long Seq)> _seen = [];
 
     public string Name => queueName;
 
     public IReadOnlyList<AgentEnvelope> Received => _received;
+
+    public int Redelivered { get; private set; }
 
     public Task CreateAsync() => _queue.CreateIfNotExistsAsync();
 
@@ -32,7 +37,8 @@ public sealed class EnvelopeQueue(string connectionString, string queueName)
                 var envelope = JsonSerializer.Deserialize(message.Body, CoderJsonContext.Default.AgentEnvelope)
                     ?? throw new InvalidOperationException("A queue message is not an envelope.");
                 if (onMessage is not null) await onMessage(envelope, message.Body);
-                _received.Add(envelope);
+                if (_seen.Add((envelope.AgentId, envelope.Seq))) _received.Add(envelope);
+                else Redelivered++;
                 await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }
