@@ -8,12 +8,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 
 namespace Coder.Functions.Agents;
 
 /// <summary>The agent-facing side: the manifest, the HTTP transport, the queue transport, and lifecycle signals.</summary>
-public sealed partial class AgentFunctions(ApiPipeline api, AgentManifestService manifests, IAgentEventIngestor ingestor, ILogger<AgentFunctions> logger)
+public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifests, IAgentEventIngestor ingestor, AgentEventMessageHandler messages)
 {
     [Function(nameof(GetAgentManifest))]
     public Task<IActionResult> GetAgentManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/manifest")] HttpRequest req) =>
@@ -48,23 +47,8 @@ public sealed partial class AgentFunctions(ApiPipeline api, AgentManifestService
     [Function(nameof(IngestAgentEvent))]
     public async Task IngestAgentEvent([QueueTrigger(QueueNames.AgentEvents, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
     {
-        AgentEnvelope? envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize<AgentEnvelope>(message, ServerJson.Options);
-        }
-        catch (JsonException)
-        {
-            envelope = null;
-        }
-
-        if (envelope is null)
-        {
-            LogMalformed(logger);
-            return;
-        }
-
-        if (await ingestor.IngestAsync(envelope, null, cancellationToken) == IngestOutcome.RetryLater)
+        // Throwing returns the message to the queue; after five dequeues the host moves it to the poison queue.
+        if (await messages.HandleAsync(BinaryData.FromString(message), cancellationToken) == AgentMessageSettlement.Abandon)
             throw new InvalidOperationException("Ingest asked for a retry; the message returns to the queue.");
     }
 
@@ -81,7 +65,4 @@ public sealed partial class AgentFunctions(ApiPipeline api, AgentManifestService
         if (instance is not { IsRunning: true }) return;
         await client.RaiseEventAsync(signal.InstanceId, Orchestrations.Workspaces.Orchestrators.AgentSignal.EventName, signal.Signal, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an agent queue message that is not an envelope")]
-    static partial void LogMalformed(ILogger logger);
 }

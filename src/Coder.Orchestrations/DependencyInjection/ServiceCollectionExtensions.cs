@@ -1,4 +1,5 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
@@ -40,6 +41,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AgentManifestService>();
         services.AddSingleton<WorkspaceSignalQueue>();
         services.AddSingleton<IAgentEventIngestor, AgentEventIngestor>();
+        services.AddSingleton<AgentEventMessageHandler>();
+        services.AddOptions<ServiceBusIngestOptions>().BindConfiguration(ServiceBusIngestOptions.Section);
+        services.AddSingleton<ServiceBusAgentEventSource>();
+        services.AddSingleton<ServiceBusAgentEventDrain>();
 
         services.AddSingleton<LocalProcessProvisioner>();
         services.AddSingleton<IWorkspaceProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+using Coder.Contracts.Agents;
+using Coder.Contracts.Json;
+using Coder.Local.Storage;
+
+namespace Coder.Agent.Tests.Infrastructure;
+
+/// <summary>
+/// <c>GET /api/agent/manifest</c> as API.md specifies it (bearer agent token, ETag = config version, 304 on If-None-Match),
+/// served by the test so it can hand the agent any manifest and change it mid-run. The control plane's own endpoint is
+/// covered by the end-to-end tests; here the subject is the agent.
+/// </summary>
+public sealed class ManifestEndpoint : IAsyncDisposable
+{
+    readonly HttpListener _listener = new();
+    readonly string _token;
+    readonly Task _serving;
+    AgentManifest _manifest;
+    int _fetches;
+
+    public ManifestEndpoint(string token, AgentManifest manifest)
+    {
+        _token = token;
+        _manifest = manifest;
+        Port = FreePorts.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    /// <summary>Full manifest bodies served (200s), not counting 304s.</summary>
+    public int Fetches => Volatile.Read(ref _fetches);
+
+    public AgentManifest Manifest
+    {
+        get => Volatile.Read(ref _manifest);
+        set => Volatile.Write(ref _manifest, value);
+    }
+
+    public static AgentManifest Create(string workspaceId, string configVersion, int heartbeatSeconds = 30, int metricsSeconds = 30,
+        IReadOnlyList<ManifestScript>? scripts = null, IReadOnlyList<ManifestScript>? shutdownScripts = null, int readyTimeoutSeconds = 60,
+        IReadOnlyList<AgentPlugin>? plugins = null) =>
+        new(workspaceId, configVersion, scripts ?? [], new Dictionary<string, string>(), new AgentIntervals(heartbeatSeconds, metricsSeconds), plugins ?? [])
+        {
+            ShutdownScripts = shutdownScripts ?? [],
+            ReadyTimeoutSeconds = readyTimeoutSeconds,
+        };
+
+    async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            try
+            {
+                Answer(context);
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The agent hung up.
+            }
+        }
+    }
+
+    void Answer(HttpListenerContext context)
+    {
+        using var response = context.Response;
+        if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath != "/api/agent/manifest")
+        {
+            response.StatusCode = 404;
+            return;
+        }
+
+        if (context.Request.Headers["Authorization"] != "Bearer " + _token)
+        {
+            response.StatusCode = 401;
+            return;
+        }
+
+        var manifest = Manifest;
+        string etag = $"\"{manifest.ConfigVersion}\"";
+        response.Headers["ETag"] = etag;
+        if (context.Request.Headers["If-None-Match"] == etag)
+        {
+            response.StatusCode = 304;
+            return;
+        }
+
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, CoderJsonContext.Default.AgentManifest);
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.ContentLength64 = body.Length;
+        response.OutputStream.Write(body);
+        Interlocked.Increment(ref _fetches);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _serving;
+    }
+}
