@@ -1,9 +1,11 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces;
@@ -51,6 +53,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DestroyWorkspaceActivity>();
         services.AddSingleton<CompleteOperationActivity>();
         services.AddSingleton<ApplySizeActivity>();
+
+        services.AddMetrics();
+        services.TryAddSingleton<CoderMetrics>();
+        services.AddCoderEvents();
         return services;
     }
 }
