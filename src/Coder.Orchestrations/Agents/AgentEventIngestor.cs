@@ -24,6 +24,7 @@ public sealed partial class AgentEventIngestor(
     AgentTokenService tokens,
     WorkspaceTimeline timeline,
     WorkspaceSignalQueue signals,
+    Telemetry.CoderMetrics metrics,
     TimeProvider time,
     ILogger<AgentEventIngestor> logger) : IAgentEventIngestor
 {
@@ -68,6 +69,7 @@ public sealed partial class AgentEventIngestor(
         }
 
         await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
+        metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
         return IngestOutcome.Applied;
     }
 

@@ -28,8 +28,8 @@ public static class TemplateSpecReader
         }
         catch (JsonException e)
         {
-            string field = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
-            throw CoderProblemException.Validation(field, e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "Unknown field." : "Malformed JSON or a value of the wrong type.");
+            var (field, message) = JsonProblemField.Of(e, "body");
+            throw CoderProblemException.Validation(field, message);
         }
     }
 }

@@ -24,8 +24,8 @@ public sealed class WorkspaceRequestHandler(WorkspaceService workspaces)
         }
         catch (JsonException e)
         {
-            string at = e.Path is null or "$" ? field : $"{field}.{e.Path.TrimStart('$', '.')}";
-            throw CoderProblemException.Validation(at, e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "Unknown field." : "Malformed JSON or a value of the wrong type.");
+            var (at, message) = JsonProblemField.Of(e, field);
+            throw CoderProblemException.Validation(at, message);
         }
 
         if (request is null) throw CoderProblemException.Validation(field, "A JSON object is required.");
