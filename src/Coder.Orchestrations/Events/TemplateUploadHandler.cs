@@ -67,7 +67,8 @@ public sealed class TemplateUploadHandler(StorageClientFactory storage, Template
 
         var latest = await store.GetVersionAsync(name, pointer.LatestVersion, cancellationToken);
         if (latest is not null && SameSpec(latest.Spec, spec)) return $"Template '{name}' v{latest.Version} already has this spec.";
-        var version = await templates.AddVersionAsync(Uploader, name, spec, cancellationToken);
+        // A version's spec carries no name: the template it belongs to names it.
+        var version = await templates.AddVersionAsync(Uploader, name, spec with { Name = null }, cancellationToken);
         return $"Template '{version.Name}' version {version.Version} added.";
     }
 

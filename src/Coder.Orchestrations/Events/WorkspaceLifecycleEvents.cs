@@ -48,7 +48,7 @@ public static class WorkspaceLifecycleEvents
         string? type = TypeFor(op.Kind, input.Succeeded, input.Status);
         if (type is null) return null;
         var data = new WorkspaceLifecycleEventData(op.WorkspaceId, op.Owner, op.OperationId, WireNames.Of(op.Kind), WireNames.Of(input.Status), input.Succeeded, input.Message, input.Reason, input.Error);
-        return new CloudEvent(SourceOf(op.WorkspaceId), type, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(data, ServerJson.Options)), "application/json")
+        return new CloudEvent(SourceOf(op.WorkspaceId), type, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(data, ServerJson.Options)), "application/json", CloudEventDataFormat.Json)
         {
             Id = IdFor(op.OperationId, type),
             Time = input.At,

@@ -40,6 +40,7 @@ public sealed class WorkspaceLifecycleEventsTests
         string json = JsonSerializer.Serialize(running);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal("1.0", doc.RootElement.GetProperty("specversion").GetString());
+        Assert.Equal("ws-abcdefghijkl", doc.RootElement.GetProperty("data").GetProperty("workspaceId").GetString());
         var parsed = CloudEvent.Parse(BinaryData.FromString(json), skipValidation: false)!;
         Assert.Equal("/coder/workspaces/ws-abcdefghijkl", parsed.Source);
         Assert.Equal(CoderEventTypes.WorkspaceRunning, parsed.Type);
