@@ -1,5 +1,6 @@
 using Coder.Functions.DependencyInjection;
 using Coder.Orchestrations.DependencyInjection;
+using Coder.Orchestrations.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -7,4 +8,5 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Configuration.AddCoderEnvironment();
 builder.Services.AddCoderFunctions();
+builder.Services.AddCoderTelemetry(builder.Configuration);
 builder.Build().Run();

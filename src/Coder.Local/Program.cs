@@ -4,6 +4,7 @@ using Coder.Local.FunctionHost;
 using Coder.Local.Hosting;
 using Coder.Local.Storage;
 using Coder.Orchestrations.DependencyInjection;
+using Coder.Orchestrations.Telemetry;
 
 // The local host: the functions of Coder.Functions on one machine. See ARCHITECTURE.md §2.
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +38,7 @@ await using var sidecar = await DurableSidecar.StartAsync(storage, sidecarOption
 
 var functions = FunctionCatalog.Discover(typeof(ApiPipeline).Assembly);
 builder.Services.AddCoderLocalHost(functions, sidecar.Address);
+builder.Services.AddCoderTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.UseLocalHostConventions();

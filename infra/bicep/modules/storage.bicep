@@ -27,10 +27,12 @@ param deploymentContainerName string
 var tableNames = [
   'Templates'
   'Workspaces'
+  'WorkspaceIndex'
   'WorkspaceEvents'
   'Operations'
   'Snapshots'
   'AgentTokens'
+  'AgentSeqs'
   'ApiTokens'
   'Audit'
 ]
@@ -42,6 +44,7 @@ var containerNames = [
 ]
 var queueNames = [
   'coder-events'
+  'workspace-signals'
 ]
 
 // Blob Data Owner rather than Contributor: the Functions host takes blob leases for singletons and

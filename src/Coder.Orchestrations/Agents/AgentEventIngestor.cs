@@ -25,6 +25,7 @@ public sealed partial class AgentEventIngestor(
     WorkspaceTimeline timeline,
     WorkspaceSignalQueue signals,
     Scaling.WorkspaceMetricsHistory metricsHistory,
+    Telemetry.CoderMetrics metrics,
     TimeProvider time,
     ILogger<AgentEventIngestor> logger) : IAgentEventIngestor
 {
@@ -69,6 +70,7 @@ public sealed partial class AgentEventIngestor(
         }
 
         await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
+        metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
         return IngestOutcome.Applied;
     }
 

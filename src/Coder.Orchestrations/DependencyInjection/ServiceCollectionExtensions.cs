@@ -1,11 +1,13 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Agents.ServiceBus;
+using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces;
@@ -62,6 +64,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkspaceMetricsHistory>();
         services.AddSingleton<WorkspaceMetricsService>();
         services.AddSingleton<AutoscaleRunner>();
+        services.AddMetrics();
+        services.TryAddSingleton<CoderMetrics>();
+        services.AddCoderEvents();
         return services;
     }
 }

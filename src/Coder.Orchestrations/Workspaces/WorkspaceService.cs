@@ -139,6 +139,16 @@ public sealed partial class WorkspaceService(
         return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
 
+    /// <summary>An operation the control plane starts itself (a reconcile trigger, automation): the same claim and schedule as a user's.</summary>
+    public async Task<OperationAccepted> RequestSystemOperationAsync(string owner, string workspaceId, OperationKind kind, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var workspace = await store.GetAsync(owner, workspaceId, cancellationToken);
+        if (workspace is null || workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
+        string operationId = await ClaimAsync(workspace, kind, actor, cancellationToken);
+        await StartOperationAsync(workspace, kind, operationId, actor, reason, client, cancellationToken);
+        return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+    }
+
     /// <summary>PATCH: validates the new size against the template's limits, honours If-Match, and starts a scale operation.</summary>
     public async Task<OperationAccepted> ScaleAsync(CallerIdentity caller, string workspaceId, ScaleWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
     {

@@ -1,8 +1,10 @@
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 
@@ -10,17 +12,27 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 
 /// <summary>
 /// Ends an operation: the operation row, the workspace's status (and its release for the next operation), and the
-/// timeline. A finished delete tombstones the workspace and frees its name. Idempotent.
+/// timeline. A finished delete tombstones the workspace and frees its name. Then the lifecycle CloudEvent is published
+/// (at least once: a retry republishes it with the same id) and the operation's span and metrics are recorded (once).
+/// Idempotent.
 /// </summary>
-public sealed class CompleteOperationActivity(WorkspaceStore workspaces, OperationStore operations, WorkspaceTimeline timeline, TimeProvider time)
+public sealed class CompleteOperationActivity(
+    WorkspaceStore workspaces,
+    OperationStore operations,
+    WorkspaceTimeline timeline,
+    IWorkspaceEventPublisher events,
+    CoderMetrics metrics,
+    TimeProvider time)
 {
     public async Task<bool> RunAsync(CompleteOperationInput input, CancellationToken cancellationToken)
     {
         var op = input.Operation;
         var now = time.GetUtcNow();
-        await operations.MutateAsync(op.OperationId, o =>
+        bool endedNow = false;
+        var row = await operations.MutateAsync(op.OperationId, o =>
         {
             if (OperationStore.IsFinished(o.Status)) return false;
+            endedNow = true;
             o.Status = input.Succeeded ? "succeeded" : "failed";
             o.Error = input.Error;
             o.Progress = input.Message;
@@ -50,6 +62,15 @@ public sealed class CompleteOperationActivity(WorkspaceStore workspaces, Operati
         string step = input.Succeeded ? "succeeded" : "failed";
         await timeline.AppendAsync(op.WorkspaceId, new TimelineEntry(
             input.At, $"{op.OperationId}-{step}", $"{WireNames.Of(op.Kind)}.{step}", input.Message, input.Reason, op.Actor, op.OperationId), cancellationToken);
+
+        if (endedNow && row is not null)
+        {
+            metrics.RecordOperationCompleted(op.Kind, input.Succeeded, now - row.StartedAt);
+            CoderTracing.RecordOperation(op.Kind, op.WorkspaceId, op.OperationId, row.StartedAt, now, input.Succeeded, input.Error);
+        }
+
+        if (WorkspaceLifecycleEvents.For(input) is { } lifecycle) await events.PublishAsync(lifecycle, cancellationToken);
+
         return true;
     }
 

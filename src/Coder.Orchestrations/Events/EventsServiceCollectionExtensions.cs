@@ -1,0 +1,41 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Messaging.EventGrid;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Events;
+
+public static class EventsServiceCollectionExtensions
+{
+    /// <summary>The Event Grid webhook's handlers and the lifecycle event publisher (custom topic on Azure, Storage Queue locally).</summary>
+    public static IServiceCollection AddCoderEvents(this IServiceCollection services)
+    {
+        services.AddOptions<EventGridOptions>()
+            .BindConfiguration(EventGridOptions.Section)
+            .Configure<IConfiguration>((o, config) =>
+            {
+                // The documented flat settings, as the Bicep sets them.
+                o.WebhookKey ??= config["CODER_EVENTGRID_KEY"];
+                o.TopicEndpoint ??= config["CODER_EVENTGRID_TOPIC_ENDPOINT"];
+            });
+
+        services.AddSingleton<WebhookAuthenticator>();
+        services.AddSingleton<WorkspaceResourceLocator>();
+        services.AddSingleton<TemplateUploadHandler>();
+        services.AddSingleton<WorkspaceRequestHandler>();
+        services.AddSingleton<EventGridWebhookService>();
+        services.TryAddSingleton<IWorkspaceReconcileTrigger, RepairMissingResourceTrigger>();
+
+        services.TryAddSingleton<IWorkspaceEventPublisher>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EventGridOptions>>().Value;
+            if (options.TopicEndpoint is not { Length: > 0 } endpoint) return ActivatorUtilities.CreateInstance<QueueWorkspaceEventPublisher>(sp);
+            var credential = sp.GetService<TokenCredential>() ?? new DefaultAzureCredential();
+            return new EventGridWorkspaceEventPublisher(new EventGridPublisherClient(new Uri(endpoint), credential));
+        });
+        return services;
+    }
+}
