@@ -1,6 +1,7 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
@@ -42,7 +43,8 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<LocalProcessProvisioner>();
         services.AddSingleton<IWorkspaceProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());
-        services.AddSingleton<ProvisionerRegistry>();
+        services.AddCoderAzureProvisioners();
+        services.AddSingleton(sp => new ProvisionerRegistry(sp.GetServices<IWorkspaceProvisioner>().Concat(sp.ConfiguredAzureProvisioners())));
 
         services.AddSingleton<RecordOperationStepActivity>();
         services.AddSingleton<EnsureWorkspaceActivity>();
