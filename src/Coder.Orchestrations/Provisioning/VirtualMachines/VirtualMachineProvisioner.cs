@@ -283,9 +283,10 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             ProtectedSettings = BinaryData.FromObjectAsJson(new { script = VmAgentEnvironment.Script(env) }),
         };
         await vm.GetVirtualMachineExtensions().CreateOrUpdateAsync(WaitUntil.Completed, VmAgentEnvironment.ExtensionName, extension, cancellationToken);
-        var tags = new Dictionary<string, string>(vm.Data.Tags);
-        Tag(tags, spec);
-        await vm.SetTagsAsync(tags, cancellationToken);
+        var patch = new VirtualMachinePatch();
+        foreach (var (k, v) in vm.Data.Tags) patch.Tags[k] = v;
+        Tag(patch.Tags, spec);
+        await vm.UpdateAsync(WaitUntil.Completed, patch, cancellationToken: cancellationToken);
     }
 
     static async Task<string?> ExtensionBuildAsync(VirtualMachineResource vm, CancellationToken cancellationToken)
