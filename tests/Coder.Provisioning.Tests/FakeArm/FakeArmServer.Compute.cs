@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Http;
 namespace Coder.Provisioning.Tests.FakeArm;
 
 /// <summary>
-/// Microsoft.Compute virtualMachines (2023-03-01), disks and snapshots (2023-01-02): the api-versions
-/// Azure.ResourceManager.Compute 1.2.0 sends, answered from the official examples.
+/// Microsoft.Compute virtualMachines, disks and snapshots, answered from the official examples (Compute RP 2023-03-01,
+/// Disk RP 2023-01-02). Azure.ResourceManager.Compute 1.2.0 really sends 2023-07-01 (VMs) and 2023-04-02 (disks,
+/// snapshots) — its assembly carries those versions, not the ones its changelog names — so the fake insists on those;
+/// the fields the provisioner uses have the same shape in both.
 /// </summary>
 public sealed partial class FakeArmServer
 {
@@ -26,7 +28,7 @@ public sealed partial class FakeArmServer
     {
         if (s.Length < 8) return Answer.Error(404, "NotFound", "");
         string type = s[6];
-        string expected = type == "virtualMachines" ? "2023-03-01" : "2023-01-02";
+        string expected = type == "virtualMachines" ? "2023-07-01" : "2023-04-02";
         if (request.Query["api-version"] != expected) return Answer.Error(400, "InvalidApiVersionParameter", $"{type}: {request.Query["api-version"]}");
         return type switch
         {
@@ -116,6 +118,8 @@ public sealed partial class FakeArmServer
             {
                 var view = OfficialSpecs.Load(VmInstanceViewExample)["responses"]!["200"]!["body"]!.DeepClone().AsObject();
                 view["computerName"] = vm!["properties"]?["osProfile"]?["computerName"]?.DeepClone();
+                // The example's boot diagnostics URIs are "{myStorageAccount}" placeholders, which no client can parse.
+                view.Remove("bootDiagnostics");
                 view["statuses"] = new JsonArray(
                     new JsonObject { ["code"] = $"ProvisioningState/{((string?)vm["properties"]!["provisioningState"])?.ToLowerInvariant()}", ["level"] = "Info" },
                     new JsonObject { ["code"] = $"PowerState/{_powerStates.GetValueOrDefault(id, "starting")}", ["level"] = "Info" });
@@ -130,10 +134,10 @@ public sealed partial class FakeArmServer
             }
 
             case ("POST", "deallocate"):
-                return LongRunning(new Answer(202, null), "Microsoft.Compute", () => _powerStates[id] = "deallocated", location: true);
+                return LongRunning(new Answer(202, null), "Microsoft.Compute", () => _powerStates[id] = "deallocated", both: true);
 
             case ("POST", "start"):
-                return LongRunning(new Answer(202, null), "Microsoft.Compute", () => _powerStates[id] = "running", location: true);
+                return LongRunning(new Answer(202, null), "Microsoft.Compute", () => _powerStates[id] = "running", both: true);
 
             case (_, "extensions"):
                 return Extensions(request, s, body, id);
@@ -246,7 +250,7 @@ public sealed partial class FakeArmServer
                 properties["creationData"] = requested["properties"]!["creationData"]!.DeepClone();
                 properties["incremental"] = requested["properties"]!["incremental"]?.DeepClone();
                 properties["diskSizeGB"] = disk["properties"]!["diskSizeGB"]!.DeepClone();
-                properties["diskSizeBytes"] = (long)disk["properties"]!["diskSizeGB"]! * 1024L * 1024 * 1024;
+                properties["diskSizeBytes"] = (int)disk["properties"]!["diskSizeGB"]! * 1024L * 1024 * 1024;
                 properties["provisioningState"] = "Updating";
                 _resources[id] = stored;
                 return LongRunning(Answer.Json(snapshot is null ? 202 : 200, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded");

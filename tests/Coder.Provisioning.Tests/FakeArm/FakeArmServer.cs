@@ -223,13 +223,15 @@ public sealed partial class FakeArmServer : IAsyncDisposable
     }
 
     /// <summary>Starts an operation that completes after <see cref="PollsBeforeDone"/> polls and adds its headers to the answer.</summary>
-    Answer LongRunning(Answer answer, string provider, Action complete, bool location = false)
+    /// <param name="both">Send Azure-AsyncOperation and Location, as Compute does for VM actions.</param>
+    Answer LongRunning(Answer answer, string provider, Action complete, bool location = false, bool both = false)
     {
         string id = $"op{Interlocked.Increment(ref _nextOperation)}";
         _operations[id] = new PendingOperation(PollsBeforeDone, complete);
         string kind = location ? "operationResults" : "operations";
         string url = new Uri(Endpoint, $"subscriptions/{Subscription}/providers/{provider}/locations/{Location}/{kind}/{id}?api-version=fake").ToString();
         answer.Headers[location ? "Location" : "Azure-AsyncOperation"] = url;
+        if (both) answer.Headers["Location"] = new Uri(Endpoint, $"subscriptions/{Subscription}/providers/{provider}/locations/{Location}/operationResults/{id}?api-version=fake").ToString();
         answer.Headers["Retry-After"] = "0";
         return answer;
     }

@@ -13,7 +13,7 @@ namespace Coder.Orchestrations.Provisioning.Azure;
 /// The ARM and Azure Files clients both Azure provisioners share: one credential (managed identity in Azure), the SDK
 /// retry policy for 429/5xx, explicit api-versions so generic resources never look them up.
 /// </summary>
-public sealed class AzureClients
+public sealed partial class AzureClients
 {
     public const string ContainerGroupsApiVersion = "2026-05-01";
     public const string NetworkInterfacesApiVersion = "2023-04-01";

@@ -33,7 +33,7 @@ public sealed class AzureProvisioningOptions
     /// <summary>Admin account of workspace VMs (Azure requires one). Agents dial out; nothing listens for SSH.</summary>
     public string VmAdminUsername { get; set; } = "coder";
 
-    /// <summary>SSH public key for that account; Linux VMs take no password.</summary>
+    /// <summary>SSH public key for that account; Linux VMs take no password. Unset: a throwaway key nobody holds.</summary>
     public string? VmAdminSshPublicKey { get; set; }
 
     /// <summary>Image whose <c>/coder-agent</c> (the AOT build) an init container copies into every container group.</summary>

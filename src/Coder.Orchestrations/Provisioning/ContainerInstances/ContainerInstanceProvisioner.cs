@@ -67,6 +67,10 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
         LogStopped(logger, workspace.WorkspaceId);
     }
 
+    /// <summary>Restarts every container of the group in place (same build, same token); not part of the provisioner interface.</summary>
+    public async Task RestartAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
+        await azure.Requests.SendAsync(RequestMethod.Post, GroupId(workspace.WorkspaceId), "restart", AzureClients.ContainerGroupsApiVersion, null, cancellationToken);
+
     public async Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
         var existing = await GetGroupAsync(spec.Workspace.WorkspaceId, cancellationToken);
@@ -188,9 +192,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
         data.Tags[ProvisionerTags.Owner] = spec.Workspace.Owner;
         // The SDK's long-running-operation support polls Azure-AsyncOperation to a terminal state; a PUT of the same
         // body again is the same group.
-        using var timeout = new CancellationTokenSource(Options.OperationTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        await azure.Arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, GroupId(workspaceId), data, linked.Token);
+        await azure.CompleteAsync(t => azure.Arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Started, GroupId(workspaceId), data, t), cancellationToken);
         LogPut(logger, workspaceId, spec.BuildId);
     }
 
@@ -201,9 +203,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     {
         try
         {
-            using var timeout = new CancellationTokenSource(Options.OperationTimeout);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            await azure.Arm.GetGenericResource(GroupId(workspaceId)).DeleteAsync(WaitUntil.Completed, linked.Token);
+            await azure.CompleteAsync(t => azure.Arm.GetGenericResource(GroupId(workspaceId)).DeleteAsync(WaitUntil.Started, t), cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

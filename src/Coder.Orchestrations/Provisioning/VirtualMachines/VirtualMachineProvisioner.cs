@@ -50,12 +50,12 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         {
             var nic = await EnsureNicAsync(spec, cancellationToken);
             var disk = await EnsureDataDiskAsync(spec, cancellationToken);
-            vm = (await azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Completed, VmName(workspaceId), VmData(spec, nic, disk), cancellationToken)).Value;
+            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk), t), cancellationToken);
             LogCreated(logger, workspaceId, vm.Data.HardwareProfile.VmSize?.ToString() ?? "?");
         }
         else if (!IsRunning(await vm.InstanceViewAsync(cancellationToken)))
         {
-            await vm.PowerOnAsync(WaitUntil.Completed, cancellationToken);
+            await azure.CompleteAsync(t => vm.PowerOnAsync(WaitUntil.Started, t), cancellationToken);
         }
 
         await EnsureAgentAsync(vm, spec, cancellationToken);
@@ -69,7 +69,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
     {
         var vm = await GetVmAsync(workspace.WorkspaceId, cancellationToken);
         if (vm is null) return;
-        await vm.DeallocateAsync(WaitUntil.Completed, cancellationToken: cancellationToken);
+        await azure.CompleteAsync(t => vm.DeallocateAsync(WaitUntil.Started, cancellationToken: t), cancellationToken);
     }
 
     /// <summary>
@@ -92,13 +92,13 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         var patch = new VirtualMachinePatch { HardwareProfile = new VirtualMachineHardwareProfile { VmSize = new VirtualMachineSizeType(size) } };
         if (available)
         {
-            await vm.UpdateAsync(WaitUntil.Completed, patch, cancellationToken: cancellationToken);
+            await azure.CompleteAsync(t => vm.UpdateAsync(WaitUntil.Started, patch, cancellationToken: t), cancellationToken);
             return new ResizeOutcome(Restarted: true, LimitsEnforced: true, $"Resized VM {vm.Data.Name} to {size} in place (Azure reboots the VM).");
         }
 
-        await vm.DeallocateAsync(WaitUntil.Completed, cancellationToken: cancellationToken);
-        vm = (await vm.UpdateAsync(WaitUntil.Completed, patch, cancellationToken: cancellationToken)).Value;
-        await vm.PowerOnAsync(WaitUntil.Completed, cancellationToken);
+        await azure.CompleteAsync(t => vm.DeallocateAsync(WaitUntil.Started, cancellationToken: t), cancellationToken);
+        vm = await azure.CompleteAsync(t => vm.UpdateAsync(WaitUntil.Started, patch, cancellationToken: t), cancellationToken);
+        await azure.CompleteAsync(t => vm.PowerOnAsync(WaitUntil.Started, t), cancellationToken);
         await EnsureAgentAsync(vm, spec, cancellationToken);
         return new ResizeOutcome(Restarted: true, LimitsEnforced: true, $"Resized VM {vm.Data.Name} to {size}: the size is not offered on its current hardware, so it was deallocated, changed and started.");
     }
@@ -114,7 +114,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             Incremental = true,
         };
         data.Tags[ProvisionerTags.WorkspaceId] = workspace.WorkspaceId;
-        var snapshot = (await azure.ResourceGroup.GetSnapshots().CreateOrUpdateAsync(WaitUntil.Completed, SnapshotName(request.SnapshotId), data, cancellationToken)).Value;
+        var snapshot = await azure.CompleteAsync(t => azure.ResourceGroup.GetSnapshots().CreateOrUpdateAsync(WaitUntil.Started, SnapshotName(request.SnapshotId), data, t), cancellationToken);
         long size = (snapshot.Data.DiskSizeGB ?? 0) * 1024L * 1024 * 1024;
         // Disk snapshots carry no content hash and do not report the bytes the increment stored.
         return new SnapshotCapture(snapshot.Id.ToString(), snapshot.Data.DiskSizeBytes ?? size, "", 0);
@@ -136,17 +136,17 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             Sku = new DiskSku { Name = DiskStorageAccountType.PremiumLrs },
         };
         diskData.Tags[ProvisionerTags.WorkspaceId] = workspace.WorkspaceId;
-        var disk = (await azure.ResourceGroup.GetManagedDisks().CreateOrUpdateAsync(WaitUntil.Completed, diskName, diskData, cancellationToken)).Value;
+        var disk = await azure.CompleteAsync(t => azure.ResourceGroup.GetManagedDisks().CreateOrUpdateAsync(WaitUntil.Started, diskName, diskData, t), cancellationToken);
         if (oldDisk is not null && oldDisk.Equals(disk.Id)) return;
 
-        await vm.DeallocateAsync(WaitUntil.Completed, cancellationToken: cancellationToken);
+        await azure.CompleteAsync(t => vm.DeallocateAsync(WaitUntil.Started, cancellationToken: t), cancellationToken);
         var patch = new VirtualMachinePatch { StorageProfile = new VirtualMachineStorageProfile() };
         patch.StorageProfile.DataDisks.Add(new VirtualMachineDataDisk(0, DiskCreateOptionType.Attach) { Name = diskName, ManagedDisk = new VirtualMachineManagedDisk { Id = disk.Id }, DeleteOption = DiskDeleteOptionType.Detach });
         patch.Tags[DataDiskTag] = diskName;
         foreach (var (k, v) in vm.Data.Tags) patch.Tags.TryAdd(k, v);
-        vm = (await vm.UpdateAsync(WaitUntil.Completed, patch, cancellationToken: cancellationToken)).Value;
-        await vm.PowerOnAsync(WaitUntil.Completed, cancellationToken);
-        if (oldDisk is not null) await DeleteIfExistsAsync(azure.Arm.GetManagedDiskResource(oldDisk).DeleteAsync(WaitUntil.Completed, cancellationToken));
+        vm = await azure.CompleteAsync(t => vm.UpdateAsync(WaitUntil.Started, patch, cancellationToken: t), cancellationToken);
+        await azure.CompleteAsync(t => vm.PowerOnAsync(WaitUntil.Started, t), cancellationToken);
+        if (oldDisk is not null) await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetManagedDiskResource(oldDisk).DeleteAsync(WaitUntil.Started, t), cancellationToken));
     }
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
@@ -154,10 +154,10 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         string workspaceId = workspace.WorkspaceId;
         var vm = await GetVmAsync(workspaceId, cancellationToken);
         var disk = vm is null ? null : DataDiskId(vm);
-        if (vm is not null) await DeleteIfExistsAsync(vm.DeleteAsync(WaitUntil.Completed, cancellationToken: cancellationToken));
-        await DeleteIfExistsAsync(azure.Arm.GetGenericResource(NicId(workspaceId)).DeleteAsync(WaitUntil.Completed, cancellationToken));
+        if (vm is not null) await DeleteIfExistsAsync(azure.CompleteAsync(t => vm.DeleteAsync(WaitUntil.Started, cancellationToken: t), cancellationToken));
+        await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetGenericResource(NicId(workspaceId)).DeleteAsync(WaitUntil.Started, t), cancellationToken));
         disk ??= ManagedDiskResource.CreateResourceIdentifier(Options.SubscriptionId!, Options.ResourceGroup!, DataDiskName(workspaceId));
-        await DeleteIfExistsAsync(azure.Arm.GetManagedDiskResource(disk).DeleteAsync(WaitUntil.Completed, cancellationToken));
+        await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetManagedDiskResource(disk).DeleteAsync(WaitUntil.Started, t), cancellationToken));
     }
 
     public async Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken)
@@ -203,10 +203,8 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             },
             NetworkProfile = new VirtualMachineNetworkProfile(),
         };
-        if (Options.VmAdminSshPublicKey is { Length: > 0 } key)
-        {
-            data.OSProfile.LinuxConfiguration.SshPublicKeys.Add(new SshPublicKeyConfiguration { Path = $"/home/{Options.VmAdminUsername}/.ssh/authorized_keys", KeyData = key });
-        }
+        string key = Options.VmAdminSshPublicKey is { Length: > 0 } configured ? configured : EphemeralSshKey.NewPublicKey();
+        data.OSProfile.LinuxConfiguration.SshPublicKeys.Add(new SshPublicKeyConfiguration { Path = $"/home/{Options.VmAdminUsername}/.ssh/authorized_keys", KeyData = key });
 
         // The home disk is detached, not deleted, with the VM: DestroyAsync deletes it explicitly.
         data.StorageProfile.DataDisks.Add(new VirtualMachineDataDisk(0, DiskCreateOptionType.Attach) { Name = disk.Data.Name, ManagedDisk = new VirtualMachineManagedDisk { Id = disk.Id }, DeleteOption = DiskDeleteOptionType.Detach });
@@ -247,8 +245,8 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         };
         var data = new GenericResourceData(Location) { Properties = BinaryData.FromString(properties.ToJsonString()) };
         Tag(data.Tags, spec);
-        var nic = await azure.Arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, NicId(spec.Workspace.WorkspaceId), data, cancellationToken);
-        return nic.Value.Id;
+        var nic = await azure.CompleteAsync(t => azure.Arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Started, NicId(spec.Workspace.WorkspaceId), data, t), cancellationToken);
+        return nic.Id;
     }
 
     async Task<ManagedDiskResource> EnsureDataDiskAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
@@ -260,33 +258,35 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             Sku = new DiskSku { Name = DiskStorageAccountType.PremiumLrs },
         };
         Tag(data.Tags, spec);
-        return (await azure.ResourceGroup.GetManagedDisks().CreateOrUpdateAsync(WaitUntil.Completed, DataDiskName(spec.Workspace.WorkspaceId), data, cancellationToken)).Value;
+        return await azure.CompleteAsync(t => azure.ResourceGroup.GetManagedDisks().CreateOrUpdateAsync(WaitUntil.Started, DataDiskName(spec.Workspace.WorkspaceId), data, t), cancellationToken);
     }
 
-    /// <summary>The agent's environment for this build; ForceUpdateTag = build id, so a retry of the same build changes nothing.</summary>
+    /// <summary>
+    /// The agent's environment for this build, and the build tag. ForceUpdateTag is the build id, so a retry of the
+    /// same build finds both in place and changes nothing.
+    /// </summary>
     async Task EnsureAgentAsync(VirtualMachineResource vm, WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
-        if (vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) && build == spec.BuildId
-            && await ExtensionBuildAsync(vm, cancellationToken) == spec.BuildId)
+        if (await ExtensionBuildAsync(vm, cancellationToken) != spec.BuildId)
         {
-            return;
+            var env = new Dictionary<string, string>(spec.AgentEnvironment, StringComparer.Ordinal) { ["CODER_AGENT_REPLICA"] = "0" };
+            var extension = new VirtualMachineExtensionData(Location)
+            {
+                Publisher = "Microsoft.Azure.Extensions",
+                ExtensionType = "CustomScript",
+                TypeHandlerVersion = "2.1",
+                AutoUpgradeMinorVersion = true,
+                ForceUpdateTag = spec.BuildId,
+                ProtectedSettings = BinaryData.FromObjectAsJson(new { script = VmAgentEnvironment.Script(env) }),
+            };
+            await azure.CompleteAsync(t => vm.GetVirtualMachineExtensions().CreateOrUpdateAsync(WaitUntil.Started, VmAgentEnvironment.ExtensionName, extension, t), cancellationToken);
         }
 
-        var env = new Dictionary<string, string>(spec.AgentEnvironment, StringComparer.Ordinal) { ["CODER_AGENT_REPLICA"] = "0" };
-        var extension = new VirtualMachineExtensionData(Location)
-        {
-            Publisher = "Microsoft.Azure.Extensions",
-            ExtensionType = "CustomScript",
-            TypeHandlerVersion = "2.1",
-            AutoUpgradeMinorVersion = true,
-            ForceUpdateTag = spec.BuildId,
-            ProtectedSettings = BinaryData.FromObjectAsJson(new { script = VmAgentEnvironment.Script(env) }),
-        };
-        await vm.GetVirtualMachineExtensions().CreateOrUpdateAsync(WaitUntil.Completed, VmAgentEnvironment.ExtensionName, extension, cancellationToken);
+        if (vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) && build == spec.BuildId) return;
         var patch = new VirtualMachinePatch();
         foreach (var (k, v) in vm.Data.Tags) patch.Tags[k] = v;
         Tag(patch.Tags, spec);
-        await vm.UpdateAsync(WaitUntil.Completed, patch, cancellationToken: cancellationToken);
+        await azure.CompleteAsync(t => vm.UpdateAsync(WaitUntil.Started, patch, cancellationToken: t), cancellationToken);
     }
 
     static async Task<string?> ExtensionBuildAsync(VirtualMachineResource vm, CancellationToken cancellationToken)
