@@ -31,6 +31,15 @@ public static class CoderEnvironmentConfiguration
         ("CODER_SERVICEBUS__fullyQualifiedNamespace", "Coder:Agent:ServiceBusNamespace"),
         ("CODER_SERVICEBUS_QUEUE", "Coder:Agent:ServiceBusQueue"),
         ("CODER_TASKHUB", "Coder:TaskHub"),
+        ("CODER_AZURE_SUBSCRIPTION_ID", "Coder:Azure:SubscriptionId"),
+        ("CODER_AZURE_RESOURCE_GROUP", "Coder:Azure:ResourceGroup"),
+        ("CODER_AZURE_LOCATION", "Coder:Azure:Location"),
+        // The app identity that reaches storage is the one granted the provisioners' ARM roles.
+        ("AzureWebJobsStorage__clientId", "Coder:Azure:ManagedIdentityClientId"),
+        ("CODER_AZURE_WORKSPACE_IDENTITY_ID", "Coder:Azure:WorkspaceIdentityId"),
+        ("CODER_AZURE_WORKSPACE_IDENTITY_CLIENT_ID", "Coder:Azure:WorkspaceIdentityClientId"),
+        ("CODER_AZURE_FILES_ACCOUNT", "Coder:Azure:FilesAccount"),
+        ("CODER_AZURE_VM_SUBNET_ID", "Coder:Azure:VmSubnetId"),
     ];
 
     public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder)

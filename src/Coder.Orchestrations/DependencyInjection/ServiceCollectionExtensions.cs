@@ -3,6 +3,7 @@ using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
@@ -50,7 +51,8 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<LocalProcessProvisioner>();
         services.AddSingleton<IWorkspaceProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());
-        services.AddSingleton<ProvisionerRegistry>();
+        services.AddCoderAzureProvisioners();
+        services.AddSingleton(sp => new ProvisionerRegistry(sp.GetServices<IWorkspaceProvisioner>().Concat(sp.ConfiguredAzureProvisioners())));
 
         services.AddSingleton<RecordOperationStepActivity>();
         services.AddSingleton<EnsureWorkspaceActivity>();

@@ -1,0 +1,62 @@
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.Azure;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Provisioning.Tests.FakeArm;
+
+/// <summary>A fresh fake ARM per test and the real Azure clients pointed at it (ArmEnvironment + test credential).</summary>
+public abstract class ArmContractTest : IAsyncLifetime
+{
+    public const string IdentityId = $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/{FakeArmServer.ResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-ws-test";
+    public const string IdentityClientId = "11111111-2222-3333-4444-555555555555";
+    public const string SubnetId = $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/{FakeArmServer.ResourceGroup}/providers/Microsoft.Network/virtualNetworks/vnet-ws/subnets/workspaces";
+
+    protected FakeArmServer Fake { get; private set; } = null!;
+
+    protected AzureClients Azure { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Fake = await FakeArmServer.StartAsync();
+        Azure = new AzureClients(Options.Create(OptionsFor(Fake)), TimeProvider.System, new StaticTokenCredential(), Fake.Transport());
+    }
+
+    public async Task DisposeAsync() => await Fake.DisposeAsync();
+
+    public static AzureProvisioningOptions OptionsFor(FakeArmServer fake) => new()
+    {
+        SubscriptionId = FakeArmServer.Subscription,
+        ResourceGroup = FakeArmServer.ResourceGroup,
+        Location = FakeArmServer.Location,
+        WorkspaceIdentityId = IdentityId,
+        WorkspaceIdentityClientId = IdentityClientId,
+        FilesAccount = FakeArmServer.FilesAccount,
+        FilesEndpoint = fake.FilesEndpoint,
+        VmSubnetId = SubnetId,
+        VmAdminSshPublicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC contract-test",
+        ArmEndpoint = fake.Endpoint,
+        RetryDelay = TimeSpan.FromMilliseconds(5),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+        PollInterval = TimeSpan.FromMilliseconds(5),
+        OperationTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    protected static WorkspaceResourceSpec Spec(string workspaceId, string build = "b1", double cpu = 1, int memoryMiB = 2048, int replicas = 1, string image = "mcr.microsoft.com/devcontainers/base:ubuntu") =>
+        new(new WorkspaceRef(workspaceId, "alice"), "py", 3, image, cpu, memoryMiB, 16, replicas, build,
+            new Dictionary<string, string>
+            {
+                ["CODER_WORKSPACE_ID"] = workspaceId,
+                ["CODER_AGENT_BUILD"] = build,
+                ["CODER_AGENT_TOKEN"] = "secret-agent-token-" + build,
+                ["CODER_AGENT_TRANSPORT"] = "servicebus",
+                ["CODER_AGENT_SERVICEBUS_NAMESPACE"] = "sb-coder.servicebus.windows.net",
+                ["CODER_AGENT_SERVICEBUS_QUEUE"] = "agent-events",
+            });
+
+    /// <summary>Compares the exact ARM call sequence since the last <see cref="FakeArmServer.ClearCalls"/>, listing both on failure.</summary>
+    protected void AssertCalls(params string[] expected)
+    {
+        var actual = Fake.Calls.Select(c => c.Short).ToList();
+        Assert.True(expected.SequenceEqual(actual), $"Expected:\n  {string.Join("\n  ", expected)}\nActual:\n  {string.Join("\n  ", actual)}");
+    }
+}
