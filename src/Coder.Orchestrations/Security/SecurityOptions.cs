@@ -27,10 +27,10 @@ public sealed class SecurityOptions
     };
 
     /// <summary>Mutating requests each token may make per minute, sustained.</summary>
-    public int MutationsPerMinute { get; set; } = 120;
+    public int MutationsPerMinute { get; set; } = 300;
 
     /// <summary>How many mutating requests a token may make at once before the per-minute rate applies.</summary>
-    public int MutationBurst { get; set; } = 60;
+    public int MutationBurst { get; set; } = 100;
 
     /// <summary>Lifetime of a token created without expiresInDays. Every token expires.</summary>
     public int DefaultTokenDays { get; set; } = 90;
