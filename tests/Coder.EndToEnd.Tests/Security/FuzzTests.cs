@@ -27,7 +27,7 @@ public sealed class FuzzTests(TestStorage storage, ITestOutputHelper output) : I
 
     public async Task InitializeAsync()
     {
-        await _host.StartAsync(TimeSpan.FromMinutes(3));
+        await HostStart.StartOrDisposeAsync(_host);
         using var admin = _host.Admin();
         await admin.CreateTemplateAsync(Templates.Local("basic"));
         var token = await admin.PostAsync("/api/tokens", """{"name":"fuzz-member","roles":["member"],"user":"mallory","expiresInDays":1}""");

@@ -18,7 +18,7 @@ public sealed class RateLimitAndEasyAuthTests(TestStorage storage) : IAsyncLifet
         ["Coder__Security__MutationBurst"] = "3",
     });
 
-    public async Task InitializeAsync() => await _host.StartAsync(TimeSpan.FromMinutes(3));
+    public async Task InitializeAsync() => await HostStart.StartOrDisposeAsync(_host);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -35,7 +35,7 @@ public sealed class SecurityHost : IAsyncLifetime
             ["Coder__Security__MutationsPerMinute"] = "100000",
             ["Coder__Security__MutationBurst"] = "100000",
         });
-        await Host.StartAsync(TimeSpan.FromMinutes(3));
+        await HostStart.StartOrDisposeAsync(Host);
         using var admin = Host.Admin();
         await admin.CreateTemplateAsync(SleepyTemplate(Sleepy));
 
