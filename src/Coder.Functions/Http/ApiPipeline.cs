@@ -157,7 +157,15 @@ public sealed partial class ApiPipeline(
 
         // The request may be aborted already; the row is still owed, so it gets its own short deadline.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await audit.RecordAsync(new AuditEntry(actor, RoutePolicy.ActionOf(method, segments), target, AuditResults.ForStatus(status), requestId, status), deadline.Token);
+        try
+        {
+            await audit.RecordAsync(new AuditEntry(actor, RoutePolicy.ActionOf(method, segments), target, AuditResults.ForStatus(status), requestId, status), deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // Storage too slow to take the row in time: the answer still goes out (a lost row is logged, not a 500).
+            LogAuditTimedOut(logger, requestId);
+        }
     }
 
     static string RequestId(HttpRequest request)
@@ -187,6 +195,9 @@ public sealed partial class ApiPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: storage refused a value built from the request ({ErrorCode})")]
     static partial void LogStorageRefused(ILogger logger, string requestId, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: the audit row was not written in time")]
+    static partial void LogAuditTimedOut(ILogger logger, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed")]
     static partial void LogFailed(ILogger logger, string requestId, Exception exception);
