@@ -1,33 +1,42 @@
+using System.Globalization;
 using System.Text.Json;
+using Coder.Orchestrations.Audit;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Functions.Http;
 
 /// <summary>
-/// What every HTTP function shares: the request id, bearer-token authentication, strict bounded body parsing and the
-/// mapping of refusals to problem+json. Functions stay one line long, and both hosts behave the same.
+/// What every HTTP function shares, in this order: the request id; path hygiene (every segment a safe name);
+/// authentication (bearer token, or the App Service principal only when trusted); route-level authorization
+/// (<see cref="RoutePolicy"/>); a per-token rate limit on mutating routes (429 with Retry-After); strict bounded body
+/// parsing; problem+json for every refusal; and an audit row for every mutating call. Functions stay one line long,
+/// and both hosts behave the same.
 /// </summary>
-public sealed partial class ApiPipeline(ApiTokenService tokens, ILogger<ApiPipeline> logger)
+public sealed partial class ApiPipeline(
+    ApiTokenService tokens,
+    MutationRateLimiter rateLimiter,
+    SecurityMetrics metrics,
+    AuditLog audit,
+    IOptions<SecurityOptions> options,
+    ILogger<ApiPipeline> logger)
 {
     public const int MaxBodyBytes = 256 * 1024;
     const string RequestIdHeader = "x-request-id";
 
-    /// <summary>Runs a handler for an authenticated caller.</summary>
+    /// <summary>Runs a handler for an authenticated, authorized caller.</summary>
     public Task<IActionResult> RunAsync(HttpRequest request, Func<CallerIdentity, CancellationToken, Task<IActionResult>> handler) =>
-        RunCoreAsync(request, async ct =>
-        {
-            var caller = await tokens.AuthenticateAsync(BearerToken(request), ct) ?? throw CoderProblemException.Unauthorized();
-            return await handler(caller, ct);
-        });
+        RunCoreAsync(request, authenticate: true, (caller, ct) => handler(caller!, ct));
 
     /// <summary>Runs a handler that does its own authentication (agent routes) or none (health).</summary>
-    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) => RunCoreAsync(request, handler);
+    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
+        RunCoreAsync(request, authenticate: false, (_, ct) => handler(ct));
 
-    /// <summary>Reads a JSON body: at most 256 KiB (413 past that), unknown fields rejected, errors named by field.</summary>
+    /// <summary>Reads a JSON body: at most 256 KiB (413 past that), unknown fields rejected, depth bounded, errors named by field.</summary>
     public static async Task<T> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes) throw TooLarge();
@@ -54,6 +63,11 @@ public sealed partial class ApiPipeline(ApiTokenService tokens, ILogger<ApiPipel
                 : e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? "Nested too deeply." : "Malformed JSON or a value of the wrong type.";
             throw CoderProblemException.Validation(UnknownFieldName(e) ?? field, message);
         }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or OverflowException or FormatException)
+        {
+            // The converters' other refusals (a number out of range for its type, an unsupported shape) are still bad input.
+            throw CoderProblemException.Validation("body", "A value of the wrong type or out of range.");
+        }
     }
 
     public static string? BearerToken(HttpRequest request)
@@ -62,28 +76,95 @@ public sealed partial class ApiPipeline(ApiTokenService tokens, ILogger<ApiPipel
         return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
-    async Task<IActionResult> RunCoreAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler)
+    async Task<IActionResult> RunCoreAsync(HttpRequest request, bool authenticate, Func<CallerIdentity?, CancellationToken, Task<IActionResult>> handler)
     {
         string requestId = RequestId(request);
         request.HttpContext.Response.Headers[RequestIdHeader] = requestId;
         var ct = request.HttpContext.RequestAborted;
+        string method = request.Method;
+        bool mutating = RoutePolicy.IsMutating(method);
+        var segments = RoutePolicy.Segments(request.Path.Value ?? "");
+        CallerIdentity? caller = null;
+        IActionResult result;
         try
         {
-            return await handler(ct);
+            if (segments is null) throw CoderProblemException.Validation("path", "Path segments are names of letters, digits, '.', '_' and '-'.");
+            if (authenticate)
+            {
+                caller = await AuthenticateAsync(request, ct) ?? throw CoderProblemException.Unauthorized();
+                var access = RoutePolicy.AccessFor(method, segments);
+                if (!RoutePolicy.Allows(access, caller)) throw CoderProblemException.Forbidden(access == RouteAccess.Admin ? "This needs the admin role." : "This needs the template-admin or admin role.");
+                if (mutating && rateLimiter.TryAcquire(caller.RateLimitKey) is { Allowed: false } decision)
+                {
+                    metrics.RateLimited();
+                    int seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+                    result = ApiProblems.Create(429, "Too many requests.", $"This token's mutating requests are rate limited; retry in {seconds} s.", requestId)
+                        .WithHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+                    await AuditAsync(method, segments, caller, result, requestId);
+                    return result;
+                }
+            }
+
+            result = await handler(caller, ct);
         }
         catch (CoderProblemException e)
         {
             if (e.Status >= 500) LogFailed(logger, requestId, e);
-            return ApiProblems.From(e, requestId);
+            result = ApiProblems.From(e, requestId);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 400)
+        {
+            // Storage refused a key or filter built from the request (a hostile continuation token, say): bad input,
+            // not a server failure. Storage's own message stays out of the answer.
+            LogStorageRefused(logger, requestId, e.ErrorCode);
+            result = ApiProblems.Create(400, "One or more fields are invalid.", "A parameter of the request is not valid.", requestId);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return ApiProblems.Create(499, "Client closed request.", null, requestId);
+            result = ApiProblems.Create(499, "Client closed request.", null, requestId);
         }
         catch (Exception e)
         {
             LogFailed(logger, requestId, e);
-            return ApiProblems.Create(500, "Internal error.", "The request failed; quote the request id when reporting it.", requestId);
+            result = ApiProblems.Create(500, "Internal error.", "The request failed; quote the request id when reporting it.", requestId);
+        }
+
+        if (mutating) await AuditAsync(method, segments, caller, result, requestId);
+        return result;
+    }
+
+    /// <summary>A bearer token decides when one is sent; otherwise the App Service principal, if and only if it is trusted.</summary>
+    async Task<CallerIdentity?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (BearerToken(request) is { } bearer) return await tokens.AuthenticateAsync(bearer, cancellationToken);
+        return options.Value.TrustEasyAuth ? EasyAuthPrincipal.Parse(request.Headers[EasyAuthPrincipal.HeaderName], options.Value.EntraRoles) : null;
+    }
+
+    /// <summary>
+    /// Every mutating call gets a row. Agent traffic (heartbeats, metrics) is telemetry, not an action, so only its
+    /// refusals are audited.
+    /// </summary>
+    async Task AuditAsync(string method, string[]? segments, CallerIdentity? caller, IActionResult result, string requestId)
+    {
+        int status = (result as ApiResult)?.Status ?? StatusCodes.Status200OK;
+        segments ??= ["(invalid path)"];
+        bool agentRoute = segments.Length > 0 && segments[0] == "agent";
+        if (agentRoute && status < 400) return;
+        string target = (result as ApiResult)?.Header("Location") is { } location && RoutePolicy.Segments(location) is { } created
+            ? RoutePolicy.TargetOf(created)
+            : RoutePolicy.TargetOf(segments);
+        string actor = caller?.Actor ?? (agentRoute ? "agent" : "anonymous");
+
+        // The request may be aborted already; the row is still owed, so it gets its own short deadline.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await audit.RecordAsync(new AuditEntry(actor, RoutePolicy.ActionOf(method, segments), target, AuditResults.ForStatus(status), requestId, status), deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // Storage too slow to take the row in time: the answer still goes out (a lost row is logged, not a 500).
+            LogAuditTimedOut(logger, requestId);
         }
     }
 
@@ -111,6 +192,12 @@ public sealed partial class ApiPipeline(ApiTokenService tokens, ILogger<ApiPipel
         if (parent == "body") return name;
         return parent.EndsWith(name, StringComparison.Ordinal) ? parent : $"{parent}.{name}";
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: storage refused a value built from the request ({ErrorCode})")]
+    static partial void LogStorageRefused(ILogger logger, string requestId, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: the audit row was not written in time")]
+    static partial void LogAuditTimedOut(ILogger logger, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed")]
     static partial void LogFailed(ILogger logger, string requestId, Exception exception);

@@ -17,6 +17,9 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
 
     public object? Body { get; } = body;
 
+    /// <summary>A header this result will set, or null.</summary>
+    public string? Header(string name) => _headers.TryGetValue(name, out var value) ? value : null;
+
     public ApiResult WithHeader(string name, string value)
     {
         _headers[name] = value;

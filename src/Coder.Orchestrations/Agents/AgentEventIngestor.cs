@@ -39,10 +39,10 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
-        var principal = await tokens.FindAsync(bearerToken ?? envelope.Token, cancellationToken);
-        if (principal is null || principal.WorkspaceId != envelope.WorkspaceId)
+        var principal = await tokens.FindForWorkspaceAsync(bearerToken ?? envelope.Token, envelope.WorkspaceId, cancellationToken);
+        if (principal is null)
         {
-            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, principal is null ? "unknown token" : "token of another workspace");
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "token not valid for this workspace");
             return IngestOutcome.Rejected;
         }
 
@@ -55,6 +55,7 @@ public sealed partial class AgentEventIngestor(
         var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
         if (workspace is null || workspace.AgentBuild != principal.BuildId)
         {
+            tokens.ReportStaleBuild(envelope.WorkspaceId);
             LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "token of a replaced build");
             return IngestOutcome.Rejected;
         }

@@ -1,11 +1,15 @@
 using Azure.Data.Tables;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
+using Microsoft.Extensions.Logging;
 
 namespace Coder.Orchestrations.Agents;
 
-/// <summary>Per-build agent tokens: issued when a build starts, stored as hashes, valid only for their workspace and build.</summary>
-public sealed class AgentTokenService(CoderTables tables, TimeProvider time)
+/// <summary>
+/// Per-build agent tokens: issued when a build starts (every provision, start, rebuild, restore or upgrade makes a new
+/// build), stored as hashes, valid only for their workspace and only while their build is the workspace's current one.
+/// </summary>
+public sealed partial class AgentTokenService(CoderTables tables, TimeProvider time, SecurityMetrics metrics, ILogger<AgentTokenService> logger)
 {
     public const string TokenPrefix = "cda_";
 
@@ -27,7 +31,34 @@ public sealed class AgentTokenService(CoderTables tables, TimeProvider time)
     public async Task<AgentTokenEntity?> FindAsync(string? token, CancellationToken cancellationToken)
     {
         if (token is not { Length: > 0 and < 256 } || !token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
-        var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(TokenHasher.Hash(token), "", cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        string hash = TokenHasher.Hash(token);
+        var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
+        return response.HasValue && TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash) ? response.Value : null;
     }
+
+    /// <summary>
+    /// The token's principal when it belongs to <paramref name="workspaceId"/>; otherwise null. A valid token used for
+    /// another workspace is a spoofing attempt (or a confused agent): it is logged and counted.
+    /// </summary>
+    public async Task<AgentTokenEntity?> FindForWorkspaceAsync(string? token, string workspaceId, CancellationToken cancellationToken)
+    {
+        var principal = await FindAsync(token, cancellationToken);
+        if (principal is null || principal.WorkspaceId == workspaceId) return principal;
+        metrics.AgentTokenRejected("other_workspace");
+        LogCrossWorkspace(logger, principal.WorkspaceId, workspaceId);
+        return null;
+    }
+
+    /// <summary>Counts a token of a replaced build: it was valid once, and rotation retired it.</summary>
+    public void ReportStaleBuild(string workspaceId)
+    {
+        metrics.AgentTokenRejected("replaced_build");
+        LogStaleBuild(logger, workspaceId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an agent message for workspace {ClaimedWorkspaceId} signed with the token of workspace {TokenWorkspaceId}")]
+    static partial void LogCrossWorkspace(ILogger logger, string tokenWorkspaceId, string claimedWorkspaceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an agent message for workspace {WorkspaceId} signed with the token of a replaced build")]
+    static partial void LogStaleBuild(ILogger logger, string workspaceId);
 }

@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OperationStore>();
         services.AddSingleton<WorkspaceService>();
         services.AddSingleton<ApiTokenService>();
+        services.AddCoderSecurity();
         services.AddSingleton<AgentTokenService>();
         services.AddSingleton<AgentBootstrap>();
         services.AddSingleton<AgentManifestService>();

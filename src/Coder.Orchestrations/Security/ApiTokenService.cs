@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Coder.Contracts.Auth;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
@@ -6,29 +7,46 @@ using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Security;
 
-/// <summary>Issues and checks API tokens. Only hashes are stored; the plain token is returned once, at creation.</summary>
+/// <summary>
+/// Issues, checks and revokes API tokens. Only SHA-256 hashes are stored (PK = hash); a second row per token claims its
+/// name and points at the hash, so names are unique and a token can be revoked by name. The plain token is returned
+/// once, at creation.
+/// </summary>
 public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOptions<SecurityOptions> options)
 {
     public const string TokenPrefix = "cdr_";
+    public const string BootstrapName = "bootstrap-admin";
 
-    /// <summary>Stores the bootstrap admin token's hash, if one is configured. Idempotent.</summary>
+    /// <summary>Longer bearer values are not tokens; refusing them early keeps hostile headers from costing a hash and a lookup.</summary>
+    const int MaxTokenLength = 512;
+
+    /// <summary>
+    /// Stores the bootstrap admin token's hash, if one is configured, and revokes the previous bootstrap token when the
+    /// configured one changed: rotating CODER_ADMIN_TOKEN and restarting retires the old value. Idempotent.
+    /// </summary>
     public async Task EnsureBootstrapAdminAsync(CancellationToken cancellationToken)
     {
         if (options.Value.AdminToken is not { Length: > 0 } token) return;
-        var entity = new ApiTokenEntity
+        string hash = TokenHasher.Hash(token);
+        var now = time.GetUtcNow();
+        var claim = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenNameEntity>(ApiTokenNameEntity.KeyFor(BootstrapName), "", cancellationToken: cancellationToken);
+        if (claim.HasValue && !TokenHasher.FixedTimeEquals(claim.Value!.Hash, hash)) await MarkRevokedAsync(claim.Value.Hash, now, cancellationToken);
+
+        await tables.ApiTokens.UpsertEntityAsync(new ApiTokenEntity
         {
-            PartitionKey = TokenHasher.Hash(token),
-            Name = "bootstrap-admin",
+            PartitionKey = hash,
+            Name = BootstrapName,
             User = options.Value.AdminUser,
             Roles = Contracts.Auth.Roles.Admin,
-            CreatedAt = time.GetUtcNow(),
-        };
-        await tables.ApiTokens.UpsertEntityAsync(entity, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            CreatedAt = now,
+        }, TableUpdateMode.Replace, cancellationToken);
+        await tables.ApiTokens.UpsertEntityAsync(new ApiTokenNameEntity { PartitionKey = ApiTokenNameEntity.KeyFor(BootstrapName), Hash = hash }, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>The caller a bearer token identifies, or null when it is unknown, revoked or expired (all the same 401).</summary>
     public async Task<CallerIdentity?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken)
     {
-        if (bearerToken is not { Length: > 0 }) return null;
+        if (bearerToken is not { Length: > 0 and <= MaxTokenLength }) return null;
         var hash = TokenHasher.Hash(bearerToken);
         var response = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
         if (!response.HasValue) return null;
@@ -38,42 +56,96 @@ public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOpti
         if (!TokenHasher.FixedTimeEquals(entity.PartitionKey, hash)) return null;
         if (entity.Revoked) return null;
         if (entity.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return null;
-        var roles = entity.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var roles = entity.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(Contracts.Auth.Roles.IsKnown).ToHashSet(StringComparer.Ordinal);
         return new CallerIdentity(entity.User, roles, entity.Name);
     }
 
     public async Task<TokenCreated> CreateAsync(CreateTokenRequest request, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request.Name is not { Length: > 0 and <= 64 }) errors["name"] = ["Required, 1 to 64 characters."];
+        var errors = new ValidationErrors();
+        if (request.Name is null || !Names.ScriptName().IsMatch(request.Name)) errors.Add("name", "Required: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        else if (request.Name == BootstrapName) errors.Add("name", "Reserved for the bootstrap admin token.");
         if (request.User is not { Length: > 0 and <= 64 } user || !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
-            errors["user"] = ["Required, 1 to 64 characters of letters, digits, '-', '_', '.' or '@'."];
-        if (request.Roles is not { Count: > 0 } || request.Roles.Any(r => !Contracts.Auth.Roles.IsKnown(r)))
-            errors["roles"] = ["One or more of: admin, template-admin, member."];
-        if (request.ExpiresInDays is < 1 or > 3650) errors["expiresInDays"] = ["Between 1 and 3650."];
-        if (errors.Count > 0) throw CoderProblemException.Validation(errors);
+            errors.Add("user", "Required, 1 to 64 characters of letters, digits, '-', '_', '.' or '@'.");
+        if (request.Roles is not { Count: > 0 and <= 3 } || request.Roles.Any(r => r is null || !Contracts.Auth.Roles.IsKnown(r)))
+            errors.Add("roles", "One or more of: admin, template-admin, member.");
+        if (request.ExpiresInDays is < 1 or > 3650) errors.Add("expiresInDays", "Between 1 and 3650.");
+        errors.ThrowIfAny();
 
         string token = TokenHasher.NewToken(TokenPrefix);
+        string hash = TokenHasher.Hash(token);
         var now = time.GetUtcNow();
-        DateTimeOffset? expiresAt = request.ExpiresInDays is { } days ? now.AddDays(days) : null;
-        var entity = new ApiTokenEntity
-        {
-            PartitionKey = TokenHasher.Hash(token),
-            Name = request.Name!,
-            User = request.User!,
-            Roles = string.Join(',', request.Roles!.Distinct()),
-            CreatedAt = now,
-            ExpiresAt = expiresAt,
-        };
+        var expiresAt = now.AddDays(request.ExpiresInDays ?? options.Value.DefaultTokenDays);
+        var roles = request.Roles!.Distinct(StringComparer.Ordinal).ToList();
+
+        // The name claim first: a taken name is a 409 before any token exists.
+        var claim = new ApiTokenNameEntity { PartitionKey = ApiTokenNameEntity.KeyFor(request.Name!), Hash = hash };
         try
         {
-            await tables.ApiTokens.AddEntityAsync(entity, cancellationToken);
+            await tables.ApiTokens.AddEntityAsync(claim, cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
-            throw new InvalidOperationException("Token hash collision.", e);
+            throw CoderProblemException.Conflict($"A token named '{request.Name}' exists; revoke it first or pick another name.");
         }
 
-        return new TokenCreated(token, entity.Name, request.Roles!.Distinct().ToList(), entity.User, expiresAt);
+        try
+        {
+            await tables.ApiTokens.AddEntityAsync(new ApiTokenEntity
+            {
+                PartitionKey = hash,
+                Name = request.Name!,
+                User = request.User!,
+                Roles = string.Join(',', roles),
+                CreatedAt = now,
+                ExpiresAt = expiresAt,
+            }, cancellationToken);
+        }
+        catch (Exception)
+        {
+            // No token without its claim, no claim without its token.
+            await tables.ApiTokens.DeleteEntityAsync(claim.PartitionKey, "", ETag.All, CancellationToken.None);
+            throw;
+        }
+
+        return new TokenCreated(token, request.Name!, roles, request.User!, expiresAt);
+    }
+
+    /// <summary>Revokes a token by name: it stops working at once, and the name is free again.</summary>
+    public async Task RevokeAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!Names.ScriptName().IsMatch(name)) throw CoderProblemException.NotFound($"Token '{name}'");
+        if (name == BootstrapName) throw CoderProblemException.Conflict("The bootstrap admin token is rotated by changing CODER_ADMIN_TOKEN and restarting.");
+        var claim = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenNameEntity>(ApiTokenNameEntity.KeyFor(name), "", cancellationToken: cancellationToken);
+        if (!claim.HasValue) throw CoderProblemException.NotFound($"Token '{name}'");
+        await MarkRevokedAsync(claim.Value!.Hash, time.GetUtcNow(), cancellationToken);
+        try
+        {
+            await tables.ApiTokens.DeleteEntityAsync(claim.Value.PartitionKey, "", claim.Value.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // A concurrent revoke got there first; the token is revoked either way.
+        }
+    }
+
+    async Task MarkRevokedAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var row = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
+            if (!row.HasValue || row.Value!.Revoked) return;
+            var token = row.Value;
+            token.Revoked = true;
+            token.RevokedAt = now;
+            try
+            {
+                await tables.ApiTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
+            {
+            }
+        }
     }
 }

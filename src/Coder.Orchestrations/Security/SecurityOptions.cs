@@ -4,8 +4,34 @@ public sealed class SecurityOptions
 {
     public const string Section = "Coder:Security";
 
+    /// <summary>The flat setting that turns on trust in App Service Authentication's principal header.</summary>
+    public const string TrustEasyAuthVariable = "CODER_TRUST_EASYAUTH";
+
     /// <summary>The bootstrap admin token (CODER_ADMIN_TOKEN). Stored hashed at startup; never logged.</summary>
     public string? AdminToken { get; set; }
 
     public string AdminUser { get; set; } = "admin";
+
+    /// <summary>
+    /// Honour <c>X-MS-CLIENT-PRINCIPAL</c>. Only App Service Authentication in front of the app makes that header
+    /// trustworthy (it strips client-sent copies), so it is off unless CODER_TRUST_EASYAUTH=true.
+    /// </summary>
+    public bool TrustEasyAuth { get; set; }
+
+    /// <summary>Entra app role values (the principal's role claims) mapped to Coder roles; Coder role names map to themselves.</summary>
+    public Dictionary<string, string> EntraRoles { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Coder.Admin"] = Contracts.Auth.Roles.Admin,
+        ["Coder.TemplateAdmin"] = Contracts.Auth.Roles.TemplateAdmin,
+        ["Coder.Member"] = Contracts.Auth.Roles.Member,
+    };
+
+    /// <summary>Mutating requests each token may make per minute, sustained.</summary>
+    public int MutationsPerMinute { get; set; } = 300;
+
+    /// <summary>How many mutating requests a token may make at once before the per-minute rate applies.</summary>
+    public int MutationBurst { get; set; } = 100;
+
+    /// <summary>Lifetime of a token created without expiresInDays. Every token expires.</summary>
+    public int DefaultTokenDays { get; set; } = 90;
 }

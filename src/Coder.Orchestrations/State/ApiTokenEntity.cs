@@ -19,4 +19,5 @@ public sealed class ApiTokenEntity : ITableEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public bool Revoked { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using Coder.Orchestrations.Security;
+
+namespace Coder.Functions.Http;
+
+/// <summary>
+/// Route-level authorization and path hygiene in one table, so a route added later is covered by default
+/// (authenticated) and tightening one is one line here. Patterns are relative to <c>/api</c>: <c>*</c> is one segment,
+/// a trailing <c>**</c> any rest.
+/// </summary>
+public static partial class RoutePolicy
+{
+    static readonly (string Method, string[] Pattern, RouteAccess Access)[] Rules =
+    [
+        ("GET", ["health"], RouteAccess.Anonymous),
+        ("GET", ["openapi.json"], RouteAccess.Anonymous),
+        ("*", ["eventgrid"], RouteAccess.Anonymous),
+        ("*", ["agent", "**"], RouteAccess.Agent),
+        ("*", ["tokens", "**"], RouteAccess.Admin),
+        ("*", ["audit", "**"], RouteAccess.Admin),
+        ("POST", ["templates"], RouteAccess.TemplateAdmin),
+        ("*", ["templates", "*", "versions", "**"], RouteAccess.TemplateAdmin),
+        ("*", ["templates", "*", "rollouts", "**"], RouteAccess.TemplateAdmin),
+        ("*", ["rollouts", "**"], RouteAccess.TemplateAdmin),
+    ];
+
+    public static bool IsMutating(string method) => !(HttpMethodsEqual(method, "GET") || HttpMethodsEqual(method, "HEAD") || HttpMethodsEqual(method, "OPTIONS"));
+
+    /// <summary>The path's segments after <c>/api</c>, or null when one is not a safe name (traversal, separators, control or exotic characters).</summary>
+    public static string[]? Segments(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        int start = segments.Length > 0 && segments[0] == "api" ? 1 : 0;
+        var rest = segments[start..];
+        return rest.All(s => SafeSegment().IsMatch(s)) ? rest : null;
+    }
+
+    public static RouteAccess AccessFor(string method, IReadOnlyList<string> segments)
+    {
+        foreach (var (m, pattern, access) in Rules)
+        {
+            if ((m == "*" || HttpMethodsEqual(m, method)) && Matches(pattern, segments)) return access;
+        }
+
+        return RouteAccess.Authenticated;
+    }
+
+    public static bool Allows(RouteAccess access, CallerIdentity caller) => access switch
+    {
+        RouteAccess.Admin => caller.IsAdmin,
+        RouteAccess.TemplateAdmin => caller.CanManageTemplates,
+        _ => true,
+    };
+
+    /// <summary>"POST workspaces/*/start": the route's shape, ids replaced, for audit rows (collections and actions sit at even positions).</summary>
+    public static string ActionOf(string method, IReadOnlyList<string> segments) =>
+        method.ToUpperInvariant() + " " + string.Join('/', segments.Select((s, i) => i % 2 == 0 || segments[0] == "agent" ? s : "*"));
+
+    /// <summary>"workspaces/ws-123": the path up to its deepest id, which is what the call acted on.</summary>
+    public static string TargetOf(IReadOnlyList<string> segments)
+    {
+        if (segments.Count == 0) return "";
+        int take = segments.Count % 2 == 0 ? segments.Count : Math.Max(segments.Count - 1, 1);
+        return string.Join('/', segments.Take(take));
+    }
+
+    static bool Matches(string[] pattern, IReadOnlyList<string> segments)
+    {
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == "**") return true;
+            if (i >= segments.Count) return false;
+            if (pattern[i] != "*" && !string.Equals(pattern[i], segments[i], StringComparison.Ordinal)) return false;
+        }
+
+        return pattern.Length == segments.Count;
+    }
+
+    static bool HttpMethodsEqual(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Ids and names in this API are ASCII letters, digits, '.', '_' and '-'; nothing else reaches a table key or a path.</summary>
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex SafeSegment();
+}

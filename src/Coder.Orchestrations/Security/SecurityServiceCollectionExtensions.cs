@@ -1,0 +1,27 @@
+using Coder.Orchestrations.Audit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Coder.Orchestrations.Security;
+
+public static class SecurityServiceCollectionExtensions
+{
+    /// <summary>Tokens, the App Service principal switch, rate limits, security metrics and the audit log.</summary>
+    public static IServiceCollection AddCoderSecurity(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddOptions<SecurityOptions>()
+            .BindConfiguration(SecurityOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                // The documented flat switch; anything but "true" leaves the header ignored.
+                if (configuration[SecurityOptions.TrustEasyAuthVariable] is { } trust) options.TrustEasyAuth = string.Equals(trust, "true", StringComparison.OrdinalIgnoreCase);
+            });
+        services.TryAddSingleton<ApiTokenService>();
+        services.TryAddSingleton<MutationRateLimiter>();
+        services.TryAddSingleton<SecurityMetrics>();
+        services.TryAddSingleton<AuditLog>();
+        return services;
+    }
+}

@@ -1,0 +1,293 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Coder.Functions.Http;
+using Coder.Local.FunctionHost;
+
+namespace Coder.EndToEnd.Tests.Security;
+
+/// <summary>
+/// Every HTTP route × every kind of caller gives the expected status. Requests are chosen so that a caller who passes
+/// authorization meets a deterministic, side-effect-free answer (a validation 400, a 409 because alice's provision is
+/// still running, a no-op promote), so the matrix can run on a live host in any order.
+/// To add a route: one line in <see cref="Routes"/>, eight rows in <see cref="Expected"/>.
+/// </summary>
+[Collection(SecurityCollection.Name)]
+public sealed class AuthMatrixTests(SecurityHost fixture)
+{
+    public static readonly MatrixRoute[] Routes =
+    [
+        new("GetHealth", "GET", "health", "/api/health"),
+        new("CreateToken", "POST", "tokens", "/api/tokens", """{"name":"x","roles":["member"],"user":"x","expiresInDays":0}"""),
+        new("RevokeToken", "DELETE", "tokens/{name}", "/api/tokens/no-such-token"),
+        new("GetAudit", "GET", "audit", "/api/audit"),
+        new("GetAgentManifest", "GET", "agent/manifest", "/api/agent/manifest"),
+        new("PostAgentEvents", "POST", "agent/events", "/api/agent/events", """{"events":[]}"""),
+        new("GetOperation", "GET", "operations/{id}", "/api/operations/{operation}"),
+        new("CreateTemplate", "POST", "templates", "/api/templates", """{"name":"X"}"""),
+        new("ListTemplates", "GET", "templates", "/api/templates"),
+        new("GetTemplate", "GET", "templates/{name}", "/api/templates/{template}"),
+        new("CreateTemplateVersion", "POST", "templates/{name}/versions", "/api/templates/{template}/versions", "{}"),
+        new("PromoteTemplateVersion", "POST", "templates/{name}/versions/{version}/promote", "/api/templates/{template}/versions/1/promote"),
+        new("CreateWorkspace", "POST", "workspaces", "/api/workspaces", """{"name":"dev","template":"sleepy","replicas":0}"""),
+        new("ListWorkspaces", "GET", "workspaces", "/api/workspaces"),
+        new("GetWorkspace", "GET", "workspaces/{id}", "/api/workspaces/{workspace}"),
+        new("ScaleWorkspace", "PATCH", "workspaces/{id}", "/api/workspaces/{workspace}", """{"replicas":1}"""),
+        new("DeleteWorkspace", "DELETE", "workspaces/{id}", "/api/workspaces/{workspace}"),
+        new("StartWorkspace", "POST", "workspaces/{id}/start", "/api/workspaces/{workspace}/start"),
+        new("StopWorkspace", "POST", "workspaces/{id}/stop", "/api/workspaces/{workspace}/stop"),
+        new("RestartWorkspace", "POST", "workspaces/{id}/restart", "/api/workspaces/{workspace}/restart"),
+        new("GetWorkspaceEvents", "GET", "workspaces/{id}/events", "/api/workspaces/{workspace}/events"),
+    ];
+
+    /// <summary>The expected table: one row per (route, caller) cell.</summary>
+    public static readonly (string Route, Caller Caller, int Status)[] Expected =
+    [
+        ("GetHealth", Caller.NoToken, 200),
+        ("GetHealth", Caller.Expired, 200),
+        ("GetHealth", Caller.Revoked, 200),
+        ("GetHealth", Caller.MemberOwner, 200),
+        ("GetHealth", Caller.MemberOther, 200),
+        ("GetHealth", Caller.TemplateAdmin, 200),
+        ("GetHealth", Caller.Admin, 200),
+        ("GetHealth", Caller.Agent, 200),
+
+        ("CreateToken", Caller.NoToken, 401),
+        ("CreateToken", Caller.Expired, 401),
+        ("CreateToken", Caller.Revoked, 401),
+        ("CreateToken", Caller.MemberOwner, 403),
+        ("CreateToken", Caller.MemberOther, 403),
+        ("CreateToken", Caller.TemplateAdmin, 403),
+        ("CreateToken", Caller.Admin, 400),
+        ("CreateToken", Caller.Agent, 401),
+
+        ("RevokeToken", Caller.NoToken, 401),
+        ("RevokeToken", Caller.Expired, 401),
+        ("RevokeToken", Caller.Revoked, 401),
+        ("RevokeToken", Caller.MemberOwner, 403),
+        ("RevokeToken", Caller.MemberOther, 403),
+        ("RevokeToken", Caller.TemplateAdmin, 403),
+        ("RevokeToken", Caller.Admin, 404),
+        ("RevokeToken", Caller.Agent, 401),
+
+        ("GetAudit", Caller.NoToken, 401),
+        ("GetAudit", Caller.Expired, 401),
+        ("GetAudit", Caller.Revoked, 401),
+        ("GetAudit", Caller.MemberOwner, 403),
+        ("GetAudit", Caller.MemberOther, 403),
+        ("GetAudit", Caller.TemplateAdmin, 403),
+        ("GetAudit", Caller.Admin, 200),
+        ("GetAudit", Caller.Agent, 401),
+
+        ("GetAgentManifest", Caller.NoToken, 401),
+        ("GetAgentManifest", Caller.Expired, 401),
+        ("GetAgentManifest", Caller.Revoked, 401),
+        ("GetAgentManifest", Caller.MemberOwner, 401),
+        ("GetAgentManifest", Caller.MemberOther, 401),
+        ("GetAgentManifest", Caller.TemplateAdmin, 401),
+        ("GetAgentManifest", Caller.Admin, 401),
+        ("GetAgentManifest", Caller.Agent, 200),
+
+        ("PostAgentEvents", Caller.NoToken, 401),
+        ("PostAgentEvents", Caller.Expired, 401),
+        ("PostAgentEvents", Caller.Revoked, 401),
+        ("PostAgentEvents", Caller.MemberOwner, 401),
+        ("PostAgentEvents", Caller.MemberOther, 401),
+        ("PostAgentEvents", Caller.TemplateAdmin, 401),
+        ("PostAgentEvents", Caller.Admin, 401),
+        ("PostAgentEvents", Caller.Agent, 202),
+
+        ("GetOperation", Caller.NoToken, 401),
+        ("GetOperation", Caller.Expired, 401),
+        ("GetOperation", Caller.Revoked, 401),
+        ("GetOperation", Caller.MemberOwner, 200),
+        ("GetOperation", Caller.MemberOther, 404),
+        ("GetOperation", Caller.TemplateAdmin, 404),
+        ("GetOperation", Caller.Admin, 200),
+        ("GetOperation", Caller.Agent, 401),
+
+        ("CreateTemplate", Caller.NoToken, 401),
+        ("CreateTemplate", Caller.Expired, 401),
+        ("CreateTemplate", Caller.Revoked, 401),
+        ("CreateTemplate", Caller.MemberOwner, 403),
+        ("CreateTemplate", Caller.MemberOther, 403),
+        ("CreateTemplate", Caller.TemplateAdmin, 400),
+        ("CreateTemplate", Caller.Admin, 400),
+        ("CreateTemplate", Caller.Agent, 401),
+
+        ("ListTemplates", Caller.NoToken, 401),
+        ("ListTemplates", Caller.Expired, 401),
+        ("ListTemplates", Caller.Revoked, 401),
+        ("ListTemplates", Caller.MemberOwner, 200),
+        ("ListTemplates", Caller.MemberOther, 200),
+        ("ListTemplates", Caller.TemplateAdmin, 200),
+        ("ListTemplates", Caller.Admin, 200),
+        ("ListTemplates", Caller.Agent, 401),
+
+        ("GetTemplate", Caller.NoToken, 401),
+        ("GetTemplate", Caller.Expired, 401),
+        ("GetTemplate", Caller.Revoked, 401),
+        ("GetTemplate", Caller.MemberOwner, 200),
+        ("GetTemplate", Caller.MemberOther, 200),
+        ("GetTemplate", Caller.TemplateAdmin, 200),
+        ("GetTemplate", Caller.Admin, 200),
+        ("GetTemplate", Caller.Agent, 401),
+
+        ("CreateTemplateVersion", Caller.NoToken, 401),
+        ("CreateTemplateVersion", Caller.Expired, 401),
+        ("CreateTemplateVersion", Caller.Revoked, 401),
+        ("CreateTemplateVersion", Caller.MemberOwner, 403),
+        ("CreateTemplateVersion", Caller.MemberOther, 403),
+        ("CreateTemplateVersion", Caller.TemplateAdmin, 400),
+        ("CreateTemplateVersion", Caller.Admin, 400),
+        ("CreateTemplateVersion", Caller.Agent, 401),
+
+        ("PromoteTemplateVersion", Caller.NoToken, 401),
+        ("PromoteTemplateVersion", Caller.Expired, 401),
+        ("PromoteTemplateVersion", Caller.Revoked, 401),
+        ("PromoteTemplateVersion", Caller.MemberOwner, 403),
+        ("PromoteTemplateVersion", Caller.MemberOther, 403),
+        ("PromoteTemplateVersion", Caller.TemplateAdmin, 200),
+        ("PromoteTemplateVersion", Caller.Admin, 200),
+        ("PromoteTemplateVersion", Caller.Agent, 401),
+
+        ("CreateWorkspace", Caller.NoToken, 401),
+        ("CreateWorkspace", Caller.Expired, 401),
+        ("CreateWorkspace", Caller.Revoked, 401),
+        ("CreateWorkspace", Caller.MemberOwner, 400),
+        ("CreateWorkspace", Caller.MemberOther, 400),
+        ("CreateWorkspace", Caller.TemplateAdmin, 400),
+        ("CreateWorkspace", Caller.Admin, 400),
+        ("CreateWorkspace", Caller.Agent, 401),
+
+        ("ListWorkspaces", Caller.NoToken, 401),
+        ("ListWorkspaces", Caller.Expired, 401),
+        ("ListWorkspaces", Caller.Revoked, 401),
+        ("ListWorkspaces", Caller.MemberOwner, 200),
+        ("ListWorkspaces", Caller.MemberOther, 200),
+        ("ListWorkspaces", Caller.TemplateAdmin, 200),
+        ("ListWorkspaces", Caller.Admin, 200),
+        ("ListWorkspaces", Caller.Agent, 401),
+
+        ("GetWorkspace", Caller.NoToken, 401),
+        ("GetWorkspace", Caller.Expired, 401),
+        ("GetWorkspace", Caller.Revoked, 401),
+        ("GetWorkspace", Caller.MemberOwner, 200),
+        ("GetWorkspace", Caller.MemberOther, 404),
+        ("GetWorkspace", Caller.TemplateAdmin, 404),
+        ("GetWorkspace", Caller.Admin, 200),
+        ("GetWorkspace", Caller.Agent, 401),
+
+        ("ScaleWorkspace", Caller.NoToken, 401),
+        ("ScaleWorkspace", Caller.Expired, 401),
+        ("ScaleWorkspace", Caller.Revoked, 401),
+        ("ScaleWorkspace", Caller.MemberOwner, 409),
+        ("ScaleWorkspace", Caller.MemberOther, 404),
+        ("ScaleWorkspace", Caller.TemplateAdmin, 404),
+        ("ScaleWorkspace", Caller.Admin, 409),
+        ("ScaleWorkspace", Caller.Agent, 401),
+
+        ("DeleteWorkspace", Caller.NoToken, 401),
+        ("DeleteWorkspace", Caller.Expired, 401),
+        ("DeleteWorkspace", Caller.Revoked, 401),
+        ("DeleteWorkspace", Caller.MemberOwner, 409),
+        ("DeleteWorkspace", Caller.MemberOther, 404),
+        ("DeleteWorkspace", Caller.TemplateAdmin, 404),
+        ("DeleteWorkspace", Caller.Admin, 409),
+        ("DeleteWorkspace", Caller.Agent, 401),
+
+        ("StartWorkspace", Caller.NoToken, 401),
+        ("StartWorkspace", Caller.Expired, 401),
+        ("StartWorkspace", Caller.Revoked, 401),
+        ("StartWorkspace", Caller.MemberOwner, 409),
+        ("StartWorkspace", Caller.MemberOther, 404),
+        ("StartWorkspace", Caller.TemplateAdmin, 404),
+        ("StartWorkspace", Caller.Admin, 409),
+        ("StartWorkspace", Caller.Agent, 401),
+
+        ("StopWorkspace", Caller.NoToken, 401),
+        ("StopWorkspace", Caller.Expired, 401),
+        ("StopWorkspace", Caller.Revoked, 401),
+        ("StopWorkspace", Caller.MemberOwner, 409),
+        ("StopWorkspace", Caller.MemberOther, 404),
+        ("StopWorkspace", Caller.TemplateAdmin, 404),
+        ("StopWorkspace", Caller.Admin, 409),
+        ("StopWorkspace", Caller.Agent, 401),
+
+        ("RestartWorkspace", Caller.NoToken, 401),
+        ("RestartWorkspace", Caller.Expired, 401),
+        ("RestartWorkspace", Caller.Revoked, 401),
+        ("RestartWorkspace", Caller.MemberOwner, 409),
+        ("RestartWorkspace", Caller.MemberOther, 404),
+        ("RestartWorkspace", Caller.TemplateAdmin, 404),
+        ("RestartWorkspace", Caller.Admin, 409),
+        ("RestartWorkspace", Caller.Agent, 401),
+
+        ("GetWorkspaceEvents", Caller.NoToken, 401),
+        ("GetWorkspaceEvents", Caller.Expired, 401),
+        ("GetWorkspaceEvents", Caller.Revoked, 401),
+        ("GetWorkspaceEvents", Caller.MemberOwner, 200),
+        ("GetWorkspaceEvents", Caller.MemberOther, 404),
+        ("GetWorkspaceEvents", Caller.TemplateAdmin, 404),
+        ("GetWorkspaceEvents", Caller.Admin, 200),
+        ("GetWorkspaceEvents", Caller.Agent, 401),
+    ];
+
+    public static TheoryData<string, Caller, int> Cells()
+    {
+        var data = new TheoryData<string, Caller, int>();
+        foreach (var (route, caller, status) in Expected) data.Add(route, caller, status);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public async Task Route_ByCaller_GivesExpectedStatus(string route, Caller caller, int expected)
+    {
+        var r = Routes.Single(x => x.Name == route);
+        string path = r.Path.Replace("{workspace}", fixture.AliceWorkspace, StringComparison.Ordinal)
+            .Replace("{operation}", fixture.AliceOperation, StringComparison.Ordinal)
+            .Replace("{template}", SecurityHost.Sleepy, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Host.BaseUrl) };
+        using var request = new HttpRequestMessage(new HttpMethod(r.Method), path);
+        if (await TokenFor(caller) is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (r.Body is not null) request.Content = new StringContent(r.Body, Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expected, $"{r.Method} {path} as {caller}: expected {expected}, got {(int)response.StatusCode} {body}");
+        if (expected >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public void Expected_HasExactlyOneRowPerCell()
+    {
+        var cells = Expected.Select(e => (e.Route, e.Caller)).ToList();
+        Assert.Equal(cells.Count, cells.Distinct().Count());
+        var missing = Routes.SelectMany(r => Enum.GetValues<Caller>().Select(c => (r.Name, c))).Except(cells).ToList();
+        Assert.True(missing.Count == 0, "Cells without an expected status: " + string.Join(", ", missing));
+        Assert.All(cells, c => Assert.Contains(Routes, r => r.Name == c.Route));
+    }
+
+    /// <summary>Every HTTP function of Coder.Functions is in the matrix, so a new route cannot skip the auth matrix.</summary>
+    [Fact]
+    public void Routes_CoverEveryHttpFunction()
+    {
+        var functions = FunctionCatalog.Discover(typeof(ApiPipeline).Assembly).Where(f => f.Kind == FunctionKind.Http)
+            .SelectMany(f => f.HttpMethods.Select(m => $"{m.ToUpperInvariant()} {f.Trigger}")).ToHashSet();
+        var matrix = Routes.Select(r => $"{r.Method} {r.Route}").ToHashSet();
+        Assert.True(functions.SetEquals(matrix),
+            $"Not in the matrix: {string.Join(", ", functions.Except(matrix))}. In the matrix but not a function: {string.Join(", ", matrix.Except(functions))}");
+    }
+
+    async Task<string?> TokenFor(Caller caller) => caller switch
+    {
+        Caller.NoToken => null,
+        Caller.Expired => fixture.Tokens["expired"],
+        Caller.Revoked => fixture.Tokens["revoked"],
+        Caller.MemberOwner => fixture.Tokens["alice"],
+        Caller.MemberOther => fixture.Tokens["bob"],
+        Caller.TemplateAdmin => fixture.Tokens["tess"],
+        Caller.Admin => fixture.Tokens["root"],
+        Caller.Agent => await fixture.AgentTokenOfAsync(fixture.AliceWorkspace),
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+}

@@ -1,0 +1,8 @@
+namespace Coder.EndToEnd.Tests.Security;
+
+/// <summary>The access-control and agent-token tests share one local host with its users, templates and agents.</summary>
+[CollectionDefinition(Name)]
+public sealed class SecurityCollection : ICollectionFixture<SecurityHost>
+{
+    public const string Name = "security";
+}

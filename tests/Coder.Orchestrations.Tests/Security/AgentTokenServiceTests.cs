@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Coder.Orchestrations.Tests.Security;
+
+/// <summary>Agent tokens against real tables, with the rejection metric observed through a MeterListener.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class AgentTokenServiceTests(TestStorage storage)
+{
+    [Fact]
+    public async Task FindForWorkspace_TokenOfAnotherWorkspace_IsRefusedAndCounted()
+    {
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = provider.GetRequiredService<IMeterFactory>();
+        using var metrics = new SecurityMetrics(meterFactory);
+        var tables = await StorageFactory.CreateTablesAsync(storage);
+        var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
+
+        var counted = new List<(long Value, string? Reason)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meterFactory && instrument.Name == SecurityMetrics.AgentTokenRejectedName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => counted.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "reason").Value as string)));
+        listener.Start();
+
+        string tokenA = await service.IssueAsync("ws-aaaaaaaaaaaa", "alice", "b1", CancellationToken.None);
+        await service.IssueAsync("ws-bbbbbbbbbbbb", "bob", "b1", CancellationToken.None);
+
+        Assert.NotNull(await service.FindForWorkspaceAsync(tokenA, "ws-aaaaaaaaaaaa", CancellationToken.None));
+        Assert.Empty(counted);
+        Assert.Null(await service.FindForWorkspaceAsync(tokenA, "ws-bbbbbbbbbbbb", CancellationToken.None));
+        Assert.Equal([(1L, "other_workspace")], counted);
+
+        // Unknown tokens and API tokens are simply unknown: nothing to attribute, nothing counted as spoofing.
+        Assert.Null(await service.FindForWorkspaceAsync("cda_unknown", "ws-bbbbbbbbbbbb", CancellationToken.None));
+        Assert.Null(await service.FindForWorkspaceAsync("cdr_api-token", "ws-bbbbbbbbbbbb", CancellationToken.None));
+        Assert.Single(counted);
+
+        service.ReportStaleBuild("ws-aaaaaaaaaaaa");
+        Assert.Equal((1L, "replaced_build"), counted[^1]);
+    }
+
+    [Fact]
+    public async Task Issue_StoresOnlyTheHash_AndEachBuildGetsANewToken()
+    {
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new SecurityMetrics(provider.GetRequiredService<IMeterFactory>());
+        var tables = await StorageFactory.CreateTablesAsync(storage);
+        var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
+
+        string first = await service.IssueAsync("ws-cccccccccccc", "carol", "b1", CancellationToken.None);
+        string second = await service.IssueAsync("ws-cccccccccccc", "carol", "b2", CancellationToken.None);
+        Assert.NotEqual(first, second);
+        Assert.StartsWith("cda_", first, StringComparison.Ordinal);
+        Assert.Equal("b1", (await service.FindAsync(first, CancellationToken.None))!.BuildId);
+        Assert.Equal("b2", (await service.FindAsync(second, CancellationToken.None))!.BuildId);
+        await foreach (var row in tables.AgentTokens.QueryAsync<Azure.Data.Tables.TableEntity>())
+        {
+            Assert.All(row.Select(p => p.Value).Append(row.PartitionKey), v => Assert.DoesNotContain(first[4..], v?.ToString() ?? "", StringComparison.Ordinal));
+        }
+    }
+}
