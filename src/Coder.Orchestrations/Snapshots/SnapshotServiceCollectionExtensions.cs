@@ -1,0 +1,22 @@
+using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.State;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coder.Orchestrations.Snapshots;
+
+public static class SnapshotServiceCollectionExtensions
+{
+    /// <summary>The snapshot store, table, services, activities and the scheduler.</summary>
+    public static IServiceCollection AddCoderSnapshots(this IServiceCollection services)
+    {
+        services.AddOptions<SnapshotStoreOptions>().BindConfiguration(SnapshotStoreOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var factory = sp.GetRequiredService<StorageClientFactory>();
+            return new SnapshotBlobs(factory.CreateBlobServiceClient().GetBlobContainerClient(SnapshotBlobs.ContainerName(factory.Prefix)));
+        });
+        services.AddSingleton<LocalSnapshotStore>();
+        services.AddSingleton<ChunkGarbageCollector>();
+        return services;
+    }
+}
