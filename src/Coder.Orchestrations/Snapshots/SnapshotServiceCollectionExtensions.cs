@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Snapshots.Activities;
 using Coder.Orchestrations.Snapshots.Storage;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,15 @@ public static class SnapshotServiceCollectionExtensions
         });
         services.AddSingleton<LocalSnapshotStore>();
         services.AddSingleton<ChunkGarbageCollector>();
+        services.AddSingleton<SnapshotTable>();
+        services.AddSingleton<SnapshotService>();
+        services.AddSingleton<SnapshotRetentionRunner>();
+        services.AddSingleton<SnapshotScheduler>();
+        services.AddSingleton<RunSnapshotHookActivity>();
+        services.AddSingleton<CaptureSnapshotActivity>();
+        services.AddSingleton<FailSnapshotActivity>();
+        services.AddSingleton<RestoreSnapshotActivity>();
+        services.AddSingleton<SeedFromSnapshotActivity>();
         return services;
     }
 }

@@ -1,0 +1,47 @@
+using Coder.Contracts.Templates;
+
+namespace Coder.Orchestrations.Snapshots;
+
+/// <summary>
+/// The retention policy, as a pure function. Per workspace, a ready snapshot is kept when it is among the newest
+/// <c>keepLast</c> or younger than <c>keepDays</c> (a policy with neither keeps everything). Then nothing is deleted
+/// that a kept snapshot or a live branch descends from: every ancestor of a kept snapshot and of a live branch's source
+/// stays, across workspaces. Snapshots still capturing always stay.
+/// </summary>
+public static class SnapshotRetention
+{
+    public static RetentionPlan Plan(IReadOnlyList<SnapshotRecord> snapshots, IReadOnlyDictionary<string, SnapshotPolicy> policies, IReadOnlySet<string> liveBranchSources, DateTimeOffset now)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in snapshots.GroupBy(s => s.WorkspaceId))
+        {
+            var policy = policies.GetValueOrDefault(group.Key);
+            int rank = 0;
+            foreach (var s in group.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal))
+            {
+                if (s.Status == "capturing") kept[s.Id] = "capturing";
+                else if (policy is null || (policy.KeepLast is null && policy.KeepDays is null)) kept[s.Id] = "no retention policy";
+                else if (s.Status == "ready" && policy.KeepLast is { } last && rank < last) kept[s.Id] = $"among the newest {last}";
+                else if (s.Status == "ready" && policy.KeepDays is { } days && now - s.CreatedAt < TimeSpan.FromDays(days)) kept[s.Id] = $"younger than {days} days";
+                if (s.Status == "ready") rank++;
+            }
+        }
+
+        var byId = snapshots.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (string source in liveBranchSources)
+        {
+            if (byId.ContainsKey(source)) kept[source] = "source of a live branch";
+        }
+
+        foreach (string id in kept.Keys.ToList())
+        {
+            for (string? parent = byId[id].ParentId; parent is not null && byId.TryGetValue(parent, out var p); parent = p.ParentId)
+            {
+                kept.TryAdd(parent, $"ancestor of {id}");
+            }
+        }
+
+        var delete = snapshots.Where(s => !kept.ContainsKey(s.Id)).OrderBy(s => s.CreatedAt).Select(s => s.Id).ToList();
+        return new RetentionPlan(delete, kept);
+    }
+}
