@@ -4,9 +4,11 @@ namespace Coder.Orchestrations.Snapshots;
 
 /// <summary>
 /// The retention policy, as a pure function. Per workspace, a ready snapshot is kept when it is among the newest
-/// <c>keepLast</c> or younger than <c>keepDays</c> (a policy with neither keeps everything). Then nothing is deleted
-/// that a kept snapshot or a live branch descends from: every ancestor of a kept snapshot and of a live branch's source
-/// stays, across workspaces. Snapshots still capturing always stay.
+/// <c>keepLast</c> or younger than <c>keepDays</c> (a workspace without either keeps everything; capturing snapshots always
+/// stay). Across workspaces, the tree is protected: the source of a live branch and all its ancestors stay, and so does
+/// every ancestor of a kept snapshot whose parent was taken of another workspace (a branch point). Within one workspace's
+/// own line an expired snapshot may go; the runner splices it out, giving its children its parent, so no kept snapshot
+/// is left pointing at a deleted one.
 /// </summary>
 public static class SnapshotRetention
 {
@@ -28,16 +30,25 @@ public static class SnapshotRetention
         }
 
         var byId = snapshots.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var roots = new List<(string Id, string Reason)>();
         foreach (string source in liveBranchSources)
         {
-            if (byId.ContainsKey(source)) kept[source] = "source of a live branch";
+            if (byId.ContainsKey(source)) roots.Add((source, "source of a live branch"));
         }
 
         foreach (string id in kept.Keys.ToList())
         {
-            for (string? parent = byId[id].ParentId; parent is not null && byId.TryGetValue(parent, out var p); parent = p.ParentId)
+            if (byId[id].ParentId is { } parent && byId.TryGetValue(parent, out var p) && p.WorkspaceId != byId[id].WorkspaceId) roots.Add((parent, $"branch point of {id}"));
+        }
+
+        var rooted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (root, reason) in roots)
+        {
+            if (!rooted.Add(root)) continue;
+            kept[root] = reason;
+            for (string? parent = byId[root].ParentId; parent is not null && byId.TryGetValue(parent, out var p); parent = p.ParentId)
             {
-                kept.TryAdd(parent, $"ancestor of {id}");
+                kept.TryAdd(parent, $"ancestor of {root}");
             }
         }
 

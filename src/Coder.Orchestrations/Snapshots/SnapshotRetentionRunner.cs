@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Orchestrations.Snapshots;
 
 /// <summary>
-/// Applies <see cref="SnapshotRetention"/> to every snapshot: the plan is computed from the tables, each expired
-/// snapshot's manifest goes first and then its row (ETag-guarded), and a garbage collection pass then frees the chunks
-/// no remaining manifest references.
+/// Applies <see cref="SnapshotRetention"/> to every snapshot: the plan is computed from the tables; each expired
+/// snapshot is spliced out of the tree, its manifest goes and then its row (ETag-guarded); a garbage collection pass
+/// then frees the chunks no remaining manifest references.
 /// </summary>
 public sealed partial class SnapshotRetentionRunner(
     SnapshotTable snapshots,
@@ -29,7 +29,6 @@ public sealed partial class SnapshotRetentionRunner(
         {
             if (w.Status == "deleted") continue;
             if (w.SourceSnapshot is { } source) liveSources.Add(source);
-            if (w.HeadSnapshot is { } head) liveSources.Add(head);
             if ((await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken))?.Spec.Snapshots is { } policy) policies[w.RowKey] = policy;
         }
 
@@ -39,6 +38,20 @@ public sealed partial class SnapshotRetentionRunner(
         foreach (string id in plan.Delete)
         {
             var snapshot = byId[id];
+            // Splice it out of the tree first: its children take its parent, so lineage never points at a deleted node.
+            foreach (var child in all.Where(c => c.ParentId == id))
+            {
+                var updated = await snapshots.MutateAsync(child.PartitionKey, child.RowKey, c =>
+                {
+                    if (c.ParentId != id) return false;
+                    c.ParentId = snapshot.ParentId;
+                    return true;
+                }, cancellationToken);
+                child.ParentId = updated?.ParentId;
+            }
+
+            snapshot = await snapshots.GetAsync(snapshot.PartitionKey, snapshot.RowKey, cancellationToken);
+            if (snapshot is null) continue;
             await store.DeleteAsync(id, cancellationToken);
             await snapshots.DeleteAsync(snapshot, cancellationToken);
             deleted.Add(id);
