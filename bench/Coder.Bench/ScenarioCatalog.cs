@@ -5,5 +5,6 @@ public static class ScenarioCatalog
 {
     public static IReadOnlyList<IBenchmarkScenario> All { get; } =
     [
+        new Scenarios.SnapshotScenario(),
     ];
 }
