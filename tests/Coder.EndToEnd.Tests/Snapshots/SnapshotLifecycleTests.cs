@@ -21,7 +21,7 @@ public sealed class SnapshotLifecycleTests(TestStorage storage) : IAsyncLifetime
     {
         using var api = _host.Admin();
         await api.CreateTemplateAsync(Templates.Local("snapbranch", "echo started >> boot.log"));
-        string a = await api.CreateWorkspaceAsync("a", "snapbranch");
+        string a = await api.CreateWorkspaceAsync("ws-a", "snapbranch");
         await api.WaitForStatusAsync(a, "running", TimeSpan.FromSeconds(45));
         await File.WriteAllTextAsync(Path.Combine(Folder(a), "data.txt"), "from A");
         Directory.CreateDirectory(Path.Combine(Folder(a), ".coder", "hooks"));
@@ -38,7 +38,7 @@ public sealed class SnapshotLifecycleTests(TestStorage storage) : IAsyncLifetime
         Assert.Equal(s1, (await File.ReadAllTextAsync(Path.Combine(Folder(a), "quiesced.txt"))).Trim());
         await File.WriteAllTextAsync(Path.Combine(Folder(a), "data.txt"), "A moved on");
 
-        var created = await api.PostAsync("/api/workspaces", $$"""{"name":"b","template":"snapbranch","fromSnapshot":"{{s1}}"}""");
+        var created = await api.PostAsync("/api/workspaces", $$"""{"name":"ws-b","template":"snapbranch","fromSnapshot":"{{s1}}"}""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
         string b = created.Json["id"]!.GetValue<string>();
         await api.WaitForStatusAsync(b, "running", TimeSpan.FromSeconds(45));
@@ -59,7 +59,7 @@ public sealed class SnapshotLifecycleTests(TestStorage storage) : IAsyncLifetime
     {
         using var api = _host.Admin();
         await api.CreateTemplateAsync(Templates.Local("snaprestore"));
-        string id = await api.CreateWorkspaceAsync("r", "snaprestore");
+        string id = await api.CreateWorkspaceAsync("ws-r", "snaprestore");
         await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(45));
         await File.WriteAllTextAsync(Path.Combine(Folder(id), "notes.txt"), "version 1");
         string s1 = await SnapshotAsync(api, id, null);
@@ -70,7 +70,7 @@ public sealed class SnapshotLifecycleTests(TestStorage storage) : IAsyncLifetime
         var bad = await api.PostAsync($"/api/workspaces/{id}/restore", "{}");
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.NotNull(bad.Json["errors"]!["snapshotId"]);
-        var unknown = await api.PostAsync("/api/workspaces", """{"name":"x","template":"snaprestore","fromSnapshot":"sn-nope-12345678"}""");
+        var unknown = await api.PostAsync("/api/workspaces", """{"name":"ws-x","template":"snaprestore","fromSnapshot":"sn-nope-12345678"}""");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
         Assert.NotNull(unknown.Json["errors"]!["fromSnapshot"]);
 
