@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Azure.Storage.Blobs;
 using Coder.Local.Storage;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Snapshots.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
