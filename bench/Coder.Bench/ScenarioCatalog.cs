@@ -8,5 +8,6 @@ public static class ScenarioCatalog
     public static IReadOnlyList<IBenchmarkScenario> All { get; } =
     [
         new AgentFootprintScenario(),
+        new Scenarios.SnapshotScenario(),
     ];
 }

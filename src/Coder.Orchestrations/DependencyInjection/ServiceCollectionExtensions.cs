@@ -7,6 +7,7 @@ using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Templates;
@@ -50,6 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ServiceBusAgentEventSource>();
         services.AddSingleton<ServiceBusAgentEventDrain>();
 
+        services.AddCoderSnapshots();
         services.AddSingleton<LocalProcessProvisioner>();
         services.AddSingleton<IWorkspaceProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());
         services.AddCoderAzureProvisioners();
