@@ -6,6 +6,7 @@ using Coder.Contracts.Errors;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Platform;
 using Coder.Contracts.Templates;
+using Coder.Contracts.Upgrades;
 using Coder.Contracts.Workspaces;
 
 namespace Coder.Contracts.Json;
@@ -43,5 +44,9 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenCreated))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(UpgradeWorkspaceRequest))]
+[JsonSerializable(typeof(CreateRolloutRequest))]
+[JsonSerializable(typeof(RolloutAccepted))]
+[JsonSerializable(typeof(RolloutResponse))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class CoderJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
+using Coder.Orchestrations.Upgrades;
 using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DestroyWorkspaceActivity>();
         services.AddSingleton<CompleteOperationActivity>();
         services.AddSingleton<ApplySizeActivity>();
+        services.AddCoderUpgrades();
         return services;
     }
 }
