@@ -1,7 +1,6 @@
 namespace Coder.Contracts.Upgrades;
 
 /// <param name="Kind"><c>canary</c>, <c>batch</c>, or <c>retry</c> (workspaces that were busy earlier).</param>
-/// <param name="OrchestrationVersion">The orchestration version the batch's workspace upgrades ran under.</param>
 public sealed record RolloutBatchView(
     int Index,
     string Kind,

@@ -14,10 +14,10 @@ public sealed class RolloutOptions
     /// <summary>A workspace whose agent restarted this many times in the bake window fails the health gate.</summary>
     public int CrashRestartThreshold { get; set; } = 2;
 
-    /// <summary>Heartbeats older than this many intervals are stale (at least <see cref="MinHeartbeatStaleSeconds"/>).</summary>
+    /// <summary>Heartbeats older than this many intervals are stale (at least <see cref="MinHeartbeatStaleSeconds"/>, since ingest goes through a queue).</summary>
     public int HeartbeatStaleIntervals { get; set; } = 3;
 
-    public int MinHeartbeatStaleSeconds { get; set; } = 10;
+    public int MinHeartbeatStaleSeconds { get; set; } = 30;
 
     /// <summary>How long blue stays stopped after a blue-green switch before it is destroyed.</summary>
     public double BlueGraceSeconds { get; set; } = 300;

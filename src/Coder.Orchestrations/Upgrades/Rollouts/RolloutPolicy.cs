@@ -6,8 +6,8 @@ namespace Coder.Orchestrations.Upgrades.Rollouts;
 public static class RolloutPolicy
 {
     /// <summary>
-    /// Batch sizes for <paramref name="count"/> workspaces: a canary of <paramref name="canaryPercent"/> (rounded up, at
-    /// least 1, never more than <paramref name="batchSize"/> would allow to matter), then batches of at most <paramref name="batchSize"/>.
+    /// Batch sizes for <paramref name="count"/> workspaces: a canary of <paramref name="canaryPercent"/> of them (rounded
+    /// up, at least 1), then batches of at most <paramref name="batchSize"/>.
     /// </summary>
     public static IReadOnlyList<int> BatchSizes(int count, double canaryPercent, int batchSize)
     {
