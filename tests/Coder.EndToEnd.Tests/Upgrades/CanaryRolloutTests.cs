@@ -22,12 +22,12 @@ public sealed class CanaryRolloutTests(TestStorage storage) : IAsyncLifetime
     {
         using var api = _host.Admin();
         await api.CreateTemplateAsync(Templates.Local("fleet", "true", heartbeatSeconds: 2));
-        var ids = await api.CreateRunningAsync("fleet", 10, TimeSpan.FromSeconds(180));
+        var ids = await api.CreateRunningAsync("fleet", 10, TimeSpan.FromSeconds(480));
         int v2 = await api.AddActiveVersionAsync("fleet", UpgradeKit.Version("true"));
 
         // Run 1: a good version.
         string good = await api.StartRolloutAsync("fleet", v2, canaryPercent: 20, batchSize: 4, BakeMinutes, maxFailedPercent: 20);
-        var done = await api.WaitForRolloutEndAsync(good, TimeSpan.FromSeconds(300));
+        var done = await api.WaitForRolloutEndAsync(good, TimeSpan.FromSeconds(600));
         Assert.Equal("succeeded", (string?)done["status"]);
         Assert.Equal(10, (int)done["total"]!);
         Assert.Equal(10, (int)done["upgraded"]!);
@@ -57,7 +57,7 @@ public sealed class CanaryRolloutTests(TestStorage storage) : IAsyncLifetime
         foreach (string id in ids) startedBefore[id] = (await api.EventKindsAsync(id)).Count(k => k == "upgrade.started");
         int v3 = await api.AddActiveVersionAsync("fleet", UpgradeKit.Version("echo broken; exit 7"));
         string bad = await api.StartRolloutAsync("fleet", v3, canaryPercent: 20, batchSize: 4, BakeMinutes, maxFailedPercent: 20);
-        var stopped = await api.WaitForRolloutEndAsync(bad, TimeSpan.FromSeconds(300));
+        var stopped = await api.WaitForRolloutEndAsync(bad, TimeSpan.FromSeconds(420));
         Assert.Equal("failed", (string?)stopped["status"]);
         var only = Assert.Single(stopped.Batches());
         Assert.Equal("canary", (string?)only!["kind"]);
@@ -70,7 +70,7 @@ public sealed class CanaryRolloutTests(TestStorage storage) : IAsyncLifetime
         foreach (var w in stopped.Workspaces())
         {
             string id = (string)w["id"]!;
-            var workspace = canaries.Contains(id) ? await api.WaitForReadyAsync(id, TimeSpan.FromSeconds(60)) : (await api.GetAsync($"/api/workspaces/{id}")).Json;
+            var workspace = canaries.Contains(id) ? await api.WaitForReadyAsync(id, TimeSpan.FromSeconds(180)) : (await api.GetAsync($"/api/workspaces/{id}")).Json;
             Assert.Equal(v2, (int)workspace["templateVersion"]!);
             Assert.Equal("running", (string?)workspace["status"]);
             if (canaries.Contains(id))

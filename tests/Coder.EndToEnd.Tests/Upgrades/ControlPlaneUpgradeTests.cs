@@ -27,20 +27,20 @@ public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifeti
     {
         using var oldApi = _old.Admin();
         await oldApi.CreateTemplateAsync(Templates.Local("cp", "sleep 2", heartbeatSeconds: 2));
-        var ids = await oldApi.CreateRunningAsync("cp", 3, TimeSpan.FromSeconds(120));
+        var ids = await oldApi.CreateRunningAsync("cp", 3, TimeSpan.FromSeconds(300));
         int v2 = await oldApi.AddActiveVersionAsync("cp", UpgradeKit.Version("sleep 2"));
         string rollout = await oldApi.StartRolloutAsync("cp", v2, canaryPercent: 10, batchSize: 2, bakeMinutes: 0.05, maxFailedPercent: 0);
-        var started = await oldApi.WaitForRolloutAsync(rollout, j => j.Batches().Count == 1 && j.Workspaces().Any(w => (string?)w["status"] == "upgrading"), TimeSpan.FromSeconds(60), "the canary upgrade to be in flight");
+        var started = await oldApi.WaitForRolloutAsync(rollout, j => j.Batches().Count == 1 && j.Workspaces().Any(w => (string?)w["status"] == "upgrading"), TimeSpan.FromSeconds(180), "the canary upgrade to be in flight");
         Assert.Equal("1.0", (string?)started["orchestrationVersion"]);
         string canary = (string)started.Workspaces().Single(w => (string?)w["status"] == "upgrading")["id"]!;
-        await Eventually.WaitAsync(async () => await oldApi.EventKindsAsync(canary), k => k.Contains("upgrade.stopping"), TimeSpan.FromSeconds(60), "the canary upgrade to be mid-way");
+        await Eventually.WaitAsync(async () => await oldApi.EventKindsAsync(canary), k => k.Contains("upgrade.stopping"), TimeSpan.FromSeconds(180), "the canary upgrade to be mid-way");
 
         await _old.KillAsync();
         _new = new LocalHostProcess(storage.ConnectionString, _old.Prefix, _old.DataDirectory, new Dictionary<string, string> { ["CODER_ORCHESTRATION_VERSION"] = "2.0" });
         await _new.StartAsync();
         using var api = _new.Admin();
 
-        var done = await api.WaitForRolloutEndAsync(rollout, TimeSpan.FromSeconds(240));
+        var done = await api.WaitForRolloutEndAsync(rollout, TimeSpan.FromSeconds(480));
         Assert.True((string?)done["status"] == "succeeded", done.ToJsonString());
         Assert.Equal(3, (int)done["upgraded"]!);
         Assert.Equal("1.0", (string?)done["orchestrationVersion"]);
@@ -55,7 +55,7 @@ public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifeti
         int v3 = await api.AddActiveVersionAsync("cp", UpgradeKit.Version("true"));
         var upgrade = await api.PostAsync($"/api/workspaces/{canary}/upgrade", $$"""{"version":{{v3}},"strategy":"in-place"}""");
         Assert.True(upgrade.Status == HttpStatusCode.Accepted, upgrade.ToString());
-        Assert.Equal("succeeded", (string?)(await api.WaitForOperationAsync((string)upgrade.Json["operation"]!["statusUrl"]!, TimeSpan.FromSeconds(90)))["status"]);
+        Assert.Equal("succeeded", (string?)(await api.WaitForOperationAsync((string)upgrade.Json["operation"]!["statusUrl"]!, TimeSpan.FromSeconds(240)))["status"]);
         Assert.Contains("upgrade.plan", await api.EventKindsAsync(canary));
 
         string logs = _old.Output + "\n" + _new.Output;

@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Upgrades;
 [Collection(StorageCollection.Name)]
 public sealed class InPlaceUpgradeTests(TestStorage storage) : IAsyncLifetime
 {
-    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);
     readonly LocalHostProcess _host = new(storage.ConnectionString);
 
     public Task InitializeAsync() => _host.StartAsync();

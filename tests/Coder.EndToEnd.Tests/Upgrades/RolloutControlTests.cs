@@ -18,22 +18,22 @@ public sealed class RolloutControlTests(TestStorage storage) : IAsyncLifetime
     {
         using var api = _host.Admin();
         await api.CreateTemplateAsync(Templates.Local("ctl", "true", heartbeatSeconds: 2));
-        await api.CreateRunningAsync("ctl", 3, TimeSpan.FromSeconds(120));
+        await api.CreateRunningAsync("ctl", 3, TimeSpan.FromSeconds(300));
         int v2 = await api.AddActiveVersionAsync("ctl", UpgradeKit.Version("true"));
         string id = await api.StartRolloutAsync("ctl", v2, canaryPercent: 10, batchSize: 1, bakeMinutes: 0.05, maxFailedPercent: 50);
 
         // Pause while the canary upgrade is in flight: it finishes, and nothing new starts.
-        await api.WaitForRolloutAsync(id, j => j.Batches().Count == 1, TimeSpan.FromSeconds(60), "the canary batch to start");
+        await api.WaitForRolloutAsync(id, j => j.Batches().Count == 1, TimeSpan.FromSeconds(180), "the canary batch to start");
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/rollouts/{id}/pause", "")).Status);
-        var paused = await api.WaitForRolloutAsync(id, j => (string?)j["status"] == "paused" && j.Batches()[0]!["endedAt"] is not null, TimeSpan.FromSeconds(90), "the rollout to be paused with the canary done");
+        var paused = await api.WaitForRolloutAsync(id, j => (string?)j["status"] == "paused" && j.Batches()[0]!["endedAt"] is not null, TimeSpan.FromSeconds(240), "the rollout to be paused with the canary done");
         Assert.Single(paused.Batches());
         Assert.Equal(2, paused.Workspaces().Count(w => (string?)w["status"] == "pending"));
         Assert.Contains("Paused by user:", (string?)paused["reason"]);
 
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/rollouts/{id}/resume", "")).Status);
-        await api.WaitForRolloutAsync(id, j => j.Batches().Count == 2, TimeSpan.FromSeconds(60), "the next batch to start after resume");
+        await api.WaitForRolloutAsync(id, j => j.Batches().Count == 2, TimeSpan.FromSeconds(180), "the next batch to start after resume");
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/rollouts/{id}/abort", "")).Status);
-        var aborted = await api.WaitForRolloutEndAsync(id, TimeSpan.FromSeconds(90));
+        var aborted = await api.WaitForRolloutEndAsync(id, TimeSpan.FromSeconds(240));
         Assert.Equal("aborted", (string?)aborted["status"]);
         Assert.Contains("Aborted by user:", (string?)aborted["reason"]);
         Assert.Equal(2, aborted.Batches().Count);
