@@ -5,6 +5,7 @@ using Coder.Contracts.Auth;
 using Coder.Contracts.Errors;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Platform;
+using Coder.Contracts.Snapshots;
 using Coder.Contracts.Templates;
 using Coder.Contracts.Upgrades;
 using Coder.Contracts.Workspaces;
@@ -48,5 +49,9 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(CreateRolloutRequest))]
 [JsonSerializable(typeof(RolloutAccepted))]
 [JsonSerializable(typeof(RolloutResponse))]
+[JsonSerializable(typeof(CreateSnapshotRequest))]
+[JsonSerializable(typeof(RestoreWorkspaceRequest))]
+[JsonSerializable(typeof(SnapshotAccepted))]
+[JsonSerializable(typeof(ItemsPage<SnapshotView>))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class CoderJsonContext : JsonSerializerContext;

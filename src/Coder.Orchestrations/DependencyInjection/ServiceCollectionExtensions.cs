@@ -3,6 +3,7 @@ using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
@@ -41,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkspaceSignalQueue>();
         services.AddSingleton<IAgentEventIngestor, AgentEventIngestor>();
 
+        services.AddCoderSnapshots();
         services.AddSingleton<LocalProcessProvisioner>();
         services.AddSingleton<IWorkspaceProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());
         services.AddSingleton<ProvisionerRegistry>();

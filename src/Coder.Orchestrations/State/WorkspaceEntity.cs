@@ -51,6 +51,9 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary>JSON array of provisioner resource ids.</summary>
     public string? ResourceIds { get; set; }
     public string? SourceSnapshot { get; set; }
+
+    /// <summary>The snapshot the workspace's content descends from (its last snapshot, restore or branch source): the parent of its next snapshot.</summary>
+    public string? HeadSnapshot { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }

@@ -7,6 +7,8 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.Snapshots;
+using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
@@ -28,6 +30,7 @@ public sealed partial class WorkspaceService(
     WorkspaceTimeline timeline,
     ProvisionerRegistry provisioners,
     CoderTables tables,
+    SnapshotTable snapshots,
     TimeProvider time,
     ILogger<WorkspaceService> logger)
 {
@@ -40,7 +43,10 @@ public sealed partial class WorkspaceService(
         else if (!Names.ResourceName().IsMatch(request.Template)) errors.Add("template", Names.ResourceNameRule);
         if (request.TemplateVersion is < 1) errors.Add("templateVersion", "A positive version number.");
         if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
-        if (request.FromSnapshot is not null) errors.Add("fromSnapshot", "Snapshot not found.");
+        errors.ThrowIfAny();
+        var source = request.FromSnapshot is null ? null : await snapshots.FindAsync(request.FromSnapshot, cancellationToken);
+        if (request.FromSnapshot is not null && (source is null || source.Status != "ready" || !caller.CanSee(source.Owner)))
+            errors.Add("fromSnapshot", "No ready snapshot with this id was found.");
         errors.ThrowIfAny();
 
         var pointer = await templates.GetPointerAsync(request.Template!, cancellationToken) ?? throw CoderProblemException.NotFound($"Template '{request.Template}'");
@@ -52,6 +58,7 @@ public sealed partial class WorkspaceService(
         int replicas = request.Replicas ?? 1;
         ValidateSize(cpu, memory, replicas, spec, errors);
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
+        if (source is not null && !provisioners.Get(spec.Provisioner!).Capabilities.Snapshots) errors.Add("fromSnapshot", $"The {spec.Provisioner} provisioner cannot restore snapshots.");
         errors.ThrowIfAny();
         provisioners.Get(spec.Provisioner!);
 
@@ -82,10 +89,13 @@ public sealed partial class WorkspaceService(
             CreatedAt = now,
             UpdatedAt = now,
             CreatedBy = caller.Actor,
+            SourceSnapshot = source?.RowKey,
+            HeadSnapshot = source?.RowKey,
         };
         await store.CreateAsync(workspace, cancellationToken);
         await timeline.AppendAsync(id, new TimelineEntry(now, "created", "workspace.created", $"Workspace '{workspace.Name}' created from template {workspace.Template} v{version}.", "user_request", caller.Actor), cancellationToken);
-        await StartOperationAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, cancellationToken);
+        await StartOperationAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, cancellationToken,
+            orchestrator: source is null ? null : nameof(BranchWorkspaceOrchestrator));
         return new WorkspaceAccepted(id, workspace.Name, WorkspaceStatus.Pending, new OperationRef(operationId, OperationKind.Provision, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
 
@@ -226,9 +236,27 @@ public sealed partial class WorkspaceService(
         }
     }
 
-    async Task StartOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken, ScaleTarget? scale = null)
+    /// <summary>
+    /// Claims the workspace for an operation that another feature orchestrates (snapshot, restore) and records the
+    /// operation; the caller schedules its orchestration with the returned id. 409 while another operation runs.
+    /// </summary>
+    public async Task<string> ClaimOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
     {
-        await operations.CreateAsync(new OperationEntity
+        string operationId = await ClaimAsync(workspace, kind, actor, cancellationToken);
+        await RecordOperationAsync(workspace, kind, operationId, actor, cancellationToken);
+        return operationId;
+    }
+
+    async Task StartOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken, ScaleTarget? scale = null, string? orchestrator = null)
+    {
+        await RecordOperationAsync(workspace, kind, operationId, actor, cancellationToken);
+        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason, scale);
+        await ScheduleIdempotentAsync(client, orchestrator ?? WorkspaceOrchestrations.OrchestratorFor(kind), input, operationId, cancellationToken);
+        LogOperationStarted(logger, operationId, workspace.RowKey, actor);
+    }
+
+    Task RecordOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, CancellationToken cancellationToken) =>
+        operations.CreateAsync(new OperationEntity
         {
             PartitionKey = operationId,
             Kind = WireNames.Of(kind),
@@ -239,10 +267,6 @@ public sealed partial class WorkspaceService(
             StartedAt = time.GetUtcNow(),
             LastProgressAt = time.GetUtcNow(),
         }, cancellationToken);
-        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason, scale);
-        await ScheduleIdempotentAsync(client, WorkspaceOrchestrations.OrchestratorFor(kind), input, operationId, cancellationToken);
-        LogOperationStarted(logger, operationId, workspace.RowKey, actor);
-    }
 
     /// <summary>Schedules an orchestration whose instance id is the operation id; one that already exists is the same work.</summary>
     public static async Task ScheduleIdempotentAsync(DurableTaskClient client, string orchestrator, object input, string instanceId, CancellationToken cancellationToken)

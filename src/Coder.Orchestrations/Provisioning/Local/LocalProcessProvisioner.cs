@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Coder.Orchestrations.Snapshots.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Provisioning.Local;
@@ -21,9 +22,11 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     readonly TimeProvider _time;
     readonly ILogger<LocalProcessProvisioner> _logger;
     readonly string _workspacesRoot;
+    readonly LocalSnapshotStore _snapshots;
 
-    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger)
+    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger, LocalSnapshotStore snapshots)
     {
+        _snapshots = snapshots;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -41,7 +44,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     /// <summary>The tag that marks this control plane's agents.</summary>
     public string Scope { get; }
 
-    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: true, Snapshots: false);
+    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: true, Snapshots: true);
 
     public string WorkspaceDirectory(string workspaceId) => Path.Combine(_workspacesRoot, workspaceId);
 
@@ -93,11 +96,13 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         return new ResizeOutcome(Restarted: false, state.LimitsEnforced, state.Note);
     }
 
+    /// <summary>The workspace folder goes to the content-addressed store in Blob; see <see cref="LocalSnapshotStore"/>.</summary>
     public Task<SnapshotCapture> SnapshotAsync(WorkspaceRef workspace, SnapshotRequest request, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Snapshots of local workspaces are not wired yet.");
+        _snapshots.CaptureAsync(WorkspaceDirectory(workspace.WorkspaceId), request.SnapshotId, request.ParentSnapshotId, cancellationToken);
 
+    /// <summary>Built and verified outside the workspaces folder (so inventory never sees it), then swapped in.</summary>
     public Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Snapshots of local workspaces are not wired yet.");
+        _snapshots.RestoreAsync(WorkspaceDirectory(workspace.WorkspaceId), request.SnapshotId, request.ExpectedSha256, cancellationToken, Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"));
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {

@@ -1,0 +1,39 @@
+using Coder.Contracts.Snapshots;
+using Coder.Functions.Http;
+using Coder.Orchestrations.Snapshots;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Coder.Functions.Snapshots;
+
+/// <summary>Snapshot routes (API.md "Workspaces": snapshots and restore).</summary>
+public sealed class SnapshotFunctions(ApiPipeline api, SnapshotService snapshots)
+{
+    [Function(nameof(CreateSnapshot))]
+    public Task<IActionResult> CreateSnapshot(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/snapshots")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            // The body is optional: an empty one means no label.
+            var body = req.ContentLength is null or 0 ? new CreateSnapshotRequest() : await ApiPipeline.ReadBodyAsync<CreateSnapshotRequest>(req, ct);
+            var accepted = await snapshots.RequestSnapshotAsync(caller, id, body, client, ct);
+            return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
+        });
+
+    [Function(nameof(ListSnapshots))]
+    public Task<IActionResult> ListSnapshots([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/snapshots")] HttpRequest req, string id) =>
+        api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await snapshots.ListAsync(caller, id, ct)));
+
+    [Function(nameof(RestoreWorkspace))]
+    public Task<IActionResult> RestoreWorkspace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restore")] HttpRequest req, string id,
+        [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            var accepted = await snapshots.RequestRestoreAsync(caller, id, await ApiPipeline.ReadBodyAsync<RestoreWorkspaceRequest>(req, ct), client, ct);
+            return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
+        });
+}

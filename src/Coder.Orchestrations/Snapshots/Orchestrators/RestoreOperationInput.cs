@@ -1,0 +1,7 @@
+using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+
+namespace Coder.Orchestrations.Snapshots.Orchestrators;
+
+/// <param name="SafetySnapshotId">The snapshot taken of the current content before it is replaced.</param>
+public sealed record RestoreOperationInput(WorkspaceOperationInput Operation, string SnapshotId, string SafetySnapshotId, WorkspaceStatus ResumeStatus);

@@ -1,0 +1,3 @@
+namespace Coder.Orchestrations.Snapshots.Orchestrators;
+
+public sealed record SnapshotHookResult(bool Succeeded, string Message);

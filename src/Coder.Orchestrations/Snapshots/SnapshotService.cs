@@ -1,0 +1,118 @@
+using Coder.Contracts;
+using Coder.Contracts.Operations;
+using Coder.Contracts.Snapshots;
+using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Security;
+using Coder.Orchestrations.Snapshots.Orchestrators;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Workspaces;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.DurableTask.Client;
+
+namespace Coder.Orchestrations.Snapshots;
+
+/// <summary>
+/// The snapshot routes' logic. A snapshot or restore is a workspace operation (one at a time, 409 otherwise). The
+/// snapshot row is written as <c>capturing</c> before the orchestration starts and only the capture activity makes it
+/// <c>ready</c>.
+/// </summary>
+public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable snapshots, ProvisionerRegistry provisioners, TimeProvider time)
+{
+    public const int MaxLabelLength = 100;
+
+    public async Task<SnapshotAccepted> RequestSnapshotAsync(CallerIdentity caller, string workspaceId, CreateSnapshotRequest request, DurableTaskClient client, CancellationToken cancellationToken, string trigger = "manual")
+    {
+        if (request.Label is { Length: > MaxLabelLength }) throw CoderProblemException.Validation("label", $"At most {MaxLabelLength} characters.");
+        var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var resume = ResumeStatus(workspace, "snapshotted");
+        string operationId = await workspaces.ClaimOperationAsync(workspace, OperationKind.Snapshot, caller.Actor, cancellationToken);
+        string snapshotId = await RecordAsync(workspace, request.Label, trigger, operationId, cancellationToken);
+        var input = new SnapshotOperationInput(new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, OperationKind.Snapshot, caller.Actor, trigger == "manual" ? "user_request" : "snapshot_schedule"), snapshotId, resume);
+        await WorkspaceService.ScheduleIdempotentAsync(client, nameof(SnapshotWorkspaceOrchestrator), input, operationId, cancellationToken);
+        return new SnapshotAccepted(new OperationRef(operationId, OperationKind.Snapshot, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)), snapshotId);
+    }
+
+    public async Task<OperationAccepted> RequestRestoreAsync(CallerIdentity caller, string workspaceId, RestoreWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (request.SnapshotId is null) throw CoderProblemException.Validation("snapshotId", "Required.");
+        var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var target = await snapshots.FindAsync(request.SnapshotId, cancellationToken);
+        if (target is null || !caller.CanSee(target.Owner)) throw CoderProblemException.Validation("snapshotId", "No snapshot with this id was found.");
+        if (target.Status != "ready") throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");
+        var resume = ResumeStatus(workspace, "restored");
+        string operationId = await workspaces.ClaimOperationAsync(workspace, OperationKind.Restore, caller.Actor, cancellationToken);
+        string safetyId = await RecordAsync(workspace, $"before restoring {target.RowKey}", "pre-restore", operationId, cancellationToken);
+        var input = new RestoreOperationInput(new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, OperationKind.Restore, caller.Actor, "user_request"), target.RowKey, safetyId, resume);
+        await WorkspaceService.ScheduleIdempotentAsync(client, nameof(RestoreWorkspaceOrchestrator), input, operationId, cancellationToken);
+        return new OperationAccepted(new OperationRef(operationId, OperationKind.Restore, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+    }
+
+    /// <summary>The workspace's snapshots, newest first, followed by the ancestors it branched from (taken of other workspaces).</summary>
+    public async Task<ItemsPage<SnapshotView>> ListAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var own = (await snapshots.ListAsync(workspace.RowKey, cancellationToken)).OrderByDescending(s => s.CreatedAt).ToList();
+        var items = own.Select(ToView).ToList();
+        var seen = own.Select(s => s.RowKey).ToHashSet(StringComparer.Ordinal);
+        var parents = own.Select(s => s.ParentId).Append(workspace.SourceSnapshot).Where(p => p is not null && !seen.Contains(p)).Distinct().ToList();
+        foreach (string? start in parents)
+        {
+            for (string? id = start; id is not null && seen.Add(id);)
+            {
+                var ancestor = await snapshots.FindAsync(id, cancellationToken);
+                if (ancestor is null) break;
+                items.Add(ToView(ancestor));
+                id = ancestor.ParentId;
+            }
+        }
+
+        return new ItemsPage<SnapshotView>(items);
+    }
+
+    public static SnapshotView ToView(SnapshotEntity s) => new()
+    {
+        Id = s.RowKey,
+        WorkspaceId = s.PartitionKey,
+        ParentId = s.ParentId,
+        Label = s.Label,
+        CreatedAt = s.CreatedAt,
+        SizeBytes = s.SizeBytes,
+        Sha256 = s.Sha256,
+        Status = WireNames.Parse<SnapshotStatus>(s.Status),
+        Trigger = s.Trigger,
+        Error = s.Error,
+    };
+
+    WorkspaceStatus ResumeStatus(WorkspaceEntity workspace, string verb)
+    {
+        if (!provisioners.Get(workspace.Provisioner).Capabilities.Snapshots)
+            throw CoderProblemException.Conflict($"Workspaces of the {workspace.Provisioner} provisioner cannot be {verb} yet.");
+        if (workspace.OperationId is { } running) throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+        return workspace.Status switch
+        {
+            "running" => WorkspaceStatus.Running,
+            "stopped" => WorkspaceStatus.Stopped,
+            _ => throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status})."),
+        };
+    }
+
+    async Task<string> RecordAsync(WorkspaceEntity workspace, string? label, string trigger, string operationId, CancellationToken cancellationToken)
+    {
+        string snapshotId = SnapshotIds.New(workspace.RowKey);
+        await snapshots.CreateAsync(new SnapshotEntity
+        {
+            PartitionKey = workspace.RowKey,
+            RowKey = snapshotId,
+            Owner = workspace.PartitionKey,
+            ParentId = workspace.HeadSnapshot,
+            Label = label,
+            Trigger = trigger,
+            OperationId = operationId,
+            Status = "capturing",
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken);
+        return snapshotId;
+    }
+}

@@ -1,0 +1,417 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Snapshots.Storage;
+
+/// <summary>
+/// Snapshots of a directory tree in Blob storage, content-addressed: files are cut into content-defined chunks, each
+/// chunk is stored once under its SHA-256 (compressed when that pays), and a manifest lists paths, modes, symlinks and
+/// chunk lists. A chunk already in the parent snapshot, or anywhere in the store, is never uploaded again.
+/// Restores build the tree beside the target, verify every chunk, and only then swap it in, so a failure leaves the
+/// target as it was.
+/// </summary>
+public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<LocalSnapshotStore> logger)
+{
+    const string MetaSha256 = "sha256";
+    const string MetaSize = "sizebytes";
+    const string MetaUploaded = "uploadedbytes";
+    const string MetaParent = "parent";
+
+    readonly SnapshotStoreOptions _options = options.Value;
+
+    /// <summary>
+    /// Captures <paramref name="sourceDirectory"/> as <paramref name="snapshotId"/>. Retrying an id that was captured returns
+    /// the same capture and uploads nothing. The manifest is written last, so a failed capture leaves no snapshot (its
+    /// orphan chunks are collected later).
+    /// </summary>
+    public async Task<SnapshotCapture> CaptureAsync(string sourceDirectory, string snapshotId, string? parentSnapshotId, CancellationToken cancellationToken)
+    {
+        await blobs.EnsureCreatedAsync();
+        if (await TryGetCaptureAsync(snapshotId, cancellationToken) is { } existing) return existing;
+        string root = Path.GetFullPath(sourceDirectory);
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"The workspace folder {root} does not exist.");
+
+        var marker = blobs.Blob(SnapshotBlobs.CaptureMarkerPrefix + snapshotId);
+        await marker.UploadAsync(BinaryData.FromString(time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)), overwrite: true, cancellationToken);
+        try
+        {
+            // Marker first, then the check: a collector that starts later sees the marker and stands down.
+            await ThrowIfCollectingAsync(cancellationToken);
+            var known = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            if (parentSnapshotId is not null && await TryReadManifestAsync(parentSnapshotId, null, cancellationToken) is { } parent)
+            {
+                foreach (var chunk in parent.Entries.Where(e => e.Chunks is not null).SelectMany(e => e.Chunks!)) known.TryAdd(chunk.Hash, true);
+            }
+
+            var found = new List<FoundEntry>();
+            Walk(root, "", found);
+            var entries = new ManifestEntry[found.Count];
+            long uploaded = 0;
+            await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+            {
+                var f = found[i];
+                if (f.Type != "file")
+                {
+                    entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, 0, f.ModifiedUnixMs, f.Target, null);
+                    return;
+                }
+
+                var (chunks, size, written) = await CaptureFileAsync(f.FullPath, known, ct);
+                Interlocked.Add(ref uploaded, written);
+                entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, size, f.ModifiedUnixMs, null, chunks);
+            });
+
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, snapshotId, parentSnapshotId, time.GetUtcNow(), entries.Sum(e => e.Size), entries);
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, ServerJson.Options);
+            string sha = ChunkCodec.Hash(json);
+            byte[] stored = Gzip(json);
+            var metadata = new Dictionary<string, string>
+            {
+                [MetaSha256] = sha,
+                [MetaSize] = manifest.SizeBytes.ToString(CultureInfo.InvariantCulture),
+                [MetaUploaded] = (uploaded + stored.Length).ToString(CultureInfo.InvariantCulture),
+            };
+            if (parentSnapshotId is not null) metadata[MetaParent] = parentSnapshotId;
+            try
+            {
+                await blobs.Manifest(snapshotId).UploadAsync(new BinaryData(stored), new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // A concurrent attempt at the same id finished first; its capture is the capture.
+                return await TryGetCaptureAsync(snapshotId, cancellationToken) ?? throw new InvalidOperationException($"Snapshot {snapshotId} was written concurrently but cannot be read.", e);
+            }
+
+            LogCaptured(logger, snapshotId, entries.Length, manifest.SizeBytes, uploaded + stored.Length);
+            return new SnapshotCapture(SnapshotBlobs.ManifestLocation(snapshotId), manifest.SizeBytes, sha, uploaded + stored.Length);
+        }
+        finally
+        {
+            await marker.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+    }
+
+    /// <summary>The capture recorded for a snapshot id, or null when no manifest exists.</summary>
+    public async Task<SnapshotCapture?> TryGetCaptureAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        await blobs.EnsureCreatedAsync();
+        try
+        {
+            var props = (await blobs.Manifest(snapshotId).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            return new SnapshotCapture(
+                SnapshotBlobs.ManifestLocation(snapshotId),
+                long.Parse(props.Metadata[MetaSize], CultureInfo.InvariantCulture),
+                props.Metadata[MetaSha256],
+                0);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="targetDirectory"/> with snapshot <paramref name="snapshotId"/>: the tree is built in a staging
+    /// folder, every chunk is checked against its hash, and only a complete, verified tree is swapped in. Platform folders
+    /// (<see cref="SnapshotStoreOptions.ExcludedNames"/>) of the target are kept. On any failure the target is unchanged.
+    /// </summary>
+    /// <param name="stagingRoot">Where to build the tree (same file system as the target); by default beside the target.</param>
+    public async Task RestoreAsync(string targetDirectory, string snapshotId, string? expectedSha256, CancellationToken cancellationToken, string? stagingRoot = null)
+    {
+        await blobs.EnsureCreatedAsync();
+        var manifest = await TryReadManifestAsync(snapshotId, expectedSha256, cancellationToken)
+            ?? throw new SnapshotCorruptException($"Snapshot {snapshotId} has no manifest in the store.");
+        string target = Path.GetFullPath(targetDirectory.TrimEnd('/'));
+        string stagingParent = stagingRoot is null ? Path.GetDirectoryName(target)! : Path.GetFullPath(stagingRoot);
+        Directory.CreateDirectory(stagingParent);
+        string staging = Path.Combine(stagingParent, $".restore-{Path.GetFileName(target)}-{snapshotId}");
+        DeleteTree(staging);
+        Directory.CreateDirectory(staging);
+        try
+        {
+            await MaterializeAsync(manifest, staging, cancellationToken);
+            Swap(target, staging, snapshotId);
+        }
+        catch
+        {
+            DeleteTree(staging);
+            throw;
+        }
+
+        LogRestored(logger, snapshotId, manifest.Entries.Count, target);
+    }
+
+    /// <summary>Reads and verifies a manifest; null when it does not exist.</summary>
+    public async Task<SnapshotManifest?> TryReadManifestAsync(string snapshotId, string? expectedSha256, CancellationToken cancellationToken)
+    {
+        BlobDownloadResult download;
+        try
+        {
+            download = (await blobs.Manifest(snapshotId).DownloadContentAsync(cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+
+        byte[] json;
+        try
+        {
+            json = Gunzip(download.Content.ToMemory());
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SnapshotCorruptException($"The manifest of snapshot {snapshotId} is corrupt: {e.Message}");
+        }
+
+        string sha = ChunkCodec.Hash(json);
+        string? recorded = download.Details.Metadata.TryGetValue(MetaSha256, out var r) ? r : null;
+        if ((expectedSha256 is not null && sha != expectedSha256) || (recorded is not null && sha != recorded))
+            throw new SnapshotCorruptException($"The manifest of snapshot {snapshotId} is corrupt: its SHA-256 {sha} differs from the recorded {expectedSha256 ?? recorded}.");
+        return JsonSerializer.Deserialize<SnapshotManifest>(json, ServerJson.Options)
+            ?? throw new SnapshotCorruptException($"The manifest of snapshot {snapshotId} is empty.");
+    }
+
+    /// <summary>Deletes a snapshot's manifest; its chunks go in the next garbage collection if nothing else uses them.</summary>
+    public async Task DeleteAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        await blobs.EnsureCreatedAsync();
+        await blobs.Manifest(snapshotId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    async Task ThrowIfCollectingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var props = (await blobs.Blob(SnapshotBlobs.CollectorMarker).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            if (time.GetUtcNow() - props.LastModified < TimeSpan.FromMinutes(_options.MarkerStaleMinutes))
+                throw new SnapshotStoreBusyException("A garbage collection of snapshot chunks is in progress; the capture will be retried.");
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    async Task<(List<ChunkRef> Chunks, long Size, long Uploaded)> CaptureFileAsync(string path, ConcurrentDictionary<string, bool> known, CancellationToken cancellationToken)
+    {
+        var chunks = new List<ChunkRef>();
+        long size = 0, uploaded = 0;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * ContentDefinedChunker.MaxSize);
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            int filled = 0;
+            bool eof = false;
+            while (true)
+            {
+                while (!eof && filled < buffer.Length)
+                {
+                    int read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                    if (read == 0) eof = true;
+                    filled += read;
+                }
+
+                int start = 0;
+                while (filled - start >= ContentDefinedChunker.MaxSize || (eof && start < filled))
+                {
+                    int length = ContentDefinedChunker.NextChunkLength(buffer.AsSpan(start, filled - start));
+                    var content = buffer.AsMemory(start, length);
+                    string hash = ChunkCodec.Hash(content.Span);
+                    chunks.Add(new ChunkRef(hash, length));
+                    if (known.TryAdd(hash, true)) uploaded += await UploadChunkIfMissingAsync(hash, content, cancellationToken);
+                    start += length;
+                    size += length;
+                }
+
+                if (eof) return (chunks, size, uploaded);
+                Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+                filled -= start;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    async Task<long> UploadChunkIfMissingAsync(string hash, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var blob = blobs.Chunk(hash);
+        if ((await blob.ExistsAsync(cancellationToken)).Value) return 0;
+        byte[] encoded = ChunkCodec.Encode(content.Span);
+        try
+        {
+            await blob.UploadAsync(new BinaryData(encoded), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Another capture stored the same content a moment ago.
+        }
+
+        return encoded.Length;
+    }
+
+    async Task MaterializeAsync(SnapshotManifest manifest, string staging, CancellationToken cancellationToken)
+    {
+        foreach (var entry in manifest.Entries) CheckPath(manifest.SnapshotId, entry.Path);
+        foreach (var dir in manifest.Entries.Where(e => e.Type == "dir")) Directory.CreateDirectory(Path.Combine(staging, dir.Path));
+        var files = manifest.Entries.Where(e => e.Type == "file").ToList();
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+        {
+            string path = Path.Combine(staging, entry.Path);
+            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                foreach (var chunk in entry.Chunks ?? [])
+                {
+                    BinaryData stored;
+                    try
+                    {
+                        stored = (await blobs.Chunk(chunk.Hash).DownloadContentAsync(ct)).Value.Content;
+                    }
+                    catch (RequestFailedException e) when (e.Status == 404)
+                    {
+                        throw new SnapshotCorruptException($"Chunk {chunk.Hash} of {entry.Path} is missing from the store.");
+                    }
+
+                    byte[] content;
+                    try
+                    {
+                        content = ChunkCodec.Decode(chunk.Hash, stored.ToMemory().Span, chunk.Length);
+                    }
+                    catch (SnapshotCorruptException e)
+                    {
+                        throw new SnapshotCorruptException($"{e.Message} (in {entry.Path} of snapshot {manifest.SnapshotId})");
+                    }
+
+                    await output.WriteAsync(content, ct);
+                }
+            }
+
+            SetMode(path, entry.Mode);
+            File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeMilliseconds(entry.ModifiedUnixMs).UtcDateTime);
+        });
+
+        foreach (var link in manifest.Entries.Where(e => e.Type == "symlink")) File.CreateSymbolicLink(Path.Combine(staging, link.Path), link.Target!);
+
+        // Deepest first, so a read-only directory is closed only after everything inside it was written.
+        foreach (var dir in manifest.Entries.Where(e => e.Type == "dir").OrderByDescending(e => e.Path.Length))
+        {
+            string path = Path.Combine(staging, dir.Path);
+            Directory.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeMilliseconds(dir.ModifiedUnixMs).UtcDateTime);
+            SetMode(path, dir.Mode);
+        }
+    }
+
+    void Swap(string target, string staging, string snapshotId)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(staging, target);
+            return;
+        }
+
+        string previous = Path.Combine(Path.GetDirectoryName(staging)!, $".pre-restore-{Path.GetFileName(target)}-{snapshotId}");
+        DeleteTree(previous);
+        Directory.Move(target, previous);
+        try
+        {
+            Directory.Move(staging, target);
+        }
+        catch
+        {
+            Directory.Move(previous, target);
+            throw;
+        }
+
+        foreach (string name in _options.ExcludedNames)
+        {
+            string from = Path.Combine(previous, name);
+            string to = Path.Combine(target, name);
+            if (Directory.Exists(from)) Directory.Move(from, to);
+            else if (File.Exists(from)) File.Move(from, to);
+        }
+
+        DeleteTree(previous);
+    }
+
+    void Walk(string directory, string relative, List<FoundEntry> found)
+    {
+        var children = new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal);
+        foreach (var info in children)
+        {
+            if (relative.Length == 0 && _options.ExcludedNames.Contains(info.Name)) continue;
+            string rel = relative.Length == 0 ? info.Name : relative + "/" + info.Name;
+            long modified = new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds();
+            if (info.LinkTarget is { } target)
+            {
+                found.Add(new FoundEntry(rel, info.FullName, "symlink", 0x1FF, modified, target));
+            }
+            else if (info is DirectoryInfo dir)
+            {
+                found.Add(new FoundEntry(rel, dir.FullName, "dir", (int)dir.UnixFileMode, modified, null));
+                Walk(dir.FullName, rel, found);
+            }
+            else
+            {
+                found.Add(new FoundEntry(rel, info.FullName, "file", (int)info.UnixFileMode, modified, null));
+            }
+        }
+    }
+
+    static void CheckPath(string snapshotId, string path)
+    {
+        if (path.Length == 0 || path.StartsWith('/') || path.Split('/').Any(s => s is "" or "." or ".."))
+            throw new SnapshotCorruptException($"The manifest of snapshot {snapshotId} names an unsafe path '{path}'.");
+    }
+
+    static void DeleteTree(string path)
+    {
+        if (!Directory.Exists(path)) return;
+        // Read-only directories from a snapshot must be opened again before their content can go.
+        foreach (var dir in new DirectoryInfo(path).EnumerateDirectories("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            if (dir.LinkTarget is null && !OperatingSystem.IsWindows()) dir.UnixFileMode |= UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
+
+        Directory.Delete(path, recursive: true);
+    }
+
+    static void SetMode(string path, int mode)
+    {
+        // Modes are Unix-only; the local provisioner runs on Linux.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)mode);
+    }
+
+    static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(data);
+        return output.ToArray();
+    }
+
+    static byte[] Gunzip(ReadOnlyMemory<byte> data)
+    {
+        using var input = new MemoryStream(data.ToArray(), writable: false);
+        using var gzip = new GZipStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        gzip.CopyTo(output);
+        return output.ToArray();
+    }
+
+    sealed record FoundEntry(string RelativePath, string FullPath, string Type, int Mode, long ModifiedUnixMs, string? Target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Captured snapshot {SnapshotId}: {Entries} entries, {SizeBytes} bytes, {UploadedBytes} bytes uploaded")]
+    static partial void LogCaptured(ILogger logger, string snapshotId, int entries, long sizeBytes, long uploadedBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored snapshot {SnapshotId} ({Entries} entries) into {Target}")]
+    static partial void LogRestored(ILogger logger, string snapshotId, int entries, string target);
+}

@@ -1,0 +1,4 @@
+namespace Coder.Orchestrations.Snapshots.Storage;
+
+/// <summary>One path of a snapshot. <paramref name="Type"/> is <c>file</c>, <c>dir</c> or <c>symlink</c>; <paramref name="Mode"/> the Unix permission bits.</summary>
+public sealed record ManifestEntry(string Path, string Type, int Mode, long Size, long ModifiedUnixMs, string? Target, IReadOnlyList<ChunkRef>? Chunks);

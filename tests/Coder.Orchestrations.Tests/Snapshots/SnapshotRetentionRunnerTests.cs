@@ -1,0 +1,158 @@
+using Coder.Contracts.Templates;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Snapshots;
+using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Workspaces;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Tests.Snapshots;
+
+/// <summary>Retention and garbage collection against real tables and blobs (Azurite), counting blobs before and after.</summary>
+[Collection(StorageCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
+{
+    [Fact]
+    public async Task RunAsync_KeepLastThree_DeletesOldKeepsBranchAncestorsAndFreesUnreferencedChunks()
+    {
+        var tables = await StorageFactory.CreateTablesAsync(storage);
+        var (store, blobs, _) = SnapshotStoreFactory.Create(storage);
+        var options = Options.Create(new SnapshotStoreOptions());
+        var collector = new ChunkGarbageCollector(blobs, store, options, TimeProvider.System, NullLogger<ChunkGarbageCollector>.Instance);
+        var workspaces = new WorkspaceStore(tables);
+        var templates = new TemplateStore(tables, TimeProvider.System);
+        var table = new SnapshotTable(tables);
+        var runner = new SnapshotRetentionRunner(table, workspaces, templates, store, collector, TimeProvider.System, NullLogger<SnapshotRetentionRunner>.Instance);
+        await templates.CreateAsync(new TemplateSpec { Name = "keep3", Provisioner = "local", Snapshots = new SnapshotPolicy(60, 3, null) }, "test", CancellationToken.None);
+
+        var a = await CreateWorkspaceAsync(workspaces, "a");
+        string root = SnapshotStoreFactory.NewFolder("a");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "shared.bin"), SnapshotStoreFactory.RandomBytes(1, 300_000));
+            var ids = new List<string>();
+            var chunksOf = new Dictionary<string, HashSet<string>>();
+            string? parent = null;
+            var start = DateTimeOffset.UtcNow.AddHours(-10);
+            for (int i = 0; i < 6; i++)
+            {
+                // Each snapshot has its own state.bin, so each owns chunks no other snapshot references.
+                await File.WriteAllBytesAsync(Path.Combine(root, "state.bin"), SnapshotStoreFactory.RandomBytes(100 + i, 200_000));
+                string id = SnapshotIds.New(a.RowKey);
+                var capture = await store.CaptureAsync(root, id, parent, CancellationToken.None);
+                await table.CreateAsync(Ready(a, id, parent, capture.Sha256, start.AddMinutes(i)), CancellationToken.None);
+                var manifest = await store.TryReadManifestAsync(id, capture.Sha256, CancellationToken.None);
+                chunksOf[id] = manifest!.Entries.Single(e => e.Path == "state.bin").Chunks!.Select(c => c.Hash).ToHashSet();
+                ids.Add(id);
+                parent = id;
+            }
+
+            // Workspace b branched from the second snapshot and is live.
+            var b = await CreateWorkspaceAsync(workspaces, "b", source: ids[1]);
+            int chunksBefore = SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ChunkPrefix);
+            int manifestsBefore = SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ManifestPrefix);
+
+            var result = await runner.RunAsync(CancellationToken.None);
+
+            Assert.Equal([ids[2]], result.Deleted);
+            Assert.Equal("source of a live branch", result.Plan.Kept[ids[1]]);
+            Assert.StartsWith("ancestor of", result.Plan.Kept[ids[0]]);
+            Assert.Null(result.Collection.SkippedReason);
+            Assert.Equal(chunksOf[ids[2]].Count, result.Collection.DeletedChunks);
+            Assert.Equal(chunksBefore - chunksOf[ids[2]].Count, SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ChunkPrefix));
+            Assert.Equal(manifestsBefore - 1, SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ManifestPrefix));
+            foreach (string hash in chunksOf[ids[2]]) Assert.False((await blobs.Chunk(hash).ExistsAsync()).Value);
+            Assert.Null(await table.GetAsync(a.RowKey, ids[2], CancellationToken.None));
+            Assert.Equal(ids[1], (await table.GetAsync(a.RowKey, ids[3], CancellationToken.None))!.ParentId);
+
+            // Everything kept still restores, verified chunk by chunk.
+            string check = SnapshotStoreFactory.NewFolder("check");
+            try
+            {
+                await store.RestoreAsync(check, ids[0], null, CancellationToken.None);
+                Assert.Equal(SnapshotStoreFactory.RandomBytes(100, 200_000), await File.ReadAllBytesAsync(Path.Combine(check, "state.bin")));
+            }
+            finally
+            {
+                SnapshotStoreFactory.Delete(check);
+            }
+
+            Assert.Equal(b.RowKey, (await workspaces.FindAsync(b.RowKey, CancellationToken.None))!.RowKey);
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task CollectAsync_WhileACaptureIsInProgress_StandsDownAndDeletesNothing()
+    {
+        var (store, blobs, _) = SnapshotStoreFactory.Create(storage);
+        var collector = new ChunkGarbageCollector(blobs, store, Options.Create(new SnapshotStoreOptions()), TimeProvider.System, NullLogger<ChunkGarbageCollector>.Instance);
+        string root = SnapshotStoreFactory.NewFolder("gc");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "x.bin"), SnapshotStoreFactory.RandomBytes(5, 100_000));
+            await store.CaptureAsync(root, "sn-gc-1", null, CancellationToken.None);
+            await store.DeleteAsync("sn-gc-1", CancellationToken.None);
+            int before = SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ChunkPrefix);
+            Assert.True(before > 0);
+
+            // A capture that has written its marker but not yet its manifest.
+            await blobs.Blob(SnapshotBlobs.CaptureMarkerPrefix + "sn-gc-2").UploadAsync(BinaryData.FromString("now"));
+            var skipped = await collector.CollectAsync(CancellationToken.None);
+            Assert.Contains("sn-gc-2", skipped.SkippedReason);
+            Assert.Equal(before, SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ChunkPrefix));
+
+            // And a capture that starts while a collection runs waits for it.
+            await blobs.Blob(SnapshotBlobs.CollectorMarker).UploadAsync(BinaryData.FromString("now"));
+            await Assert.ThrowsAsync<SnapshotStoreBusyException>(() => store.CaptureAsync(root, "sn-gc-3", null, CancellationToken.None));
+            await blobs.Blob(SnapshotBlobs.CollectorMarker).DeleteAsync();
+
+            await blobs.Blob(SnapshotBlobs.CaptureMarkerPrefix + "sn-gc-2").DeleteAsync();
+            var collected = await collector.CollectAsync(CancellationToken.None);
+            Assert.Equal(before, collected.DeletedChunks);
+            Assert.Equal(0, SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ChunkPrefix));
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    static SnapshotEntity Ready(WorkspaceEntity w, string id, string? parent, string sha, DateTimeOffset at) => new()
+    {
+        PartitionKey = w.RowKey,
+        RowKey = id,
+        Owner = w.PartitionKey,
+        ParentId = parent,
+        Status = "ready",
+        Sha256 = sha,
+        Location = SnapshotBlobs.ManifestLocation(id),
+        CreatedAt = at,
+    };
+
+    static async Task<WorkspaceEntity> CreateWorkspaceAsync(WorkspaceStore store, string name, string? source = null)
+    {
+        var w = new WorkspaceEntity
+        {
+            PartitionKey = "alice",
+            RowKey = Ids.NewWorkspaceId(),
+            Name = name,
+            Template = "keep3",
+            TemplateVersion = 1,
+            Cpu = 1,
+            MemoryMiB = 512,
+            Status = "running",
+            SourceSnapshot = source,
+            CreatedAt = DateTimeOffset.UtcNow,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        await store.CreateAsync(w, CancellationToken.None);
+        return w;
+    }
+}
