@@ -7,6 +7,7 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Platform;
 using Coder.Contracts.Snapshots;
 using Coder.Contracts.Templates;
+using Coder.Contracts.Upgrades;
 using Coder.Contracts.Workspaces;
 
 namespace Coder.Contracts.Json;
@@ -45,6 +46,10 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenCreated))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(UpgradeWorkspaceRequest))]
+[JsonSerializable(typeof(CreateRolloutRequest))]
+[JsonSerializable(typeof(RolloutAccepted))]
+[JsonSerializable(typeof(RolloutResponse))]
 [JsonSerializable(typeof(CreateSnapshotRequest))]
 [JsonSerializable(typeof(RestoreWorkspaceRequest))]
 [JsonSerializable(typeof(SnapshotAccepted))]

@@ -1,4 +1,5 @@
 using Coder.Functions.DependencyInjection;
+using Coder.Local.Durable;
 using Coder.Local.FunctionHost;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask.Client;
@@ -22,6 +23,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(sidecarAddress);
+            builder.UseCoderVersioning();
             builder.AddTasks(registry =>
             {
                 foreach (var f in functions.Where(f => f.Kind == FunctionKind.Orchestrator))
@@ -36,7 +38,7 @@ public static class LocalHostServiceCollectionExtensions
                 }
             });
         });
-        services.AddDurableTaskClient(builder => builder.UseGrpc(sidecarAddress));
+        services.AddDurableTaskClient(builder => builder.UseGrpc(sidecarAddress).UseCoderVersioning());
 
         foreach (var f in functions.Where(f => f.Kind == FunctionKind.Queue))
         {

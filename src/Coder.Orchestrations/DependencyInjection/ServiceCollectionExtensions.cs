@@ -12,6 +12,7 @@ using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
+using Coder.Orchestrations.Upgrades;
 using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +73,7 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CoderMetrics>();
         services.AddCoderEvents();
+        services.AddCoderUpgrades();
         return services;
     }
 }

@@ -226,7 +226,8 @@ public sealed partial class WorkspaceService(
         return workspace;
     }
 
-    async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
+    /// <summary>Claims the workspace for one operation (ETag-guarded); a running one is a 409 naming it. Upgrades claim through this too.</summary>
+    public async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
     {
         for (int attempt = 0; ; attempt++)
         {

@@ -1,0 +1,8 @@
+namespace Coder.Contracts.Upgrades;
+
+/// <summary>Body of <c>POST /api/workspaces/{id}/upgrade</c>. Without a version the template's active version is used.</summary>
+public sealed record UpgradeWorkspaceRequest
+{
+    public int? Version { get; init; }
+    public UpgradeStrategy? Strategy { get; init; }
+}

@@ -1,0 +1,24 @@
+using Microsoft.DurableTask;
+
+namespace Coder.Orchestrations.Upgrades;
+
+/// <summary>
+/// The versioning rule (README "Orchestration versioning"): an instance keeps the version it started with for life, and
+/// a worker runs instances of its own version and older ones. New behaviour goes behind <see cref="AtLeast"/> on the
+/// instance's version, never on the worker's, so replaying an old instance schedules exactly what it scheduled before.
+/// </summary>
+public static class OrchestrationVersions
+{
+    public const string Initial = "1.0";
+
+    /// <summary>Adds the <c>upgrade.plan</c> timeline step before an upgrade starts.</summary>
+    public const string UpgradePlanStep = "2.0";
+
+    public static bool AtLeast(TaskOrchestrationContext context, string version) =>
+        Compare(Of(context), version) >= 0;
+
+    public static string Of(TaskOrchestrationContext context) => string.IsNullOrEmpty(context.Version) ? Initial : context.Version;
+
+    public static int Compare(string a, string b) =>
+        Version.TryParse(a, out var va) && Version.TryParse(b, out var vb) ? va.CompareTo(vb) : string.CompareOrdinal(a, b);
+}

@@ -1,0 +1,3 @@
+namespace Coder.Orchestrations.Upgrades.Orchestrators;
+
+public sealed record RolloutOutcome(string Status, int Upgraded, int Failed, int RolledBack, string? Reason);
