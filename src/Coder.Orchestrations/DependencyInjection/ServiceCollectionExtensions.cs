@@ -2,6 +2,7 @@ using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
+using Coder.Orchestrations.Reconciliation;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
@@ -51,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DestroyWorkspaceActivity>();
         services.AddSingleton<CompleteOperationActivity>();
         services.AddSingleton<ApplySizeActivity>();
+        services.AddCoderReconciliation();
         return services;
     }
 }
