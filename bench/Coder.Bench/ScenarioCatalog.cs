@@ -1,3 +1,5 @@
+using Coder.Bench.Scenarios;
+
 namespace Coder.Bench;
 
 /// <summary>Every scenario the runner knows. Add new scenarios here.</summary>
@@ -5,5 +7,6 @@ public static class ScenarioCatalog
 {
     public static IReadOnlyList<IBenchmarkScenario> All { get; } =
     [
+        new ReconcileScenario(),
     ];
 }

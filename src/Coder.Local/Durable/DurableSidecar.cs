@@ -42,6 +42,8 @@ public sealed class DurableSidecar : IAsyncDisposable
             LeaseInterval = options.LeaseInterval,
             LeaseRenewInterval = TimeSpan.FromTicks(options.LeaseInterval.Ticks / 3),
             LeaseAcquireInterval = TimeSpan.FromTicks(options.LeaseInterval.Ticks / 3),
+            ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
 
             // Two hosts on one machine must not share a worker id, or each would think it owns the other's leases.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",

@@ -12,4 +12,11 @@ public sealed class DurableSidecarOptions
 
     /// <summary>How long a crashed instance's partitions stay leased before another takes them.</summary>
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a dequeued message stays invisible. The sidecar never renews it, so this bounds how long a crashed
+    /// instance's in-flight work waits before another instance takes it over (Durable Functions' 5 min would outlast a
+    /// 2 min failover); activities are idempotent and finish well inside it.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(45);
 }
