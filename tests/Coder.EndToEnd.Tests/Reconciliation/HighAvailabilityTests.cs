@@ -21,7 +21,16 @@ public sealed class HighAvailabilityTests(TestStorage storage) : IAsyncLifetime
 
         // Agents reach the control plane through one address; B's stands in for the load balancer in front of both.
         _a = new LocalHostProcess(storage.ConnectionString, _b.Prefix, _b.DataDirectory, new Dictionary<string, string>(Reconcile) { ["CODER_URL"] = _b.BaseUrl });
-        await Task.WhenAll(_a.StartAsync(), _b.StartAsync());
+        try
+        {
+            await Task.WhenAll(_a.StartAsync(), _b.StartAsync());
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose initialization failed; the host processes must not outlive the test.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

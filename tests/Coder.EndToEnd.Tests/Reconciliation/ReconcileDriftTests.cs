@@ -22,7 +22,19 @@ public sealed class ReconcileDriftTests(TestStorage storage) : IAsyncLifetime
         ["Coder__Reconcile__OrphanGraceSeconds"] = OrphanGraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
-    public Task InitializeAsync() => _host.StartAsync();
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await _host.StartAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose initialization failed; the host process must not outlive the test.
+            await _host.DisposeAsync();
+            throw;
+        }
+    }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
