@@ -19,6 +19,9 @@ public sealed class ReconcilePassEntity : ITableEntity
     /// <summary>Which control-plane instance ran it (machine and process).</summary>
     public string Instance { get; set; } = "";
     public string Trigger { get; set; } = "";
+
+    /// <summary>The timer occurrence after the one this pass ran for: one pass per value means one pass per period.</summary>
+    public DateTimeOffset? NextOccurrence { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset EndedAt { get; set; }
     public int Workspaces { get; set; }

@@ -44,7 +44,7 @@ public sealed partial class ReconcilerService(
     public static string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>One pass over the whole fleet; records the pass (who ran it, when, what it did) and returns the outcome.</summary>
-    public async Task<ReconcileOutcome> RunPassAsync(string trigger, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<ReconcileOutcome> RunPassAsync(string trigger, DurableTaskClient client, CancellationToken cancellationToken, DateTimeOffset? nextOccurrence = null)
     {
         await state.EnsureCreatedAsync(cancellationToken);
         var startedAt = time.GetUtcNow();
@@ -61,6 +61,7 @@ public sealed partial class ReconcilerService(
         {
             Instance = Instance,
             Trigger = trigger,
+            NextOccurrence = nextOccurrence,
             StartedAt = startedAt,
             EndedAt = time.GetUtcNow(),
             Workspaces = rows.Count,

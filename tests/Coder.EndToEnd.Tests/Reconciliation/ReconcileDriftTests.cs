@@ -13,7 +13,7 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 [Collection(StorageCollection.Name)]
 public sealed class ReconcileDriftTests(TestStorage storage) : IAsyncLifetime
 {
-    const int PeriodSeconds = 3;
+    const int PeriodSeconds = 5;
     const int OrphanGraceSeconds = 6;
 
     readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
@@ -115,8 +115,10 @@ public sealed class ReconcileDriftTests(TestStorage storage) : IAsyncLifetime
         var destroyedAt = DateTimeOffset.UtcNow;
 
         Assert.True((destroyedAt - startedAt).TotalSeconds >= OrphanGraceSeconds, $"destroyed after {(destroyedAt - startedAt).TotalSeconds:0.0} s, before the {OrphanGraceSeconds} s grace period");
+
+        // The entry is written once the destroy finished (processes, then the folder).
+        var timeline = await Eventually.WaitAsync(() => records.TimelineAsync(strayId), t => t.Any(e => e.Kind == "reconcile.destroy_orphan"), TimeSpan.FromSeconds(30), "the destroy to be recorded");
         Assert.False(Directory.Exists(dir));
-        var timeline = await records.TimelineAsync(strayId);
         var entry = Assert.Single(timeline, e => e.Kind == "reconcile.destroy_orphan");
         Assert.Equal("orphan_resource", entry.Reason);
         Assert.Contains(strayId, entry.Message, StringComparison.Ordinal);
