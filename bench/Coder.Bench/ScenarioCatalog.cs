@@ -9,5 +9,6 @@ public static class ScenarioCatalog
     [
         new AgentFootprintScenario(),
         new Scenarios.SnapshotScenario(),
+        new ReconcileScenario(),
     ];
 }

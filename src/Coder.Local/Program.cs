@@ -5,6 +5,7 @@ using Coder.Local.Hosting;
 using Coder.Local.Storage;
 using Coder.Orchestrations.DependencyInjection;
 using Coder.Orchestrations.Telemetry;
+using Coder.Orchestrations.Reconciliation;
 
 // The local host: the functions of Coder.Functions on one machine. See ARCHITECTURE.md §2.
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,9 @@ config.AddInMemoryCollection(new Dictionary<string, string?>
     ["Coder:Local:DataDirectory"] = dataDirectory,
     ["Coder:Agent:ControlPlaneUrl"] = config["Coder:Agent:ControlPlaneUrl"] ?? apiUrl,
     ["urls"] = apiUrl,
+
+    // Timer schedules are settings (as in Azure Functions); the reconciler runs every 30 s unless told otherwise.
+    ["CODER_RECONCILE_SCHEDULE"] = config["CODER_RECONCILE_SCHEDULE"] ?? ReconcileOptions.DefaultSchedule,
 });
 
 using var sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));

@@ -6,6 +6,7 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Scaling;
+using Coder.Orchestrations.Reconciliation;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.State;
@@ -74,6 +75,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<CoderMetrics>();
         services.AddCoderEvents();
         services.AddCoderUpgrades();
+        services.AddCoderReconciliation();
         return services;
     }
 }

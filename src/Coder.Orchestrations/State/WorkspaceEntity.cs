@@ -64,4 +64,8 @@ public sealed class WorkspaceEntity : ITableEntity
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
     public string CreatedBy { get; set; } = "";
+
+    /// <summary>Restarts and reprovisions the reconciler started in the current hour-long window (its restart budget).</summary>
+    public int ReconcileRestartCount { get; set; }
+    public DateTimeOffset? ReconcileRestartWindowStartedAt { get; set; }
 }

@@ -226,13 +226,39 @@ public sealed partial class WorkspaceService(
         return workspace;
     }
 
+    /// <summary>
+    /// The control plane's own operations (the reconciler): claims the workspace as a request would, but only while
+    /// <paramref name="decide"/> still holds for the row as stored (it may also change the row in the same write).
+    /// Returns the operation id, or null when another operation runs or the decision no longer holds.
+    /// </summary>
+    public async Task<string?> TryStartSystemOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, string reason, Func<WorkspaceEntity, bool> decide, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        string? operationId;
+        try
+        {
+            operationId = await ClaimAsync(workspace, kind, actor, cancellationToken, decide);
+        }
+        catch (CoderProblemException e) when (e.Status is 404 or 409)
+        {
+            return null;
+        }
+
+        if (operationId is null) return null;
+        await StartOperationAsync(workspace, kind, operationId, actor, reason, client, cancellationToken);
+        return operationId;
+    }
+
     /// <summary>Claims the workspace for one operation (ETag-guarded); a running one is a 409 naming it. Upgrades claim through this too.</summary>
-    public async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
+    public async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken) =>
+        (await ClaimAsync(workspace, kind, actor, cancellationToken, decide: null))!;
+
+    async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken, Func<WorkspaceEntity, bool>? decide)
     {
         for (int attempt = 0; ; attempt++)
         {
             if (workspace.OperationId is { } running)
                 throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+            if (decide is not null && !decide(workspace)) return null;
             int generation = workspace.OperationGeneration + 1;
             string operationId = Ids.OperationId(workspace.RowKey, generation, WireNames.Of(kind));
             var now = time.GetUtcNow();

@@ -14,6 +14,9 @@ public static class TableSnapshot
         {
             // The durable engine's own tables change on their own schedule; the control plane's state is what must not.
             if (table.Name.Contains("History", StringComparison.Ordinal) || table.Name.Contains("Instances", StringComparison.Ordinal) || table.Name.Contains("Partitions", StringComparison.Ordinal)) continue;
+
+            // So does the reconciler's bookkeeping (a record per timer pass).
+            if (table.Name.EndsWith(Coder.Orchestrations.Reconciliation.ReconcileStateStore.TableName, StringComparison.Ordinal)) continue;
             sb.Append("## ").AppendLine(table.Name);
             await foreach (var entity in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {

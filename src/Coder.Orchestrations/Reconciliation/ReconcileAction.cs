@@ -1,0 +1,15 @@
+namespace Coder.Orchestrations.Reconciliation;
+
+/// <summary>One decision of the planner, with the reason and the sentence the timeline shows.</summary>
+/// <param name="Owner">The workspace's owner partition; null for an orphan with no workspace row.</param>
+/// <param name="SnapshotId">For <see cref="ReconcileActionKind.Reprovision"/>: the latest snapshot to restore from, when one exists.</param>
+/// <param name="OperationId">For <see cref="ReconcileActionKind.FailHungOperation"/>: the hung operation.</param>
+public sealed record ReconcileAction(
+    ReconcileActionKind Kind,
+    string WorkspaceId,
+    string? Owner,
+    string Provisioner,
+    string Reason,
+    string Message,
+    string? SnapshotId = null,
+    string? OperationId = null);

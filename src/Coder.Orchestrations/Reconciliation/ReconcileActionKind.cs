@@ -1,0 +1,28 @@
+namespace Coder.Orchestrations.Reconciliation;
+
+public enum ReconcileActionKind
+{
+    /// <summary>Start the workspace again (a fresh build, from its latest snapshot when there is one).</summary>
+    Reprovision,
+
+    /// <summary>Destroy a resource no live workspace owns (the grace period has passed).</summary>
+    DestroyOrphan,
+
+    /// <summary>Stop the workspace's compute (it should be stopped, or it is idle).</summary>
+    Stop,
+
+    /// <summary>Restart the workspace (its agent stopped heartbeating).</summary>
+    Restart,
+
+    /// <summary>Record the agent connection as <c>disconnected</c>.</summary>
+    MarkDisconnected,
+
+    /// <summary>Record the agent connection as <c>timeout</c>: it never connected.</summary>
+    MarkConnectTimeout,
+
+    /// <summary>Mark the workspace <c>failed</c> with the reason (the restart budget is spent).</summary>
+    MarkFailed,
+
+    /// <summary>Fail a hung operation, compensate, and release the workspace.</summary>
+    FailHungOperation,
+}

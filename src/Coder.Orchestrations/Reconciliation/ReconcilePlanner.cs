@@ -1,0 +1,168 @@
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
+
+namespace Coder.Orchestrations.Reconciliation;
+
+/// <summary>
+/// Turns desired state (workspace rows) and actual state (inventory, heartbeats, operation progress) into actions. A pure
+/// function: no I/O, no clock (the input carries "now"), so every case is a unit test and a converged fleet plans nothing.
+/// At most one action per workspace per pass; a workspace with an operation running is left to it unless it is hung.
+/// </summary>
+public static class ReconcilePlanner
+{
+    public static readonly TimeSpan RestartWindow = TimeSpan.FromHours(1);
+
+    public static ReconcilePlan Plan(ReconcileInput input, ReconcileOptions options)
+    {
+        var actions = new List<ReconcileAction>();
+        var sightings = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, WorkspaceEntity>(StringComparer.Ordinal);
+        foreach (var w in input.Workspaces) rows[w.RowKey] = w;
+        var inventory = new Dictionary<string, InventoryItem>(StringComparer.Ordinal);
+        foreach (var item in input.Inventory)
+        {
+            string key = ReconcileInput.OrphanKey(item.Provisioner, item.WorkspaceId);
+            if (!inventory.TryGetValue(key, out var seen) || (item.Running && !seen.Running)) inventory[key] = item;
+        }
+
+        PlanOrphans(input, options, rows, inventory.Values, actions, sightings);
+        foreach (var w in input.Workspaces)
+        {
+            if (w.Status == DesiredStates.Deleted) continue;
+            if (PlanWorkspace(input, options, w, inventory) is { } action) actions.Add(action);
+        }
+
+        return new ReconcilePlan(actions, sightings);
+    }
+
+    /// <summary>How many restarts the reconciler started on this workspace in the current window.</summary>
+    public static int RestartsInWindow(WorkspaceEntity w, DateTimeOffset now) =>
+        w.ReconcileRestartWindowStartedAt is { } start && now - start < RestartWindow ? w.ReconcileRestartCount : 0;
+
+    static void PlanOrphans(ReconcileInput input, ReconcileOptions options, Dictionary<string, WorkspaceEntity> rows, IEnumerable<InventoryItem> inventory, List<ReconcileAction> actions, Dictionary<string, DateTimeOffset> sightings)
+    {
+        var grace = TimeSpan.FromSeconds(options.OrphanGraceSeconds);
+        foreach (var item in inventory)
+        {
+            rows.TryGetValue(item.WorkspaceId, out var w);
+
+            // A live workspace owns it; a delete in progress is removing it already.
+            if (w is not null && (w.Status != DesiredStates.Deleted || w.OperationId is not null)) continue;
+            string key = ReconcileInput.OrphanKey(item.Provisioner, item.WorkspaceId);
+            var firstSeen = input.OrphansFirstSeen.TryGetValue(key, out var at) ? at : input.Now;
+            sightings[key] = firstSeen;
+            if (input.Now - firstSeen < grace) continue;
+            string whose = w is null ? "no workspace" : "a deleted workspace";
+            actions.Add(new ReconcileAction(ReconcileActionKind.DestroyOrphan, item.WorkspaceId, w?.PartitionKey, item.Provisioner, ReconcileReasons.OrphanResource,
+                $"Destroyed {item.ResourceId} on {item.Provisioner}: it is tagged {ProvisionerTags.WorkspaceId}={item.WorkspaceId}, which belongs to {whose}, and it outlived the {Describe(grace)} grace period (first seen {firstSeen:u})."));
+        }
+    }
+
+    static ReconcileAction? PlanWorkspace(ReconcileInput input, ReconcileOptions options, WorkspaceEntity w, Dictionary<string, InventoryItem> inventory)
+    {
+        var now = input.Now;
+        if (w.OperationId is { } operationId) return PlanRunningOperation(input, options, w, operationId);
+
+        bool known = input.InventoriedProvisioners.Contains(w.Provisioner);
+        bool resourceRuns = inventory.TryGetValue(ReconcileInput.OrphanKey(w.Provisioner, w.RowKey), out var item) && item.Running;
+        if (w.DesiredState == DesiredStates.Stopped)
+        {
+            return known && resourceRuns && w.Status is ("stopped" or "failed")
+                ? Act(ReconcileActionKind.Stop, w, ReconcileReasons.StoppedButRunning, $"Stopping the workspace: it should be stopped, but {item!.RunningReplicas} unit(s) of it still run on {w.Provisioner}.")
+                : null;
+        }
+
+        if (w.DesiredState != DesiredStates.Running || w.Status != "running") return null;
+        if (known && !resourceRuns)
+        {
+            string? snapshot = input.LatestSnapshots?.GetValueOrDefault(w.RowKey);
+            string from = snapshot is null ? $"from template {w.Template} v{w.TemplateVersion}" : $"from its latest snapshot {snapshot}";
+            return Budgeted(w, now, options, new ReconcileAction(ReconcileActionKind.Reprovision, w.RowKey, w.PartitionKey, w.Provisioner, ReconcileReasons.ResourceMissing,
+                $"Reprovisioning {from}: the workspace should be running, but its compute is gone from {w.Provisioner}" + (item is null ? "." : " (nothing runs there)."), snapshot));
+        }
+
+        if (!input.Templates.TryGetValue(ReconcileInput.TemplateKey(w.Template, w.TemplateVersion), out var policy)) return null;
+        var interval = TimeSpan.FromSeconds(Math.Max(1, policy.HeartbeatSeconds));
+        if (w.AgentConnection is "connected" or "disconnected")
+        {
+            var last = w.LastHeartbeatAt ?? w.BuildStartedAt ?? w.UpdatedAt;
+            var age = now - last;
+            if (age > interval * options.RestartAfterIntervals)
+            {
+                return Budgeted(w, now, options, Act(ReconcileActionKind.Restart, w, ReconcileReasons.HeartbeatLost,
+                    $"Restarting the workspace: its agent has not sent a heartbeat for {Describe(age)} (more than {options.RestartAfterIntervals} intervals of {policy.HeartbeatSeconds} s)."));
+            }
+
+            if (age > interval * options.DisconnectedAfterIntervals && w.AgentConnection == "connected")
+            {
+                return Act(ReconcileActionKind.MarkDisconnected, w, ReconcileReasons.HeartbeatStale,
+                    $"The agent is disconnected: its last heartbeat was {Describe(age)} ago (more than {options.DisconnectedAfterIntervals} intervals of {policy.HeartbeatSeconds} s).");
+            }
+        }
+        else if (w.AgentConnection == "connecting")
+        {
+            var since = w.BuildStartedAt ?? w.UpdatedAt;
+            if (now - since > TimeSpan.FromSeconds(policy.ConnectTimeoutSeconds))
+            {
+                return Act(ReconcileActionKind.MarkConnectTimeout, w, ReconcileReasons.ConnectTimeout,
+                    $"The agent never connected: {Describe(now - since)} since it started, longer than the template's connect timeout of {policy.ConnectTimeoutSeconds} s.");
+            }
+        }
+
+        if (policy.IdleStopAfterMinutes is int minutes && minutes > 0 && (w.Sessions ?? 0) == 0)
+        {
+            var active = Latest(w.LastActivityAt, w.BuildStartedAt, w.OperationStartedAt) ?? w.UpdatedAt;
+            if (now - active >= TimeSpan.FromMinutes(minutes))
+            {
+                return Act(ReconcileActionKind.Stop, w, ReconcileReasons.IdleTimeout,
+                    $"Stopping the idle workspace: no sessions and no activity for {Describe(now - active)} (the template stops it after {minutes} min).");
+            }
+        }
+
+        return null;
+    }
+
+    static ReconcileAction? PlanRunningOperation(ReconcileInput input, ReconcileOptions options, WorkspaceEntity w, string operationId)
+    {
+        var hung = TimeSpan.FromSeconds(options.HungOperationSeconds);
+        var started = w.OperationStartedAt ?? w.UpdatedAt;
+        if (input.Now - started < hung) return null;
+        input.Operations.TryGetValue(operationId, out var progress);
+        var last = progress is null ? started : Latest(progress.LastProgressAt, started)!.Value;
+        bool finished = progress is not null && OperationStore.IsFinished(progress.Status);
+        if (!finished && input.Now - last < hung) return null;
+        string why = progress is null ? "it has no operation record"
+            : finished ? $"it ended ({progress.Status}) but never released the workspace"
+            : $"it made no progress for {Describe(input.Now - last)}";
+        return new ReconcileAction(ReconcileActionKind.FailHungOperation, w.RowKey, w.PartitionKey, w.Provisioner, ReconcileReasons.OperationHung,
+            $"Failed operation {operationId} ({w.OperationKind}): {why}, longer than {Describe(hung)}. What it started was stopped and the workspace released.", OperationId: operationId);
+    }
+
+    /// <summary>Restarts are budgeted per workspace and hour; past the budget the workspace is failed with the reason instead.</summary>
+    static ReconcileAction Budgeted(WorkspaceEntity w, DateTimeOffset now, ReconcileOptions options, ReconcileAction action)
+    {
+        int used = RestartsInWindow(w, now);
+        if (used < options.MaxRestartsPerHour) return action;
+        return action with
+        {
+            Kind = ReconcileActionKind.MarkFailed,
+            Reason = ReconcileReasons.RestartLimitReached,
+            Message = $"Marked failed instead of acting again ({action.Reason}): the reconciler already restarted this workspace {used} time(s) this hour, its limit.",
+            SnapshotId = null,
+        };
+    }
+
+    static ReconcileAction Act(ReconcileActionKind kind, WorkspaceEntity w, string reason, string message) =>
+        new(kind, w.RowKey, w.PartitionKey, w.Provisioner, reason, message);
+
+    static DateTimeOffset? Latest(params DateTimeOffset?[] values)
+    {
+        DateTimeOffset? latest = null;
+        foreach (var v in values) if (v is { } x && (latest is null || x > latest)) latest = x;
+        return latest;
+    }
+
+    static string Describe(TimeSpan t) =>
+        t.TotalMinutes >= 2 ? $"{t.TotalMinutes:0} min" : $"{t.TotalSeconds:0} s";
+}

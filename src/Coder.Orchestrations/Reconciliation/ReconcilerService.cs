@@ -1,0 +1,318 @@
+using Coder.Contracts.Operations;
+using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Timeline;
+using Coder.Orchestrations.Workspaces;
+using Coder.Orchestrations.Workspaces.Activities;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Reconciliation;
+
+/// <summary>
+/// Reads desired and actual state, asks <see cref="ReconcilePlanner"/> what to do, and does it. Reads are page scans
+/// (inventory once per provisioner, workspaces page by page, templates once per version); the only point reads are for
+/// operations already older than the hung threshold. Actions start the same idempotent orchestrations the API starts,
+/// through the same ETag claim, so a workspace with an operation running is never touched and two deciders cannot both
+/// act. Every action leaves a timeline entry with its reason.
+/// </summary>
+public sealed partial class ReconcilerService(
+    WorkspaceStore workspaces,
+    TemplateStore templates,
+    OperationStore operations,
+    WorkspaceTimeline timeline,
+    WorkspaceService workspaceService,
+    ProvisionerRegistry provisioners,
+    ReconcileStateStore state,
+    CompleteOperationActivity completeOperation,
+    IEnumerable<ILatestSnapshotLookup> snapshotLookups,
+    IOptions<ReconcileOptions> options,
+    IOptions<AgentBootstrapOptions> agentOptions,
+    TimeProvider time,
+    ILogger<ReconcilerService> logger)
+{
+    public const string Actor = "reconciler";
+
+    /// <summary>This control-plane instance, as pass records name it.</summary>
+    public static string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>One pass over the whole fleet; records the pass (who ran it, when, what it did) and returns the outcome.</summary>
+    public async Task<ReconcileOutcome> RunPassAsync(string trigger, DurableTaskClient client, CancellationToken cancellationToken, DateTimeOffset? nextOccurrence = null)
+    {
+        await state.EnsureCreatedAsync(cancellationToken);
+        var startedAt = time.GetUtcNow();
+        var (inventory, known) = await ReadInventoryAsync(null, cancellationToken);
+        var rows = new List<WorkspaceEntity>();
+        await foreach (var w in workspaces.ScanAsync(cancellationToken)) rows.Add(w);
+        var orphans = await state.ReadOrphansAsync(cancellationToken);
+        var input = await CompleteInputAsync(rows, inventory, known, orphans, cancellationToken);
+
+        var plan = ReconcilePlanner.Plan(input, options.Value);
+        var taken = await ActAsync(plan, input, null, client, cancellationToken);
+        await state.WriteOrphansAsync(orphans, plan.OrphansFirstSeen, cancellationToken);
+        await state.RecordPassAsync(new ReconcilePassEntity
+        {
+            Instance = Instance,
+            Trigger = trigger,
+            NextOccurrence = nextOccurrence,
+            StartedAt = startedAt,
+            EndedAt = time.GetUtcNow(),
+            Workspaces = rows.Count,
+            InventoryItems = inventory.Count,
+            Actions = plan.Actions.Count,
+            ActionsTaken = taken.Count,
+            Summary = plan.Actions.Count == 0 ? null : Truncate(string.Join(",", plan.Actions.Select(a => $"{a.Kind}:{a.WorkspaceId}:{a.Reason}")), 4000),
+        }, cancellationToken);
+        LogPass(logger, trigger, rows.Count, inventory.Count, plan.Actions.Count, taken.Count);
+        return new ReconcileOutcome(plan.Actions, taken);
+    }
+
+    /// <summary>
+    /// Reconciles one workspace now (for event-driven callers such as Event Grid): the same planner and actions as a pass,
+    /// over this workspace's row and inventory only. An id with no live workspace is treated as a possible orphan.
+    /// <paramref name="reason"/> says what asked (e.g. <c>eventgrid:ResourceDeleteSuccess</c>) and appears on the timeline.
+    /// </summary>
+    public async Task<ReconcileOutcome> ReconcileWorkspaceAsync(string workspaceId, string reason, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await state.EnsureCreatedAsync(cancellationToken);
+        var row = await workspaces.FindAsync(workspaceId, cancellationToken);
+        var (inventory, known) = await ReadInventoryAsync(row?.Provisioner, cancellationToken);
+        inventory = inventory.Where(i => i.WorkspaceId == workspaceId).ToList();
+        var orphans = (await state.ReadOrphansAsync(cancellationToken))
+            .Where(o => inventory.Any(i => ReconcileInput.OrphanKey(i.Provisioner, i.WorkspaceId) == o.Key))
+            .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        var input = await CompleteInputAsync(row is null ? [] : [row], inventory, known, orphans, cancellationToken);
+
+        var plan = ReconcilePlanner.Plan(input, options.Value);
+        var taken = await ActAsync(plan, input, reason, client, cancellationToken);
+        await state.WriteOrphansAsync(orphans, plan.OrphansFirstSeen, cancellationToken);
+        return new ReconcileOutcome(plan.Actions, taken);
+    }
+
+    async Task<(List<InventoryItem> Items, HashSet<string> Known)> ReadInventoryAsync(string? only, CancellationToken cancellationToken)
+    {
+        var items = new List<InventoryItem>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var provisioner in provisioners.All)
+        {
+            if (only is not null && provisioner.Name != only) continue;
+            try
+            {
+                items.AddRange(await provisioner.InventoryAsync(cancellationToken));
+                known.Add(provisioner.Name);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Without an inventory nothing can be concluded about that platform: no reprovision, no orphan.
+                LogInventoryFailed(logger, provisioner.Name, e);
+            }
+        }
+
+        return (items, known);
+    }
+
+    /// <summary>Adds what the planner needs besides rows and inventory: template policies, progress of old operations, snapshots.</summary>
+    async Task<ReconcileInput> CompleteInputAsync(IReadOnlyList<WorkspaceEntity> rows, IReadOnlyList<InventoryItem> inventory, IReadOnlySet<string> known, IReadOnlyDictionary<string, DateTimeOffset> orphans, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var policies = new Dictionary<string, ReconcileTemplatePolicy>(StringComparer.Ordinal);
+        var progress = new Dictionary<string, OperationProgress>(StringComparer.Ordinal);
+        var live = new List<string>();
+        foreach (var w in rows)
+        {
+            if (w.Status == DesiredStates.Deleted) continue;
+            live.Add(w.RowKey);
+            string key = ReconcileInput.TemplateKey(w.Template, w.TemplateVersion);
+            if (!policies.ContainsKey(key) && await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken) is { } version)
+            {
+                var spec = version.Spec;
+                var agent = agentOptions.Value;
+                policies[key] = new ReconcileTemplatePolicy(
+                    agent.HeartbeatOverrideSeconds ?? spec.Agent?.HeartbeatSeconds ?? agent.HeartbeatSeconds,
+                    spec.Agent?.ConnectTimeoutSeconds ?? spec.Agent?.ReadyTimeoutSeconds ?? o.DefaultConnectTimeoutSeconds,
+                    spec.Idle?.StopAfterMinutes);
+            }
+
+            // Only operations already older than the hung threshold are looked up: rare, so no per-workspace round trip.
+            if (w.OperationId is { } id && now - (w.OperationStartedAt ?? w.UpdatedAt) >= TimeSpan.FromSeconds(o.HungOperationSeconds)
+                && await operations.GetAsync(id, cancellationToken) is { } op)
+            {
+                progress[id] = new OperationProgress(id, op.Status, op.LastProgressAt ?? op.StartedAt);
+            }
+        }
+
+        var latest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var lookup in snapshotLookups)
+        {
+            foreach (var (workspaceId, snapshotId) in await lookup.LatestAsync(live, cancellationToken)) latest[workspaceId] = snapshotId;
+        }
+
+        return new ReconcileInput(time.GetUtcNow(), rows, inventory, known, policies, progress, orphans, latest);
+    }
+
+    async Task<List<ReconcileAction>> ActAsync(ReconcilePlan plan, ReconcileInput input, string? trigger, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var taken = new List<ReconcileAction>();
+        foreach (var action in plan.Actions)
+        {
+            try
+            {
+                if (await ActAsync(action, input, trigger, client, cancellationToken)) taken.Add(action);
+                else LogSkipped(logger, action.Kind, action.WorkspaceId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One workspace's failure must not stop the pass; the next pass decides again.
+                LogActionFailed(logger, action.Kind, action.WorkspaceId, e);
+            }
+        }
+
+        return taken;
+    }
+
+    async Task<bool> ActAsync(ReconcileAction action, ReconcileInput input, string? trigger, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        string message = trigger is null ? action.Message : $"{action.Message} (Checked because of {trigger}.)";
+        string? operationId = null;
+        switch (action.Kind)
+        {
+            case ReconcileActionKind.DestroyOrphan:
+                await provisioners.Get(action.Provisioner).DestroyAsync(new WorkspaceRef(action.WorkspaceId, action.Owner ?? ""), cancellationToken);
+                break;
+            case ReconcileActionKind.Reprovision:
+            case ReconcileActionKind.Restart:
+            case ReconcileActionKind.Stop:
+                var kind = action.Kind switch { ReconcileActionKind.Reprovision => OperationKind.Start, ReconcileActionKind.Restart => OperationKind.Restart, _ => OperationKind.Stop };
+                var row = input.Workspaces.First(w => w.RowKey == action.WorkspaceId);
+                operationId = await workspaceService.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, input, countRestart: kind != OperationKind.Stop), client, cancellationToken);
+                if (operationId is null) return false;
+                break;
+            case ReconcileActionKind.MarkDisconnected:
+            case ReconcileActionKind.MarkConnectTimeout:
+            case ReconcileActionKind.MarkFailed:
+                bool changed = false;
+                await workspaces.MutateAsync(action.Owner!, action.WorkspaceId, w =>
+                {
+                    changed = StillPlanned(w, action, input, countRestart: false);
+                    if (!changed) return false;
+                    if (action.Kind == ReconcileActionKind.MarkDisconnected) w.AgentConnection = "disconnected";
+                    else if (action.Kind == ReconcileActionKind.MarkConnectTimeout) w.AgentConnection = "timeout";
+                    else
+                    {
+                        w.Status = WireNames.Of(WorkspaceStatus.Failed);
+                        w.FailureReason = action.Message;
+                    }
+
+                    w.UpdatedAt = time.GetUtcNow();
+                    return true;
+                }, cancellationToken);
+                if (!changed) return false;
+                break;
+            case ReconcileActionKind.FailHungOperation:
+                if (!await FailHungOperationAsync(action, message, client, cancellationToken)) return false;
+                operationId = action.OperationId;
+                break;
+        }
+
+        var now = time.GetUtcNow();
+        await timeline.AppendAsync(action.WorkspaceId, new TimelineEntry(
+            now, $"reconcile-{now.UtcTicks}-{action.Kind}", "reconcile." + KindName(action.Kind), message, action.Reason, Actor, operationId), cancellationToken);
+        LogActed(logger, action.Kind, action.WorkspaceId, action.Reason);
+        return true;
+    }
+
+    /// <summary>Ends a hung operation: its orchestration is terminated, what it started is undone, the workspace released as failed.</summary>
+    async Task<bool> FailHungOperationAsync(ReconcileAction action, string message, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var row = await workspaces.GetAsync(action.Owner!, action.WorkspaceId, cancellationToken);
+        if (row is null || row.OperationId != action.OperationId) return false;
+        string operationId = action.OperationId!;
+        try
+        {
+            await client.TerminateInstanceAsync(operationId, (object)message, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not found or already finished: either way nothing of it runs any more.
+            LogTerminateFailed(logger, operationId, e);
+        }
+
+        var kind = WireNames.TryParse<OperationKind>(row.OperationKind, out var k) ? k : OperationKind.Start;
+        var target = new WorkspaceRef(row.RowKey, row.PartitionKey);
+        var provisioner = provisioners.Get(row.Provisioner);
+
+        // The same compensation the orchestrators use: a failed provision leaves nothing behind, anything else is stopped.
+        if (kind == OperationKind.Provision) await provisioner.DestroyAsync(target, cancellationToken);
+        else await provisioner.StopAsync(target, cancellationToken);
+
+        var op = new WorkspaceOperationInput(row.RowKey, row.PartitionKey, operationId, kind, Actor, action.Reason);
+        await completeOperation.RunAsync(new CompleteOperationInput(op, time.GetUtcNow(), false, WorkspaceStatus.Failed, message, message, action.Reason), cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Plans the workspace again against the row as stored now: the claim acts only if the same action still follows.
+    /// A restart or reprovision also spends one of the hour's restart budget in the same write.
+    /// </summary>
+    bool StillPlanned(WorkspaceEntity fresh, ReconcileAction action, ReconcileInput input, bool countRestart)
+    {
+        var now = time.GetUtcNow();
+        var single = input with
+        {
+            Now = now,
+            Workspaces = [fresh],
+            Inventory = input.Inventory.Where(i => i.WorkspaceId == fresh.RowKey).ToList(),
+        };
+        var again = ReconcilePlanner.Plan(single, options.Value).Actions.FirstOrDefault(a => a.Kind != ReconcileActionKind.DestroyOrphan);
+        if (again is null || again.Kind != action.Kind || again.Reason != action.Reason) return false;
+        if (countRestart)
+        {
+            int used = ReconcilePlanner.RestartsInWindow(fresh, now);
+            if (used == 0) fresh.ReconcileRestartWindowStartedAt = now;
+            fresh.ReconcileRestartCount = used + 1;
+        }
+
+        return true;
+    }
+
+    static string KindName(ReconcileActionKind kind) => kind switch
+    {
+        ReconcileActionKind.Reprovision => "reprovision",
+        ReconcileActionKind.DestroyOrphan => "destroy_orphan",
+        ReconcileActionKind.Stop => "stop",
+        ReconcileActionKind.Restart => "restart",
+        ReconcileActionKind.MarkDisconnected => "disconnected",
+        ReconcileActionKind.MarkConnectTimeout => "connect_timeout",
+        ReconcileActionKind.MarkFailed => "failed",
+        ReconcileActionKind.FailHungOperation => "fail_operation",
+        _ => kind.ToString(),
+    };
+
+    static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile pass ({Trigger}): {Workspaces} workspaces, {Inventory} resources, {Planned} actions planned, {Taken} taken")]
+    static partial void LogPass(ILogger logger, string trigger, int workspaces, int inventory, int planned, int taken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciler: {Kind} on {WorkspaceId} ({Reason})")]
+    static partial void LogActed(ILogger logger, ReconcileActionKind kind, string workspaceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reconciler: {Kind} on {WorkspaceId} no longer applies; skipped")]
+    static partial void LogSkipped(ILogger logger, ReconcileActionKind kind, string workspaceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler: {Kind} on {WorkspaceId} failed; the next pass decides again")]
+    static partial void LogActionFailed(ILogger logger, ReconcileActionKind kind, string workspaceId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inventory of provisioner {Provisioner} failed; its workspaces are left alone this pass")]
+    static partial void LogInventoryFailed(ILogger logger, string provisioner, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Terminating hung orchestration {OperationId} did not succeed (it may be gone already)")]
+    static partial void LogTerminateFailed(ILogger logger, string operationId, Exception exception);
+}

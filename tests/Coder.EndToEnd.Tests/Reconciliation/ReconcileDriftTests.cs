@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Coder.EndToEnd.Tests.Infrastructure;
+using Coder.Orchestrations.Provisioning.Local;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Coder.EndToEnd.Tests.Reconciliation;
+
+/// <summary>
+/// Drift on a real local host with a short reconcile period: an agent killed from outside comes back through the
+/// reconciler, and a stray agent nobody owns is destroyed once its grace period is over.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class ReconcileDriftTests(TestStorage storage) : IAsyncLifetime
+{
+    const int PeriodSeconds = 5;
+    const int OrphanGraceSeconds = 6;
+
+    readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
+    {
+        ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
+        ["Coder__Reconcile__OrphanGraceSeconds"] = OrphanGraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await _host.StartAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose initialization failed; the host process must not outlive the test.
+            await _host.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task AgentKilledFromOutside_ReconcilerRunsTheWorkspaceAgainWithANewAgentAndSaysWhy()
+    {
+        using var api = _host.Admin();
+        await api.CreateTemplateAsync(Templates.Local("drift"));
+        string id = await api.CreateWorkspaceAsync("dev", "drift");
+        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
+        int oldPid = Assert.Single(AgentProcesses.Under(_host.DataDirectory, id)).Pid;
+
+        var killedAt = DateTimeOffset.UtcNow;
+        Process.GetProcessById(oldPid).Kill();
+
+        // The workspace reads "running" throughout (nobody told the control plane), so wait for the new agent and ready.
+        (string? Status, string? Lifecycle, IReadOnlyList<(int Pid, string WorkspaceId)> Agents) running;
+        try
+        {
+            running = await Eventually.WaitAsync(async () =>
+            {
+                var ws = (await api.GetAsync($"/api/workspaces/{id}")).Json;
+                var agents = AgentProcesses.Under(_host.DataDirectory, id);
+                return (Status: (string?)ws["status"], Lifecycle: (string?)ws["agent"]?["lifecycle"], Agents: agents);
+            }, s => s.Status == "running" && s.Lifecycle == "ready" && s.Agents.Count == 1 && s.Agents[0].Pid != oldPid, TimeSpan.FromSeconds(120), "a new agent to be ready", TimeSpan.FromMilliseconds(250));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nTimeline: {(await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Body}\nHost output:\n{_host.Output}", e);
+        }
+
+        var runningAgainAt = DateTimeOffset.UtcNow;
+
+        var events = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray();
+        var decision = Assert.Single(events, e => (string?)e!["kind"] == "reconcile.reprovision")!;
+        Assert.Equal("resource_missing", (string?)decision["reason"]);
+        Assert.Equal("reconciler", (string?)decision["actor"]);
+        Assert.Contains("compute is gone", (string?)decision["message"], StringComparison.Ordinal);
+        Assert.Contains(events, e => (string?)e!["kind"] == "start.succeeded" && (string?)e["reason"] == "resource_missing");
+
+        // The reconciler noticed and acted within 2 periods of the kill (the issue's bound); how long the new agent then
+        // takes to start is the start operation's, bounded above by the wait.
+        var decidedAt = decision["at"]!.GetValue<DateTimeOffset>();
+        Assert.InRange((decidedAt - killedAt).TotalSeconds, 0, 2 * PeriodSeconds);
+        Assert.True(runningAgainAt > decidedAt);
+        Assert.NotEqual(oldPid, running.Agents[0].Pid);
+    }
+
+    [Fact]
+    public async Task StrayAgentTaggedWithAnUnknownWorkspace_IsDestroyedAfterTheGracePeriod()
+    {
+        string strayId = "ws-stray" + Guid.NewGuid().ToString("N")[..8];
+        string dir = Path.Combine(_host.DataDirectory, "workspaces", strayId);
+        Directory.CreateDirectory(dir);
+
+        // A real agent, tagged the way the local provisioner tags its own, for a workspace no row knows about.
+        var scope = new LocalProcessProvisioner(Options.Create(new LocalProvisionerOptions { DataDirectory = _host.DataDirectory }), TimeProvider.System, NullLogger<LocalProcessProvisioner>.Instance).Scope;
+        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("dotnet");
+        psi.ArgumentList.Add(BuildOutputs.AgentDll);
+        psi.Environment[LocalProcessProvisioner.ScopeVariable] = scope;
+        psi.Environment["CODER_WORKSPACE_ID"] = strayId;
+        psi.Environment["CODER_AGENT_ID"] = strayId + "-bstray-r0";
+        psi.Environment["CODER_AGENT_TOKEN"] = "cdr_agent_not-a-real-token";
+        psi.Environment["CODER_AGENT_TRANSPORT"] = "http";
+        psi.Environment["CODER_URL"] = _host.BaseUrl;
+        psi.Environment["CODER_WORKSPACE_DIR"] = dir;
+        var startedAt = DateTimeOffset.UtcNow;
+        using var launcher = Process.Start(psi)!;
+        var stray = await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(_host.DataDirectory, strayId)), a => a.Count == 1, TimeSpan.FromSeconds(20), "the stray agent to run");
+        int pid = stray[0].Pid;
+
+        var records = new ReconcileRecords(storage.ConnectionString, _host.Prefix);
+        await Eventually.WaitAsync(() => records.OrphanSeenAsync(strayId), seen => seen, TimeSpan.FromSeconds(30), "the reconciler to notice the orphan");
+        Assert.True(AgentProcesses.IsAlive(pid), "The orphan must survive its grace period.");
+
+        await Eventually.WaitAsync(() => !AgentProcesses.IsAlive(pid), TimeSpan.FromSeconds(OrphanGraceSeconds + 30), "the orphan to be destroyed");
+        var destroyedAt = DateTimeOffset.UtcNow;
+
+        Assert.True((destroyedAt - startedAt).TotalSeconds >= OrphanGraceSeconds, $"destroyed after {(destroyedAt - startedAt).TotalSeconds:0.0} s, before the {OrphanGraceSeconds} s grace period");
+
+        // The entry is written once the destroy finished (processes, then the folder).
+        var timeline = await Eventually.WaitAsync(() => records.TimelineAsync(strayId), t => t.Any(e => e.Kind == "reconcile.destroy_orphan"), TimeSpan.FromSeconds(30), "the destroy to be recorded");
+        Assert.False(Directory.Exists(dir));
+        var entry = Assert.Single(timeline, e => e.Kind == "reconcile.destroy_orphan");
+        Assert.Equal("orphan_resource", entry.Reason);
+        Assert.Contains(strayId, entry.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,305 @@
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Reconciliation;
+using Coder.Orchestrations.State;
+
+namespace Coder.Orchestrations.Tests.Reconciliation;
+
+/// <summary>The planner case by case: each test builds one fleet and asserts the one action (or none) it plans.</summary>
+public sealed class ReconcilePlannerTests
+{
+    static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+    static readonly ReconcileOptions Options = new() { OrphanGraceSeconds = 600, DisconnectedAfterIntervals = 3, RestartAfterIntervals = 10, MaxRestartsPerHour = 3, HungOperationSeconds = 300 };
+    const int Heartbeat = 5;
+
+    static WorkspaceEntity Running(string id = "ws-a") => new()
+    {
+        PartitionKey = "alice",
+        RowKey = id,
+        Name = id,
+        Template = "py",
+        TemplateVersion = 1,
+        Provisioner = "local",
+        DesiredState = DesiredStates.Running,
+        Status = "running",
+        AgentBuild = "b1",
+        BuildStartedAt = Now.AddMinutes(-30),
+        AgentLifecycle = "ready",
+        AgentConnection = "connected",
+        LastHeartbeatAt = Now.AddSeconds(-2),
+        Sessions = 1,
+        LastActivityAt = Now.AddSeconds(-10),
+        CreatedAt = Now.AddHours(-1),
+        UpdatedAt = Now.AddSeconds(-2),
+    };
+
+    static InventoryItem Resource(string id = "ws-a", bool running = true) =>
+        new("local", id, "/data/workspaces/" + id, running, running ? 1 : 0, running ? "b1" : null, new Dictionary<string, string> { [ProvisionerTags.WorkspaceId] = id });
+
+    static ReconcileInput Input(IEnumerable<WorkspaceEntity> workspaces, IEnumerable<InventoryItem> inventory, int? idleMinutes = null,
+        Dictionary<string, DateTimeOffset>? orphans = null, Dictionary<string, OperationProgress>? operations = null, Dictionary<string, string>? snapshots = null, DateTimeOffset? now = null) =>
+        new(now ?? Now, workspaces.ToList(), inventory.ToList(), new HashSet<string> { "local" },
+            new Dictionary<string, ReconcileTemplatePolicy> { [ReconcileInput.TemplateKey("py", 1)] = new(Heartbeat, 60, idleMinutes) },
+            operations ?? [], orphans ?? [], snapshots);
+
+    static ReconcileAction Single(ReconcileInput input)
+    {
+        var plan = ReconcilePlanner.Plan(input, Options);
+        return Assert.Single(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_ConvergedFleet_PlansNothing()
+    {
+        var stopped = Running("ws-s");
+        stopped.DesiredState = DesiredStates.Stopped;
+        stopped.Status = "stopped";
+        var deleted = Running("ws-d");
+        deleted.DesiredState = DesiredStates.Deleted;
+        deleted.Status = "deleted";
+        var busy = Running("ws-busy");
+        busy.OperationId = "ws-busy.0002.restart";
+        busy.OperationStartedAt = Now.AddSeconds(-20);
+
+        var plan = ReconcilePlanner.Plan(Input([Running("ws-a"), Running("ws-b"), stopped, deleted, busy], [Resource("ws-a"), Resource("ws-b"), Resource("ws-s", running: false)], idleMinutes: 30), Options);
+
+        Assert.Empty(plan.Actions);
+        Assert.Empty(plan.OrphansFirstSeen);
+    }
+
+    [Fact]
+    public void Plan_RunningWorkspaceWithoutResource_Reprovisions()
+    {
+        var action = Single(Input([Running()], []));
+
+        Assert.Equal(ReconcileActionKind.Reprovision, action.Kind);
+        Assert.Equal(ReconcileReasons.ResourceMissing, action.Reason);
+        Assert.Equal("alice", action.Owner);
+        Assert.Null(action.SnapshotId);
+        Assert.Contains("template py v1", action.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RunningWorkspaceWhoseResourceDoesNotRun_Reprovisions() =>
+        Assert.Equal(ReconcileActionKind.Reprovision, Single(Input([Running()], [Resource(running: false)])).Kind);
+
+    [Fact]
+    public void Plan_ReprovisionWithSnapshot_PassesTheLatestSnapshotOn()
+    {
+        var action = Single(Input([Running()], [], snapshots: new() { ["ws-a"] = "snap-7" }));
+
+        Assert.Equal(ReconcileActionKind.Reprovision, action.Kind);
+        Assert.Equal("snap-7", action.SnapshotId);
+        Assert.Contains("snap-7", action.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ProvisionerWhoseInventoryFailed_ConcludesNothing()
+    {
+        var input = Input([Running()], []) with { InventoriedProvisioners = new HashSet<string>() };
+
+        Assert.Empty(ReconcilePlanner.Plan(input, Options).Actions);
+    }
+
+    [Fact]
+    public void Plan_OrphanWithinGrace_IsRememberedNotDestroyed()
+    {
+        var plan = ReconcilePlanner.Plan(Input([], [Resource("ws-stray")]), Options);
+
+        Assert.Empty(plan.Actions);
+        Assert.Equal(Now, plan.OrphansFirstSeen[ReconcileInput.OrphanKey("local", "ws-stray")]);
+    }
+
+    [Fact]
+    public void Plan_OrphanPastGrace_IsDestroyed()
+    {
+        var key = ReconcileInput.OrphanKey("local", "ws-stray");
+        var action = Single(Input([], [Resource("ws-stray")], orphans: new() { [key] = Now.AddMinutes(-11) }));
+
+        Assert.Equal(ReconcileActionKind.DestroyOrphan, action.Kind);
+        Assert.Equal(ReconcileReasons.OrphanResource, action.Reason);
+        Assert.Equal("ws-stray", action.WorkspaceId);
+        Assert.Null(action.Owner);
+    }
+
+    [Fact]
+    public void Plan_ResourceOfDeletedWorkspacePastGrace_IsDestroyed()
+    {
+        var deleted = Running();
+        deleted.Status = "deleted";
+        deleted.DesiredState = DesiredStates.Deleted;
+        var action = Single(Input([deleted], [Resource()], orphans: new() { [ReconcileInput.OrphanKey("local", "ws-a")] = Now.AddMinutes(-10) }));
+
+        Assert.Equal(ReconcileActionKind.DestroyOrphan, action.Kind);
+        Assert.Equal("alice", action.Owner);
+    }
+
+    [Fact]
+    public void Plan_OrphanThatDisappeared_IsForgotten()
+    {
+        var plan = ReconcilePlanner.Plan(Input([], [], orphans: new() { [ReconcileInput.OrphanKey("local", "ws-gone")] = Now.AddMinutes(-3) }), Options);
+
+        Assert.Empty(plan.OrphansFirstSeen);
+    }
+
+    [Fact]
+    public void Plan_StoppedWorkspaceWhoseResourceRuns_Stops()
+    {
+        var w = Running();
+        w.DesiredState = DesiredStates.Stopped;
+        w.Status = "stopped";
+        var action = Single(Input([w], [Resource()]));
+
+        Assert.Equal(ReconcileActionKind.Stop, action.Kind);
+        Assert.Equal(ReconcileReasons.StoppedButRunning, action.Reason);
+    }
+
+    [Fact]
+    public void Plan_HeartbeatOlderThanThreeIntervals_MarksDisconnected()
+    {
+        var w = Running();
+        w.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat + 1));
+        var action = Single(Input([w], [Resource()]));
+
+        Assert.Equal(ReconcileActionKind.MarkDisconnected, action.Kind);
+        Assert.Equal(ReconcileReasons.HeartbeatStale, action.Reason);
+    }
+
+    [Fact]
+    public void Plan_HeartbeatJustWithinThreeIntervals_PlansNothing()
+    {
+        var w = Running();
+        w.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat - 1));
+
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()]), Options).Actions);
+    }
+
+    [Fact]
+    public void Plan_StillStaleAfterNIntervals_Restarts()
+    {
+        var w = Running();
+        w.AgentConnection = "disconnected";
+        w.LastHeartbeatAt = Now.AddSeconds(-(10 * Heartbeat + 1));
+        var action = Single(Input([w], [Resource()]));
+
+        Assert.Equal(ReconcileActionKind.Restart, action.Kind);
+        Assert.Equal(ReconcileReasons.HeartbeatLost, action.Reason);
+    }
+
+    [Fact]
+    public void Plan_RestartBudgetSpentThisHour_MarksFailedWithReason()
+    {
+        var w = Running();
+        w.AgentConnection = "disconnected";
+        w.LastHeartbeatAt = Now.AddMinutes(-5);
+        w.ReconcileRestartCount = 3;
+        w.ReconcileRestartWindowStartedAt = Now.AddMinutes(-40);
+        var action = Single(Input([w], [Resource()]));
+
+        Assert.Equal(ReconcileActionKind.MarkFailed, action.Kind);
+        Assert.Equal(ReconcileReasons.RestartLimitReached, action.Reason);
+        Assert.Contains(ReconcileReasons.HeartbeatLost, action.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RestartBudgetOfAnEarlierHour_RestartsAgain()
+    {
+        var w = Running();
+        w.AgentConnection = "disconnected";
+        w.LastHeartbeatAt = Now.AddMinutes(-5);
+        w.ReconcileRestartCount = 3;
+        w.ReconcileRestartWindowStartedAt = Now.AddMinutes(-61);
+
+        Assert.Equal(ReconcileActionKind.Restart, Single(Input([w], [Resource()])).Kind);
+    }
+
+    [Fact]
+    public void Plan_ReprovisionPastBudget_MarksFailed()
+    {
+        var w = Running();
+        w.ReconcileRestartCount = 3;
+        w.ReconcileRestartWindowStartedAt = Now.AddMinutes(-5);
+
+        Assert.Equal(ReconcileActionKind.MarkFailed, Single(Input([w], [])).Kind);
+    }
+
+    [Fact]
+    public void Plan_AgentNeverConnectedWithinConnectTimeout_MarksTimeout()
+    {
+        var w = Running();
+        w.AgentConnection = "connecting";
+        w.LastHeartbeatAt = null;
+        w.BuildStartedAt = Now.AddSeconds(-61);
+        var action = Single(Input([w], [Resource()]));
+
+        Assert.Equal(ReconcileActionKind.MarkConnectTimeout, action.Kind);
+        Assert.Equal(ReconcileReasons.ConnectTimeout, action.Reason);
+    }
+
+    [Fact]
+    public void Plan_AgentStillWithinConnectTimeout_PlansNothing()
+    {
+        var w = Running();
+        w.AgentConnection = "connecting";
+        w.BuildStartedAt = Now.AddSeconds(-30);
+
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()]), Options).Actions);
+    }
+
+    [Fact]
+    public void Plan_OperationWithoutProgressForFiveMinutes_IsFailed()
+    {
+        var w = Running();
+        w.OperationId = "ws-a.0003.start";
+        w.OperationKind = "start";
+        w.OperationStartedAt = Now.AddMinutes(-20);
+        var action = Single(Input([w], [], operations: new() { [w.OperationId] = new(w.OperationId, "running", Now.AddMinutes(-6)) }));
+
+        Assert.Equal(ReconcileActionKind.FailHungOperation, action.Kind);
+        Assert.Equal(ReconcileReasons.OperationHung, action.Reason);
+        Assert.Equal("ws-a.0003.start", action.OperationId);
+    }
+
+    [Fact]
+    public void Plan_OldOperationThatStillProgresses_IsLeftAlone()
+    {
+        var w = Running();
+        w.OperationId = "ws-a.0003.start";
+        w.OperationStartedAt = Now.AddMinutes(-20);
+
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [], operations: new() { [w.OperationId] = new(w.OperationId, "running", Now.AddMinutes(-1)) }), Options).Actions);
+    }
+
+    [Fact]
+    public void Plan_OperationClaimedButNeverRecorded_IsFailedAfterTheThreshold()
+    {
+        var w = Running();
+        w.OperationId = "ws-a.0003.stop";
+        w.OperationStartedAt = Now.AddMinutes(-6);
+
+        var action = Single(Input([w], []));
+        Assert.Equal(ReconcileActionKind.FailHungOperation, action.Kind);
+        Assert.Contains("no operation record", action.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_IdleBeyondStopAfterMinutes_Stops()
+    {
+        var w = Running();
+        w.Sessions = 0;
+        w.LastActivityAt = Now.AddMinutes(-31);
+        var action = Single(Input([w], [Resource()], idleMinutes: 30));
+
+        Assert.Equal(ReconcileActionKind.Stop, action.Kind);
+        Assert.Equal(ReconcileReasons.IdleTimeout, action.Reason);
+    }
+
+    [Fact]
+    public void Plan_IdleWithAnOpenSession_IsKeptRunning()
+    {
+        var w = Running();
+        w.Sessions = 1;
+        w.LastActivityAt = Now.AddMinutes(-90);
+
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()], idleMinutes: 30), Options).Actions);
+    }
+}
