@@ -27,7 +27,6 @@ public static class EventsServiceCollectionExtensions
         services.AddSingleton<TemplateUploadHandler>();
         services.AddSingleton<WorkspaceRequestHandler>();
         services.AddSingleton<EventGridWebhookService>();
-        services.TryAddSingleton<IWorkspaceReconcileTrigger, RepairMissingResourceTrigger>();
 
         services.TryAddSingleton<IWorkspaceEventPublisher>(sp =>
         {

@@ -1,3 +1,5 @@
+using Coder.Orchestrations.Audit;
+using Coder.Orchestrations.Telemetry;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Agents;
@@ -33,6 +35,8 @@ public sealed partial class ReconcilerService(
     ReconcileStateStore state,
     CompleteOperationActivity completeOperation,
     IEnumerable<ILatestSnapshotLookup> snapshotLookups,
+    CoderMetrics metrics,
+    AuditLog audit,
     IOptions<ReconcileOptions> options,
     IOptions<AgentBootstrapOptions> agentOptions,
     TimeProvider time,
@@ -56,6 +60,7 @@ public sealed partial class ReconcilerService(
 
         var plan = ReconcilePlanner.Plan(input, options.Value);
         var taken = await ActAsync(plan, input, null, client, cancellationToken);
+        metrics.ReportWorkspacesByStatus(rows.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
         await state.WriteOrphansAsync(orphans, plan.OrphansFirstSeen, cancellationToken);
         await state.RecordPassAsync(new ReconcilePassEntity
         {
@@ -225,6 +230,8 @@ public sealed partial class ReconcilerService(
         var now = time.GetUtcNow();
         await timeline.AppendAsync(action.WorkspaceId, new TimelineEntry(
             now, $"reconcile-{now.UtcTicks}-{action.Kind}", "reconcile." + KindName(action.Kind), message, action.Reason, Actor, operationId), cancellationToken);
+        metrics.RecordReconcileAction(action.Reason);
+        await audit.RecordAsync(new AuditEntry(Actor, "reconcile." + KindName(action.Kind), $"workspaces/{action.WorkspaceId}", AuditResults.Succeeded, Detail: action.Reason), cancellationToken);
         LogActed(logger, action.Kind, action.WorkspaceId, action.Reason);
         return true;
     }

@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Audit;
 using System.Globalization;
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
@@ -23,6 +24,7 @@ public sealed partial class AutoscaleRunner(
     WorkspaceService service,
     WorkspaceMetricsHistory history,
     WorkspaceTimeline timeline,
+    AuditLog audit,
     TimeProvider time,
     ILogger<AutoscaleRunner> logger)
 {
@@ -104,6 +106,10 @@ public sealed partial class AutoscaleRunner(
         if (quiet && workspace.AutoscaleLastReason == reason) return false;
         await timeline.AppendAsync(workspace.RowKey, new TimelineEntry(
             now, "autoscale-" + now.UtcTicks.ToString(CultureInfo.InvariantCulture), kind, message, reason, Actor, operationId), cancellationToken);
+        if (operationId is not null)
+        {
+            await audit.RecordAsync(new AuditEntry(Actor, kind, $"workspaces/{workspace.RowKey}", AuditResults.Succeeded, Detail: reason), cancellationToken);
+        }
         if (workspace.AutoscaleLastReason != reason)
         {
             await workspaces.MutateAsync(workspace.PartitionKey, workspace.RowKey, w =>

@@ -36,8 +36,9 @@ public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable s
 
     public async Task<OperationAccepted> RequestRestoreAsync(CallerIdentity caller, string workspaceId, RestoreWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (request.SnapshotId is null) throw CoderProblemException.Validation("snapshotId", "Required.");
+        // Visibility first: someone else's workspace is 404 whatever the body says.
         var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
+        if (request.SnapshotId is null) throw CoderProblemException.Validation("snapshotId", "Required.");
         var target = await snapshots.FindAsync(request.SnapshotId, cancellationToken);
         if (target is null || !caller.CanSee(target.Owner)) throw CoderProblemException.Validation("snapshotId", "No snapshot with this id was found.");
         if (target.Status != "ready") throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");

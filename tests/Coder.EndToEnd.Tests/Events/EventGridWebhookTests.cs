@@ -116,7 +116,7 @@ public sealed class EventGridWebhookTests(TestStorage storage) : IAsyncLifetime
             deadline, "the workspace to be running again");
         Assert.Equal(HttpStatusCode.OK, workspace.Status);
         var events = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray();
-        Assert.Contains(events, x => (string?)x!["kind"] == "reconcile.repair" && (string?)x["reason"] == "resource_deleted");
+        Assert.Contains(events, x => (string?)x!["kind"] == "reconcile.reprovision" && (string?)x["reason"] == "resource_missing" && ((string?)x["message"])!.Contains("resource_deleted", StringComparison.Ordinal));
         Assert.Contains(events, x => (string?)x!["kind"] == "start.succeeded");
     }
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Coder.EndToEnd.Tests.Infrastructure;
 using Coder.Orchestrations.Provisioning.Local;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Coder.EndToEnd.Tests.Reconciliation;
 
@@ -91,7 +89,7 @@ public sealed class ReconcileDriftTests(TestStorage storage) : IAsyncLifetime
         Directory.CreateDirectory(dir);
 
         // A real agent, tagged the way the local provisioner tags its own, for a workspace no row knows about.
-        var scope = new LocalProcessProvisioner(Options.Create(new LocalProvisionerOptions { DataDirectory = _host.DataDirectory }), TimeProvider.System, NullLogger<LocalProcessProvisioner>.Instance).Scope;
+        string scope = LocalProcessProvisioner.ScopeFor(_host.DataDirectory);
         var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(BuildOutputs.AgentDll);

@@ -32,7 +32,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         _logger = logger;
         string data = Path.GetFullPath(_options.DataDirectory);
         _workspacesRoot = Path.Combine(data, "workspaces");
-        Scope = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data)))[..12];
+        Scope = ScopeFor(data);
         Cgroups = new LinuxCgroups(Scope);
     }
 
@@ -40,6 +40,10 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public LinuxCgroups Cgroups { get; }
 
     public string Name => "local";
+
+    /// <summary>The scope tag of the control plane whose data folder is <paramref name="dataDirectory"/>.</summary>
+    public static string ScopeFor(string dataDirectory) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..12];
 
     /// <summary>The tag that marks this control plane's agents.</summary>
     public string Scope { get; }
