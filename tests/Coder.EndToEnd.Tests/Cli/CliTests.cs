@@ -126,6 +126,52 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SnapshotLineageRestoreAndUpgrade_ThroughTheCli()
+    {
+        using var api = _host.Admin();
+        await api.CreateTemplateAsync(Templates.Local("cli-snap", "echo v1 > version.txt", heartbeatSeconds: 2));
+        var created = await _cli.RunAsync("create", "snappy", "--template", "cli-snap", "--output", "json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        string id = (string)created.Json["id"]!;
+        string folder = Path.Combine(_host.DataDirectory, "workspaces", id);
+        await File.WriteAllTextAsync(Path.Combine(folder, "work.txt"), "before");
+
+        var snapshot = await _cli.RunAsync("snapshot", "snappy", "--label", "first");
+        Assert.True(snapshot.ExitCode == 0, snapshot.ToString());
+        string snapshotId = snapshot.Stdout.Trim();
+        Assert.StartsWith("sn-", snapshotId);
+
+        var lineage = await _cli.RunAsync("snapshots", "snappy");
+        Assert.True(lineage.ExitCode == 0, lineage.ToString());
+        Assert.Contains(id, lineage.Stdout);
+        Assert.Contains(snapshotId, lineage.Stdout);
+        Assert.Contains("first", lineage.Stdout);
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "work.txt"), "after");
+        var restored = await _cli.RunAsync("restore", "snappy", snapshotId);
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Equal("before", await File.ReadAllTextAsync(Path.Combine(folder, "work.txt")));
+
+        // The restore took a safety snapshot first; the tree now shows it too.
+        var after = await _cli.RunAsync("snapshots", "snappy", "--output", "json");
+        Assert.True(after.Json["items"]!.AsArray().Count >= 2, after.ToString());
+
+        string v2 = Path.Combine(_cli.Home, "v2.json");
+        var spec = JsonNode.Parse(Templates.Local("cli-snap", "echo v2 > version.txt", heartbeatSeconds: 2))!.AsObject();
+        await File.WriteAllTextAsync(v2, spec.ToJsonString());
+        var pushed = await _cli.RunAsync("templates", "push-version", "cli-snap", v2, "--output", "json");
+        Assert.True(pushed.ExitCode == 0, pushed.ToString());
+        int version = (int)pushed.Json["version"]!;
+        var promoted = await _cli.RunAsync("templates", "promote", "cli-snap", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(promoted.ExitCode == 0, promoted.ToString());
+
+        var upgraded = await _cli.RunAsync("upgrade", "snappy", "--output", "json");
+        Assert.True(upgraded.ExitCode == 0, upgraded.ToString());
+        Assert.Equal(version, (int?)upgraded.Json["templateVersion"]);
+        Assert.Equal("v2", (await File.ReadAllTextAsync(Path.Combine(folder, "version.txt"))).Trim());
+    }
+
+    [Fact]
     public async Task BadTemplateFile_Exits2AndShowsTheFieldError()
     {
         string file = Path.Combine(_cli.Home, "bad.yaml");
