@@ -21,7 +21,7 @@ public static class Eventually
                 lastError = e;
             }
 
-            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100)); // allowed: the poll interval of a wait that ends on its condition or its deadline
         }
 
         throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}. Last value: {Describe(last)}{(lastError is null ? "" : $"; last error: {lastError.Message}")}");
