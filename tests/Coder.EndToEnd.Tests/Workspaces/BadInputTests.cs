@@ -36,6 +36,10 @@ public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    /// <summary>Every table's rows except the audit log, which records refused calls by design (the security issue).</summary>
+    async Task<string> StateAsync() =>
+        TableSnapshot.WithoutTable(await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix), _host.Prefix + "Audit");
+
     public static TheoryData<string, string, string, int, string> Cases => new()
     {
         { "name breaks the rule", "/api/workspaces", """{"name":"Not_Valid!","template":"basic"}""", 400, "name" },
@@ -56,26 +60,26 @@ public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
     public async Task BadRequest_GetsProblemAndWritesNothing(string because, string path, string body, int status, string field)
     {
         using var api = _host.Admin();
-        string before = await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix);
+        string before = await StateAsync();
         var response = await api.PostAsync(path, body);
         Assert.True((int)response.Status == status, $"{because}: expected {status}, got {response}");
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.Equal(status, (int)response.Json["status"]!);
         Assert.NotNull(response.Json["title"]);
         if (field.Length > 0) Assert.True(response.Json["errors"]?[field] is not null, $"{because}: errors should name '{field}': {response.Body}");
-        Assert.Equal(before, await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix));
+        Assert.Equal(before, await StateAsync());
     }
 
     [Fact]
     public async Task BodyOver256KiB_Gets413AndWritesNothing()
     {
         using var api = _host.Admin();
-        string before = await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix);
+        string before = await StateAsync();
         string body = $$"""{"name":"big","template":"basic","padding":"{{new string('x', 300 * 1024)}}"}""";
         var response = await api.PostAsync("/api/workspaces", body);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
         Assert.Equal("application/problem+json", response.ContentType);
-        Assert.Equal(before, await TableSnapshot.CaptureAsync(storage.ConnectionString, _host.Prefix));
+        Assert.Equal(before, await StateAsync());
     }
 
     [Fact]
