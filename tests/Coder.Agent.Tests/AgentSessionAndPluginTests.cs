@@ -33,6 +33,32 @@ public sealed class AgentSessionAndPluginTests
     }
 
     [Fact]
+    public async Task DrainHintInManifest_IsAnsweredOncePerId_AndShownOnTheSocketUntilCleared()
+    {
+        await using var harness = await AgentHarness.StartAsync(ws => ManifestEndpoint.Create(ws, "v1", heartbeatSeconds: 1, metricsSeconds: 600));
+        await harness.WaitForAsync(_ => harness.Queue.Lifecycle().Contains(AgentLifecycle.Ready), Deadline, "ready");
+        Assert.Equal(0, (await RunCliAsync(harness, "session", "open", "editor-1")).ExitCode);
+        List<DrainPayload> Drains() => [.. harness.Queue.Payloads(AgentEventTypes.Drain, CoderJsonContext.Default.DrainPayload)];
+
+        harness.Manifest.Manifest = harness.Manifest.Manifest with { ConfigVersion = "v2", Drain = new AgentDrainHint("op-1", "scale") };
+        await harness.WaitForAsync(_ => Drains().Count >= 1, Deadline, "the drain answer");
+        Assert.EndsWith("draining=scale", (await RunCliAsync(harness, "session", "status")).Output, StringComparison.Ordinal);
+
+        // The same hint under a new config version is not answered twice; a new hint id is.
+        harness.Manifest.Manifest = harness.Manifest.Manifest with { ConfigVersion = "v3" };
+        await harness.WaitForAsync(_ => harness.Queue.Payloads(AgentEventTypes.Heartbeat, CoderJsonContext.Default.HeartbeatPayload).Any(b => b.ConfigVersion == "v3"),
+            Deadline, "a heartbeat on v3");
+        harness.Manifest.Manifest = harness.Manifest.Manifest with { ConfigVersion = "v4", Drain = new AgentDrainHint("op-2", "scale") };
+        await harness.WaitForAsync(_ => Drains().Count >= 2, Deadline, "the second drain answer");
+        Assert.Equal([("op-1", 1), ("op-2", 1)], Drains().Select(d => (d.DrainId, d.ActiveSessions)));
+
+        harness.Manifest.Manifest = harness.Manifest.Manifest with { ConfigVersion = "v5", Drain = null };
+        await harness.WaitForAsync(_ => harness.Queue.Payloads(AgentEventTypes.Heartbeat, CoderJsonContext.Default.HeartbeatPayload).Any(b => b.ConfigVersion == "v5"),
+            Deadline, "a heartbeat on v5");
+        Assert.DoesNotContain("draining", (await RunCliAsync(harness, "session", "status")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plugins_ReportMetricsAndMetadata_CrashingAndHangingOnesAreReported_AndNeverBlockTheAgent()
     {
         await using var harness = await AgentHarness.StartAsync(ws => ManifestEndpoint.Create(ws, "v1", heartbeatSeconds: 1, metricsSeconds: 1,

@@ -44,8 +44,11 @@ internal sealed class LifecycleReporter
             }
             _outbox.Append(AgentEventTypes.Lifecycle, new LifecyclePayload(state, reason), CoderJsonContext.Default.LifecyclePayload);
             Current = state;
+            // The event above is the durable record (fsynced). This checkpoint only spares a restarted agent its startup
+            // scripts; it survives kill -9 without an fsync, and after a power loss an older state just repeats a state the
+            // control plane's forward-only ingest ignores.
             DurableFile.WriteAtomically(_path,
-                JsonSerializer.SerializeToUtf8Bytes(new LifecycleCheckpoint(_agentId, state), AgentJsonContext.Default.LifecycleCheckpoint));
+                JsonSerializer.SerializeToUtf8Bytes(new LifecycleCheckpoint(_agentId, state), AgentJsonContext.Default.LifecycleCheckpoint), flushToDisk: false);
             Log.LifecycleReported(_logger, state, reason);
             return true;
         }

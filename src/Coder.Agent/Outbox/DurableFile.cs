@@ -1,15 +1,19 @@
 namespace Coder.Agent.Outbox;
 
-/// <summary>Crash-safe small-file writes: write a temp file, fsync it, rename it over the target.</summary>
+/// <summary>Crash-safe small-file writes: write a temp file, optionally fsync it, rename it over the target.</summary>
 internal static class DurableFile
 {
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    /// <param name="flushToDisk">
+    /// False for files whose loss on power failure is harmless: the rename alone is atomic and survives a process crash
+    /// (kill -9), because the page cache outlives the process. It saves an fsync on the agent's hot paths.
+    /// </param>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content, bool flushToDisk = true)
     {
         string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk);
         }
         File.Move(temp, path, overwrite: true);
     }

@@ -44,8 +44,10 @@ internal sealed class EventOutbox : IDisposable
         _capacity = capacity;
         _time = time;
         _logger = logger;
+        // A fresh agent has nothing to clean up, so it skips the rewrite (two fsyncs before its first event).
+        bool fresh = !File.Exists(_logPath) && !File.Exists(_checkpointPath);
         Load();
-        Rewrite();
+        if (!fresh) Rewrite();
         _log = OpenForAppend();
     }
 
@@ -111,7 +113,9 @@ internal sealed class EventOutbox : IDisposable
             _pending.RemoveRange(0, removed);
             _ackedSeq = Math.Max(_ackedSeq, seq);
             _ackedLinesInFile += removed;
-            WriteCheckpoint();
+            // Not fsynced: after a power loss a stale position only re-sends events that ingest drops by (agentId, seq), and
+            // the next seq is also recovered from the fsynced log, so no seq is ever reused.
+            WriteCheckpoint(flushToDisk: false);
             if (_ackedLinesInFile >= CompactAfterAckedLines || (_pending.Count == 0 && _ackedLinesInFile > 0 && _log.Length > 1 << 20))
             {
                 Compact();
@@ -195,9 +199,9 @@ internal sealed class EventOutbox : IDisposable
         WriteCheckpoint();
     }
 
-    private void WriteCheckpoint() =>
+    private void WriteCheckpoint(bool flushToDisk = true) =>
         DurableFile.WriteAtomically(_checkpointPath,
-            JsonSerializer.SerializeToUtf8Bytes(new OutboxCheckpoint(_ackedSeq, _nextSeq), AgentJsonContext.Default.OutboxCheckpoint));
+            JsonSerializer.SerializeToUtf8Bytes(new OutboxCheckpoint(_ackedSeq, _nextSeq), AgentJsonContext.Default.OutboxCheckpoint), flushToDisk);
 
     private FileStream OpenForAppend() => new(_logPath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
 

@@ -23,6 +23,7 @@ namespace Coder.Agent.Runtime;
 internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, AgentLoggers loggers)
 {
     private readonly ILogger _logger = loggers.Create("agent");
+    private DrainResponder? _drain;
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -62,6 +63,7 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
             lifecycle.Report(AgentLifecycle.Starting);
 
             var sessions = new SessionTracker(outbox, time);
+            _drain = new DrainResponder(outbox, sessions);
             var plugins = new PluginResults();
             var collector = new MetricsCollector(settings, new ProcessTreeSampler(processes, time), CgroupInfo.Detect(), sessions, plugins,
                 outbox, startedAt, time);
@@ -156,6 +158,7 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
             if (fetch.Manifest is { } next && manifest.TryUpdate(next))
             {
                 Log.ManifestApplied(_logger, next.ConfigVersion, next.Intervals.HeartbeatSeconds, next.Intervals.MetricsSeconds, next.Plugins.Count);
+                _drain?.Observe(next);
             }
         }
         catch (Exception ex) when (ManifestClient.IsTransient(ex, cancellationToken))

@@ -33,6 +33,7 @@ internal static class SessionProtocol
     private static string Status(SessionTracker tracker)
     {
         var (active, last) = tracker.Snapshot();
-        return $"ok sessions={active} lastActivity={(last is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "never")}";
+        string drain = tracker.DrainReason is { } reason ? $" draining={reason}" : "";
+        return $"ok sessions={active} lastActivity={(last is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "never")}{drain}";
     }
 }

@@ -10,6 +10,14 @@ internal sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
     private readonly Lock _gate = new();
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastActivity;
+    private string? _drainReason;
+
+    /// <summary>Why the control plane asked the agent to prepare (for example <c>scale</c>), or null when it did not.</summary>
+    public string? DrainReason
+    {
+        get { lock (_gate) return _drainReason; }
+        set { lock (_gate) _drainReason = value; }
+    }
 
     public int Open(string id)
     {

@@ -10,5 +10,8 @@ public static class AgentEventTypes
     public const string Session = "session";
     public const string Custom = "custom";
 
-    public static bool IsKnown(string type) => type is Lifecycle or Heartbeat or Metrics or Log or Script or Session or Custom;
+    /// <summary>The agent's answer to a drain hint in its manifest: it is prepared for a resize.</summary>
+    public const string Drain = "drain";
+
+    public static bool IsKnown(string type) => type is Lifecycle or Heartbeat or Metrics or Log or Script or Session or Custom or Drain;
 }

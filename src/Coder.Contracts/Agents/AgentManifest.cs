@@ -11,4 +11,7 @@ public sealed record AgentManifest(
 {
     public IReadOnlyList<ManifestScript> ShutdownScripts { get; init; } = [];
     public int ReadyTimeoutSeconds { get; init; } = 600;
+
+    /// <summary>Set while an operation asks the agent to prepare for a resize; null otherwise.</summary>
+    public AgentDrainHint? Drain { get; init; }
 }

@@ -42,6 +42,7 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(ScriptPayload))]
 [JsonSerializable(typeof(SessionPayload))]
 [JsonSerializable(typeof(CustomPayload))]
+[JsonSerializable(typeof(DrainPayload))]
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenCreated))]

@@ -12,7 +12,9 @@ public sealed class WorkspaceActivityFunctions(
     StopWorkspaceActivity stop,
     DestroyWorkspaceActivity destroy,
     CompleteOperationActivity complete,
-    ApplySizeActivity applySize)
+    ApplySizeActivity applySize,
+    RequestDrainActivity requestDrain,
+    CheckDrainActivity checkDrain)
 {
     [Function(nameof(RecordOperationStepActivity))]
     public Task<bool> RecordStep([ActivityTrigger] OperationStepInput input, CancellationToken cancellationToken) => recordStep.RunAsync(input, cancellationToken);
@@ -31,6 +33,12 @@ public sealed class WorkspaceActivityFunctions(
 
     [Function(nameof(ApplySizeActivity))]
     public Task<EnsureWorkspaceResult> ApplySize([ActivityTrigger] ApplySizeInput input, CancellationToken cancellationToken) => applySize.RunAsync(input, cancellationToken);
+
+    [Function(nameof(RequestDrainActivity))]
+    public Task<DrainStatus> RequestDrain([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => requestDrain.RunAsync(input, cancellationToken);
+
+    [Function(nameof(CheckDrainActivity))]
+    public Task<DrainStatus> CheckDrain([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => checkDrain.RunAsync(input, cancellationToken);
 
     [Function(nameof(CompleteOperationActivity))]
     public Task<bool> Complete([ActivityTrigger] CompleteOperationInput input, CancellationToken cancellationToken) => complete.RunAsync(input, cancellationToken);

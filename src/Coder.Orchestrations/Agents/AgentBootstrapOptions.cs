@@ -22,6 +22,9 @@ public sealed class AgentBootstrapOptions
     public int MetricsSeconds { get; set; } = 30;
     public int ReadyTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>How long a scale waits for the agents to answer its drain hint before it goes on without them.</summary>
+    public int DrainTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Overrides the agent's heartbeat interval for every workspace (tests and benchmarks).</summary>
     public int? HeartbeatOverrideSeconds { get; set; }
 }

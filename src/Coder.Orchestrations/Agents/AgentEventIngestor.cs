@@ -176,6 +176,34 @@ public sealed partial class AgentEventIngestor(
                 break;
             }
 
+            case AgentEventTypes.Drain:
+            {
+                var d = envelope.Payload.Deserialize(CoderJsonContext.Default.DrainPayload) ?? throw new JsonException("empty");
+                string? operationId = null;
+                bool acknowledged = false;
+                var updated = await workspaces.MutateAsync(owner, id, w =>
+                {
+                    // An answer to an older hint (or after the operation ended) changes nothing.
+                    if (w.AgentBuild != build || w.DrainRequestId != d.DrainId) return false;
+                    var acks = (w.DrainAcks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+                    if (!acks.Add(envelope.AgentId)) return false;
+                    w.DrainAcks = string.Join(',', acks.Order(StringComparer.Ordinal));
+                    operationId = w.OperationId;
+                    acknowledged = true;
+                    return true;
+                }, cancellationToken);
+                if (updated is null || !acknowledged) return;
+                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", "agent.drained",
+                    $"Agent {envelope.AgentId} is prepared for the resize ({d.ActiveSessions} session(s) open).", null, $"agent:{envelope.AgentId}"), cancellationToken);
+                if (operationId is not null)
+                {
+                    var lifecycle = WireNames.TryParse<AgentLifecycle>(updated.AgentLifecycle, out var l) ? l : AgentLifecycle.Ready;
+                    await signals.EnqueueAsync(operationId, new AgentSignal(build, lifecycle, null), cancellationToken);
+                }
+
+                break;
+            }
+
             default:
                 break;
         }

@@ -40,6 +40,7 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
         {
             ShutdownScripts = (spec.ShutdownScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
             ReadyTimeoutSeconds = spec.Agent?.ReadyTimeoutSeconds ?? o.ReadyTimeoutSeconds,
+            Drain = workspace.DrainRequestId is { } drain ? new AgentDrainHint(drain, workspace.DrainReason ?? "resize") : null,
         };
         return manifest with { ConfigVersion = Hash(manifest) };
     }

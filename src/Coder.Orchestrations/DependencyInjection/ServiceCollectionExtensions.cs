@@ -66,6 +66,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DestroyWorkspaceActivity>();
         services.AddSingleton<CompleteOperationActivity>();
         services.AddSingleton<ApplySizeActivity>();
+        services.AddSingleton<RequestDrainActivity>();
+        services.AddSingleton<CheckDrainActivity>();
 
         services.AddOptions<MetricsHistoryOptions>().BindConfiguration(MetricsHistoryOptions.Section);
         services.AddSingleton<WorkspaceMetricsHistory>();

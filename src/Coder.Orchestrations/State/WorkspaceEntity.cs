@@ -48,6 +48,13 @@ public sealed class WorkspaceEntity : ITableEntity
     public int? Sessions { get; set; }
     public DateTimeOffset? LastActivityAt { get; set; }
 
+    /// <summary>The operation whose drain hint the manifest carries (null: none), and why.</summary>
+    public string? DrainRequestId { get; set; }
+    public string? DrainReason { get; set; }
+
+    /// <summary>Comma-separated agent ids that answered the current drain hint.</summary>
+    public string? DrainAcks { get; set; }
+
     /// <summary>When the size or replica count last changed; the autoscaler's cooldown and windows start here.</summary>
     public DateTimeOffset? LastScaledAt { get; set; }
 

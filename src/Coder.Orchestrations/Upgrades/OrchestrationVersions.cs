@@ -11,6 +11,9 @@ public static class OrchestrationVersions
 {
     public const string Initial = "1.0";
 
+    /// <summary>A scale first asks the agents to prepare (the drain hint) before it resizes. The version this build starts.</summary>
+    public const string ScaleDrainHint = "1.1";
+
     /// <summary>Adds the <c>upgrade.plan</c> timeline step before an upgrade starts.</summary>
     public const string UpgradePlanStep = "2.0";
 

@@ -57,6 +57,11 @@ public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
         var agents = AgentProcesses.Under(_host.DataDirectory, id).Select(a => a.Pid).ToList();
         Assert.Equal(3, agents.Count);
         Assert.All(firstAgents, pid => Assert.Contains(pid, agents));
+        // Before resizing, the scale asked the two running agents to prepare, and both answered the drain hint.
+        var afterReplicas = await EventKinds(api, id);
+        Assert.Equal(2, afterReplicas.Count(k => k == "agent.drained"));
+        Assert.Contains("scale.drained", afterReplicas);
+        Assert.DoesNotContain("scale.drain-timeout", afterReplicas);
 
         // The ETag read before the scale is stale now: 412, and nothing changes.
         var stale = await Patch(api, id, """{"replicas":1}""", staleETag!);
@@ -81,6 +86,8 @@ public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
         });
         var kinds = await EventKinds(api, id);
         Assert.Equal(2, kinds.Count(k => k == "scale.succeeded"));
+        Assert.Equal(2 + 3, kinds.Count(k => k == "agent.drained"));
+        Assert.Equal(2, kinds.Count(k => k == "scale.drained"));
     }
 
     static Task<ApiResponse> Patch(CoderApi api, string id, string body, string? ifMatch) =>

@@ -52,6 +52,13 @@ public sealed class CompleteOperationActivity(
                 if (w.OperationId != op.OperationId) return false;
                 w.OperationId = null;
                 w.OperationKind = null;
+                if (w.DrainRequestId == op.OperationId)
+                {
+                    // The operation's drain hint ends with it: the manifest changes back and the agents clear their flag.
+                    w.DrainRequestId = null;
+                    w.DrainReason = null;
+                    w.DrainAcks = null;
+                }
                 w.Status = WireNames.Of(input.Status);
                 w.FailureReason = input.Succeeded ? null : input.Error;
                 w.UpdatedAt = now;

@@ -1,10 +1,11 @@
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Upgrades;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;
 
-/// <summary>Applies a new size and waits for every replica to be ready; on failure it rolls back to the old size and says why.</summary>
+/// <summary>Tells the agents to prepare (drain), applies a new size and waits for every replica to be ready; on failure it rolls back to the old size and says why.</summary>
 public static class ScaleWorkspaceOrchestrator
 {
     static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
@@ -16,6 +17,7 @@ public static class ScaleWorkspaceOrchestrator
         await flow.StepAsync("started", WorkspaceStatus.Updating, $"Scaling from {target.DescribeFrom()} to {target.Describe()}.");
         try
         {
+            if (OrchestrationVersions.AtLeast(context, OrchestrationVersions.ScaleDrainHint)) await flow.DrainAsync();
             var applied = await context.CallActivityAsync<EnsureWorkspaceResult>(nameof(ApplySizeActivity), new ApplySizeInput(input, target.Cpu, target.MemoryMiB, target.Replicas), Retry);
             await flow.StepAsync("applied", null, (applied.Reused ? "Applied without a restart." : "Applied by restarting the compute.") + (applied.Note is null ? "" : $" {applied.Note}"),
                 applied.LimitsEnforced ? null : "limits_advisory");

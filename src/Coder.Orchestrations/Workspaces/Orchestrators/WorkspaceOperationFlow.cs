@@ -70,6 +70,37 @@ public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, Wor
         }
     }
 
+    /// <summary>
+    /// Asks the ready agents to prepare (the drain hint in their manifest) and waits until each answers or the drain timeout
+    /// passes. It is a hint: silence is recorded on the timeline, never fatal, because a wedged agent must not block a resize.
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        var status = await context.CallActivityAsync<DrainStatus>(nameof(RequestDrainActivity), input, Retry);
+        if (status.Expected == 0) return;
+        DateTime deadline = context.CurrentUtcDateTime.AddSeconds(status.TimeoutSeconds);
+        while (!status.Complete)
+        {
+            TimeSpan remaining = deadline - context.CurrentUtcDateTime;
+            if (remaining <= TimeSpan.Zero)
+            {
+                await StepAsync("drain-timeout", null,
+                    $"{status.Acknowledged} of {status.Expected} agent(s) answered the drain hint within {status.TimeoutSeconds} s; going on without the rest.", "drain_timeout");
+                return;
+            }
+            try
+            {
+                await context.WaitForExternalEvent<AgentSignal>(AgentSignal.EventName, remaining < RecheckInterval ? remaining : RecheckInterval);
+            }
+            catch (TaskCanceledException)
+            {
+                // No signal in time: read the answers again.
+            }
+            status = await context.CallActivityAsync<DrainStatus>(nameof(CheckDrainActivity), input, Retry);
+        }
+        await StepAsync("drained", null, $"All {status.Expected} agent(s) are prepared.");
+    }
+
     /// <summary>The reason and message for a failure caught in an orchestrator.</summary>
     public static (string Reason, string Message) Describe(Exception e) => e switch
     {

@@ -1,0 +1,27 @@
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Extensions.Options;
+
+namespace Coder.Orchestrations.Workspaces.Activities;
+
+/// <summary>
+/// Puts the operation's drain hint in the workspace's manifest (its config version changes, so the agents re-fetch it and
+/// answer). Idempotent: a redelivery for the same operation keeps the answers already in.
+/// </summary>
+public sealed class RequestDrainActivity(WorkspaceStore workspaces, IOptions<AgentBootstrapOptions> options)
+{
+    public async Task<DrainStatus> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
+        {
+            if (w.OperationId != input.OperationId || w.DrainRequestId == input.OperationId) return false;
+            w.DrainRequestId = input.OperationId;
+            w.DrainReason = input.Kind.ToString().ToLowerInvariant();
+            w.DrainAcks = null;
+            return true;
+        }, cancellationToken);
+        if (workspace is null || workspace.DrainRequestId != input.OperationId) return new DrainStatus(0, 0, 0);
+        var (expected, acknowledged) = AgentDrainCounter.Count(workspace);
+        return new DrainStatus(expected, acknowledged, options.Value.DrainTimeoutSeconds);
+    }
+}
