@@ -43,6 +43,9 @@ param taskHubName string = 'coderhub'
 @description('NCRONTAB (six fields) of the reconcile timer (CODER_RECONCILE_SCHEDULE).')
 param reconcileSchedule string = '*/30 * * * * *'
 
+@description('NCRONTAB (six fields) of the autoscaler timer (CODER_AUTOSCALE_SCHEDULE). The Functions host resolves %CODER_AUTOSCALE_SCHEDULE% from app settings, so it must be set here.')
+param autoscaleSchedule string = '0 * * * * *'
+
 @description('Always-ready instances for the durable group.')
 @minValue(0)
 param alwaysReadyDurableInstances int = 1
@@ -194,6 +197,7 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_AZURE_FILES_ACCOUNT: workspaceResources.outputs.filesAccountName
       CODER_AZURE_VM_SUBNET_ID: workspaceResources.outputs.subnetId
       CODER_RECONCILE_SCHEDULE: reconcileSchedule
+      CODER_AUTOSCALE_SCHEDULE: autoscaleSchedule
     }
   }
 }

@@ -58,12 +58,15 @@ public sealed class IdentityAndAccessTests(CompiledMainTemplate compiled)
             "AZURE_CLIENT_ID", "CODER_TASKHUB", "CODER_AGENT_TRANSPORT", "CODER_SERVICEBUS__fullyQualifiedNamespace",
             "CODER_SERVICEBUS_QUEUE", "CODER_EVENTGRID_TOPIC_ENDPOINT", "CODER_EVENTGRID_KEY", "APPLICATIONINSIGHTS_CONNECTION_STRING",
             "CODER_AZURE_SUBSCRIPTION_ID", "CODER_AZURE_RESOURCE_GROUP", "CODER_AZURE_LOCATION", "CODER_RECONCILE_SCHEDULE",
+            "CODER_AUTOSCALE_SCHEDULE",
         ];
 
         Assert.All(required, name => Assert.True(settings.Members.ContainsKey(name), $"app setting {name} missing"));
         Assert.Equal("servicebus", Setting(settings, "CODER_AGENT_TRANSPORT"));
         Assert.Equal("agent-events", Setting(settings, "CODER_SERVICEBUS_QUEUE"));
         Assert.Equal("*/30 * * * * *", Setting(settings, "CODER_RECONCILE_SCHEDULE"));
+        // Timer schedules written as %SETTING% fail the Functions host's indexing when the app setting is missing.
+        Assert.Equal("0 * * * * *", Setting(settings, "CODER_AUTOSCALE_SCHEDULE"));
     }
 
     [Fact]
