@@ -11,7 +11,8 @@ public sealed class SnapshotActivityFunctions(
     CaptureSnapshotActivity capture,
     FailSnapshotActivity fail,
     RestoreSnapshotActivity restore,
-    SeedFromSnapshotActivity seed)
+    SeedFromSnapshotActivity seed,
+    RestoreLostContentActivity restoreLost)
 {
     [Function(nameof(RunSnapshotHookActivity))]
     public Task<SnapshotHookResult> Hook([ActivityTrigger] SnapshotStepInput input, CancellationToken cancellationToken) => hook.RunAsync(input, cancellationToken);
@@ -27,4 +28,7 @@ public sealed class SnapshotActivityFunctions(
 
     [Function(nameof(SeedFromSnapshotActivity))]
     public Task<bool> Seed([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => seed.RunAsync(input, cancellationToken);
+
+    [Function(nameof(RestoreLostContentActivity))]
+    public Task<string?> RestoreLost([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => restoreLost.RunAsync(input, cancellationToken);
 }

@@ -77,7 +77,9 @@ public static class ReconcilePlanner
         if (known && !resourceRuns)
         {
             string? snapshot = input.LatestSnapshots?.GetValueOrDefault(w.RowKey);
-            string from = snapshot is null ? $"from template {w.Template} v{w.TemplateVersion}" : $"from its latest snapshot {snapshot}";
+            string from = snapshot is null
+                ? $"from template {w.Template} v{w.TemplateVersion}"
+                : $"from template {w.Template} v{w.TemplateVersion}, with its content from its latest snapshot {snapshot} if the content is gone too";
             return Budgeted(w, now, options, new ReconcileAction(ReconcileActionKind.Reprovision, w.RowKey, w.PartitionKey, w.Provisioner, ReconcileReasons.ResourceMissing,
                 $"Reprovisioning {from}: the workspace should be running, but its compute is gone from {w.Provisioner}" + (item is null ? "." : " (nothing runs there)."), snapshot));
         }

@@ -34,7 +34,6 @@ public sealed partial class ReconcilerService(
     ProvisionerRegistry provisioners,
     ReconcileStateStore state,
     CompleteOperationActivity completeOperation,
-    IEnumerable<ILatestSnapshotLookup> snapshotLookups,
     CoderMetrics metrics,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
@@ -130,11 +129,9 @@ public sealed partial class ReconcilerService(
         var now = time.GetUtcNow();
         var policies = new Dictionary<string, ReconcileTemplatePolicy>(StringComparer.Ordinal);
         var progress = new Dictionary<string, OperationProgress>(StringComparer.Ordinal);
-        var live = new List<string>();
         foreach (var w in rows)
         {
             if (w.Status == DesiredStates.Deleted) continue;
-            live.Add(w.RowKey);
             string key = ReconcileInput.TemplateKey(w.Template, w.TemplateVersion);
             if (!policies.ContainsKey(key) && await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken) is { } version)
             {
@@ -154,11 +151,8 @@ public sealed partial class ReconcilerService(
             }
         }
 
-        var latest = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var lookup in snapshotLookups)
-        {
-            foreach (var (workspaceId, snapshotId) in await lookup.LatestAsync(live, cancellationToken)) latest[workspaceId] = snapshotId;
-        }
+        // The head snapshot is on the row (the last snapshot, restore or branch source), so this costs no round trip.
+        var latest = rows.Where(w => w.Status != DesiredStates.Deleted && w.HeadSnapshot is not null).ToDictionary(w => w.RowKey, w => w.HeadSnapshot!, StringComparer.Ordinal);
 
         return new ReconcileInput(time.GetUtcNow(), rows, inventory, known, policies, progress, orphans, latest);
     }

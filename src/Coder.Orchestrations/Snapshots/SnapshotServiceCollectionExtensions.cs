@@ -27,6 +27,7 @@ public static class SnapshotServiceCollectionExtensions
         services.AddSingleton<FailSnapshotActivity>();
         services.AddSingleton<RestoreSnapshotActivity>();
         services.AddSingleton<SeedFromSnapshotActivity>();
+        services.AddSingleton<RestoreLostContentActivity>();
         return services;
     }
 }

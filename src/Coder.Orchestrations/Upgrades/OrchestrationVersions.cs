@@ -14,6 +14,9 @@ public static class OrchestrationVersions
     /// <summary>A scale first asks the agents to prepare (the drain hint) before it resizes. The version this build starts.</summary>
     public const string ScaleDrainHint = "1.1";
 
+    /// <summary>A start first restores content that vanished with the compute from the workspace's latest snapshot. Also 1.1.</summary>
+    public const string StartRestoresLostContent = "1.1";
+
     /// <summary>Adds the <c>upgrade.plan</c> timeline step before an upgrade starts.</summary>
     public const string UpgradePlanStep = "2.0";
 

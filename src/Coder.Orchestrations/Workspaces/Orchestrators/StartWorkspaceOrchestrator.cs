@@ -1,9 +1,10 @@
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Upgrades;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;
 
-/// <summary>Starts a workspace with a fresh agent build and waits for ready. Starting a running workspace re-checks it.</summary>
+/// <summary>Starts a workspace (restoring content that vanished with its compute from its latest snapshot) with a fresh agent build and waits for ready. Starting a running workspace re-checks it.</summary>
 public static class StartWorkspaceOrchestrator
 {
     public static async Task<OperationOutcome> RunAsync(TaskOrchestrationContext context, WorkspaceOperationInput input)
@@ -12,6 +13,7 @@ public static class StartWorkspaceOrchestrator
         await flow.StepAsync("started", WorkspaceStatus.Starting, "Starting the workspace.");
         try
         {
+            if (OrchestrationVersions.AtLeast(context, OrchestrationVersions.StartRestoresLostContent)) await flow.RestoreLostContentAsync();
             var ensure = await flow.EnsureAsync();
             await flow.WaitForAgentReadyAsync(ensure);
             return await flow.SucceedAsync(WorkspaceStatus.Running, "The workspace is running.");

@@ -70,6 +70,13 @@ public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, Wor
         }
     }
 
+    /// <summary>Restores content lost with the compute from the latest snapshot, and says so on the timeline.</summary>
+    public async Task RestoreLostContentAsync()
+    {
+        string? restored = await context.CallActivityAsync<string?>(nameof(Snapshots.Activities.RestoreLostContentActivity), input, Retry);
+        if (restored is not null) await StepAsync("content-restored", null, restored, "content_lost");
+    }
+
     /// <summary>
     /// Asks the ready agents to prepare (the drain hint in their manifest) and waits until each answers or the drain timeout
     /// passes. It is a hint: silence is recorded on the timeline, never fatal, because a wedged agent must not block a resize.
