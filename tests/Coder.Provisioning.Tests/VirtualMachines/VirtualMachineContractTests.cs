@@ -138,7 +138,7 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         await Provisioner.StopAsync(new WorkspaceRef("ws-missing0001", "alice"), CancellationToken.None);
     }
 
-    [Fact(Skip = "Unresolved: the VM PATCH long-running operation does not complete against the fake ARM (times out); see the report.")]
+    [Fact]
     public async Task Resize_patches_in_place_when_the_size_is_offered_and_otherwise_deallocates_changes_and_starts()
     {
         await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
@@ -150,27 +150,31 @@ public sealed class VirtualMachineContractTests : ArmContractTest
 
         Fake.ClearCalls();
         var outcome = await Provisioner.ResizeAsync(Spec(Ws, cpu: 4, memoryMiB: 16384, image: Image), CancellationToken.None);
+        // VM actions answer 202 with Azure-AsyncOperation and Location: the status is polled, then Location is read for
+        // the result. The PATCH answers 200 with provisioningState Updating (the official example): Azure.Core then
+        // ignores its headers and polls the VM itself until Succeeded.
         AssertCalls(
             $"GET {Vm} → 200", $"GET {Vm}/vmSizes → 200",
-            $"POST {Vm}/deallocate → 202", "GET operation → 202", "GET operation → 200",
-            $"PATCH {Vm} → 200", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
-            $"POST {Vm}/start → 202", "GET operation → 202", "GET operation → 200",
+            $"POST {Vm}/deallocate → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
+            $"PATCH {Vm} → 200", $"GET {Vm} → 200", $"GET {Vm} → 200",
+            $"POST {Vm}/start → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
             $"GET {Vm}/extensions/coder-agent-env → 200");
         Assert.True(outcome.Restarted);
         Assert.Contains("deallocated, changed and started", outcome.Note, StringComparison.Ordinal);
         Assert.Equal("Standard_D4s_v5", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.hardwareProfile.vmSize"));
         Assert.Equal("running", Fake.PowerState("coder-" + Ws));
+        Assert.Equal("Succeeded", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.provisioningState"));
 
         Fake.ExtraAvailableSizes.Add("Standard_D8s_v5");
         Fake.ClearCalls();
         var inPlace = await Provisioner.ResizeAsync(Spec(Ws, cpu: 8, memoryMiB: 32768, image: Image), CancellationToken.None);
-        AssertCalls($"GET {Vm} → 200", $"GET {Vm}/vmSizes → 200", $"PATCH {Vm} → 200", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200");
+        AssertCalls($"GET {Vm} → 200", $"GET {Vm}/vmSizes → 200", $"PATCH {Vm} → 200", $"GET {Vm} → 200", $"GET {Vm} → 200");
         Assert.True(inPlace.Restarted);
         Assert.Contains("in place", inPlace.Note, StringComparison.Ordinal);
         Assert.Equal("""{"properties":{"hardwareProfile":{"vmSize":"Standard_D8s_v5"}}}""", Fake.Calls.Single(c => c.Method == "PATCH").Body);
     }
 
-    [Fact(Skip = "Unresolved: the VM PATCH long-running operation does not complete against the fake ARM (times out); see the report.")]
+    [Fact]
     public async Task Snapshot_is_a_managed_disk_snapshot_of_the_data_disk_and_restore_swaps_in_a_disk_created_from_it()
     {
         var workspace = Spec(Ws).Workspace;
@@ -193,9 +197,9 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         AssertCalls(
             $"GET {Vm} → 200",
             $"PUT {restored} → 202", "GET operation → 200", "GET operation → 200", $"GET {restored} → 200",
-            $"POST {Vm}/deallocate → 202", "GET operation → 202", "GET operation → 200",
-            $"PATCH {Vm} → 200", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
-            $"POST {Vm}/start → 202", "GET operation → 202", "GET operation → 200",
+            $"POST {Vm}/deallocate → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
+            $"PATCH {Vm} → 200", $"GET {Vm} → 200", $"GET {Vm} → 200",
+            $"POST {Vm}/start → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
             $"DELETE {Disk} → 202", "GET operation → 202", "GET operation → 200");
         var diskBody = JsonNode.Parse(Fake.Calls[1].Body!)!;
         var diskExample = OfficialSpecs.Load("Compute/Disk_Create_ByCopyingASnapshot.json")["parameters"]!["disk"]!;
@@ -203,6 +207,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.Equal(capture.Location, (string?)JsonPath.At(diskBody, "properties.creationData.sourceResourceId"));
         Assert.EndsWith("/disks/data-" + Ws + "-s1", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.storageProfile.dataDisks[0].managedDisk.id"), StringComparison.Ordinal);
         Assert.Null(Fake.Resource("/disks/data-" + Ws));
+        Assert.Equal("Succeeded", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.provisioningState"));
+        Assert.Equal("running", Fake.PowerState("coder-" + Ws));
     }
 
     [Fact]
