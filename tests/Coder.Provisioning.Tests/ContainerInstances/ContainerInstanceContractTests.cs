@@ -68,6 +68,41 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
     }
 
     [Fact]
+    public async Task A_create_retried_after_it_failed_midway_issues_idempotent_PUTs_only_and_leaves_one_group()
+    {
+        // Seven 500s outlast the SDK's six retries: the first attempt fails after the share PUT, as an activity would.
+        for (int i = 0; i < 7; i++) Fake.FailNext(r => r.Method == "PUT" && r.Path.Value!.EndsWith("coder-" + Ws, StringComparison.Ordinal), 500);
+        var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None));
+        Assert.Equal(500, failure.Status);
+
+        var state = await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+
+        AssertCalls(
+            [
+                $"GET {Group} → 404", $"PUT {Share} → 201", .. Enumerable.Repeat($"PUT {Group} → 500", 7),
+                $"GET {Group} → 404", $"PUT {Share} → 200", $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200",
+            ]);
+        AssertWritesAreIdenticalPutsOnly();
+        Assert.Empty(Fake.ContractViolations);
+        Assert.True(state.Created);
+        Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Get_of_an_existing_running_group_of_the_same_build_is_the_only_call_when_create_is_retried_after_success()
+    {
+        await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+        Fake.ClearCalls();
+
+        var again = await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+
+        AssertCalls($"GET {Group} → 200");
+        Assert.False(again.Created);
+        Assert.Contains(again.ResourceIds, id => id.EndsWith("/containerGroups/coder-" + Ws, StringComparison.Ordinal));
+        Assert.Equal("Succeeded", (string?)Fake.Resource("coder-" + Ws)!["properties"]!["provisioningState"]);
+    }
+
+    [Fact]
     public void The_official_swagger_schema_accepts_the_official_example_and_rejects_a_body_real_ARM_would_reject()
     {
         var example = OfficialSpecs.Load("ContainerInstance/ContainerGroupsCreateOrUpdateManagedIdentityAzureFileshare.json")["parameters"]!["containerGroup"]!;
@@ -105,7 +140,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         // A new build (fresh agent token) is a PUT of the same group: still one resource.
         Fake.ClearCalls();
         await Provisioner.StartAsync(Spec(Ws, build: "b2"), CancellationToken.None);
-        AssertCalls($"GET {Group} → 200", $"PUT {Share} → 201", $"PUT {Group} → 200", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
+        AssertCalls($"GET {Group} → 200", $"PUT {Share} → 200", $"PUT {Group} → 200", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
         Assert.Empty(Fake.ContractViolations);
         var item = Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
         Assert.Equal("b2", item.BuildId);
@@ -131,7 +166,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         AssertCalls(
             $"GET {Group} → 200",
             $"DELETE {Group} → 202", "GET operation → 200", "GET operation → 200",
-            $"PUT {Share} → 201",
+            $"PUT {Share} → 200",
             $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
         Assert.Empty(Fake.ContractViolations);
         Assert.True(outcome.Restarted);

@@ -112,6 +112,36 @@ public sealed class VirtualMachineContractTests : ArmContractTest
     }
 
     [Fact]
+    public async Task A_create_retried_after_it_failed_midway_issues_idempotent_PUTs_only_and_leaves_one_NIC_disk_and_VM()
+    {
+        // Seven 500s outlast the SDK's six retries: the first attempt fails after the NIC and the disk, as an activity would.
+        for (int i = 0; i < 7; i++) Fake.FailNext(r => r.Method == "PUT" && r.Path.Value!.EndsWith("/virtualMachines/coder-" + Ws, StringComparison.Ordinal), 500);
+        var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None));
+        Assert.Equal(500, failure.Status);
+
+        var state = await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
+
+        string[] NicAndDisk(int nic, int disk) =>
+        [
+            $"PUT {Nic} → {nic}", "GET operation → 200", "GET operation → 200", $"GET {Nic} → 200",
+            $"PUT {Disk} → {disk}", "GET operation → 200", "GET operation → 200", $"GET {Disk} → 200",
+        ];
+        AssertCalls(
+            [
+                $"GET {Vm} → 404", .. NicAndDisk(201, 202), .. Enumerable.Repeat($"PUT {Vm} → 500", 7),
+                $"GET {Vm} → 404", .. NicAndDisk(200, 202),
+                $"PUT {Vm} → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
+                $"GET {Vm}/extensions/coder-agent-env → 404",
+                $"PUT {Vm}/extensions/coder-agent-env → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm}/extensions/coder-agent-env → 200",
+            ]);
+        AssertWritesAreIdenticalPutsOnly();
+        Assert.True(state.Created);
+        Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
+        Assert.NotNull(Fake.Resource("/networkInterfaces/nic-" + Ws));
+        Assert.NotNull(Fake.Resource("/disks/data-" + Ws));
+    }
+
+    [Fact]
     public async Task Stop_deallocates_and_start_powers_on_via_Location_polling_per_official_REST_contract()
     {
         var spec = Spec(Ws, image: Image);
