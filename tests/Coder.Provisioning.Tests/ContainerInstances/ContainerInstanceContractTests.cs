@@ -59,6 +59,9 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
             Assert.Null(token["value"]);
             Assert.NotNull(p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "CODER_AGENT_SERVICEBUS_NAMESPACE")!["secureValue"]);
             Assert.Equal("/opt/coder/coder-agent", (string?)p["command"]![0]);
+            // The agent refuses to start without CODER_AGENT_ID: one per build and replica.
+            string replica = ((string)container["name"]!)[^1..];
+            Assert.Equal($"{Ws}-b1-r{replica}", (string?)p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "CODER_AGENT_ID")!["value"]);
         }
 
         var home = body["properties"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "home")!["azureFile"]!;

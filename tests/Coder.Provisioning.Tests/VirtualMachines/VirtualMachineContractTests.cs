@@ -103,6 +103,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         string script = Encoding.UTF8.GetString(Convert.FromBase64String((string)JsonPath.At(extension, "properties.protectedSettings.script")!));
         string env = Encoding.UTF8.GetString(Convert.FromBase64String(script.Split('\'')[1]));
         Assert.Contains("CODER_AGENT_TOKEN=\"secret-agent-token-b1\"", env, StringComparison.Ordinal);
+        // The agent refuses to start without CODER_AGENT_ID.
+        Assert.Contains($"CODER_AGENT_ID=\"{Ws}-b1-r0\"", env, StringComparison.Ordinal);
 
         // Retried with the same build: nothing is written.
         Fake.ClearCalls();
