@@ -122,7 +122,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
     }
 
     [Fact]
-    public async Task Stop_is_POST_stop_and_start_is_POST_start_polled_to_Succeeded_per_official_REST_spec_and_a_new_build_PUTs_the_same_group()
+    public async Task Stop_is_POST_stop_start_is_POST_start_polled_to_Succeeded_restart_is_POST_restart_per_official_REST_spec_and_a_new_build_PUTs_the_same_group()
     {
         var spec = Spec(Ws);
         await Provisioner.EnsureAsync(spec, CancellationToken.None);
@@ -147,6 +147,12 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         Assert.Empty(Fake.ContractViolations);
         var item = Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
         Assert.Equal("b2", item.BuildId);
+
+        // Restart is POST restart, answered 204 (ContainerGroups_Restart): same group, same build.
+        Fake.ClearCalls();
+        await Provisioner.RestartAsync(spec.Workspace, CancellationToken.None);
+        AssertCalls($"POST {Group}/restart → 204");
+        Assert.Equal("b2", Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None)).BuildId);
 
         // Stopping a missing group changes nothing.
         await Provisioner.StopAsync(new WorkspaceRef("ws-missing0001", "alice"), CancellationToken.None);
