@@ -4,7 +4,7 @@ using Coder.Contracts.Agents;
 namespace Coder.Provisioning.Tests.Orchestrations;
 
 /// <summary>
-/// The real provision, scale and snapshot orchestrations, on the local host's durable engine (Azurite), with a template
+/// The real provision, scale, snapshot (and delete) orchestrations, on the local host's durable engine (Azurite), with a template
 /// whose provisioner is aci or vm and ARM played by the fake that answers per the official REST contracts. No agent runs
 /// in a container or VM here: <see cref="AgentStandIn"/> reports the agent's lifecycle through the real ingest path
 /// (POST /api/agent/events) with the token and agent id the provisioner delivered to the platform.
@@ -17,7 +17,7 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
     [Theory]
     [InlineData("aci", "mcr.microsoft.com/devcontainers/base:ubuntu")]
     [InlineData("vm", "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest")]
-    public async Task Provision_scale_and_snapshot_orchestrations_against_the_official_ARM_contract_end_running_resized_with_a_ready_snapshot(string provisioner, string image)
+    public async Task Provision_scale_snapshot_and_delete_orchestrations_against_the_official_ARM_contract_end_running_resized_with_a_ready_snapshot_then_gone(string provisioner, string image)
     {
         await using var host = await AzureLocalHost.StartAsync(storage.ConnectionString);
         var fake = host.Fake;
@@ -105,6 +105,14 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
         string applied = (string)timeline.Single(e => (string?)e!["kind"] == "scale.applied")!["message"]!;
         Assert.Contains(provisioner == "aci" ? "ACI cannot resize a container group in place" : "deallocated, changed and started", applied, StringComparison.Ordinal);
         Assert.Contains($"Snapshot {snapshotId} is ready", (string)timeline.Single(e => (string?)e!["kind"] == "snapshot.succeeded")!["message"]!, StringComparison.Ordinal);
+
+        // Delete: the compute and its home storage are gone from ARM, and the workspace from the API.
+        var deleted = await host.SendAsync(HttpMethod.Delete, $"/api/workspaces/{id}", null, 202);
+        await host.WaitForOperationAsync((string)deleted["operation"]!["id"]!, Timeout);
+        await host.SendAsync(HttpMethod.Get, $"/api/workspaces/{id}", null, 404);
+        Assert.Null(fake.Resource(resource));
+        if (provisioner == "aci") Assert.Null(fake.Share("home-" + id));
+        else Assert.True(fake.Resource($"/disks/data-{id}") is null && fake.Resource($"/networkInterfaces/nic-{id}") is null, "The VM's data disk and NIC must be deleted.");
     }
 
     static bool IsSubsequence(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
