@@ -59,12 +59,50 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
             Assert.Null(token["value"]);
             Assert.NotNull(p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "CODER_AGENT_SERVICEBUS_NAMESPACE")!["secureValue"]);
             Assert.Equal("/opt/coder/coder-agent", (string?)p["command"]![0]);
+            // The agent refuses to start without CODER_AGENT_ID: one per build and replica.
+            string replica = ((string)container["name"]!)[^1..];
+            Assert.Equal($"{Ws}-b1-r{replica}", (string?)p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "CODER_AGENT_ID")!["value"]);
         }
 
         var home = body["properties"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "home")!["azureFile"]!;
         Assert.Equal("home-" + Ws, (string?)home["shareName"]);
         Assert.Equal(IdentityClientId, (string?)home["userManagedIdentityClientId"]);
         Assert.Null(home["storageAccountKey"]);
+    }
+
+    [Fact]
+    public async Task A_create_retried_after_it_failed_midway_issues_idempotent_PUTs_only_and_leaves_one_group()
+    {
+        // Seven 500s outlast the SDK's six retries: the first attempt fails after the share PUT, as an activity would.
+        for (int i = 0; i < 7; i++) Fake.FailNext(r => r.Method == "PUT" && r.Path.Value!.EndsWith("coder-" + Ws, StringComparison.Ordinal), 500);
+        var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None));
+        Assert.Equal(500, failure.Status);
+
+        var state = await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+
+        AssertCalls(
+            [
+                $"GET {Group} → 404", $"PUT {Share} → 201", .. Enumerable.Repeat($"PUT {Group} → 500", 7),
+                $"GET {Group} → 404", $"PUT {Share} → 200", $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200",
+            ]);
+        AssertWritesAreIdenticalPutsOnly();
+        Assert.Empty(Fake.ContractViolations);
+        Assert.True(state.Created);
+        Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Get_of_an_existing_running_group_of_the_same_build_is_the_only_call_when_create_is_retried_after_success()
+    {
+        await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+        Fake.ClearCalls();
+
+        var again = await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+
+        AssertCalls($"GET {Group} → 200");
+        Assert.False(again.Created);
+        Assert.Contains(again.ResourceIds, id => id.EndsWith("/containerGroups/coder-" + Ws, StringComparison.Ordinal));
+        Assert.Equal("Succeeded", (string?)Fake.Resource("coder-" + Ws)!["properties"]!["provisioningState"]);
     }
 
     [Fact]
@@ -84,7 +122,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
     }
 
     [Fact]
-    public async Task Stop_is_POST_stop_and_start_is_POST_start_polled_to_Succeeded_per_official_REST_spec_and_a_new_build_PUTs_the_same_group()
+    public async Task Stop_is_POST_stop_start_is_POST_start_polled_to_Succeeded_restart_is_POST_restart_per_official_REST_spec_and_a_new_build_PUTs_the_same_group()
     {
         var spec = Spec(Ws);
         await Provisioner.EnsureAsync(spec, CancellationToken.None);
@@ -105,10 +143,16 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         // A new build (fresh agent token) is a PUT of the same group: still one resource.
         Fake.ClearCalls();
         await Provisioner.StartAsync(Spec(Ws, build: "b2"), CancellationToken.None);
-        AssertCalls($"GET {Group} → 200", $"PUT {Share} → 201", $"PUT {Group} → 200", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
+        AssertCalls($"GET {Group} → 200", $"PUT {Share} → 200", $"PUT {Group} → 200", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
         Assert.Empty(Fake.ContractViolations);
         var item = Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
         Assert.Equal("b2", item.BuildId);
+
+        // Restart is POST restart, answered 204 (ContainerGroups_Restart): same group, same build.
+        Fake.ClearCalls();
+        await Provisioner.RestartAsync(spec.Workspace, CancellationToken.None);
+        AssertCalls($"POST {Group}/restart → 204");
+        Assert.Equal("b2", Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None)).BuildId);
 
         // Stopping a missing group changes nothing.
         await Provisioner.StopAsync(new WorkspaceRef("ws-missing0001", "alice"), CancellationToken.None);
@@ -131,7 +175,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         AssertCalls(
             $"GET {Group} → 200",
             $"DELETE {Group} → 202", "GET operation → 200", "GET operation → 200",
-            $"PUT {Share} → 201",
+            $"PUT {Share} → 200",
             $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
         Assert.Empty(Fake.ContractViolations);
         Assert.True(outcome.Restarted);

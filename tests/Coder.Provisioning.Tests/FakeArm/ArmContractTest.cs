@@ -53,6 +53,20 @@ public abstract class ArmContractTest : IAsyncLifetime
                 ["CODER_AGENT_SERVICEBUS_QUEUE"] = "agent-events",
             });
 
+    /// <summary>
+    /// Every write since the last <see cref="FakeArmServer.ClearCalls"/> is a PUT, and every PUT of one resource carries
+    /// the same body: the calls a retry may repeat without creating a second resource or undoing the first attempt.
+    /// </summary>
+    protected void AssertWritesAreIdenticalPutsOnly()
+    {
+        var writes = Fake.Calls.Where(c => c.Method != "GET").ToList();
+        Assert.All(writes, c => Assert.True(c.Method == "PUT", $"{c.Short} is not a PUT"));
+        foreach (var resource in writes.GroupBy(c => c.Path + c.Query, StringComparer.Ordinal))
+        {
+            Assert.True(resource.Select(c => c.Body).Distinct().Count() == 1, $"PUTs of {resource.Key} differ");
+        }
+    }
+
     /// <summary>Compares the exact ARM call sequence since the last <see cref="FakeArmServer.ClearCalls"/>, listing both on failure.</summary>
     protected void AssertCalls(params string[] expected)
     {

@@ -79,7 +79,7 @@ public sealed partial class FakeArmServer
                 {
                     stored["properties"]!["provisioningState"] = "Succeeded";
                     _powerStates[id] = "running";
-                });
+                }, resource: id);
             }
 
             case ("PATCH", null):
@@ -102,7 +102,7 @@ public sealed partial class FakeArmServer
 
                 if (patch["tags"] is JsonObject tags) vm["tags"] = tags.DeepClone();
                 properties["provisioningState"] = "Updating";
-                return LongRunning(Answer.Json(200, vm), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded");
+                return LongRunning(Answer.Json(200, vm), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded", resource: id);
             }
 
             case ("DELETE", null):
@@ -173,7 +173,7 @@ public sealed partial class FakeArmServer
                 };
                 bool existed = extension is not null;
                 _resources[id] = stored;
-                return LongRunning(Answer.Json(existed ? 200 : 201, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded");
+                return LongRunning(Answer.Json(existed ? 200 : 201, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded", resource: id);
             }
 
             default:
@@ -213,7 +213,7 @@ public sealed partial class FakeArmServer
                 properties["provisioningState"] = "Updating";
                 stored["properties"] = properties;
                 _resources[id] = stored;
-                return LongRunning(Answer.Json(202, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded");
+                return LongRunning(Answer.Json(202, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded", resource: id);
             }
 
             case "DELETE":
@@ -253,7 +253,7 @@ public sealed partial class FakeArmServer
                 properties["diskSizeBytes"] = (int)disk["properties"]!["diskSizeGB"]! * 1024L * 1024 * 1024;
                 properties["provisioningState"] = "Updating";
                 _resources[id] = stored;
-                return LongRunning(Answer.Json(snapshot is null ? 202 : 200, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded");
+                return LongRunning(Answer.Json(snapshot is null ? 202 : 200, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded", resource: id);
             }
 
             default:

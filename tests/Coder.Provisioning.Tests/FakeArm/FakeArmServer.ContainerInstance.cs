@@ -69,7 +69,7 @@ public sealed partial class FakeArmServer
                 {
                     stored["properties"]!["provisioningState"] = "Succeeded";
                     stored["properties"]!["instanceView"]!["state"] = "Running";
-                });
+                }, resource: id);
             }
 
             case ("DELETE", null):

@@ -30,7 +30,7 @@ public sealed partial class FakeArmServer
                 };
                 stored["properties"]!["provisioningState"] = "Updating";
                 _resources[id] = stored;
-                return LongRunning(Answer.Json(existed ? 200 : 201, stored), "Microsoft.Network", () => stored["properties"]!["provisioningState"] = "Succeeded");
+                return LongRunning(Answer.Json(existed ? 200 : 201, stored), "Microsoft.Network", () => stored["properties"]!["provisioningState"] = "Succeeded", resource: id);
             }
 
             case "DELETE":

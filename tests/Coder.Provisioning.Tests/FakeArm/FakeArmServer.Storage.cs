@@ -69,9 +69,11 @@ public sealed partial class FakeArmServer
             case "PUT":
             {
                 int quota = (int?)JsonNode.Parse(body)?["properties"]?["shareQuota"] ?? 100;
+                bool created = existing is null;
                 if (existing is null) _shares[name] = existing = new FakeShare(name, quota);
                 else existing.QuotaGiB = quota;
-                return Answer.Json(201, ShareBody(baseId, existing, null));
+                // FileShares_Create: 201 when it creates the share, 200 when it updates an existing one.
+                return Answer.Json(created ? 201 : 200, ShareBody(baseId, existing, null));
             }
 
             case "GET":

@@ -148,6 +148,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
         string path = request.Path.Value ?? "";
         if (path.StartsWith("/" + FilesAccount + "/", StringComparison.Ordinal)) return Files(request, path[(FilesAccount.Length + 2)..]);
         string[] s = path.Trim('/').Split('/');
+        if (request.Method == "GET") PollOperationsOf(path);
         if (s.Length >= 6 && s[^2].Equals("operations", StringComparison.OrdinalIgnoreCase)) return PollAsyncOperation(s[^1]);
         if (s.Length >= 6 && s[^2].Equals("operationResults", StringComparison.OrdinalIgnoreCase)) return PollLocation(s[^1]);
         if (s.Length == 5 && s[4].Equals("resources", StringComparison.OrdinalIgnoreCase)) return ListByTag(request.Query["$filter"].ToString());
@@ -223,11 +224,12 @@ public sealed partial class FakeArmServer : IAsyncDisposable
     }
 
     /// <summary>Starts an operation that completes after <see cref="PollsBeforeDone"/> polls and adds its headers to the answer.</summary>
+    /// <param name="resource">The resource a PUT or PATCH provisions: reading it polls the operation too.</param>
     /// <param name="both">Send Azure-AsyncOperation and Location, as Compute does for VM actions.</param>
-    Answer LongRunning(Answer answer, string provider, Action complete, bool location = false, bool both = false)
+    Answer LongRunning(Answer answer, string provider, Action complete, bool location = false, bool both = false, string? resource = null)
     {
         string id = $"op{Interlocked.Increment(ref _nextOperation)}";
-        _operations[id] = new PendingOperation(PollsBeforeDone, complete);
+        _operations[id] = new PendingOperation(PollsBeforeDone, complete, resource);
         string kind = location ? "operationResults" : "operations";
         string url = new Uri(Endpoint, $"subscriptions/{Subscription}/providers/{provider}/locations/{Location}/{kind}/{id}?api-version=fake").ToString();
         answer.Headers[location ? "Location" : "Azure-AsyncOperation"] = url;
@@ -239,29 +241,30 @@ public sealed partial class FakeArmServer : IAsyncDisposable
     Answer PollAsyncOperation(string id)
     {
         if (!_operations.TryGetValue(id, out var op)) return Answer.Error(404, "NotFound", id);
-        if (op.PollsLeft > 0)
-        {
-            op.PollsLeft--;
-            return Answer.Json(200, new JsonObject { ["name"] = id, ["status"] = "InProgress" }, retryAfter: true);
-        }
-
-        op.CompleteOnce();
+        if (!op.Poll()) return Answer.Json(200, new JsonObject { ["name"] = id, ["status"] = "InProgress" }, retryAfter: true);
         return Answer.Json(200, new JsonObject { ["name"] = id, ["status"] = "Succeeded" });
     }
 
     Answer PollLocation(string id)
     {
         if (!_operations.TryGetValue(id, out var op)) return Answer.Error(404, "NotFound", id);
-        if (op.PollsLeft > 0)
-        {
-            op.PollsLeft--;
-            var pending = new Answer(202, null);
-            pending.Headers["Retry-After"] = "0";
-            return pending;
-        }
+        if (op.Poll()) return new Answer(200, "{}");
+        var pending = new Answer(202, null);
+        pending.Headers["Retry-After"] = "0";
+        return pending;
+    }
 
-        op.CompleteOnce();
-        return new Answer(200, "{}");
+    /// <summary>
+    /// A GET of a resource polls the operations provisioning it. Azure.Core does exactly this for a PATCH answered
+    /// 200: it ignores Azure-AsyncOperation and Location and polls the resource until its provisioningState is
+    /// terminal (NextLinkOperationImplementation.ShouldIgnoreHeader), as the ARM RPC allows.
+    /// </summary>
+    void PollOperationsOf(string path)
+    {
+        foreach (var op in _operations.Values)
+        {
+            if (!op.Done && op.ResourceId is { } id && string.Equals(id, path.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) op.Poll();
+        }
     }
 
     public async ValueTask DisposeAsync()

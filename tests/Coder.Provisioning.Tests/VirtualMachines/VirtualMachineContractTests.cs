@@ -103,12 +103,44 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         string script = Encoding.UTF8.GetString(Convert.FromBase64String((string)JsonPath.At(extension, "properties.protectedSettings.script")!));
         string env = Encoding.UTF8.GetString(Convert.FromBase64String(script.Split('\'')[1]));
         Assert.Contains("CODER_AGENT_TOKEN=\"secret-agent-token-b1\"", env, StringComparison.Ordinal);
+        // The agent refuses to start without CODER_AGENT_ID.
+        Assert.Contains($"CODER_AGENT_ID=\"{Ws}-b1-r0\"", env, StringComparison.Ordinal);
 
         // Retried with the same build: nothing is written.
         Fake.ClearCalls();
         var again = await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
         Assert.False(again.Created);
         AssertCalls($"GET {Vm} → 200", $"GET {Vm}/instanceView → 200", $"GET {Vm}/extensions/coder-agent-env → 200");
+    }
+
+    [Fact]
+    public async Task A_create_retried_after_it_failed_midway_issues_idempotent_PUTs_only_and_leaves_one_NIC_disk_and_VM()
+    {
+        // Seven 500s outlast the SDK's six retries: the first attempt fails after the NIC and the disk, as an activity would.
+        for (int i = 0; i < 7; i++) Fake.FailNext(r => r.Method == "PUT" && r.Path.Value!.EndsWith("/virtualMachines/coder-" + Ws, StringComparison.Ordinal), 500);
+        var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None));
+        Assert.Equal(500, failure.Status);
+
+        var state = await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
+
+        string[] NicAndDisk(int nic, int disk) =>
+        [
+            $"PUT {Nic} → {nic}", "GET operation → 200", "GET operation → 200", $"GET {Nic} → 200",
+            $"PUT {Disk} → {disk}", "GET operation → 200", "GET operation → 200", $"GET {Disk} → 200",
+        ];
+        AssertCalls(
+            [
+                $"GET {Vm} → 404", .. NicAndDisk(201, 202), .. Enumerable.Repeat($"PUT {Vm} → 500", 7),
+                $"GET {Vm} → 404", .. NicAndDisk(200, 202),
+                $"PUT {Vm} → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
+                $"GET {Vm}/extensions/coder-agent-env → 404",
+                $"PUT {Vm}/extensions/coder-agent-env → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm}/extensions/coder-agent-env → 200",
+            ]);
+        AssertWritesAreIdenticalPutsOnly();
+        Assert.True(state.Created);
+        Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
+        Assert.NotNull(Fake.Resource("/networkInterfaces/nic-" + Ws));
+        Assert.NotNull(Fake.Resource("/disks/data-" + Ws));
     }
 
     [Fact]
@@ -138,7 +170,7 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         await Provisioner.StopAsync(new WorkspaceRef("ws-missing0001", "alice"), CancellationToken.None);
     }
 
-    [Fact(Skip = "Unresolved: the VM PATCH long-running operation does not complete against the fake ARM (times out); see the report.")]
+    [Fact]
     public async Task Resize_patches_in_place_when_the_size_is_offered_and_otherwise_deallocates_changes_and_starts()
     {
         await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
@@ -150,27 +182,31 @@ public sealed class VirtualMachineContractTests : ArmContractTest
 
         Fake.ClearCalls();
         var outcome = await Provisioner.ResizeAsync(Spec(Ws, cpu: 4, memoryMiB: 16384, image: Image), CancellationToken.None);
+        // VM actions answer 202 with Azure-AsyncOperation and Location: the status is polled, then Location is read for
+        // the result. The PATCH answers 200 with provisioningState Updating (the official example): Azure.Core then
+        // ignores its headers and polls the VM itself until Succeeded.
         AssertCalls(
             $"GET {Vm} → 200", $"GET {Vm}/vmSizes → 200",
-            $"POST {Vm}/deallocate → 202", "GET operation → 202", "GET operation → 200",
-            $"PATCH {Vm} → 200", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
-            $"POST {Vm}/start → 202", "GET operation → 202", "GET operation → 200",
+            $"POST {Vm}/deallocate → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
+            $"PATCH {Vm} → 200", $"GET {Vm} → 200", $"GET {Vm} → 200",
+            $"POST {Vm}/start → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
             $"GET {Vm}/extensions/coder-agent-env → 200");
         Assert.True(outcome.Restarted);
         Assert.Contains("deallocated, changed and started", outcome.Note, StringComparison.Ordinal);
         Assert.Equal("Standard_D4s_v5", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.hardwareProfile.vmSize"));
         Assert.Equal("running", Fake.PowerState("coder-" + Ws));
+        Assert.Equal("Succeeded", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.provisioningState"));
 
         Fake.ExtraAvailableSizes.Add("Standard_D8s_v5");
         Fake.ClearCalls();
         var inPlace = await Provisioner.ResizeAsync(Spec(Ws, cpu: 8, memoryMiB: 32768, image: Image), CancellationToken.None);
-        AssertCalls($"GET {Vm} → 200", $"GET {Vm}/vmSizes → 200", $"PATCH {Vm} → 200", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200");
+        AssertCalls($"GET {Vm} → 200", $"GET {Vm}/vmSizes → 200", $"PATCH {Vm} → 200", $"GET {Vm} → 200", $"GET {Vm} → 200");
         Assert.True(inPlace.Restarted);
         Assert.Contains("in place", inPlace.Note, StringComparison.Ordinal);
         Assert.Equal("""{"properties":{"hardwareProfile":{"vmSize":"Standard_D8s_v5"}}}""", Fake.Calls.Single(c => c.Method == "PATCH").Body);
     }
 
-    [Fact(Skip = "Unresolved: the VM PATCH long-running operation does not complete against the fake ARM (times out); see the report.")]
+    [Fact]
     public async Task Snapshot_is_a_managed_disk_snapshot_of_the_data_disk_and_restore_swaps_in_a_disk_created_from_it()
     {
         var workspace = Spec(Ws).Workspace;
@@ -193,9 +229,9 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         AssertCalls(
             $"GET {Vm} → 200",
             $"PUT {restored} → 202", "GET operation → 200", "GET operation → 200", $"GET {restored} → 200",
-            $"POST {Vm}/deallocate → 202", "GET operation → 202", "GET operation → 200",
-            $"PATCH {Vm} → 200", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
-            $"POST {Vm}/start → 202", "GET operation → 202", "GET operation → 200",
+            $"POST {Vm}/deallocate → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
+            $"PATCH {Vm} → 200", $"GET {Vm} → 200", $"GET {Vm} → 200",
+            $"POST {Vm}/start → 202", "GET operation → 200", "GET operation → 200", "GET operation → 200",
             $"DELETE {Disk} → 202", "GET operation → 202", "GET operation → 200");
         var diskBody = JsonNode.Parse(Fake.Calls[1].Body!)!;
         var diskExample = OfficialSpecs.Load("Compute/Disk_Create_ByCopyingASnapshot.json")["parameters"]!["disk"]!;
@@ -203,6 +239,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.Equal(capture.Location, (string?)JsonPath.At(diskBody, "properties.creationData.sourceResourceId"));
         Assert.EndsWith("/disks/data-" + Ws + "-s1", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.storageProfile.dataDisks[0].managedDisk.id"), StringComparison.Ordinal);
         Assert.Null(Fake.Resource("/disks/data-" + Ws));
+        Assert.Equal("Succeeded", (string?)JsonPath.At(Fake.Resource("/virtualMachines/coder-" + Ws), "properties.provisioningState"));
+        Assert.Equal("running", Fake.PowerState("coder-" + Ws));
     }
 
     [Fact]

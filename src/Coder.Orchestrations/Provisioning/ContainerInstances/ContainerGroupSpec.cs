@@ -29,6 +29,7 @@ public static class ContainerGroupSpec
                 env.Add(new JsonObject { ["name"] = name, ["secureValue"] = value });
             }
 
+            env.Add(new JsonObject { ["name"] = AgentIds.Variable, ["value"] = AgentIds.For(spec.Workspace.WorkspaceId, spec.BuildId, replica) });
             env.Add(new JsonObject { ["name"] = "CODER_AGENT_REPLICA", ["value"] = replica.ToString(CultureInfo.InvariantCulture) });
             env.Add(new JsonObject { ["name"] = "CODER_WORKSPACE_DIR", ["value"] = HomePath });
             containers.Add(new JsonObject

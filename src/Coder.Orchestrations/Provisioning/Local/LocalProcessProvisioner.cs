@@ -190,8 +190,8 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         }
 
         foreach (var (key, value) in spec.AgentEnvironment) psi.Environment[key] = value;
-        string agentId = $"{spec.Workspace.WorkspaceId}-{spec.BuildId}-r{replica}";
-        psi.Environment["CODER_AGENT_ID"] = agentId;
+        string agentId = AgentIds.For(spec.Workspace.WorkspaceId, spec.BuildId, replica);
+        psi.Environment[AgentIds.Variable] = agentId;
         psi.Environment["CODER_AGENT_REPLICA"] = replica.ToString(CultureInfo.InvariantCulture);
         psi.Environment["CODER_WORKSPACE_DIR"] = dir;
         psi.Environment["CODER_AGENT_LOG"] = Path.Combine(stateDir, $"agent-r{replica}.log");

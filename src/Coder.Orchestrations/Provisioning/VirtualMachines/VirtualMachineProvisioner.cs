@@ -269,7 +269,11 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
     {
         if (await ExtensionBuildAsync(vm, cancellationToken) != spec.BuildId)
         {
-            var env = new Dictionary<string, string>(spec.AgentEnvironment, StringComparer.Ordinal) { ["CODER_AGENT_REPLICA"] = "0" };
+            var env = new Dictionary<string, string>(spec.AgentEnvironment, StringComparer.Ordinal)
+            {
+                [AgentIds.Variable] = AgentIds.For(spec.Workspace.WorkspaceId, spec.BuildId, 0),
+                ["CODER_AGENT_REPLICA"] = "0",
+            };
             var extension = new VirtualMachineExtensionData(Location)
             {
                 Publisher = "Microsoft.Azure.Extensions",

@@ -1,0 +1,99 @@
+using Coder.Functions.Http;
+using Coder.Local.Durable;
+using Coder.Local.FunctionHost;
+using Coder.Local.Storage;
+using Coder.Orchestrations.Reconciliation;
+using Coder.Orchestrations.Telemetry;
+
+namespace Coder.Local.Hosting;
+
+/// <summary>
+/// The local host: the functions of Coder.Functions on one machine (ARCHITECTURE.md §2). Storage is the configured
+/// connection string or the embedded Azurite; the durable engine is its own sidecar. Program.cs runs it; tests start it
+/// in-process when they must hand it services of their own (a fake ARM's transport and credential).
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    readonly EmbeddedAzurite? _azurite;
+    readonly ILoggerFactory _sidecarLogs;
+    readonly DurableSidecar _sidecar;
+
+    LocalHost(WebApplication app, string apiUrl, EmbeddedAzurite? azurite, ILoggerFactory sidecarLogs, DurableSidecar sidecar)
+    {
+        App = app;
+        ApiUrl = apiUrl;
+        _azurite = azurite;
+        _sidecarLogs = sidecarLogs;
+        _sidecar = sidecar;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>Where the API listens, without the <c>/api</c> prefix.</summary>
+    public string ApiUrl { get; }
+
+    /// <summary>Starts storage and the durable sidecar, then builds the app from <paramref name="builder"/> (not started).</summary>
+    public static async Task<LocalHost> BuildAsync(WebApplicationBuilder builder, CancellationToken cancellationToken)
+    {
+        var config = builder.Configuration;
+        string dataDirectory = Path.GetFullPath(config["Coder:Local:DataDirectory"] ?? ".coder");
+        Directory.CreateDirectory(dataDirectory);
+        string apiUrl = (config["urls"] ?? "http://127.0.0.1:7071").Split(';')[0].TrimEnd('/');
+
+        // Storage: CODER_STORAGE, or the embedded Azurite with its data in the data folder.
+        EmbeddedAzurite? azurite = string.IsNullOrEmpty(config["Coder:Storage:ConnectionString"])
+            ? await EmbeddedAzurite.StartAsync(Path.Combine(dataDirectory, "azurite"), cancellationToken)
+            : null;
+        ILoggerFactory? sidecarLogs = null;
+        try
+        {
+            string storage = config["Coder:Storage:ConnectionString"] ?? azurite!.ConnectionString;
+            var (adminToken, adminTokenPath) = AdminTokenFile.Resolve(config["Coder:Security:AdminToken"], dataDirectory);
+            config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Coder:Storage:ConnectionString"] = storage,
+                ["Coder:Security:AdminToken"] = adminToken,
+                ["Coder:Local:DataDirectory"] = dataDirectory,
+                ["Coder:Agent:ControlPlaneUrl"] = config["Coder:Agent:ControlPlaneUrl"] ?? apiUrl,
+                ["urls"] = apiUrl,
+
+                // Timer schedules are settings (as in Azure Functions); the reconciler runs every 30 s unless told otherwise.
+                ["CODER_RECONCILE_SCHEDULE"] = config["CODER_RECONCILE_SCHEDULE"] ?? ReconcileOptions.DefaultSchedule,
+            });
+
+            sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+            var sidecarOptions = new DurableSidecarOptions { TaskHub = LocalHostNames.TaskHub(config["Coder:Storage:Prefix"] ?? "", config["Coder:TaskHub"] ?? "coder") };
+            var sidecar = await DurableSidecar.StartAsync(storage, sidecarOptions, sidecarLogs, cancellationToken);
+
+            var functions = FunctionCatalog.Discover(typeof(ApiPipeline).Assembly);
+            builder.Services.AddCoderLocalHost(functions, sidecar.Address);
+            builder.Services.AddCoderTelemetry(builder.Configuration);
+
+            var app = builder.Build();
+            app.UseLocalHostConventions();
+            HttpFunctionEndpoints.Map(app, functions);
+            app.MapLocalFunctions(functions);
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                Console.WriteLine($"Coder Cloud local host listening on {apiUrl}/api (task hub {sidecarOptions.TaskHub}, data in {dataDirectory})");
+                Console.WriteLine(adminTokenPath is null ? "Admin token: from CODER_ADMIN_TOKEN" : $"Admin token: in {adminTokenPath}");
+                Console.WriteLine($"Serving {functions.Count} functions.");
+            });
+            return new LocalHost(app, apiUrl, azurite, sidecarLogs, sidecar);
+        }
+        catch
+        {
+            sidecarLogs?.Dispose();
+            if (azurite is not null) await azurite.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await _sidecar.DisposeAsync();
+        _sidecarLogs.Dispose();
+        if (_azurite is not null) await _azurite.DisposeAsync();
+    }
+}

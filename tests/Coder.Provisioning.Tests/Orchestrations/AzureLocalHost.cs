@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Coder.Local.Hosting;
+using Coder.Local.Storage;
+using Coder.Provisioning.Tests.FakeArm;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coder.Provisioning.Tests.Orchestrations;
+
+/// <summary>
+/// The real local host, in-process: its functions, its durable engine (the sidecar over Azure Storage on Azurite) and
+/// its agent ingest, with the aci and vm provisioners pointed at a fake ARM through the host's own DI seam (the fake's
+/// transport and a test credential). In-process, because a host process could neither trust the fake's certificate
+/// nor take a test credential.
+/// </summary>
+public sealed class AzureLocalHost : IAsyncDisposable
+{
+    public const string AdminToken = "cdr_test-admin-token-0123456789abcdef";
+
+    /// <summary>Once a year: the reconciler and autoscaler timers stay out of the operations under test.</summary>
+    const string Never = "0 0 0 1 1 *";
+
+    readonly LocalHost _host;
+    readonly string _dataDirectory;
+
+    AzureLocalHost(LocalHost host, FakeArmServer fake, string dataDirectory)
+    {
+        _host = host;
+        Fake = fake;
+        _dataDirectory = dataDirectory;
+        Api = new HttpClient { BaseAddress = new Uri(host.ApiUrl), Timeout = TimeSpan.FromSeconds(60) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+    }
+
+    public FakeArmServer Fake { get; }
+
+    /// <summary>The API as the admin calls it.</summary>
+    public HttpClient Api { get; }
+
+    public string BaseUrl => _host.ApiUrl;
+
+    public static async Task<AzureLocalHost> StartAsync(string storageConnectionString)
+    {
+        var fake = await FakeArmServer.StartAsync();
+        string prefix = TestStorage.NewPrefix();
+        string data = Path.Combine(Path.GetTempPath(), "coder-arm-" + prefix);
+        string url = $"http://127.0.0.1:{FreePorts.Next()}";
+        var azure = ArmContractTest.OptionsFor(fake);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = Environments.Production });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls(url);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coder:Storage:ConnectionString"] = storageConnectionString,
+            ["Coder:Storage:Prefix"] = prefix,
+            ["Coder:Security:AdminToken"] = AdminToken,
+            ["Coder:Local:DataDirectory"] = data,
+            ["urls"] = url,
+            // The stand-in agent speaks the HTTP transport, so that is what the bootstrap environment must say.
+            ["Coder:Agent:Transport"] = "http",
+            ["CODER_RECONCILE_SCHEDULE"] = Never,
+            ["CODER_AUTOSCALE_SCHEDULE"] = Never,
+            ["Coder:Azure:SubscriptionId"] = azure.SubscriptionId,
+            ["Coder:Azure:ResourceGroup"] = azure.ResourceGroup,
+            ["Coder:Azure:Location"] = azure.Location,
+            ["Coder:Azure:WorkspaceIdentityId"] = azure.WorkspaceIdentityId,
+            ["Coder:Azure:WorkspaceIdentityClientId"] = azure.WorkspaceIdentityClientId,
+            ["Coder:Azure:FilesAccount"] = azure.FilesAccount,
+            ["Coder:Azure:FilesEndpoint"] = azure.FilesEndpoint!.ToString(),
+            ["Coder:Azure:VmSubnetId"] = azure.VmSubnetId,
+            ["Coder:Azure:VmAdminSshPublicKey"] = azure.VmAdminSshPublicKey,
+            ["Coder:Azure:ArmEndpoint"] = azure.ArmEndpoint!.ToString(),
+            ["Coder:Azure:RetryDelay"] = azure.RetryDelay.ToString("c", CultureInfo.InvariantCulture),
+            ["Coder:Azure:MaxRetryDelay"] = azure.MaxRetryDelay.ToString("c", CultureInfo.InvariantCulture),
+            ["Coder:Azure:PollInterval"] = azure.PollInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["Coder:Azure:OperationTimeout"] = azure.OperationTimeout.ToString("c", CultureInfo.InvariantCulture),
+        });
+        // The seam AddCoderAzureProvisioners documents: a host-registered credential and transport replace the defaults.
+        builder.Services.AddSingleton<TokenCredential>(new StaticTokenCredential());
+        builder.Services.AddSingleton<HttpPipelineTransport>(fake.Transport());
+
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var host = await LocalHost.BuildAsync(builder, startup.Token);
+        await host.App.StartAsync(startup.Token);
+        return new AzureLocalHost(host, fake, data);
+    }
+
+    public async Task<JsonNode> SendAsync(HttpMethod method, string path, string? body, int expectedStatus)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await Api.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expectedStatus, $"{method} {path} answered {(int)response.StatusCode}, not {expectedStatus}: {text}");
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    public Task<JsonNode> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null, 200);
+
+    /// <summary>Waits for an operation to end and returns it; it must have succeeded.</summary>
+    public async Task<JsonNode> WaitForOperationAsync(string operationId, TimeSpan timeout)
+    {
+        var operation = await Eventually.WaitAsync(() => GetAsync($"/api/operations/{operationId}"),
+            o => (string?)o["status"] is "succeeded" or "failed" or "canceled", timeout, $"operation {operationId} to end");
+        Assert.True((string?)operation["status"] == "succeeded", $"Operation {operationId}: {operation.ToJsonString()}");
+        return operation;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await _host.App.StopAsync();
+        await _host.DisposeAsync();
+        await Fake.DisposeAsync();
+        try { Directory.Delete(_dataDirectory, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
