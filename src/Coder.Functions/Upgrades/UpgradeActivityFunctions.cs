@@ -13,7 +13,12 @@ public sealed class UpgradeActivityFunctions(
     PlanRolloutActivity plan,
     ClaimRolloutWorkspaceActivity claim,
     RecordRolloutActivity record,
-    CheckRolloutHealthActivity health)
+    CheckRolloutHealthActivity health,
+    PrepareGreenActivity prepareGreen,
+    SwitchToGreenActivity switchToGreen,
+    StopComputeInstanceActivity stopInstance,
+    DestroyRetiredInstanceActivity destroyRetired,
+    AbandonGreenActivity abandonGreen)
 {
     [Function(nameof(CreateRestorePointActivity))]
     public Task<RestorePoint?> CreateRestorePoint([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => createRestorePoint.RunAsync(input, cancellationToken);
@@ -35,4 +40,19 @@ public sealed class UpgradeActivityFunctions(
 
     [Function(nameof(CheckRolloutHealthActivity))]
     public Task<IReadOnlyList<RolloutHealth>> Health([ActivityTrigger] RolloutHealthInput input, CancellationToken cancellationToken) => health.RunAsync(input, cancellationToken);
+
+    [Function(nameof(PrepareGreenActivity))]
+    public Task<EnsureWorkspaceResult> PrepareGreen([ActivityTrigger] GreenInput input, CancellationToken cancellationToken) => prepareGreen.RunAsync(input, cancellationToken);
+
+    [Function(nameof(SwitchToGreenActivity))]
+    public Task<GreenSwitch> SwitchToGreen([ActivityTrigger] SwitchToGreenInput input, CancellationToken cancellationToken) => switchToGreen.RunAsync(input, cancellationToken);
+
+    [Function(nameof(StopComputeInstanceActivity))]
+    public Task<bool> StopInstance([ActivityTrigger] ComputeInstanceInput input, CancellationToken cancellationToken) => stopInstance.RunAsync(input, cancellationToken);
+
+    [Function(nameof(DestroyRetiredInstanceActivity))]
+    public Task<bool> DestroyRetired([ActivityTrigger] ComputeInstanceInput input, CancellationToken cancellationToken) => destroyRetired.RunAsync(input, cancellationToken);
+
+    [Function(nameof(AbandonGreenActivity))]
+    public Task<bool> AbandonGreen([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => abandonGreen.RunAsync(input, cancellationToken);
 }

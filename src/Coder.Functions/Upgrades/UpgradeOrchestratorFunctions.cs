@@ -12,6 +12,10 @@ public sealed class UpgradeOrchestratorFunctions
     public Task<UpgradeOutcome> InPlace([OrchestrationTrigger] TaskOrchestrationContext context) =>
         InPlaceUpgradeOrchestrator.RunAsync(context, OrchestrationInput.Of<UpgradeInput>(context));
 
+    [Function(nameof(BlueGreenUpgradeOrchestrator))]
+    public Task<UpgradeOutcome> BlueGreen([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        BlueGreenUpgradeOrchestrator.RunAsync(context, OrchestrationInput.Of<UpgradeInput>(context));
+
     [Function(nameof(RolloutOrchestrator))]
     public Task<RolloutOutcome> Rollout([OrchestrationTrigger] TaskOrchestrationContext context) =>
         RolloutOrchestrator.RunAsync(context, OrchestrationInput.Of<RolloutInput>(context));

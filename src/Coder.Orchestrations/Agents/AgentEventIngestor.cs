@@ -53,6 +53,22 @@ public sealed partial class AgentEventIngestor(
         }
 
         var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        if (workspace is not null && workspace.PendingBuild is { } pending && pending == principal.BuildId && workspace.AgentBuild != pending)
+        {
+            try
+            {
+                await ApplyPendingAsync(envelope, workspace, pending, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "payload does not match its type");
+                return IngestOutcome.Rejected;
+            }
+
+            await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
+            return IngestOutcome.Applied;
+        }
+
         if (workspace is null || workspace.AgentBuild != principal.BuildId)
         {
             tokens.ReportStaleBuild(envelope.WorkspaceId);
@@ -89,13 +105,9 @@ public sealed partial class AgentEventIngestor(
                 string? operationId = null;
                 var updated = await workspaces.MutateAsync(owner, id, w =>
                 {
-                    if (w.AgentBuild != build) return false;
-                    var states = AgentStates.Parse(w.AgentStates);
-                    var previous = states.TryGetValue(envelope.AgentId, out var s) ? s : new AgentReplicaState(AgentLifecycle.Created, null, null);
-                    if (!AgentLifecycleOrder.IsForward(previous.Lifecycle, payload.State)) return false;
-                    states[envelope.AgentId] = previous with { Lifecycle = payload.State, Reason = payload.Reason ?? previous.Reason };
-                    var aggregate = AgentStates.Aggregate(states, w.Replicas);
-                    w.AgentStates = AgentStates.Serialize(states);
+                    if (w.AgentBuild != build || AgentStates.Advance(w.AgentStates, envelope.AgentId, payload, w.Replicas) is not { } advanced) return false;
+                    var aggregate = advanced.Aggregate;
+                    w.AgentStates = advanced.Json;
                     w.AgentLifecycle = WireNames.Of(aggregate);
                     w.AgentConnection = "connected";
                     w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
@@ -203,6 +215,56 @@ public sealed partial class AgentEventIngestor(
 
                 break;
             }
+
+            default:
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A blue-green green's events: its lifecycle and heartbeats go to the pending fields (blue's observed state is what the
+    /// workspace shows until the switch), its logs and scripts to the timeline, and its lifecycle signals the upgrade.
+    /// </summary>
+    async Task ApplyPendingAsync(AgentEnvelope envelope, WorkspaceEntity current, string build, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
+        string owner = current.PartitionKey, id = current.RowKey;
+        switch (envelope.Type)
+        {
+            case AgentEventTypes.Lifecycle:
+            {
+                var payload = envelope.Payload.Deserialize(CoderJsonContext.Default.LifecyclePayload) ?? throw new JsonException("empty");
+                AgentLifecycle? changedTo = null;
+                string? operationId = null;
+                var updated = await workspaces.MutateAsync(owner, id, w =>
+                {
+                    if (w.PendingBuild != build || AgentStates.Advance(w.PendingAgentStates, envelope.AgentId, payload, w.Replicas) is not { } advanced) return false;
+                    w.PendingAgentStates = advanced.Json;
+                    w.PendingHeartbeatAt = Max(w.PendingHeartbeatAt, sentAt);
+                    changedTo = advanced.Aggregate;
+                    operationId = w.OperationId;
+                    return true;
+                }, cancellationToken);
+                if (updated is null || changedTo is null) return;
+                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{WireNames.Of(payload.State)}",
+                    $"Green agent {envelope.AgentId} is {WireNames.Of(payload.State)}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
+                if (operationId is not null) await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo.Value, payload.Reason), cancellationToken);
+                break;
+            }
+
+            case AgentEventTypes.Heartbeat or AgentEventTypes.Metrics:
+                await workspaces.MutateAsync(owner, id, w =>
+                {
+                    if (w.PendingBuild != build || w.PendingHeartbeatAt >= sentAt) return false;
+                    w.PendingHeartbeatAt = sentAt;
+                    return true;
+                }, cancellationToken);
+                break;
+
+            case AgentEventTypes.Log or AgentEventTypes.Script:
+                await ApplyAsync(envelope, current, cancellationToken);
+                break;
 
             default:
                 break;

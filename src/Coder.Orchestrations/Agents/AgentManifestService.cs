@@ -24,9 +24,14 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
         var principal = await tokens.FindAsync(token, cancellationToken);
         if (principal is null) return null;
         var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
-        if (workspace is null || workspace.AgentBuild != principal.BuildId || workspace.Status == "deleted") return null;
-        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
-            ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
+        if (workspace is null || workspace.Status == "deleted") return null;
+
+        // A blue-green green runs the version it upgrades to while blue still runs the old one.
+        bool pending = workspace.PendingBuild is { } p && p == principal.BuildId;
+        if (workspace.AgentBuild != principal.BuildId && !pending) return null;
+        int version = pending ? workspace.PendingTemplateVersion ?? workspace.TemplateVersion : workspace.TemplateVersion;
+        var template = await templates.GetVersionAsync(workspace.Template, version, cancellationToken)
+            ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{version}");
 
         var spec = template.Spec;
         var o = options.Value;

@@ -20,6 +20,19 @@ public static class AgentStates
         return states.Values.Select(s => s.Lifecycle).MinBy(AgentLifecycleOrder.Rank);
     }
 
+    /// <summary>
+    /// Moves one agent's lifecycle forward in <paramref name="json"/>; returns the new JSON and the workspace's aggregate, or
+    /// null when the event is not a step forward (late or repeated), which changes nothing.
+    /// </summary>
+    public static (string Json, AgentLifecycle Aggregate)? Advance(string? json, string agentId, LifecyclePayload payload, int replicas)
+    {
+        var states = Parse(json);
+        var previous = states.TryGetValue(agentId, out var s) ? s : new AgentReplicaState(AgentLifecycle.Created, null, null);
+        if (!AgentLifecycleOrder.IsForward(previous.Lifecycle, payload.State)) return null;
+        states[agentId] = previous with { Lifecycle = payload.State, Reason = payload.Reason ?? previous.Reason };
+        return (Serialize(states), Aggregate(states, replicas));
+    }
+
     static AgentLifecycle MinOr(IReadOnlyDictionary<string, AgentReplicaState> states, AgentLifecycle floor)
     {
         var min = states.Values.Select(s => s.Lifecycle).MinBy(AgentLifecycleOrder.Rank);

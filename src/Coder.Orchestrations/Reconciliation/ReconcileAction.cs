@@ -3,6 +3,7 @@ namespace Coder.Orchestrations.Reconciliation;
 /// <summary>One decision of the planner, with the reason and the sentence the timeline shows.</summary>
 /// <param name="Owner">The workspace's owner partition; null for an orphan with no workspace row.</param>
 /// <param name="SnapshotId">For <see cref="ReconcileActionKind.Reprovision"/>: the latest snapshot to restore from, when one exists.</param>
+/// <param name="Instance">For <see cref="ReconcileActionKind.DestroyOrphan"/>: which compute instance of the workspace.</param>
 /// <param name="OperationId">For <see cref="ReconcileActionKind.FailHungOperation"/>: the hung operation.</param>
 public sealed record ReconcileAction(
     ReconcileActionKind Kind,
@@ -12,4 +13,5 @@ public sealed record ReconcileAction(
     string Reason,
     string Message,
     string? SnapshotId = null,
-    string? OperationId = null);
+    string? OperationId = null,
+    string? Instance = null);

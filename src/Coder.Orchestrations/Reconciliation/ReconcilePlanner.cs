@@ -22,7 +22,8 @@ public static class ReconcilePlanner
         var inventory = new Dictionary<string, InventoryItem>(StringComparer.Ordinal);
         foreach (var item in input.Inventory)
         {
-            string key = ReconcileInput.OrphanKey(item.Provisioner, item.WorkspaceId);
+            // Keyed by compute instance: a blue-green green (or a blue in its grace period) is not the workspace's compute.
+            string key = ReconcileInput.OrphanKey(item.Provisioner, item.ComputeName);
             if (!inventory.TryGetValue(key, out var seen) || (item.Running && !seen.Running)) inventory[key] = item;
         }
 
@@ -49,13 +50,13 @@ public static class ReconcilePlanner
 
             // A live workspace owns it; a delete in progress is removing it already.
             if (w is not null && (w.Status != DesiredStates.Deleted || w.OperationId is not null)) continue;
-            string key = ReconcileInput.OrphanKey(item.Provisioner, item.WorkspaceId);
+            string key = ReconcileInput.OrphanKey(item.Provisioner, item.ComputeName);
             var firstSeen = input.OrphansFirstSeen.TryGetValue(key, out var at) ? at : input.Now;
             sightings[key] = firstSeen;
             if (input.Now - firstSeen < grace) continue;
             string whose = w is null ? "no workspace" : "a deleted workspace";
             actions.Add(new ReconcileAction(ReconcileActionKind.DestroyOrphan, item.WorkspaceId, w?.PartitionKey, item.Provisioner, ReconcileReasons.OrphanResource,
-                $"Destroyed {item.ResourceId} on {item.Provisioner}: it is tagged {ProvisionerTags.WorkspaceId}={item.WorkspaceId}, which belongs to {whose}, and it outlived the {Describe(grace)} grace period (first seen {firstSeen:u})."));
+                $"Destroyed {item.ResourceId} on {item.Provisioner}: it is tagged {ProvisionerTags.WorkspaceId}={item.WorkspaceId}, which belongs to {whose}, and it outlived the {Describe(grace)} grace period (first seen {firstSeen:u}).", Instance: item.Instance));
         }
     }
 
@@ -65,7 +66,7 @@ public static class ReconcilePlanner
         if (w.OperationId is { } operationId) return PlanRunningOperation(input, options, w, operationId);
 
         bool known = input.InventoriedProvisioners.Contains(w.Provisioner);
-        bool resourceRuns = inventory.TryGetValue(ReconcileInput.OrphanKey(w.Provisioner, w.RowKey), out var item) && item.Running;
+        bool resourceRuns = inventory.TryGetValue(ReconcileInput.OrphanKey(w.Provisioner, w.ComputeRef().ComputeName), out var item) && item.Running;
         if (w.DesiredState == DesiredStates.Stopped)
         {
             return known && resourceRuns && w.Status is ("stopped" or "failed")

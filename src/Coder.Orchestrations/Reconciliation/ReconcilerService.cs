@@ -90,7 +90,7 @@ public sealed partial class ReconcilerService(
         var (inventory, known) = await ReadInventoryAsync(row?.Provisioner, cancellationToken);
         inventory = inventory.Where(i => i.WorkspaceId == workspaceId).ToList();
         var orphans = (await state.ReadOrphansAsync(cancellationToken))
-            .Where(o => inventory.Any(i => ReconcileInput.OrphanKey(i.Provisioner, i.WorkspaceId) == o.Key))
+            .Where(o => inventory.Any(i => ReconcileInput.OrphanKey(i.Provisioner, i.ComputeName) == o.Key))
             .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
         var input = await CompleteInputAsync(row is null ? [] : [row], inventory, known, orphans, cancellationToken);
 
@@ -184,7 +184,7 @@ public sealed partial class ReconcilerService(
         switch (action.Kind)
         {
             case ReconcileActionKind.DestroyOrphan:
-                await provisioners.Get(action.Provisioner).DestroyAsync(new WorkspaceRef(action.WorkspaceId, action.Owner ?? ""), cancellationToken);
+                await provisioners.Get(action.Provisioner).DestroyAsync(new WorkspaceRef(action.WorkspaceId, action.Owner ?? "", action.Instance), cancellationToken);
                 break;
             case ReconcileActionKind.Reprovision:
             case ReconcileActionKind.Restart:
@@ -247,7 +247,7 @@ public sealed partial class ReconcilerService(
         }
 
         var kind = WireNames.TryParse<OperationKind>(row.OperationKind, out var k) ? k : OperationKind.Start;
-        var target = new WorkspaceRef(row.RowKey, row.PartitionKey);
+        var target = row.ComputeRef();
         var provisioner = provisioners.Get(row.Provisioner);
 
         // The same compensation the orchestrators use: a failed provision leaves nothing behind, anything else is stopped.

@@ -75,4 +75,20 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary>Restarts and reprovisions the reconciler started in the current hour-long window (its restart budget).</summary>
     public int ReconcileRestartCount { get; set; }
     public DateTimeOffset? ReconcileRestartWindowStartedAt { get; set; }
+
+    /// <summary>The live compute instance (see <see cref="Provisioning.WorkspaceRef.Instance"/>); null is the first one.</summary>
+    public string? ComputeInstance { get; set; }
+
+    /// <summary>A blue-green upgrade's green instance while it comes up: its instance, build, version, agents and last heartbeat.</summary>
+    public string? PendingInstance { get; set; }
+    public string? PendingBuild { get; set; }
+    public int? PendingTemplateVersion { get; set; }
+    public string? PendingAgentStates { get; set; }
+    public DateTimeOffset? PendingHeartbeatAt { get; set; }
+
+    /// <summary>The blue instance a blue-green switch left stopped for its grace period, before it is destroyed.</summary>
+    public string? RetiredInstance { get; set; }
+
+    /// <summary>The live instance's resources.</summary>
+    public Provisioning.WorkspaceRef ComputeRef() => new(RowKey, PartitionKey, ComputeInstance);
 }

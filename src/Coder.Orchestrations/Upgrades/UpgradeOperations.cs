@@ -14,6 +14,7 @@ public sealed class UpgradeOperations(WorkspaceService workspaces, OperationStor
 {
     public static string OrchestratorFor(UpgradeStrategy strategy) => strategy switch
     {
+        UpgradeStrategy.BlueGreen => nameof(BlueGreenUpgradeOrchestrator),
         _ => nameof(InPlaceUpgradeOrchestrator),
     };
 

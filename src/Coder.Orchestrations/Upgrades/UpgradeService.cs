@@ -2,6 +2,7 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Upgrades;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
@@ -14,14 +15,13 @@ namespace Coder.Orchestrations.Upgrades;
 /// The upgrade and rollout routes' logic. Input is validated before anything is written; a workspace upgrade claims the
 /// workspace like every other operation (409 while another runs), and one rollout per template runs at a time.
 /// </summary>
-public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore templates, UpgradeOperations upgrades, RolloutStore rollouts, TimeProvider time)
+public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore templates, UpgradeOperations upgrades, RolloutStore rollouts, ProvisionerRegistry provisioners, TimeProvider time)
 {
     public async Task<OperationAccepted> UpgradeWorkspaceAsync(CallerIdentity caller, string workspaceId, UpgradeWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
         if (request.Version is < 1) throw CoderProblemException.Validation("version", "A positive version number.");
         var strategy = request.Strategy ?? UpgradeStrategy.InPlace;
-        RequireAvailable(strategy, "strategy");
         int version = request.Version
             ?? (await templates.GetPointerAsync(workspace.Template, cancellationToken))?.ActiveVersion
             ?? throw CoderProblemException.NotFound($"Template '{workspace.Template}'");
@@ -33,6 +33,8 @@ public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore te
             throw CoderProblemException.Conflict($"The workspace already runs v{version}.");
         if (workspace.Status != "running")
             throw CoderProblemException.Conflict($"Only a running workspace can be upgraded (it is {workspace.Status}).");
+        if (strategy == UpgradeStrategy.BlueGreen && provisioners.Get(workspace.Provisioner).Capabilities is not { Instances: true, Snapshots: true })
+            throw CoderProblemException.Validation("strategy", $"blue-green needs a provisioner that runs a second instance and takes snapshots; {workspace.Provisioner} does not, so use in-place.");
 
         var upgrade = await upgrades.BeginAsync(workspace, version, strategy, caller.Actor, "user_request", cancellationToken);
         string operationId = upgrade.Operation.OperationId;
@@ -52,7 +54,6 @@ public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore te
         if (request.BakeMinutes is { } bake && !(bake >= 0 && bake <= 1440)) errors.Add("bakeMinutes", "From 0 to 1440 (fractions allowed).");
         if (request.MaxFailedPercent is { } max && !(max >= 0 && max <= 100)) errors.Add("maxFailedPercent", "From 0 to 100.");
         errors.ThrowIfAny();
-        RequireAvailable(request.UpgradeStrategy ?? UpgradeStrategy.InPlace, "upgradeStrategy");
         if (!Names.ResourceName().IsMatch(template) || await templates.GetPointerAsync(template, cancellationToken) is null)
             throw CoderProblemException.NotFound($"Template '{template}'");
         if (await templates.GetVersionAsync(template, request.Version!.Value, cancellationToken) is null)
@@ -104,13 +105,6 @@ public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore te
         if (!caller.CanManageTemplates || !wellFormed || await rollouts.ReadAsync(rolloutId, cancellationToken) is not { } rollout)
             throw CoderProblemException.NotFound($"Rollout '{rolloutId}'");
         return rollout;
-    }
-
-    /// <summary>Blue-green needs a second provisioner identity per workspace, which the shared activities do not have yet (see the README).</summary>
-    static void RequireAvailable(UpgradeStrategy strategy, string field)
-    {
-        if (strategy == UpgradeStrategy.BlueGreen)
-            throw CoderProblemException.Validation(field, "blue-green is not available on this control plane yet; use in-place.");
     }
 
     static void RequireTemplateAdmin(CallerIdentity caller)

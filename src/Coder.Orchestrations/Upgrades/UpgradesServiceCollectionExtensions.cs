@@ -20,6 +20,11 @@ public static class UpgradesServiceCollectionExtensions
         services.AddSingleton<ClaimRolloutWorkspaceActivity>();
         services.AddSingleton<RecordRolloutActivity>();
         services.AddSingleton<CheckRolloutHealthActivity>();
+        services.AddSingleton<PrepareGreenActivity>();
+        services.AddSingleton<SwitchToGreenActivity>();
+        services.AddSingleton<StopComputeInstanceActivity>();
+        services.AddSingleton<DestroyRetiredInstanceActivity>();
+        services.AddSingleton<AbandonGreenActivity>();
         return services;
     }
 }

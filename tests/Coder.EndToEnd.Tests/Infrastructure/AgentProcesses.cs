@@ -6,7 +6,13 @@ namespace Coder.EndToEnd.Tests.Infrastructure;
 public static class AgentProcesses
 {
     /// <summary>Live agent processes (the agent binary itself, not its scripts) whose workspace folder is under <paramref name="dataDirectory"/>.</summary>
-    public static IReadOnlyList<(int Pid, string WorkspaceId)> Under(string dataDirectory, string? workspaceId = null)
+    public static IReadOnlyList<(int Pid, string WorkspaceId)> Under(string dataDirectory, string? workspaceId = null) =>
+        Find(wsDir => wsDir.StartsWith(dataDirectory, StringComparison.Ordinal), workspaceId);
+
+    /// <summary>Live agent processes whose workspace folder is exactly <paramref name="folder"/> (one compute instance).</summary>
+    public static List<int> InFolder(string folder) => Find(wsDir => wsDir == folder, null).Select(p => p.Pid).ToList();
+
+    static List<(int Pid, string WorkspaceId)> Find(Func<string, bool> folderMatches, string? workspaceId)
     {
         var found = new List<(int, string)>();
         foreach (string dir in Directory.GetDirectories("/proc"))
@@ -20,7 +26,7 @@ public static class AgentProcesses
                 var env = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0');
                 string? wsDir = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_DIR=", StringComparison.Ordinal))?["CODER_WORKSPACE_DIR=".Length..];
                 string? ws = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_ID=", StringComparison.Ordinal))?["CODER_WORKSPACE_ID=".Length..];
-                if (wsDir is null || ws is null || !wsDir.StartsWith(dataDirectory, StringComparison.Ordinal)) continue;
+                if (wsDir is null || ws is null || !folderMatches(wsDir)) continue;
                 if (workspaceId is null || ws == workspaceId) found.Add((pid, ws));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

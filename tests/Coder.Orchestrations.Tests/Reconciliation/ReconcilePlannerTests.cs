@@ -122,6 +122,29 @@ public sealed class ReconcilePlannerTests
     }
 
     [Fact]
+    public void Plan_AfterABlueGreenSwitch_TheLiveInstanceIsTheCompute_AndTheStoppedBlueIsLeftToItsGrace()
+    {
+        var w = Running();
+        w.ComputeInstance = "g2";
+        w.RetiredInstance = "ws-a";
+        var green = Resource() with { Instance = "g2" };
+
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource(running: false), green]), Options).Actions);
+        Assert.Equal(ReconcileActionKind.Reprovision, Single(Input([w], [Resource(running: true), green with { Running = false, RunningReplicas = 0 }])).Kind);
+    }
+
+    [Fact]
+    public void Plan_OrphanGreenInstancePastGrace_IsDestroyedAsThatInstance()
+    {
+        var key = ReconcileInput.OrphanKey("local", "ws-stray~g3");
+        var action = Single(Input([], [Resource("ws-stray") with { Instance = "g3" }], orphans: new() { [key] = Now.AddMinutes(-11) }));
+
+        Assert.Equal(ReconcileActionKind.DestroyOrphan, action.Kind);
+        Assert.Equal("ws-stray", action.WorkspaceId);
+        Assert.Equal("g3", action.Instance);
+    }
+
+    [Fact]
     public void Plan_ResourceOfDeletedWorkspacePastGrace_IsDestroyed()
     {
         var deleted = Running();

@@ -18,6 +18,9 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 {
     public const string ScopeVariable = "CODER_PROVISIONER_SCOPE";
 
+    /// <summary>Marks the agents of a second compute instance (a blue-green green), so inventory tells the two apart.</summary>
+    public const string InstanceVariable = "CODER_COMPUTE_INSTANCE";
+
     readonly LocalProvisionerOptions _options;
     readonly TimeProvider _time;
     readonly ILogger<LocalProcessProvisioner> _logger;
@@ -48,19 +51,21 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     /// <summary>The tag that marks this control plane's agents.</summary>
     public string Scope { get; }
 
-    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: true, Snapshots: true);
+    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: true, Snapshots: true, Instances: true);
 
     public string WorkspaceDirectory(string workspaceId) => Path.Combine(_workspacesRoot, workspaceId);
 
+    /// <summary>The folder of one compute instance of a workspace.</summary>
+    public string WorkspaceDirectory(WorkspaceRef workspace) => Path.Combine(_workspacesRoot, workspace.ComputeName);
+
     public async Task<WorkspaceResourceState> EnsureAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
-        string id = spec.Workspace.WorkspaceId;
-        string dir = WorkspaceDirectory(id);
+        string dir = WorkspaceDirectory(spec.Workspace);
         bool created = !Directory.Exists(dir);
         Directory.CreateDirectory(dir);
 
         // Agents of another build, or replicas beyond the wanted count, go; the wanted ones that are missing start.
-        var running = FindAgents(id).ToList();
+        var running = FindAgents(spec.Workspace).ToList();
         var stale = running.Where(a => a.BuildId != spec.BuildId || a.Replica >= spec.Replicas).ToList();
         if (stale.Count > 0) await TerminateAsync(stale.Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
         var present = running.Except(stale).Select(a => a.Replica).ToHashSet();
@@ -79,7 +84,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         if (!Cgroups.Enforced) return (false, Cgroups.Reason);
         try
         {
-            for (int replica = 0; replica < spec.Replicas; replica++) Cgroups.Apply(spec.Workspace.WorkspaceId, replica, spec.Cpu, spec.MemoryMiB);
+            for (int replica = 0; replica < spec.Replicas; replica++) Cgroups.Apply(spec.Workspace.ComputeName, replica, spec.Cpu, spec.MemoryMiB);
             return (true, $"Limits enforced with cgroup v{Cgroups.Version}: {spec.Cpu} CPU, {spec.MemoryMiB} MiB per unit.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -91,7 +96,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => EnsureAsync(spec, cancellationToken);
 
     public Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
-        TerminateAsync(FindAgents(workspace.WorkspaceId).Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+        TerminateAsync(FindAgents(workspace).Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
 
     /// <summary>Vertical changes rewrite the cgroup limits of the running units (no restart); replica changes start or stop units.</summary>
     public async Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
@@ -102,17 +107,17 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 
     /// <summary>The workspace folder goes to the content-addressed store in Blob; see <see cref="LocalSnapshotStore"/>.</summary>
     public Task<SnapshotCapture> SnapshotAsync(WorkspaceRef workspace, SnapshotRequest request, CancellationToken cancellationToken) =>
-        _snapshots.CaptureAsync(WorkspaceDirectory(workspace.WorkspaceId), request.SnapshotId, request.ParentSnapshotId, cancellationToken);
+        _snapshots.CaptureAsync(WorkspaceDirectory(workspace), request.SnapshotId, request.ParentSnapshotId, cancellationToken);
 
     /// <summary>Built and verified outside the workspaces folder (so inventory never sees it), then swapped in.</summary>
     public Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken) =>
-        _snapshots.RestoreAsync(WorkspaceDirectory(workspace.WorkspaceId), request.SnapshotId, request.ExpectedSha256, cancellationToken, Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"));
+        _snapshots.RestoreAsync(WorkspaceDirectory(workspace), request.SnapshotId, request.ExpectedSha256, cancellationToken, Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"));
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
-        await TerminateAsync(FindAgents(workspace.WorkspaceId).Select(a => a.Pid), TimeSpan.FromSeconds(2), cancellationToken);
-        Cgroups.Remove(workspace.WorkspaceId);
-        string dir = WorkspaceDirectory(workspace.WorkspaceId);
+        await TerminateAsync(FindAgents(workspace).Select(a => a.Pid), TimeSpan.FromSeconds(2), cancellationToken);
+        Cgroups.Remove(workspace.ComputeName);
+        string dir = WorkspaceDirectory(workspace);
         for (int attempt = 0; Directory.Exists(dir); attempt++)
         {
             try
@@ -126,34 +131,41 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
             }
         }
 
-        LogDestroyed(_logger, workspace.WorkspaceId);
+        LogDestroyed(_logger, workspace.ComputeName);
     }
 
     public Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken)
     {
-        var byWorkspace = FindAllAgents().GroupBy(a => a.WorkspaceId).ToDictionary(g => g.Key, g => g.ToList());
+        // One item per compute instance: blue and green of a blue-green upgrade are two.
+        var byInstance = FindAllAgents().GroupBy(a => a.ComputeName).ToDictionary(g => g.Key, g => g.ToList());
         var items = new List<InventoryItem>();
-        foreach (var (workspaceId, agents) in byWorkspace)
+        foreach (var (computeName, agents) in byInstance)
         {
+            var (workspaceId, instance) = WorkspaceRef.ParseComputeName(computeName);
+
             // The newest build wins when two overlap for a moment (during a rebuild).
             string? build = agents.GroupBy(a => a.BuildId).OrderByDescending(g => g.Count()).First().Key;
-            items.Add(new InventoryItem(Name, workspaceId, WorkspaceDirectory(workspaceId), true, agents.Count(a => a.BuildId == build), build, Tags(workspaceId, build)));
+            items.Add(new InventoryItem(Name, workspaceId, Path.Combine(_workspacesRoot, computeName), true, agents.Count(a => a.BuildId == build), build, Tags(workspaceId, build), instance));
         }
 
         if (Directory.Exists(_workspacesRoot))
         {
             foreach (string dir in Directory.GetDirectories(_workspacesRoot))
             {
-                string workspaceId = Path.GetFileName(dir);
-                if (!byWorkspace.ContainsKey(workspaceId)) items.Add(new InventoryItem(Name, workspaceId, dir, false, 0, null, Tags(workspaceId, null)));
+                string computeName = Path.GetFileName(dir);
+                var (workspaceId, instance) = WorkspaceRef.ParseComputeName(computeName);
+                if (!byInstance.ContainsKey(computeName)) items.Add(new InventoryItem(Name, workspaceId, dir, false, 0, null, Tags(workspaceId, null), instance));
             }
         }
 
         return Task.FromResult<IReadOnlyList<InventoryItem>>(items);
     }
 
-    /// <summary>The agent processes of one workspace.</summary>
-    public IEnumerable<LocalAgentProcess> FindAgents(string workspaceId) => FindAllAgents().Where(a => a.WorkspaceId == workspaceId);
+    /// <summary>The agent processes of a workspace's first compute instance.</summary>
+    public IEnumerable<LocalAgentProcess> FindAgents(string workspaceId) => FindAgents(new WorkspaceRef(workspaceId, ""));
+
+    /// <summary>The agent processes of one compute instance of a workspace.</summary>
+    public IEnumerable<LocalAgentProcess> FindAgents(WorkspaceRef workspace) => FindAllAgents().Where(a => a.ComputeName == workspace.ComputeName);
 
     IEnumerable<LocalAgentProcess> FindAllAgents()
     {
@@ -162,7 +174,8 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
             // Script processes inherit the agent's environment; only the agent's own command line names the agent.
             if (!env.TryGetValue("CODER_WORKSPACE_ID", out var workspaceId) || ProcFs.ReadCommandLine(pid) is not { } cmd || !cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
             int replica = env.TryGetValue("CODER_AGENT_REPLICA", out var r) && int.TryParse(r, CultureInfo.InvariantCulture, out int n) ? n : 0;
-            yield return new LocalAgentProcess(pid, workspaceId, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"));
+            string computeName = new WorkspaceRef(workspaceId, "", env.GetValueOrDefault(InstanceVariable)).ComputeName;
+            yield return new LocalAgentProcess(pid, workspaceId, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName);
         }
     }
 
@@ -177,7 +190,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         // limited), then sends the agent's output to a log file so it never writes to our pipes.
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add((limited ? Cgroups.JoinCommand(spec.Workspace.WorkspaceId, replica) : "") + "exec \"$@\" >>\"$CODER_AGENT_LOG\" 2>&1");
+        psi.ArgumentList.Add((limited ? Cgroups.JoinCommand(spec.Workspace.ComputeName, replica) : "") + "exec \"$@\" >>\"$CODER_AGENT_LOG\" 2>&1");
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(program);
         foreach (string a in args) psi.ArgumentList.Add(a);
@@ -197,6 +210,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         psi.Environment["CODER_AGENT_LOG"] = Path.Combine(stateDir, $"agent-r{replica}.log");
         psi.Environment["HOME"] = dir;
         psi.Environment[ScopeVariable] = Scope;
+        if (spec.Workspace.Instance is { } instance) psi.Environment[InstanceVariable] = instance;
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("The agent process did not start.");
         process.StandardInput.Close();

@@ -17,7 +17,7 @@ public sealed class CaptureSnapshotActivity(WorkspaceStore workspaces, SnapshotT
         if (snapshot.Status == "ready") return new SnapshotCaptureResult(snapshot.RowKey, snapshot.SizeBytes ?? 0, snapshot.Sha256!, snapshot.UploadedBytes ?? 0);
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
-        var capture = await provisioners.Get(workspace.Provisioner).SnapshotAsync(new WorkspaceRef(input.WorkspaceId, input.Owner), new SnapshotRequest(snapshot.RowKey, snapshot.ParentId, snapshot.Label), cancellationToken);
+        var capture = await provisioners.Get(workspace.Provisioner).SnapshotAsync(workspace.ComputeRef(), new SnapshotRequest(snapshot.RowKey, snapshot.ParentId, snapshot.Label), cancellationToken);
 
         var now = time.GetUtcNow();
         snapshot = await snapshots.MutateAsync(input.WorkspaceId, input.SnapshotId, s =>

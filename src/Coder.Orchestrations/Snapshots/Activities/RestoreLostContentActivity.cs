@@ -19,7 +19,7 @@ public sealed class RestoreLostContentActivity(WorkspaceStore workspaces, Snapsh
     {
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
         if (workspace?.HeadSnapshot is not { } head || provisioners.Get(workspace.Provisioner) is not LocalProcessProvisioner local) return null;
-        string dir = local.WorkspaceDirectory(input.WorkspaceId);
+        string dir = local.WorkspaceDirectory(workspace.ComputeRef());
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any()) return null;
         if (await snapshots.FindAsync(head, cancellationToken) is not { Status: "ready" })
         {

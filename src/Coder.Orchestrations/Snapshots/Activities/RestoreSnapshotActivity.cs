@@ -16,7 +16,7 @@ public sealed class RestoreSnapshotActivity(WorkspaceStore workspaces, SnapshotT
         if (snapshot is not { Status: "ready" }) throw new InvalidOperationException($"Snapshot {input.SnapshotId} is not ready.");
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
-        await provisioners.Get(workspace.Provisioner).RestoreAsync(new WorkspaceRef(input.WorkspaceId, input.Owner), new RestoreRequest(snapshot.RowKey, snapshot.Location!, snapshot.Sha256), cancellationToken);
+        await provisioners.Get(workspace.Provisioner).RestoreAsync(workspace.ComputeRef(), new RestoreRequest(snapshot.RowKey, snapshot.Location!, snapshot.Sha256), cancellationToken);
         await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
         {
             if (w.HeadSnapshot == input.SnapshotId) return false;

@@ -23,7 +23,7 @@ public sealed class RunSnapshotHookActivity(WorkspaceStore workspaces, Provision
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
         if (provisioners.Get(workspace.Provisioner) is not LocalProcessProvisioner local) return new SnapshotHookResult(true, "The provisioner runs no snapshot hooks.");
-        string dir = local.WorkspaceDirectory(input.WorkspaceId);
+        string dir = local.WorkspaceDirectory(workspace.ComputeRef());
         string hook = Path.Combine(dir, HookFolder, input.Hook!);
         if (!File.Exists(hook)) return new SnapshotHookResult(true, $"No {input.Hook} hook.");
 

@@ -18,7 +18,7 @@ public sealed class CreateRestorePointActivity(WorkspaceStore workspaces, Provis
         var provisioner = provisioners.Get(workspace.Provisioner);
         if (!provisioner.Capabilities.Snapshots) return null;
         string snapshotId = SnapshotIdFor(input.OperationId);
-        var capture = await provisioner.SnapshotAsync(new WorkspaceRef(input.WorkspaceId, input.Owner), new SnapshotRequest(snapshotId, workspace.SourceSnapshot, "upgrade restore point"), cancellationToken);
+        var capture = await provisioner.SnapshotAsync(workspace.ComputeRef(), new SnapshotRequest(snapshotId, workspace.SourceSnapshot, "upgrade restore point"), cancellationToken);
         return new RestorePoint(snapshotId, capture.Location, capture.Sha256, capture.SizeBytes);
     }
 

@@ -14,7 +14,7 @@ public sealed class RestoreFromRestorePointActivity(WorkspaceStore workspaces, P
         var workspace = await workspaces.GetAsync(op.Owner, op.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {op.WorkspaceId} no longer exists.");
         await provisioners.Get(workspace.Provisioner).RestoreAsync(
-            new WorkspaceRef(input.TargetWorkspaceId ?? op.WorkspaceId, op.Owner), new RestoreRequest(point.SnapshotId, point.Location, point.Sha256), cancellationToken);
+            input.TargetInstance is { } instance ? new WorkspaceRef(op.WorkspaceId, op.Owner, instance) : workspace.ComputeRef(), new RestoreRequest(point.SnapshotId, point.Location, point.Sha256), cancellationToken);
         return true;
     }
 }

@@ -2,5 +2,5 @@ using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 
-/// <param name="TargetWorkspaceId">Where to restore (a green instance restores blue's snapshot); null means the workspace itself.</param>
-public sealed record RestorePointInput(WorkspaceOperationInput Operation, RestorePoint? Point, string? TargetWorkspaceId = null);
+/// <param name="TargetInstance">Which compute instance to restore into (a green restores blue's snapshot); null means the live one.</param>
+public sealed record RestorePointInput(WorkspaceOperationInput Operation, RestorePoint? Point, string? TargetInstance = null);

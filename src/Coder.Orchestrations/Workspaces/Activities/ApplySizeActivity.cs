@@ -43,7 +43,7 @@ public sealed class ApplySizeActivity(
             ?? throw new InvalidOperationException($"Template {workspace.Template} v{workspace.TemplateVersion} no longer exists.");
         string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, build, cancellationToken);
         var spec = new WorkspaceResourceSpec(
-            new WorkspaceRef(op.WorkspaceId, op.Owner), workspace.Template, workspace.TemplateVersion, template.Spec.Image,
+            workspace.ComputeRef(), workspace.Template, workspace.TemplateVersion, template.Spec.Image,
             input.Cpu, input.MemoryMiB, template.Spec.Resources?.DiskGiB, input.Replicas, build, bootstrap.Environment(op.WorkspaceId, build, token));
         var outcome = await provisioners.Get(workspace.Provisioner).ResizeAsync(spec, cancellationToken);
         await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>

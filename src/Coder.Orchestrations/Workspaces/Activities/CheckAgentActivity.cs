@@ -13,12 +13,16 @@ public sealed class CheckAgentActivity(WorkspaceStore workspaces, ProvisionerReg
     {
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
         if (workspace is null) return new AgentCheckResult(AgentLifecycle.Off, 0, 0, false, "The workspace no longer exists.");
-        if (workspace.AgentBuild != input.BuildId) return new AgentCheckResult(AgentLifecycle.Off, 0, workspace.Replicas, false, "A newer build replaced this one.");
+        // A blue-green green is checked on its own instance and agents, beside the live build.
+        bool pending = workspace.PendingBuild is { } p && p == input.BuildId;
+        if (workspace.AgentBuild != input.BuildId && !pending) return new AgentCheckResult(AgentLifecycle.Off, 0, workspace.Replicas, false, "A newer build replaced this one.");
 
-        var states = AgentStates.Parse(workspace.AgentStates);
+        var states = AgentStates.Parse(pending ? workspace.PendingAgentStates : workspace.AgentStates);
         int ready = states.Count(s => s.Value.Lifecycle == AgentLifecycle.Ready);
-        var lifecycle = WireNames.TryParse<AgentLifecycle>(workspace.AgentLifecycle, out var l) ? l : AgentLifecycle.Created;
-        var item = (await provisioners.Get(workspace.Provisioner).InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId);
+        var lifecycle = pending ? AgentStates.Aggregate(states, workspace.Replicas)
+            : WireNames.TryParse<AgentLifecycle>(workspace.AgentLifecycle, out var l) ? l : AgentLifecycle.Created;
+        string? instance = pending ? workspace.PendingInstance : workspace.ComputeInstance;
+        var item = (await provisioners.Get(workspace.Provisioner).InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId && i.Instance == instance);
         bool running = item is { Running: true } && item.BuildId == input.BuildId;
         string? reason = states.Values.Select(s => s.Reason).FirstOrDefault(r => r is not null);
         return new AgentCheckResult(lifecycle, ready, workspace.Replicas, running, reason);

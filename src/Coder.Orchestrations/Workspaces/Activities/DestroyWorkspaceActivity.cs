@@ -9,8 +9,16 @@ public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, Provisio
     public async Task<bool> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
-        string provisioner = workspace?.Provisioner ?? "local";
-        await provisioners.Get(provisioner).DestroyAsync(new WorkspaceRef(input.WorkspaceId, input.Owner), cancellationToken);
+        var platform = provisioners.Get(workspace?.Provisioner ?? "local");
+        await platform.DestroyAsync(workspace?.ComputeRef() ?? new WorkspaceRef(input.WorkspaceId, input.Owner), cancellationToken);
+
+        // A blue-green green still coming up, or a blue in its grace period, goes with the workspace.
+        if (workspace?.PendingInstance is { } green) await platform.DestroyAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, green), cancellationToken);
+        if (workspace?.RetiredInstance is { } blue)
+        {
+            var (_, instance) = WorkspaceRef.ParseComputeName(blue);
+            await platform.DestroyAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, instance), cancellationToken);
+        }
         return true;
     }
 }

@@ -31,7 +31,7 @@ public sealed class EnsureWorkspaceActivity(
         int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
         var provisioner = provisioners.Get(workspace.Provisioner);
 
-        var existing = (await provisioner.InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId);
+        var existing = (await provisioner.InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId && i.Instance == workspace.ComputeInstance);
         if (workspace.AgentBuild is { } build && existing is { Running: true } && existing.BuildId == build && existing.RunningReplicas == workspace.Replicas)
         {
             return new EnsureWorkspaceResult(build, workspace.Replicas, readyTimeout, workspace.LimitsEnforced, Reused: true, Note: null);
@@ -56,7 +56,7 @@ public sealed class EnsureWorkspaceActivity(
         }, cancellationToken) ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
 
         var spec = new WorkspaceResourceSpec(
-            new WorkspaceRef(input.WorkspaceId, input.Owner),
+            workspace.ComputeRef(),
             workspace.Template,
             workspace.TemplateVersion,
             template.Spec.Image,

@@ -13,7 +13,7 @@ public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, Provisioner
     {
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
         if (workspace is null) return false;
-        await provisioners.Get(workspace.Provisioner).StopAsync(new WorkspaceRef(input.WorkspaceId, input.Owner), cancellationToken);
+        await provisioners.Get(workspace.Provisioner).StopAsync(workspace.ComputeRef(), cancellationToken);
         var now = time.GetUtcNow();
         await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
         {

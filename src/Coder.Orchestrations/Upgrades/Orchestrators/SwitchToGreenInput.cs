@@ -1,0 +1,6 @@
+using Coder.Orchestrations.Workspaces.Orchestrators;
+
+namespace Coder.Orchestrations.Upgrades.Orchestrators;
+
+/// <param name="GreenBuild">The build the switch makes live; a redelivered switch finds it live already.</param>
+public sealed record SwitchToGreenInput(WorkspaceOperationInput Operation, string GreenBuild);
