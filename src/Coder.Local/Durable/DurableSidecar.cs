@@ -59,8 +59,10 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(service);
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        // The wrapper, not the bare provider: the sidecar's sub-orchestration events must be made storable first.
+        var sidecarService = new SidecarOrchestrationService(service);
+        builder.Services.AddSingleton<IOrchestrationService>(sidecarService);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(sidecarService);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();

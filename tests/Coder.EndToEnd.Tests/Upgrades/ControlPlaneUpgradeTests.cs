@@ -6,8 +6,8 @@ namespace Coder.EndToEnd.Tests.Upgrades;
 
 /// <summary>
 /// A control-plane upgrade in the middle of a rollout: the local host is stopped while a canary upgrade is in flight and
-/// a build whose orchestrations carry version 2.0 takes over the same task hub. The 1.0 instances replay on the new code
-/// (which branches on the instance's version, never the worker's) and the rollout finishes.
+/// a build whose orchestrations carry version 2.0 takes over the same task hub. The instances started under the shipped
+/// version (1.1) replay on the new code (which branches on the instance's version, never the worker's) and the rollout finishes.
 /// </summary>
 [Collection(StorageCollection.Name)]
 public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifetime
@@ -23,7 +23,7 @@ public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifeti
         await _old.DisposeAsync();
     }
 
-    [Fact(Skip = "Known defect (issue 7): a canary upgrade started by a rollout stays upgrading; direct in-place upgrades pass. Re-enable once fixed.")]
+    [Fact]
     public async Task HostReplacedByHigherOrchestrationVersionMidRollout_RolloutFinishesWithoutNonDeterminism()
     {
         using var oldApi = _old.Admin();
@@ -46,7 +46,7 @@ public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifeti
         Assert.Equal(3, (int)done["upgraded"]!);
         Assert.Equal(OrchestrationVersions.ScaleDrainHint, (string?)done["orchestrationVersion"]);
 
-        // The canary's upgrade began under 1.0 and was replayed by the 2.0 worker: it kept the 1.0 steps.
+        // The canary's upgrade began under 1.1 and was replayed by the 2.0 worker: it kept the 1.1 steps.
         var canaryKinds = await api.EventKindsAsync(canary);
         Assert.Contains("upgrade.succeeded", canaryKinds);
         Assert.DoesNotContain("upgrade.plan", canaryKinds);

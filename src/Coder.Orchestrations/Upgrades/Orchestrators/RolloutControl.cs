@@ -51,11 +51,18 @@ public sealed class RolloutControl
         }
     }
 
-    /// <summary>A durable timer that signals can interrupt (an abort cancels it).</summary>
+    /// <summary>
+    /// Azure Storage queues take visibility delays in whole seconds, rounded down, so a timer message can arrive up to a
+    /// second before its fire time; the extra second means a wait (a bake) is never observed shorter than asked. Only the
+    /// fire time changes, not the actions, so replays of older instances stay deterministic.
+    /// </summary>
+    public static readonly TimeSpan QueueRoundingAllowance = TimeSpan.FromSeconds(1);
+
+    /// <summary>A durable timer that signals can interrupt (an abort cancels it); it never fires before the delay passed.</summary>
     public async Task DelayAsync(TimeSpan delay)
     {
         using var cancel = new CancellationTokenSource();
-        var timer = _context.CreateTimer(delay, cancel.Token);
+        var timer = _context.CreateTimer(_context.CurrentUtcDateTime + delay + QueueRoundingAllowance, cancel.Token);
         await WaitAsync(timer, stopOnAbort: true);
         if (!timer.IsCompleted) cancel.Cancel();
     }
