@@ -17,7 +17,6 @@ public sealed class UpgradeActivityFunctions(
     PrepareGreenActivity prepareGreen,
     SwitchToGreenActivity switchToGreen,
     StopComputeInstanceActivity stopInstance,
-    DestroyRetiredInstanceActivity destroyRetired,
     AbandonGreenActivity abandonGreen)
 {
     [Function(nameof(CreateRestorePointActivity))]
@@ -49,9 +48,6 @@ public sealed class UpgradeActivityFunctions(
 
     [Function(nameof(StopComputeInstanceActivity))]
     public Task<bool> StopInstance([ActivityTrigger] ComputeInstanceInput input, CancellationToken cancellationToken) => stopInstance.RunAsync(input, cancellationToken);
-
-    [Function(nameof(DestroyRetiredInstanceActivity))]
-    public Task<bool> DestroyRetired([ActivityTrigger] ComputeInstanceInput input, CancellationToken cancellationToken) => destroyRetired.RunAsync(input, cancellationToken);
 
     [Function(nameof(AbandonGreenActivity))]
     public Task<bool> AbandonGreen([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => abandonGreen.RunAsync(input, cancellationToken);

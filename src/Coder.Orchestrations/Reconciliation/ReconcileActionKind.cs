@@ -25,4 +25,7 @@ public enum ReconcileActionKind
 
     /// <summary>Fail a hung operation, compensate, and release the workspace.</summary>
     FailHungOperation,
+
+    /// <summary>Destroy the blue a blue-green switch left stopped, once its grace period is over.</summary>
+    DestroyRetiredInstance,
 }

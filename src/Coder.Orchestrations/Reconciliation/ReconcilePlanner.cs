@@ -28,6 +28,7 @@ public static class ReconcilePlanner
         }
 
         PlanOrphans(input, options, rows, inventory.Values, actions, sightings);
+        PlanRetiredInstances(input, actions);
         foreach (var w in input.Workspaces)
         {
             if (w.Status == DesiredStates.Deleted) continue;
@@ -57,6 +58,18 @@ public static class ReconcilePlanner
             string whose = w is null ? "no workspace" : "a deleted workspace";
             actions.Add(new ReconcileAction(ReconcileActionKind.DestroyOrphan, item.WorkspaceId, w?.PartitionKey, item.Provisioner, ReconcileReasons.OrphanResource,
                 $"Destroyed {item.ResourceId} on {item.Provisioner}: it is tagged {ProvisionerTags.WorkspaceId}={item.WorkspaceId}, which belongs to {whose}, and it outlived the {Describe(grace)} grace period (first seen {firstSeen:u}).", Instance: item.Instance));
+        }
+    }
+
+    /// <summary>A blue-green switch leaves blue stopped until its grace period ends; then it goes.</summary>
+    static void PlanRetiredInstances(ReconcileInput input, List<ReconcileAction> actions)
+    {
+        foreach (var w in input.Workspaces)
+        {
+            if (w.RetiredInstance is not { } blue || w.RetiredUntil is not { } until || input.Now < until || blue == w.ComputeRef().ComputeName) continue;
+            var (_, instance) = WorkspaceRef.ParseComputeName(blue);
+            actions.Add(new ReconcileAction(ReconcileActionKind.DestroyRetiredInstance, w.RowKey, w.PartitionKey, w.Provisioner, ReconcileReasons.BlueGraceOver,
+                $"Destroyed blue ({blue}): a blue-green upgrade replaced it and its grace period ended at {until:u}.", Instance: instance));
         }
     }
 

@@ -13,4 +13,5 @@ public static class ReconcileReasons
     public const string ConnectTimeout = "connect_timeout";
     public const string OperationHung = "operation_hung";
     public const string IdleTimeout = "idle_timeout";
+    public const string BlueGraceOver = "blue_grace_over";
 }

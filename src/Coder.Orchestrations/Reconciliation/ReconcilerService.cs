@@ -215,6 +215,9 @@ public sealed partial class ReconcilerService(
                 }, cancellationToken);
                 if (!changed) return false;
                 break;
+            case ReconcileActionKind.DestroyRetiredInstance:
+                if (!await DestroyRetiredInstanceAsync(action, cancellationToken)) return false;
+                break;
             case ReconcileActionKind.FailHungOperation:
                 if (!await FailHungOperationAsync(action, message, client, cancellationToken)) return false;
                 operationId = action.OperationId;
@@ -227,6 +230,23 @@ public sealed partial class ReconcilerService(
         metrics.RecordReconcileAction(action.Reason);
         await audit.RecordAsync(new AuditEntry(Actor, "reconcile." + KindName(action.Kind), $"workspaces/{action.WorkspaceId}", AuditResults.Succeeded, Detail: action.Reason), cancellationToken);
         LogActed(logger, action.Kind, action.WorkspaceId, action.Reason);
+        return true;
+    }
+
+    /// <summary>Destroys a retired blue if the row still says so (read again: an upgrade may have made it live since the scan).</summary>
+    async Task<bool> DestroyRetiredInstanceAsync(ReconcileAction action, CancellationToken cancellationToken)
+    {
+        var blue = new WorkspaceRef(action.WorkspaceId, action.Owner!, action.Instance);
+        var row = await workspaces.GetAsync(action.Owner!, action.WorkspaceId, cancellationToken);
+        if (row is null || row.RetiredInstance != blue.ComputeName || row.ComputeRef().ComputeName == blue.ComputeName) return false;
+        await provisioners.Get(row.Provisioner).DestroyAsync(blue, cancellationToken);
+        await workspaces.MutateAsync(action.Owner!, action.WorkspaceId, w =>
+        {
+            if (w.RetiredInstance != blue.ComputeName) return false;
+            w.RetiredInstance = null;
+            w.RetiredUntil = null;
+            return true;
+        }, cancellationToken);
         return true;
     }
 
@@ -294,6 +314,7 @@ public sealed partial class ReconcilerService(
         ReconcileActionKind.MarkConnectTimeout => "connect_timeout",
         ReconcileActionKind.MarkFailed => "failed",
         ReconcileActionKind.FailHungOperation => "fail_operation",
+        ReconcileActionKind.DestroyRetiredInstance => "destroy_retired_instance",
         _ => kind.ToString(),
     };
 

@@ -89,6 +89,9 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary>The blue instance a blue-green switch left stopped for its grace period, before it is destroyed.</summary>
     public string? RetiredInstance { get; set; }
 
+    /// <summary>When the retired blue's grace period ends; the reconciler destroys it after that.</summary>
+    public DateTimeOffset? RetiredUntil { get; set; }
+
     /// <summary>The live instance's resources.</summary>
     public Provisioning.WorkspaceRef ComputeRef() => new(RowKey, PartitionKey, ComputeInstance);
 }

@@ -23,7 +23,6 @@ public static class UpgradesServiceCollectionExtensions
         services.AddSingleton<PrepareGreenActivity>();
         services.AddSingleton<SwitchToGreenActivity>();
         services.AddSingleton<StopComputeInstanceActivity>();
-        services.AddSingleton<DestroyRetiredInstanceActivity>();
         services.AddSingleton<AbandonGreenActivity>();
         return services;
     }

@@ -10,8 +10,12 @@ public sealed class BlueGreenUpgradeTests(TestStorage storage) : IAsyncLifetime
 {
     static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);
 
-    // A short grace, so the test sees blue destroyed; heartbeats every second, so "fresh" is a tight bound.
-    readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string> { ["Coder__Upgrades__BlueGraceSeconds"] = "5" });
+    // A short grace and a quick reconciler, so the test sees blue destroyed; heartbeats every second, so "fresh" is a tight bound.
+    readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
+    {
+        ["Coder__Upgrades__BlueGraceSeconds"] = "5",
+        ["CODER_RECONCILE_SCHEDULE"] = "*/2 * * * * *",
+    });
 
     public Task InitializeAsync() => _host.StartAsync();
 
@@ -70,9 +74,10 @@ public sealed class BlueGreenUpgradeTests(TestStorage storage) : IAsyncLifetime
         Assert.True(ready >= 0 && switched >= 0 && succeeded >= 0 && succeeded < switched && switched < ready, string.Join(", ", kinds));
         Assert.DoesNotContain("upgrade.stopping", kinds);
 
-        // Blue stays stopped for its grace period, then it is gone.
+        // Blue stays stopped for its grace period, then the reconciler destroys it.
+        Assert.True(Directory.Exists(blueFolder) || (await api.EventKindsAsync(id)).Contains("reconcile.destroy_retired_instance"), "blue went before its grace period");
         await Eventually.WaitAsync(() => Task.FromResult(Directory.Exists(blueFolder)), exists => !exists, Deadline, "blue to be destroyed after its grace period");
-        Assert.Contains("upgrade.blue-destroyed", await api.EventKindsAsync(id));
+        Assert.Contains("reconcile.destroy_retired_instance", await api.EventKindsAsync(id));
 
         // Green is the workspace now: a stop and a start act on it and keep its content.
         var stop = await api.PostAsync($"/api/workspaces/{id}/stop", "");

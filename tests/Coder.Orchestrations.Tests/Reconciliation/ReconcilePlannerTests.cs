@@ -134,6 +134,27 @@ public sealed class ReconcilePlannerTests
     }
 
     [Fact]
+    public void Plan_RetiredBlue_IsKeptThroughItsGrace_ThenDestroyed()
+    {
+        var w = Running();
+        w.ComputeInstance = "g2";
+        w.RetiredInstance = "ws-a";
+        w.RetiredUntil = Now.AddSeconds(1);
+        var inventory = new[] { Resource(running: false), Resource() with { Instance = "g2" } };
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], inventory), Options).Actions);
+
+        w.RetiredUntil = Now;
+        var action = Single(Input([w], inventory));
+        Assert.Equal(ReconcileActionKind.DestroyRetiredInstance, action.Kind);
+        Assert.Equal(ReconcileReasons.BlueGraceOver, action.Reason);
+        Assert.Null(action.Instance);
+
+        // A blue that is live again (a later switch back) is never destroyed.
+        w.ComputeInstance = null;
+        Assert.DoesNotContain(ReconcilePlanner.Plan(Input([w], inventory), Options).Actions, a => a.Kind == ReconcileActionKind.DestroyRetiredInstance);
+    }
+
+    [Fact]
     public void Plan_OrphanGreenInstancePastGrace_IsDestroyedAsThatInstance()
     {
         var key = ReconcileInput.OrphanKey("local", "ws-stray~g3");

@@ -9,7 +9,7 @@ namespace Coder.Orchestrations.Upgrades.Activities;
 /// <summary>
 /// The blue-green switch: one ETag-guarded write moves the workspace's live instance, build, version and observed state
 /// to green, and records blue as retired. From that write on blue's token is stale and green's events are the workspace's.
-/// Returns blue's compute name and its grace period. Idempotent: a redelivery finds green live and returns the blue it retired.
+/// Returns blue's compute name and its grace period; the reconciler destroys blue when that is over. Idempotent: a redelivery finds green live and returns the blue it retired.
 /// </summary>
 public sealed class SwitchToGreenActivity(WorkspaceStore workspaces, IOptions<RolloutOptions> options, TimeProvider time)
 {
@@ -25,6 +25,7 @@ public sealed class SwitchToGreenActivity(WorkspaceStore workspaces, IOptions<Ro
                 throw new InvalidOperationException($"Green build {input.GreenBuild} is not the workspace's pending build.");
             var states = AgentStates.Parse(w.PendingAgentStates);
             w.RetiredInstance = w.ComputeRef().ComputeName;
+            w.RetiredUntil = now.AddSeconds(options.Value.BlueGraceSeconds);
             w.ComputeInstance = w.PendingInstance;
             w.AgentBuild = w.PendingBuild;
             w.TemplateVersion = version;

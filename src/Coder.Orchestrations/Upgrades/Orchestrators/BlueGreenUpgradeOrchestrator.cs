@@ -7,8 +7,8 @@ namespace Coder.Orchestrations.Upgrades.Orchestrators;
 
 /// <summary>
 /// Blue keeps serving while green, a second instance of the new version seeded from blue's snapshot, comes up and passes
-/// the ready gate. Then one ETag-guarded write makes green the workspace, blue stops, and after its grace period blue is
-/// destroyed. If green fails, green is destroyed and blue was never stopped.
+/// the ready gate. Then one ETag-guarded write makes green the workspace and blue stops; after its grace period the
+/// reconciler destroys blue. If green fails, green is destroyed and blue was never stopped.
 /// </summary>
 public static class BlueGreenUpgradeOrchestrator
 {
@@ -55,11 +55,9 @@ public static class BlueGreenUpgradeOrchestrator
         var switched = await context.CallActivityAsync<GreenSwitch>(nameof(SwitchToGreenActivity), new SwitchToGreenInput(op, green.BuildId), Retry);
         await flow.StepAsync("switched", WorkspaceStatus.Running, $"Switched the workspace to green ({to}); stopping blue ({switched.BlueComputeName}).");
         await context.CallActivityAsync<bool>(nameof(StopComputeInstanceActivity), new ComputeInstanceInput(op, switched.BlueComputeName), Retry);
-        await flow.SucceedAsync(WorkspaceStatus.Running, $"Upgraded from {from} to {to} (blue-green). Blue stays stopped for {switched.GraceSeconds} s, then it is destroyed.");
-
-        // The operation is over (the workspace is free); this instance only waits out blue's grace period.
-        await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(switched.GraceSeconds), CancellationToken.None);
-        await context.CallActivityAsync<bool>(nameof(DestroyRetiredInstanceActivity), new ComputeInstanceInput(op, switched.BlueComputeName), Retry);
+        // Blue's grace period is desired state on the row (RetiredUntil), so the reconciler destroys it when it ends, and
+        // neither this operation nor a rollout batch waits for it.
+        await flow.SucceedAsync(WorkspaceStatus.Running, $"Upgraded from {from} to {to} (blue-green). Blue stays stopped for {switched.GraceSeconds} s, then the reconciler destroys it.");
         return new UpgradeOutcome(true, WorkspaceStatus.Running, false, null, null, version);
     }
 
