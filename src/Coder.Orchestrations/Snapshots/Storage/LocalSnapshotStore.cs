@@ -26,6 +26,9 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
     const string MetaUploaded = "uploadedbytes";
     const string MetaParent = "parent";
 
+    /// <summary>How long before the parent's capture began a file must have been last touched for its chunks to be reused.</summary>
+    const long ReuseMarginNs = 2_000_000_000L;
+
     readonly SnapshotStoreOptions _options = options.Value;
 
     /// <summary>
@@ -46,44 +49,59 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         {
             // Marker first, then the check: a collector that starts later sees the marker and stands down.
             await ThrowIfCollectingAsync(cancellationToken);
-            var known = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            if (parentSnapshotId is not null && await TryReadManifestAsync(parentSnapshotId, null, cancellationToken) is { } parent)
-            {
-                foreach (var chunk in parent.Entries.Where(e => e.Chunks is not null).SelectMany(e => e.Chunks!)) known.TryAdd(chunk.Hash, true);
-            }
-
+            var startedAt = time.GetUtcNow();
+            var stored = ListStoredChunksAsync(cancellationToken);
+            var parent = parentSnapshotId is null ? null : await TryReadManifestAsync(parentSnapshotId, null, cancellationToken);
             var found = new List<FoundEntry>();
             Walk(root, "", found);
+            var known = await stored;
+            var reusable = ReusableFiles(parent);
+            foreach (var chunk in parent?.Entries.SelectMany(e => e.Chunks ?? []) ?? []) known.TryAdd(chunk.Hash, true);
+
             var entries = new ManifestEntry[found.Count];
-            long uploaded = 0;
-            await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+            var uploader = new ChunkUploader(blobs, _options.UploadsInFlight);
+            long uploaded;
+            try
             {
-                var f = found[i];
-                if (f.Type != "file")
+                await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
                 {
-                    entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, 0, f.ModifiedUnixMs, f.Target, null);
-                    return;
-                }
+                    var f = found[i];
+                    if (f.Type != "file")
+                    {
+                        entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, 0, f.ModifiedUnixMs, f.Target, null);
+                    }
+                    else if (f.Identity is { } identity && reusable.TryGetValue(f.RelativePath, out var previous) && previous.Identity == identity)
+                    {
+                        // Same inode, size and times as in the parent, and untouched since well before it: same content.
+                        entries[i] = previous with { Mode = f.Mode, ModifiedUnixMs = f.ModifiedUnixMs };
+                    }
+                    else
+                    {
+                        var (chunks, size) = await CaptureFileAsync(f.FullPath, known, uploader, ct);
+                        entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, size, f.ModifiedUnixMs, null, chunks, f.Identity is { } id && id.Size == size ? id : null);
+                    }
+                });
+                uploaded = await uploader.CompleteAsync(cancellationToken);
+            }
+            finally
+            {
+                await uploader.DrainAsync();
+            }
 
-                var (chunks, size, written) = await CaptureFileAsync(f.FullPath, known, ct);
-                Interlocked.Add(ref uploaded, written);
-                entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, size, f.ModifiedUnixMs, null, chunks);
-            });
-
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, snapshotId, parentSnapshotId, time.GetUtcNow(), entries.Sum(e => e.Size), entries);
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, snapshotId, parentSnapshotId, time.GetUtcNow(), entries.Sum(e => e.Size), entries, startedAt);
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, ServerJson.Options);
             string sha = ChunkCodec.Hash(json);
-            byte[] stored = Gzip(json);
+            byte[] compressed = Gzip(json);
             var metadata = new Dictionary<string, string>
             {
                 [MetaSha256] = sha,
                 [MetaSize] = manifest.SizeBytes.ToString(CultureInfo.InvariantCulture),
-                [MetaUploaded] = (uploaded + stored.Length).ToString(CultureInfo.InvariantCulture),
+                [MetaUploaded] = (uploaded + compressed.Length).ToString(CultureInfo.InvariantCulture),
             };
             if (parentSnapshotId is not null) metadata[MetaParent] = parentSnapshotId;
             try
             {
-                await blobs.Manifest(snapshotId).UploadAsync(new BinaryData(stored), new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+                await blobs.Manifest(snapshotId).UploadAsync(new BinaryData(compressed), new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
@@ -91,8 +109,8 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
                 return await TryGetCaptureAsync(snapshotId, cancellationToken) ?? throw new InvalidOperationException($"Snapshot {snapshotId} was written concurrently but cannot be read.", e);
             }
 
-            LogCaptured(logger, snapshotId, entries.Length, manifest.SizeBytes, uploaded + stored.Length);
-            return new SnapshotCapture(SnapshotBlobs.ManifestLocation(snapshotId), manifest.SizeBytes, sha, uploaded + stored.Length);
+            LogCaptured(logger, snapshotId, entries.Length, manifest.SizeBytes, uploaded + compressed.Length);
+            return new SnapshotCapture(SnapshotBlobs.ManifestLocation(snapshotId), manifest.SizeBytes, sha, uploaded + compressed.Length);
         }
         finally
         {
@@ -201,10 +219,41 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         }
     }
 
-    async Task<(List<ChunkRef> Chunks, long Size, long Uploaded)> CaptureFileAsync(string path, ConcurrentDictionary<string, bool> known, CancellationToken cancellationToken)
+    /// <summary>
+    /// Files of the parent whose chunks can stand for the file unread: those with an identity, modified and changed at
+    /// least <see cref="ReuseMarginNs"/> before the parent's capture began, so no write during that capture can hide
+    /// behind an unchanged timestamp.
+    /// </summary>
+    static Dictionary<string, ManifestEntry> ReusableFiles(SnapshotManifest? parent)
+    {
+        var reusable = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
+        if (parent?.StartedAt is not { } started) return reusable;
+        long cutoff = (started.ToUnixTimeMilliseconds() * 1_000_000L) - ReuseMarginNs;
+        foreach (var entry in parent.Entries)
+        {
+            if (entry is { Type: "file", Chunks: not null, Identity: { } id } && id.Size == entry.Size && id.ModifiedNs < cutoff && id.ChangedNs < cutoff)
+                reusable[entry.Path] = entry;
+        }
+
+        return reusable;
+    }
+
+    /// <summary>Every chunk already in the store, in one listing rather than a request per chunk.</summary>
+    async Task<ConcurrentDictionary<string, bool>> ListStoredChunksAsync(CancellationToken cancellationToken)
+    {
+        var known = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await foreach (var blob in blobs.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, SnapshotBlobs.ChunkPrefix, cancellationToken))
+        {
+            known.TryAdd(blob.Name[SnapshotBlobs.ChunkPrefix.Length..], true);
+        }
+
+        return known;
+    }
+
+    static async Task<(List<ChunkRef> Chunks, long Size)> CaptureFileAsync(string path, ConcurrentDictionary<string, bool> known, ChunkUploader uploader, CancellationToken cancellationToken)
     {
         var chunks = new List<ChunkRef>();
-        long size = 0, uploaded = 0;
+        long size = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * ContentDefinedChunker.MaxSize);
         try
         {
@@ -227,12 +276,12 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
                     var content = buffer.AsMemory(start, length);
                     string hash = ChunkCodec.Hash(content.Span);
                     chunks.Add(new ChunkRef(hash, length));
-                    if (known.TryAdd(hash, true)) uploaded += await UploadChunkIfMissingAsync(hash, content, cancellationToken);
+                    if (known.TryAdd(hash, true)) await uploader.EnqueueAsync(hash, content, cancellationToken);
                     start += length;
                     size += length;
                 }
 
-                if (eof) return (chunks, size, uploaded);
+                if (eof) return (chunks, size);
                 Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
                 filled -= start;
             }
@@ -241,23 +290,6 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    async Task<long> UploadChunkIfMissingAsync(string hash, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        var blob = blobs.Chunk(hash);
-        if ((await blob.ExistsAsync(cancellationToken)).Value) return 0;
-        byte[] encoded = ChunkCodec.Encode(content.Span);
-        try
-        {
-            await blob.UploadAsync(new BinaryData(encoded), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            // Another capture stored the same content a moment ago.
-        }
-
-        return encoded.Length;
     }
 
     async Task MaterializeAsync(SnapshotManifest manifest, string staging, CancellationToken cancellationToken)
@@ -362,7 +394,8 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
             }
             else
             {
-                found.Add(new FoundEntry(rel, info.FullName, "file", (int)info.UnixFileMode, modified, null));
+                // Identity before content: a write after this stat moves the times, so the next snapshot reads the file again.
+                found.Add(new FoundEntry(rel, info.FullName, "file", (int)info.UnixFileMode, modified, null, FileIdentityReader.TryRead(info.FullName)));
             }
         }
     }
@@ -407,7 +440,7 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         return output.ToArray();
     }
 
-    sealed record FoundEntry(string RelativePath, string FullPath, string Type, int Mode, long ModifiedUnixMs, string? Target);
+    sealed record FoundEntry(string RelativePath, string FullPath, string Type, int Mode, long ModifiedUnixMs, string? Target, FileIdentity? Identity = null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Captured snapshot {SnapshotId}: {Entries} entries, {SizeBytes} bytes, {UploadedBytes} bytes uploaded")]
     static partial void LogCaptured(ILogger logger, string snapshotId, int entries, long sizeBytes, long uploadedBytes);
