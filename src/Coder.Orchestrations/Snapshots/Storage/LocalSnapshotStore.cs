@@ -297,40 +297,54 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         foreach (var entry in manifest.Entries) CheckPath(manifest.SnapshotId, entry.Path);
         foreach (var dir in manifest.Entries.Where(e => e.Type == "dir")) Directory.CreateDirectory(Path.Combine(staging, dir.Path));
         var files = manifest.Entries.Where(e => e.Type == "file").ToList();
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+        var pieces = new List<(ManifestEntry Entry, ChunkRef Chunk, long Offset)>();
+        foreach (var entry in files)
         {
-            string path = Path.Combine(staging, entry.Path);
-            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            // Every file exists at its full length before any chunk lands, so chunks of one file can be written in any order.
+            using (var handle = File.OpenHandle(Path.Combine(staging, entry.Path), FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, entry.Size)) { }
+            long offset = 0;
+            foreach (var chunk in entry.Chunks ?? [])
             {
-                foreach (var chunk in entry.Chunks ?? [])
-                {
-                    BinaryData stored;
-                    try
-                    {
-                        stored = (await blobs.Chunk(chunk.Hash).DownloadContentAsync(ct)).Value.Content;
-                    }
-                    catch (RequestFailedException e) when (e.Status == 404)
-                    {
-                        throw new SnapshotCorruptException($"Chunk {chunk.Hash} of {entry.Path} is missing from the store.");
-                    }
-
-                    byte[] content;
-                    try
-                    {
-                        content = ChunkCodec.Decode(chunk.Hash, stored.ToMemory().Span, chunk.Length);
-                    }
-                    catch (SnapshotCorruptException e)
-                    {
-                        throw new SnapshotCorruptException($"{e.Message} (in {entry.Path} of snapshot {manifest.SnapshotId})");
-                    }
-
-                    await output.WriteAsync(content, ct);
-                }
+                pieces.Add((entry, chunk, offset));
+                offset += chunk.Length;
             }
 
+            if (offset != entry.Size) throw new SnapshotCorruptException($"The manifest of snapshot {manifest.SnapshotId} lists {offset} bytes of chunks for {entry.Path} of {entry.Size} bytes.");
+        }
+
+        // Chunk by chunk rather than file by file, so one large file is fetched with all the parallelism there is.
+        await Parallel.ForEachAsync(pieces, new ParallelOptions { MaxDegreeOfParallelism = _options.UploadsInFlight, CancellationToken = cancellationToken }, async (piece, ct) =>
+        {
+            BinaryData stored;
+            try
+            {
+                stored = (await blobs.Chunk(piece.Chunk.Hash).DownloadContentAsync(ct)).Value.Content;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                throw new SnapshotCorruptException($"Chunk {piece.Chunk.Hash} of {piece.Entry.Path} is missing from the store.");
+            }
+
+            byte[] content;
+            try
+            {
+                content = ChunkCodec.Decode(piece.Chunk.Hash, stored.ToMemory().Span, piece.Chunk.Length);
+            }
+            catch (SnapshotCorruptException e)
+            {
+                throw new SnapshotCorruptException($"{e.Message} (in {piece.Entry.Path} of snapshot {manifest.SnapshotId})");
+            }
+
+            using var handle = File.OpenHandle(Path.Combine(staging, piece.Entry.Path), FileMode.Open, FileAccess.Write, FileShare.Write);
+            await RandomAccess.WriteAsync(handle, content, piece.Offset, ct);
+        });
+
+        foreach (var entry in files)
+        {
+            string path = Path.Combine(staging, entry.Path);
             SetMode(path, entry.Mode);
             File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeMilliseconds(entry.ModifiedUnixMs).UtcDateTime);
-        });
+        }
 
         foreach (var link in manifest.Entries.Where(e => e.Type == "symlink")) File.CreateSymbolicLink(Path.Combine(staging, link.Path), link.Target!);
 
