@@ -215,6 +215,40 @@ public sealed class LocalSnapshotStoreTests(TestStorage storage)
     }
 
     [Fact]
+    public async Task CaptureAsync_ParentInFormatOne_ReadsEveryFileAndRestoresIt()
+    {
+        var (store, blobs, _) = SnapshotStoreFactory.Create(storage, time: new ManualTime(DateTimeOffset.UtcNow.AddMinutes(1)));
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        string restored = Path.Combine(Path.GetDirectoryName(root)!, "restored");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "a.bin"), SnapshotStoreFactory.RandomBytes(21, 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "b.bin"), SnapshotStoreFactory.RandomBytes(22, 1024 * 1024));
+            var first = await store.CaptureAsync(root, "sn-v1-source", null, CancellationToken.None);
+
+            // A manifest as format 1 wrote it: no identities, no start time, and here a wrong chunk list for a.bin.
+            var real = (await store.TryReadManifestAsync("sn-v1-source", first.Sha256, CancellationToken.None))!;
+            var b = real.Entries.Single(e => e.Path == "b.bin");
+            var old = real with
+            {
+                FormatVersion = 1,
+                SnapshotId = "sn-v1",
+                StartedAt = null,
+                Entries = [.. real.Entries.Select(e => e with { Identity = null, Chunks = e.Path == "a.bin" ? b.Chunks : e.Chunks })],
+            };
+            await SnapshotStoreFactory.WriteManifestAsync(blobs, old);
+            var second = await store.CaptureAsync(root, "sn-v1-child", "sn-v1", CancellationToken.None);
+
+            await store.RestoreAsync(restored, "sn-v1-child", second.Sha256, CancellationToken.None);
+            Assert.Equal(TreeDigest.Of(root), TreeDigest.Of(restored));
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
     public async Task CaptureAsync_FilesTouchedJustBeforeTheParent_AreReadAgain()
     {
         // The real clock: the files were written within the reuse margin of the parent's capture, so the parent's
