@@ -249,6 +249,41 @@ public sealed class LocalSnapshotStoreTests(TestStorage storage)
     }
 
     [Fact]
+    public async Task CaptureAsync_ChangedFilesCutAtTheParentsBoundaries_GiveTheSameChunksAsAFreshCapture()
+    {
+        var (store, _, _) = SnapshotStoreFactory.Create(storage);
+        var (fresh, _, _) = SnapshotStoreFactory.Create(storage);
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        string restored = Path.Combine(Path.GetDirectoryName(root)!, "restored");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "patched.bin"), SnapshotStoreFactory.RandomBytes(31, 6 * 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "grown.bin"), SnapshotStoreFactory.RandomBytes(32, 3 * 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "shrunk.bin"), SnapshotStoreFactory.RandomBytes(33, 3 * 1024 * 1024));
+            await File.WriteAllTextAsync(Path.Combine(root, "notes.txt"), string.Concat(Enumerable.Range(0, 60_000).Select(i => $"line {i}\n")));
+            await store.CaptureAsync(root, "sn-hint-1", null, CancellationToken.None);
+
+            // An in-place patch, an append, a truncation and an insertion near the start: the boundaries shift or stay.
+            await using (var patched = new FileStream(Path.Combine(root, "patched.bin"), FileMode.Open)) { patched.Position = 3_000_000; patched.Write(SnapshotStoreFactory.RandomBytes(34, 64 * 1024)); }
+            await File.AppendAllTextAsync(Path.Combine(root, "grown.bin"), "appended");
+            await using (var shrunk = new FileStream(Path.Combine(root, "shrunk.bin"), FileMode.Open)) shrunk.SetLength(2_000_000);
+            await File.WriteAllTextAsync(Path.Combine(root, "notes.txt"), "inserted\n" + await File.ReadAllTextAsync(Path.Combine(root, "notes.txt")));
+            var second = await store.CaptureAsync(root, "sn-hint-2", "sn-hint-1", CancellationToken.None);
+            var alone = await fresh.CaptureAsync(root, "sn-hint-alone", null, CancellationToken.None);
+
+            var hinted = (await store.TryReadManifestAsync("sn-hint-2", second.Sha256, CancellationToken.None))!.Entries;
+            var plain = (await fresh.TryReadManifestAsync("sn-hint-alone", alone.Sha256, CancellationToken.None))!.Entries;
+            Assert.Equal(plain.Select(e => (e.Path, string.Join(',', (e.Chunks ?? []).Select(c => $"{c.Hash}:{c.Length}")))), hinted.Select(e => (e.Path, string.Join(',', (e.Chunks ?? []).Select(c => $"{c.Hash}:{c.Length}")))));
+            await store.RestoreAsync(restored, "sn-hint-2", second.Sha256, CancellationToken.None);
+            Assert.Equal(TreeDigest.Of(root), TreeDigest.Of(restored));
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
     public async Task CaptureAsync_FilesTouchedJustBeforeTheParent_AreReadAgain()
     {
         // The real clock: the files were written within the reuse margin of the parent's capture, so the parent's

@@ -56,6 +56,9 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
             Walk(root, "", found);
             var known = await stored;
             var reusable = ReusableFiles(parent);
+            var previousFiles = parent?.FormatVersion >= SnapshotManifest.CurrentFormat
+                ? parent.Entries.Where(e => e is { Type: "file", Chunks: not null }).ToDictionary(e => e.Path, StringComparer.Ordinal)
+                : [];
             foreach (var chunk in parent?.Entries.SelectMany(e => e.Chunks ?? []) ?? []) known.TryAdd(chunk.Hash, true);
 
             var entries = new ManifestEntry[found.Count];
@@ -77,7 +80,7 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
                     }
                     else
                     {
-                        var (chunks, size) = await CaptureFileAsync(f.FullPath, known, uploader, ct);
+                        var (chunks, size) = await CaptureFileAsync(f.FullPath, previousFiles.GetValueOrDefault(f.RelativePath), known, uploader, ct);
                         entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, size, f.ModifiedUnixMs, null, chunks, f.Identity is { } id && id.Size == size ? id : null);
                     }
                 });
@@ -250,10 +253,19 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         return known;
     }
 
-    static async Task<(List<ChunkRef> Chunks, long Size)> CaptureFileAsync(string path, ConcurrentDictionary<string, bool> known, ChunkUploader uploader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cuts a file into chunks and enqueues the new ones. With the file's entry in the parent, each chunk is first tried
+    /// at the parent's boundary: when its bytes hash to the parent's chunk, content-defined chunking from the same start
+    /// would end at the same boundary (a boundary depends only on the bytes since the chunk's start), so the rolling
+    /// hash is skipped and the result is the same as without the hint.
+    /// </summary>
+    static async Task<(List<ChunkRef> Chunks, long Size)> CaptureFileAsync(string path, ManifestEntry? previous, ConcurrentDictionary<string, bool> known, ChunkUploader uploader, CancellationToken cancellationToken)
     {
         var chunks = new List<ChunkRef>();
         long size = 0;
+        var hints = previous?.Chunks ?? [];
+        int hint = 0;
+        long hintOffset = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * ContentDefinedChunker.MaxSize);
         try
         {
@@ -272,11 +284,24 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
                 int start = 0;
                 while (filled - start >= ContentDefinedChunker.MaxSize || (eof && start < filled))
                 {
-                    int length = ContentDefinedChunker.NextChunkLength(buffer.AsSpan(start, filled - start));
-                    var content = buffer.AsMemory(start, length);
-                    string hash = ChunkCodec.Hash(content.Span);
+                    while (hint < hints.Count && hintOffset < size) hintOffset += hints[hint++].Length;
+                    int length = 0;
+                    string? hash = null;
+                    // The parent's last chunk ended where its file did, not at a content boundary: it is no hint for a longer file.
+                    if (hint < hints.Count && hintOffset == size && hints[hint].Length <= filled - start && (hint < hints.Count - 1 || (eof && hints[hint].Length == filled - start)))
+                    {
+                        string candidate = ChunkCodec.Hash(buffer.AsSpan(start, hints[hint].Length));
+                        if (candidate == hints[hint].Hash) (length, hash) = (hints[hint].Length, candidate);
+                    }
+
+                    if (hash is null)
+                    {
+                        length = ContentDefinedChunker.NextChunkLength(buffer.AsSpan(start, filled - start));
+                        hash = ChunkCodec.Hash(buffer.AsSpan(start, length));
+                    }
+
                     chunks.Add(new ChunkRef(hash, length));
-                    if (known.TryAdd(hash, true)) await uploader.EnqueueAsync(hash, content, cancellationToken);
+                    if (known.TryAdd(hash, true)) await uploader.EnqueueAsync(hash, buffer.AsMemory(start, length), cancellationToken);
                     start += length;
                     size += length;
                 }
