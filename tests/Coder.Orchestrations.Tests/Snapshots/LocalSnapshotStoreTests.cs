@@ -1,5 +1,6 @@
 using System.Text;
 using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Tests.Security;
 
 namespace Coder.Orchestrations.Tests.Snapshots;
 
@@ -134,6 +135,174 @@ public sealed class LocalSnapshotStoreTests(TestStorage storage)
             Assert.Equal(first.Sha256, again.Sha256);
             Assert.Equal(first.Location, again.Location);
             Assert.Equal(0, counter.Puts);
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ParentHasTheFileUnchanged_ReusesItsChunksAndStillSeesEditsBehindAKeptMtime()
+    {
+        // The store's clock runs a minute ahead, so every file looks untouched since well before the parent's capture.
+        var (store, _, counter) = SnapshotStoreFactory.Create(storage, time: new ManualTime(DateTimeOffset.UtcNow.AddMinutes(1)));
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        string restored = Path.Combine(Path.GetDirectoryName(root)!, "restored");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "kept.bin"), SnapshotStoreFactory.RandomBytes(1, 3 * 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "edited.bin"), SnapshotStoreFactory.RandomBytes(2, 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "empty"), []);
+            var first = await store.CaptureAsync(root, "sn-reuse-1", null, CancellationToken.None);
+
+            // Same size, same mtime, new content: only the change time tells, as after a tool that keeps mtimes.
+            string edited = Path.Combine(root, "edited.bin");
+            var mtime = File.GetLastWriteTimeUtc(edited);
+            await File.WriteAllBytesAsync(edited, SnapshotStoreFactory.RandomBytes(3, 1024 * 1024));
+            File.SetLastWriteTimeUtc(edited, mtime);
+            counter.Reset();
+            var second = await store.CaptureAsync(root, "sn-reuse-2", "sn-reuse-1", CancellationToken.None);
+
+            var parent = (await store.TryReadManifestAsync("sn-reuse-1", first.Sha256, CancellationToken.None))!.Entries.ToDictionary(e => e.Path);
+            var child = (await store.TryReadManifestAsync("sn-reuse-2", second.Sha256, CancellationToken.None))!.Entries.ToDictionary(e => e.Path);
+            Assert.NotNull(child["kept.bin"].Identity);
+            Assert.Equal(parent["kept.bin"].Identity, child["kept.bin"].Identity);
+            Assert.Equal(parent["kept.bin"].Chunks!, child["kept.bin"].Chunks!);
+            Assert.NotEqual(parent["edited.bin"].Chunks!, child["edited.bin"].Chunks!);
+            Assert.InRange(counter.Bytes, 1024 * 1024, 1024 * 1024 + 64 * 1024);
+
+            await store.RestoreAsync(restored, "sn-reuse-2", second.Sha256, CancellationToken.None);
+            Assert.Equal(TreeDigest.Of(root), TreeDigest.Of(restored));
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_IdentityMatchesTheParent_TakesTheParentsChunkListWithoutReadingTheFile()
+    {
+        var (store, blobs, _) = SnapshotStoreFactory.Create(storage, time: new ManualTime(DateTimeOffset.UtcNow.AddMinutes(1)));
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "a.bin"), SnapshotStoreFactory.RandomBytes(11, 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "b.bin"), SnapshotStoreFactory.RandomBytes(12, 1024 * 1024));
+            var first = await store.CaptureAsync(root, "sn-vouch-1", null, CancellationToken.None);
+
+            // A staged parent whose a.bin names b.bin's chunks under a.bin's true identity: only a capture that trusts the
+            // identity and does not read a.bin carries b.bin's chunks into the child.
+            var real = (await store.TryReadManifestAsync("sn-vouch-1", first.Sha256, CancellationToken.None))!;
+            var b = real.Entries.Single(e => e.Path == "b.bin");
+            var staged = real with
+            {
+                SnapshotId = "sn-vouch-staged",
+                Entries = [.. real.Entries.Select(e => e.Path == "a.bin" ? e with { Chunks = b.Chunks } : e)],
+            };
+            await SnapshotStoreFactory.WriteManifestAsync(blobs, staged);
+            await store.CaptureAsync(root, "sn-vouch-2", "sn-vouch-staged", CancellationToken.None);
+
+            var child = (await store.TryReadManifestAsync("sn-vouch-2", null, CancellationToken.None))!.Entries.ToDictionary(e => e.Path);
+            Assert.Equal(b.Chunks!, child["a.bin"].Chunks!);
+            Assert.Equal(b.Chunks!, child["b.bin"].Chunks!);
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ParentInFormatOne_ReadsEveryFileAndRestoresIt()
+    {
+        var (store, blobs, _) = SnapshotStoreFactory.Create(storage, time: new ManualTime(DateTimeOffset.UtcNow.AddMinutes(1)));
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        string restored = Path.Combine(Path.GetDirectoryName(root)!, "restored");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "a.bin"), SnapshotStoreFactory.RandomBytes(21, 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "b.bin"), SnapshotStoreFactory.RandomBytes(22, 1024 * 1024));
+            var first = await store.CaptureAsync(root, "sn-v1-source", null, CancellationToken.None);
+
+            // A manifest as format 1 wrote it: no identities, no start time, and here a wrong chunk list for a.bin.
+            var real = (await store.TryReadManifestAsync("sn-v1-source", first.Sha256, CancellationToken.None))!;
+            var b = real.Entries.Single(e => e.Path == "b.bin");
+            var old = real with
+            {
+                FormatVersion = 1,
+                SnapshotId = "sn-v1",
+                StartedAt = null,
+                Entries = [.. real.Entries.Select(e => e with { Identity = null, Chunks = e.Path == "a.bin" ? b.Chunks : e.Chunks })],
+            };
+            await SnapshotStoreFactory.WriteManifestAsync(blobs, old);
+            var second = await store.CaptureAsync(root, "sn-v1-child", "sn-v1", CancellationToken.None);
+
+            await store.RestoreAsync(restored, "sn-v1-child", second.Sha256, CancellationToken.None);
+            Assert.Equal(TreeDigest.Of(root), TreeDigest.Of(restored));
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ChangedFilesCutAtTheParentsBoundaries_GiveTheSameChunksAsAFreshCapture()
+    {
+        var (store, _, _) = SnapshotStoreFactory.Create(storage);
+        var (fresh, _, _) = SnapshotStoreFactory.Create(storage);
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        string restored = Path.Combine(Path.GetDirectoryName(root)!, "restored");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "patched.bin"), SnapshotStoreFactory.RandomBytes(31, 6 * 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "grown.bin"), SnapshotStoreFactory.RandomBytes(32, 3 * 1024 * 1024));
+            await File.WriteAllBytesAsync(Path.Combine(root, "shrunk.bin"), SnapshotStoreFactory.RandomBytes(33, 3 * 1024 * 1024));
+            await File.WriteAllTextAsync(Path.Combine(root, "notes.txt"), string.Concat(Enumerable.Range(0, 60_000).Select(i => $"line {i}\n")));
+            await store.CaptureAsync(root, "sn-hint-1", null, CancellationToken.None);
+
+            // An in-place patch, an append, a truncation and an insertion near the start: the boundaries shift or stay.
+            await using (var patched = new FileStream(Path.Combine(root, "patched.bin"), FileMode.Open)) { patched.Position = 3_000_000; patched.Write(SnapshotStoreFactory.RandomBytes(34, 64 * 1024)); }
+            await File.AppendAllTextAsync(Path.Combine(root, "grown.bin"), "appended");
+            await using (var shrunk = new FileStream(Path.Combine(root, "shrunk.bin"), FileMode.Open)) shrunk.SetLength(2_000_000);
+            await File.WriteAllTextAsync(Path.Combine(root, "notes.txt"), "inserted\n" + await File.ReadAllTextAsync(Path.Combine(root, "notes.txt")));
+            var second = await store.CaptureAsync(root, "sn-hint-2", "sn-hint-1", CancellationToken.None);
+            var alone = await fresh.CaptureAsync(root, "sn-hint-alone", null, CancellationToken.None);
+
+            var hinted = (await store.TryReadManifestAsync("sn-hint-2", second.Sha256, CancellationToken.None))!.Entries;
+            var plain = (await fresh.TryReadManifestAsync("sn-hint-alone", alone.Sha256, CancellationToken.None))!.Entries;
+            Assert.Equal(plain.Select(e => (e.Path, string.Join(',', (e.Chunks ?? []).Select(c => $"{c.Hash}:{c.Length}")))), hinted.Select(e => (e.Path, string.Join(',', (e.Chunks ?? []).Select(c => $"{c.Hash}:{c.Length}")))));
+            await store.RestoreAsync(restored, "sn-hint-2", second.Sha256, CancellationToken.None);
+            Assert.Equal(TreeDigest.Of(root), TreeDigest.Of(restored));
+        }
+        finally
+        {
+            SnapshotStoreFactory.Delete(root);
+        }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_FilesTouchedJustBeforeTheParent_AreReadAgain()
+    {
+        // The real clock: the files were written within the reuse margin of the parent's capture, so the parent's
+        // chunk lists cannot vouch for them, and an edit that keeps size and mtime is still captured.
+        var (store, _, _) = SnapshotStoreFactory.Create(storage);
+        string root = SnapshotStoreFactory.NewFolder("ws");
+        string restored = Path.Combine(Path.GetDirectoryName(root)!, "restored");
+        try
+        {
+            string file = Path.Combine(root, "recent.txt");
+            await File.WriteAllTextAsync(file, "first version");
+            await store.CaptureAsync(root, "sn-recent-1", null, CancellationToken.None);
+            var mtime = File.GetLastWriteTimeUtc(file);
+            await File.WriteAllTextAsync(file, "other version");
+            File.SetLastWriteTimeUtc(file, mtime);
+            var second = await store.CaptureAsync(root, "sn-recent-2", "sn-recent-1", CancellationToken.None);
+
+            await store.RestoreAsync(restored, "sn-recent-2", second.Sha256, CancellationToken.None);
+            Assert.Equal("other version", await File.ReadAllTextAsync(Path.Combine(restored, "recent.txt")));
         }
         finally
         {

@@ -10,14 +10,14 @@ namespace Coder.Orchestrations.Tests.Snapshots;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public static class SnapshotStoreFactory
 {
-    public static (LocalSnapshotStore Store, SnapshotBlobs Blobs, BlobWriteCounter Counter) Create(TestStorage storage, SnapshotStoreOptions? options = null)
+    public static (LocalSnapshotStore Store, SnapshotBlobs Blobs, BlobWriteCounter Counter) Create(TestStorage storage, SnapshotStoreOptions? options = null, TimeProvider? time = null)
     {
         var counter = new BlobWriteCounter();
         var clientOptions = new BlobClientOptions();
         clientOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         var container = new BlobContainerClient(storage.ConnectionString, SnapshotBlobs.ContainerName(TestStorage.NewPrefix()), clientOptions);
         var blobs = new SnapshotBlobs(container);
-        var store = new LocalSnapshotStore(blobs, Options.Create(options ?? new SnapshotStoreOptions()), TimeProvider.System, NullLogger<LocalSnapshotStore>.Instance);
+        var store = new LocalSnapshotStore(blobs, Options.Create(options ?? new SnapshotStoreOptions()), time ?? TimeProvider.System, NullLogger<LocalSnapshotStore>.Instance);
         return (store, blobs, counter);
     }
 
@@ -46,6 +46,16 @@ public static class SnapshotStoreFactory
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
+    }
+
+    /// <summary>Stores a manifest as the store would (gzip JSON with its SHA-256 in the metadata), to stage a parent by hand.</summary>
+    public static async Task WriteManifestAsync(SnapshotBlobs blobs, SnapshotManifest manifest)
+    {
+        byte[] json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, Coder.Orchestrations.Common.ServerJson.Options);
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(json);
+        var metadata = new Dictionary<string, string> { ["sha256"] = ChunkCodec.Hash(json), ["sizebytes"] = manifest.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await blobs.Manifest(manifest.SnapshotId).UploadAsync(new BinaryData(gzipped.ToArray()), new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata });
     }
 
     public static int BlobCount(SnapshotBlobs blobs, string prefix) => blobs.Container.GetBlobs(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None).Count();

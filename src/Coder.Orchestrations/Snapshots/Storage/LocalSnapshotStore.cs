@@ -26,6 +26,9 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
     const string MetaUploaded = "uploadedbytes";
     const string MetaParent = "parent";
 
+    /// <summary>How long before the parent's capture began a file must have been last touched for its chunks to be reused.</summary>
+    const long ReuseMarginNs = 2_000_000_000L;
+
     readonly SnapshotStoreOptions _options = options.Value;
 
     /// <summary>
@@ -46,44 +49,62 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         {
             // Marker first, then the check: a collector that starts later sees the marker and stands down.
             await ThrowIfCollectingAsync(cancellationToken);
-            var known = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            if (parentSnapshotId is not null && await TryReadManifestAsync(parentSnapshotId, null, cancellationToken) is { } parent)
-            {
-                foreach (var chunk in parent.Entries.Where(e => e.Chunks is not null).SelectMany(e => e.Chunks!)) known.TryAdd(chunk.Hash, true);
-            }
-
+            var startedAt = time.GetUtcNow();
+            var stored = ListStoredChunksAsync(cancellationToken);
+            var parent = parentSnapshotId is null ? null : await TryReadManifestAsync(parentSnapshotId, null, cancellationToken);
             var found = new List<FoundEntry>();
             Walk(root, "", found);
+            var known = await stored;
+            var reusable = ReusableFiles(parent);
+            var previousFiles = parent?.FormatVersion >= SnapshotManifest.CurrentFormat
+                ? parent.Entries.Where(e => e is { Type: "file", Chunks: not null }).ToDictionary(e => e.Path, StringComparer.Ordinal)
+                : [];
+            foreach (var chunk in parent?.Entries.SelectMany(e => e.Chunks ?? []) ?? []) known.TryAdd(chunk.Hash, true);
+
             var entries = new ManifestEntry[found.Count];
-            long uploaded = 0;
-            await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+            var uploader = new ChunkUploader(blobs, _options.UploadsInFlight);
+            long uploaded;
+            try
             {
-                var f = found[i];
-                if (f.Type != "file")
+                await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
                 {
-                    entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, 0, f.ModifiedUnixMs, f.Target, null);
-                    return;
-                }
+                    var f = found[i];
+                    if (f.Type != "file")
+                    {
+                        entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, 0, f.ModifiedUnixMs, f.Target, null);
+                    }
+                    else if (f.Identity is { } identity && reusable.TryGetValue(f.RelativePath, out var previous) && previous.Identity == identity)
+                    {
+                        // Same inode, size and times as in the parent, and untouched since well before it: same content.
+                        entries[i] = previous with { Mode = f.Mode, ModifiedUnixMs = f.ModifiedUnixMs };
+                    }
+                    else
+                    {
+                        var (chunks, size) = await CaptureFileAsync(f.FullPath, previousFiles.GetValueOrDefault(f.RelativePath), known, uploader, ct);
+                        entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, size, f.ModifiedUnixMs, null, chunks, f.Identity is { } id && id.Size == size ? id : null);
+                    }
+                });
+                uploaded = await uploader.CompleteAsync(cancellationToken);
+            }
+            finally
+            {
+                await uploader.DrainAsync();
+            }
 
-                var (chunks, size, written) = await CaptureFileAsync(f.FullPath, known, ct);
-                Interlocked.Add(ref uploaded, written);
-                entries[i] = new ManifestEntry(f.RelativePath, f.Type, f.Mode, size, f.ModifiedUnixMs, null, chunks);
-            });
-
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, snapshotId, parentSnapshotId, time.GetUtcNow(), entries.Sum(e => e.Size), entries);
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, snapshotId, parentSnapshotId, time.GetUtcNow(), entries.Sum(e => e.Size), entries, startedAt);
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, ServerJson.Options);
             string sha = ChunkCodec.Hash(json);
-            byte[] stored = Gzip(json);
+            byte[] compressed = Gzip(json);
             var metadata = new Dictionary<string, string>
             {
                 [MetaSha256] = sha,
                 [MetaSize] = manifest.SizeBytes.ToString(CultureInfo.InvariantCulture),
-                [MetaUploaded] = (uploaded + stored.Length).ToString(CultureInfo.InvariantCulture),
+                [MetaUploaded] = (uploaded + compressed.Length).ToString(CultureInfo.InvariantCulture),
             };
             if (parentSnapshotId is not null) metadata[MetaParent] = parentSnapshotId;
             try
             {
-                await blobs.Manifest(snapshotId).UploadAsync(new BinaryData(stored), new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+                await blobs.Manifest(snapshotId).UploadAsync(new BinaryData(compressed), new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
@@ -91,8 +112,8 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
                 return await TryGetCaptureAsync(snapshotId, cancellationToken) ?? throw new InvalidOperationException($"Snapshot {snapshotId} was written concurrently but cannot be read.", e);
             }
 
-            LogCaptured(logger, snapshotId, entries.Length, manifest.SizeBytes, uploaded + stored.Length);
-            return new SnapshotCapture(SnapshotBlobs.ManifestLocation(snapshotId), manifest.SizeBytes, sha, uploaded + stored.Length);
+            LogCaptured(logger, snapshotId, entries.Length, manifest.SizeBytes, uploaded + compressed.Length);
+            return new SnapshotCapture(SnapshotBlobs.ManifestLocation(snapshotId), manifest.SizeBytes, sha, uploaded + compressed.Length);
         }
         finally
         {
@@ -201,10 +222,50 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         }
     }
 
-    async Task<(List<ChunkRef> Chunks, long Size, long Uploaded)> CaptureFileAsync(string path, ConcurrentDictionary<string, bool> known, CancellationToken cancellationToken)
+    /// <summary>
+    /// Files of the parent whose chunks can stand for the file unread: those with an identity, modified and changed at
+    /// least <see cref="ReuseMarginNs"/> before the parent's capture began, so no write during that capture can hide
+    /// behind an unchanged timestamp.
+    /// </summary>
+    static Dictionary<string, ManifestEntry> ReusableFiles(SnapshotManifest? parent)
+    {
+        var reusable = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
+        if (parent?.StartedAt is not { } started) return reusable;
+        long cutoff = (started.ToUnixTimeMilliseconds() * 1_000_000L) - ReuseMarginNs;
+        foreach (var entry in parent.Entries)
+        {
+            if (entry is { Type: "file", Chunks: not null, Identity: { } id } && id.Size == entry.Size && id.ModifiedNs < cutoff && id.ChangedNs < cutoff)
+                reusable[entry.Path] = entry;
+        }
+
+        return reusable;
+    }
+
+    /// <summary>Every chunk already in the store, in one listing rather than a request per chunk.</summary>
+    async Task<ConcurrentDictionary<string, bool>> ListStoredChunksAsync(CancellationToken cancellationToken)
+    {
+        var known = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await foreach (var blob in blobs.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, SnapshotBlobs.ChunkPrefix, cancellationToken))
+        {
+            known.TryAdd(blob.Name[SnapshotBlobs.ChunkPrefix.Length..], true);
+        }
+
+        return known;
+    }
+
+    /// <summary>
+    /// Cuts a file into chunks and enqueues the new ones. With the file's entry in the parent, each chunk is first tried
+    /// at the parent's boundary: when its bytes hash to the parent's chunk, content-defined chunking from the same start
+    /// would end at the same boundary (a boundary depends only on the bytes since the chunk's start), so the rolling
+    /// hash is skipped and the result is the same as without the hint.
+    /// </summary>
+    static async Task<(List<ChunkRef> Chunks, long Size)> CaptureFileAsync(string path, ManifestEntry? previous, ConcurrentDictionary<string, bool> known, ChunkUploader uploader, CancellationToken cancellationToken)
     {
         var chunks = new List<ChunkRef>();
-        long size = 0, uploaded = 0;
+        long size = 0;
+        var hints = previous?.Chunks ?? [];
+        int hint = 0;
+        long hintOffset = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * ContentDefinedChunker.MaxSize);
         try
         {
@@ -223,16 +284,29 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
                 int start = 0;
                 while (filled - start >= ContentDefinedChunker.MaxSize || (eof && start < filled))
                 {
-                    int length = ContentDefinedChunker.NextChunkLength(buffer.AsSpan(start, filled - start));
-                    var content = buffer.AsMemory(start, length);
-                    string hash = ChunkCodec.Hash(content.Span);
+                    while (hint < hints.Count && hintOffset < size) hintOffset += hints[hint++].Length;
+                    int length = 0;
+                    string? hash = null;
+                    // The parent's last chunk ended where its file did, not at a content boundary: it is no hint for a longer file.
+                    if (hint < hints.Count && hintOffset == size && hints[hint].Length <= filled - start && (hint < hints.Count - 1 || (eof && hints[hint].Length == filled - start)))
+                    {
+                        string candidate = ChunkCodec.Hash(buffer.AsSpan(start, hints[hint].Length));
+                        if (candidate == hints[hint].Hash) (length, hash) = (hints[hint].Length, candidate);
+                    }
+
+                    if (hash is null)
+                    {
+                        length = ContentDefinedChunker.NextChunkLength(buffer.AsSpan(start, filled - start));
+                        hash = ChunkCodec.Hash(buffer.AsSpan(start, length));
+                    }
+
                     chunks.Add(new ChunkRef(hash, length));
-                    if (known.TryAdd(hash, true)) uploaded += await UploadChunkIfMissingAsync(hash, content, cancellationToken);
+                    if (known.TryAdd(hash, true)) await uploader.EnqueueAsync(hash, buffer.AsMemory(start, length), cancellationToken);
                     start += length;
                     size += length;
                 }
 
-                if (eof) return (chunks, size, uploaded);
+                if (eof) return (chunks, size);
                 Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
                 filled -= start;
             }
@@ -243,62 +317,59 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         }
     }
 
-    async Task<long> UploadChunkIfMissingAsync(string hash, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        var blob = blobs.Chunk(hash);
-        if ((await blob.ExistsAsync(cancellationToken)).Value) return 0;
-        byte[] encoded = ChunkCodec.Encode(content.Span);
-        try
-        {
-            await blob.UploadAsync(new BinaryData(encoded), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            // Another capture stored the same content a moment ago.
-        }
-
-        return encoded.Length;
-    }
-
     async Task MaterializeAsync(SnapshotManifest manifest, string staging, CancellationToken cancellationToken)
     {
         foreach (var entry in manifest.Entries) CheckPath(manifest.SnapshotId, entry.Path);
         foreach (var dir in manifest.Entries.Where(e => e.Type == "dir")) Directory.CreateDirectory(Path.Combine(staging, dir.Path));
         var files = manifest.Entries.Where(e => e.Type == "file").ToList();
-        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+        var pieces = new List<(ManifestEntry Entry, ChunkRef Chunk, long Offset)>();
+        foreach (var entry in files)
         {
-            string path = Path.Combine(staging, entry.Path);
-            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            // Every file exists at its full length before any chunk lands, so chunks of one file can be written in any order.
+            using (var handle = File.OpenHandle(Path.Combine(staging, entry.Path), FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, entry.Size)) { }
+            long offset = 0;
+            foreach (var chunk in entry.Chunks ?? [])
             {
-                foreach (var chunk in entry.Chunks ?? [])
-                {
-                    BinaryData stored;
-                    try
-                    {
-                        stored = (await blobs.Chunk(chunk.Hash).DownloadContentAsync(ct)).Value.Content;
-                    }
-                    catch (RequestFailedException e) when (e.Status == 404)
-                    {
-                        throw new SnapshotCorruptException($"Chunk {chunk.Hash} of {entry.Path} is missing from the store.");
-                    }
-
-                    byte[] content;
-                    try
-                    {
-                        content = ChunkCodec.Decode(chunk.Hash, stored.ToMemory().Span, chunk.Length);
-                    }
-                    catch (SnapshotCorruptException e)
-                    {
-                        throw new SnapshotCorruptException($"{e.Message} (in {entry.Path} of snapshot {manifest.SnapshotId})");
-                    }
-
-                    await output.WriteAsync(content, ct);
-                }
+                pieces.Add((entry, chunk, offset));
+                offset += chunk.Length;
             }
 
+            if (offset != entry.Size) throw new SnapshotCorruptException($"The manifest of snapshot {manifest.SnapshotId} lists {offset} bytes of chunks for {entry.Path} of {entry.Size} bytes.");
+        }
+
+        // Chunk by chunk rather than file by file, so one large file is fetched with all the parallelism there is.
+        await Parallel.ForEachAsync(pieces, new ParallelOptions { MaxDegreeOfParallelism = _options.UploadsInFlight, CancellationToken = cancellationToken }, async (piece, ct) =>
+        {
+            BinaryData stored;
+            try
+            {
+                stored = (await blobs.Chunk(piece.Chunk.Hash).DownloadContentAsync(ct)).Value.Content;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                throw new SnapshotCorruptException($"Chunk {piece.Chunk.Hash} of {piece.Entry.Path} is missing from the store.");
+            }
+
+            byte[] content;
+            try
+            {
+                content = ChunkCodec.Decode(piece.Chunk.Hash, stored.ToMemory().Span, piece.Chunk.Length);
+            }
+            catch (SnapshotCorruptException e)
+            {
+                throw new SnapshotCorruptException($"{e.Message} (in {piece.Entry.Path} of snapshot {manifest.SnapshotId})");
+            }
+
+            using var handle = File.OpenHandle(Path.Combine(staging, piece.Entry.Path), FileMode.Open, FileAccess.Write, FileShare.Write);
+            await RandomAccess.WriteAsync(handle, content, piece.Offset, ct);
+        });
+
+        foreach (var entry in files)
+        {
+            string path = Path.Combine(staging, entry.Path);
             SetMode(path, entry.Mode);
             File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeMilliseconds(entry.ModifiedUnixMs).UtcDateTime);
-        });
+        }
 
         foreach (var link in manifest.Entries.Where(e => e.Type == "symlink")) File.CreateSymbolicLink(Path.Combine(staging, link.Path), link.Target!);
 
@@ -362,7 +433,8 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
             }
             else
             {
-                found.Add(new FoundEntry(rel, info.FullName, "file", (int)info.UnixFileMode, modified, null));
+                // Identity before content: a write after this stat moves the times, so the next snapshot reads the file again.
+                found.Add(new FoundEntry(rel, info.FullName, "file", (int)info.UnixFileMode, modified, null, FileIdentityReader.TryRead(info.FullName)));
             }
         }
     }
@@ -407,7 +479,7 @@ public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<Sna
         return output.ToArray();
     }
 
-    sealed record FoundEntry(string RelativePath, string FullPath, string Type, int Mode, long ModifiedUnixMs, string? Target);
+    sealed record FoundEntry(string RelativePath, string FullPath, string Type, int Mode, long ModifiedUnixMs, string? Target, FileIdentity? Identity = null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Captured snapshot {SnapshotId}: {Entries} entries, {SizeBytes} bytes, {UploadedBytes} bytes uploaded")]
     static partial void LogCaptured(ILogger logger, string snapshotId, int entries, long sizeBytes, long uploadedBytes);

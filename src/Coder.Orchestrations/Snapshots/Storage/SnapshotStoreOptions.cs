@@ -8,6 +8,9 @@ public sealed class SnapshotStoreOptions
     /// <summary>Files read, chunked and uploaded at once; I/O-bound, so above the core count.</summary>
     public int Parallelism { get; set; } = 8;
 
+    /// <summary>Chunks compressed and uploaded, or downloaded and verified on restore, at once.</summary>
+    public int UploadsInFlight { get; set; } = 16;
+
     /// <summary>Top-level names that belong to the platform, not the workspace: never captured, kept across a restore.</summary>
     public IReadOnlyList<string> ExcludedNames { get; set; } = [".coder-agent"];
 
