@@ -10,5 +10,6 @@ public static class ScenarioCatalog
         new AgentFootprintScenario(),
         new Scenarios.SnapshotScenario(),
         new ReconcileScenario(),
+        new ApiThroughputScenario(),
     ];
 }
