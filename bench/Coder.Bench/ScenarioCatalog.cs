@@ -11,5 +11,6 @@ public static class ScenarioCatalog
         new Scenarios.SnapshotScenario(),
         new ReconcileScenario(),
         new ApiThroughputScenario(),
+        new OrchestrationThroughputScenario(),
     ];
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Azure.Data.Tables;
 using Coder.Orchestrations.State;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coder.Bench.Scenarios;
 
@@ -23,7 +25,12 @@ public sealed class ApiThroughputScenario : IBenchmarkScenario
         await BenchApi.CreateTemplateAsync(host.Api, "bench", cancellationToken);
 
         var ids = new string[Workspaces];
-        for (int i = 0; i < Workspaces; i++) ids[i] = await BenchApi.CreateWorkspaceAsync(host.Api, $"seed{i}", "bench", cancellationToken);
+        var operations = new string[Workspaces];
+        for (int i = 0; i < Workspaces; i++) (ids[i], operations[i]) = await BenchApi.CreateWorkspaceWithOperationAsync(host.Api, $"seed{i}", "bench", cancellationToken);
+
+        // Reads are measured on a quiet host: the seeds' provisions end first.
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        foreach (string operation in operations) await client.WaitForInstanceCompletionAsync(operation, cancellationToken);
 
         var tables = new TableServiceClient(context.StorageConnectionString);
         var workspaceTable = tables.GetTableClient(host.Prefix + TableNames.Workspaces);

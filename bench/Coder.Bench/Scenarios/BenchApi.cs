@@ -21,12 +21,18 @@ internal static class BenchApi
     }
 
     /// <summary>POST /api/workspaces; returns the new workspace's id.</summary>
-    public static async Task<string> CreateWorkspaceAsync(HttpClient api, string name, string template, CancellationToken cancellationToken)
+    public static async Task<string> CreateWorkspaceAsync(HttpClient api, string name, string template, CancellationToken cancellationToken) =>
+        (await CreateWorkspaceWithOperationAsync(api, name, template, cancellationToken)).Id;
+
+    /// <summary>POST /api/workspaces; returns the new workspace's id and its provision operation's id.</summary>
+    public static async Task<(string Id, string OperationId)> CreateWorkspaceWithOperationAsync(HttpClient api, string name, string template, CancellationToken cancellationToken)
     {
         using var response = await api.PostAsJsonAsync("/api/workspaces", new JsonObject { ["name"] = name, ["template"] = template }, cancellationToken);
         string text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"POST workspace {name}: {(int)response.StatusCode} {text}");
-        return (string?)JsonNode.Parse(text)?["id"] ?? throw new InvalidOperationException($"POST workspace {name} answered no id: {text}");
+        var body = JsonNode.Parse(text);
+        return ((string?)body?["id"] ?? throw new InvalidOperationException($"POST workspace {name} answered no id: {text}"),
+            (string?)body?["operation"]?["id"] ?? throw new InvalidOperationException($"POST workspace {name} answered no operation: {text}"));
     }
 
     /// <summary>GET /api/workspaces/{id}; returns its status.</summary>
