@@ -12,5 +12,6 @@ public static class ScenarioCatalog
         new ReconcileScenario(),
         new ApiThroughputScenario(),
         new OrchestrationThroughputScenario(),
+        new IngestScenario(),
     ];
 }

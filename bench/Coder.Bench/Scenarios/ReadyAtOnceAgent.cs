@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Coder.Contracts.Agents;
@@ -13,8 +14,14 @@ namespace Coder.Bench.Scenarios;
 /// </summary>
 public sealed class ReadyAtOnceAgent
 {
+    readonly ConcurrentDictionary<string, WorkspaceResourceSpec> _started = new(StringComparer.Ordinal);
+
+    /// <summary>The spec (with its agent environment) of every workspace this agent reported ready for, by workspace id.</summary>
+    public IReadOnlyDictionary<string, WorkspaceResourceSpec> Started => _started;
+
     public async Task ReportReadyAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
+        _started[spec.Workspace.WorkspaceId] = spec;
         var env = spec.AgentEnvironment;
         var queue = new QueueClient(env["CODER_AGENT_QUEUE_CONNECTION"], env["CODER_AGENT_QUEUE_NAME"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var envelope = new AgentEnvelope(
