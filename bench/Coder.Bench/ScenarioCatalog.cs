@@ -13,5 +13,6 @@ public static class ScenarioCatalog
         new ApiThroughputScenario(),
         new OrchestrationThroughputScenario(),
         new IngestScenario(),
+        new TimeToReadyScenario(),
     ];
 }

@@ -35,6 +35,15 @@ internal static class BenchApi
             (string?)body?["operation"]?["id"] ?? throw new InvalidOperationException($"POST workspace {name} answered no operation: {text}"));
     }
 
+    /// <summary>DELETE /api/workspaces/{id}; returns the delete operation's id.</summary>
+    public static async Task<string> DeleteWorkspaceAsync(HttpClient api, string id, CancellationToken cancellationToken)
+    {
+        using var response = await api.DeleteAsync($"/api/workspaces/{id}", cancellationToken);
+        string text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"DELETE {id}: {(int)response.StatusCode} {text}");
+        return (string?)JsonNode.Parse(text)?["operation"]?["id"] ?? throw new InvalidOperationException($"DELETE {id} answered no operation: {text}");
+    }
+
     /// <summary>GET /api/workspaces/{id}; returns its status.</summary>
     public static async Task<string?> StatusAsync(HttpClient api, string id, CancellationToken cancellationToken)
     {
