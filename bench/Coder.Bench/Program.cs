@@ -21,7 +21,17 @@ foreach (var scenario in selected)
 {
     Console.WriteLine($"== {scenario.Name}");
     var sw = Stopwatch.StartNew();
-    results.AddRange(await scenario.RunAsync(context, cts.Token));
+    try
+    {
+        results.AddRange(await scenario.RunAsync(context, cts.Token));
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+    {
+        // One broken scenario must not cost the others their numbers; its row says what went wrong.
+        Console.WriteLine($"   FAILED: {e}");
+        results.Add(new ScenarioResult(scenario.Name, "scenario failed", double.NaN, "", null, null, null, null, $"{e.GetType().Name}: {e.Message}", false));
+    }
+
     Console.WriteLine($"   done in {sw.Elapsed.TotalSeconds:0.0} s");
 }
 

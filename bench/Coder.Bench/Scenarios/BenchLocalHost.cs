@@ -54,6 +54,10 @@ public sealed class BenchLocalHost : IAsyncDisposable
             ["urls"] = url,
             ["CODER_RECONCILE_SCHEDULE"] = Never,
             ["CODER_AUTOSCALE_SCHEDULE"] = Never,
+
+            // One admin token drives the whole load: the limiter still runs on every mutation, it just never refuses.
+            ["Coder:Security:MutationsPerMinute"] = "100000000",
+            ["Coder:Security:MutationBurst"] = "100000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         builder.Configuration.AddInMemoryCollection(config);
