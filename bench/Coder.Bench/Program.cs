@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Coder.Bench;
+using Coder.Local.Storage;
 
 // Usage: dotnet run -c Release --project bench/Coder.Bench -- [scenario ...] [--quick]
 string repoRoot = FindRepoRoot(AppContext.BaseDirectory);
@@ -8,20 +9,35 @@ var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHas
 var selected = ScenarioCatalog.All.Where(s => names.Count == 0 || names.Contains(s.Name)).ToList();
 string scratch = Path.Combine(Path.GetTempPath(), "coder-bench-" + Environment.ProcessId);
 Directory.CreateDirectory(scratch);
-var context = new BenchmarkContext(repoRoot, scratch, Environment.GetEnvironmentVariable("CODER_STORAGE"), quick);
-
 var results = new List<ScenarioResult>();
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+var suite = Stopwatch.StartNew();
+
+// One Azurite for the whole run (CODER_STORAGE overrides it): every figure and its baseline see the same storage.
+string? storage = Environment.GetEnvironmentVariable("CODER_STORAGE");
+await using var azurite = string.IsNullOrEmpty(storage) ? await EmbeddedAzurite.StartAsync(Path.Combine(scratch, "azurite"), cts.Token) : null;
+var context = new BenchmarkContext(repoRoot, scratch, storage is { Length: > 0 } ? storage : azurite!.ConnectionString, quick);
 foreach (var scenario in selected)
 {
     Console.WriteLine($"== {scenario.Name}");
     var sw = Stopwatch.StartNew();
-    results.AddRange(await scenario.RunAsync(context, cts.Token));
+    try
+    {
+        results.AddRange(await scenario.RunAsync(context, cts.Token));
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+    {
+        // One broken scenario must not cost the others their numbers; its row says what went wrong.
+        Console.WriteLine($"   FAILED: {e}");
+        results.Add(new ScenarioResult(scenario.Name, "scenario failed", double.NaN, "", null, null, null, null, $"{e.GetType().Name}: {e.Message}", false));
+    }
+
     Console.WriteLine($"   done in {sw.Elapsed.TotalSeconds:0.0} s");
 }
 
 ResultsWriter.PrintTable(results, Console.Out);
-await ResultsWriter.WriteJsonAsync(Path.Combine(repoRoot, "bench", "results", "latest.json"), results, GitCommit(repoRoot), cts.Token);
+Console.WriteLine($"suite: {selected.Count} scenario(s) in {suite.Elapsed.TotalSeconds:0.0} s{(quick ? " (quick)" : "")}");
+await ResultsWriter.WriteJsonAsync(Path.Combine(repoRoot, "bench", "results", "latest.json"), results, GitCommit(repoRoot), quick, suite.Elapsed, cts.Token);
 try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
 return 0;
 

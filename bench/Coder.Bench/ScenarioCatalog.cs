@@ -10,5 +10,9 @@ public static class ScenarioCatalog
         new AgentFootprintScenario(),
         new Scenarios.SnapshotScenario(),
         new ReconcileScenario(),
+        new ApiThroughputScenario(),
+        new OrchestrationThroughputScenario(),
+        new IngestScenario(),
+        new TimeToReadyScenario(),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Coder.Orchestrations.Common;
@@ -11,6 +12,13 @@ namespace Coder.Orchestrations.Workspaces;
 /// </summary>
 public sealed class WorkspaceStore(CoderTables tables)
 {
+    /// <summary>Enough ids for a busy control plane; past it the cache starts over (a miss costs one index read).</summary>
+    const int MaxCachedOwners = 100_000;
+
+    // A workspace's owner never changes, so id → owner is safe to keep: a GET then costs one read, not two.
+    // Deleted workspaces need no eviction: the row read that follows the lookup finds the tombstone or nothing.
+    readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
+
     /// <summary>Workspace rows have ids starting with <c>ws-</c>; this range leaves out name claims.</summary>
     public const string RowKeyFrom = "ws-";
     public const string RowKeyTo = "ws.";
@@ -42,9 +50,19 @@ public sealed class WorkspaceStore(CoderTables tables)
     public async Task<WorkspaceEntity?> FindAsync(string workspaceId, CancellationToken cancellationToken)
     {
         if (!workspaceId.StartsWith(RowKeyFrom, StringComparison.Ordinal) || workspaceId.Length > 64) return null;
+        if (_owners.TryGetValue(workspaceId, out string? owner)) return await GetAsync(owner, workspaceId, cancellationToken);
         var index = await tables.WorkspaceIndex.GetEntityIfExistsAsync<WorkspaceIndexEntity>(workspaceId, "", cancellationToken: cancellationToken);
         if (!index.HasValue) return null;
-        return await GetAsync(index.Value!.Owner, workspaceId, cancellationToken);
+        var workspace = await GetAsync(index.Value!.Owner, workspaceId, cancellationToken);
+
+        // Only ids whose row exists: an orphan index row (a create that failed midway) must keep reading as 404.
+        if (workspace is not null)
+        {
+            if (_owners.Count >= MaxCachedOwners) _owners.Clear();
+            _owners[workspaceId] = workspace.PartitionKey;
+        }
+
+        return workspace;
     }
 
     public async Task<WorkspaceEntity?> GetAsync(string owner, string workspaceId, CancellationToken cancellationToken)

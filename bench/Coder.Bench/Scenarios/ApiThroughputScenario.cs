@@ -1,0 +1,86 @@
+using System.Net;
+using Azure.Data.Tables;
+using Coder.Orchestrations.State;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coder.Bench.Scenarios;
+
+/// <summary>
+/// GET /api/workspaces/{id} and POST /api/workspaces on the real local host with 32 concurrent clients, against raw
+/// TableClient point reads and inserts of the same rows on the same Azurite at the same concurrency.
+/// </summary>
+public sealed class ApiThroughputScenario : IBenchmarkScenario
+{
+    const int Clients = 32;
+    const int Workspaces = 64;
+
+    public string Name => "api-throughput";
+
+    public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var duration = TimeSpan.FromSeconds(context.Quick ? 4 : 8);
+        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest queue)"];
+        await using var host = await BenchLocalHost.StartAsync(context, new NoOpProvisioner(new ReadyAtOnceAgent()), null, cancellationToken);
+        await BenchApi.CreateTemplateAsync(host.Api, "bench", cancellationToken);
+
+        var ids = new string[Workspaces];
+        var operations = new string[Workspaces];
+        for (int i = 0; i < Workspaces; i++) (ids[i], operations[i]) = await BenchApi.CreateWorkspaceWithOperationAsync(host.Api, $"seed{i}", "bench", cancellationToken);
+
+        // Reads are measured on a quiet host: the seeds' provisions end first.
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        foreach (string operation in operations) await client.WaitForInstanceCompletionAsync(operation, cancellationToken);
+
+        var tables = new TableServiceClient(context.StorageConnectionString);
+        var workspaceTable = tables.GetTableClient(host.Prefix + TableNames.Workspaces);
+        var rows = new List<TableEntity>();
+        foreach (string id in ids) rows.Add(await FindRowAsync(workspaceTable, id, cancellationToken));
+        var rawInserts = tables.GetTableClient(host.Prefix + "benchinserts");
+        await rawInserts.CreateIfNotExistsAsync(cancellationToken);
+
+        // Warm both paths (JIT, connections) before anything is timed.
+        await LoadGenerator.RunAsync(Clients, TimeSpan.FromSeconds(1), (c, n, ct) => GetAsync(host.Api, ids[(c + n) % ids.Length], ct), cancellationToken);
+        await LoadGenerator.RunAsync(Clients, TimeSpan.FromSeconds(1), (c, n, ct) => workspaceTable.GetEntityAsync<TableEntity>(rows[(c + n) % rows.Count].PartitionKey, rows[(c + n) % rows.Count].RowKey, cancellationToken: ct), cancellationToken);
+
+        var rawReads = await LoadGenerator.RunAsync(Clients, duration, (c, n, ct) =>
+        {
+            var row = rows[(c + n) % rows.Count];
+            return workspaceTable.GetEntityAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: ct);
+        }, cancellationToken);
+        var reads = await LoadGenerator.RunAsync(Clients, duration, (c, n, ct) => GetAsync(host.Api, ids[(c + n) % ids.Length], ct), cancellationToken);
+
+        var rawCreates = await LoadGenerator.RunAsync(Clients, duration, (c, n, ct) =>
+        {
+            var row = new TableEntity(rows[c % rows.Count]) { RowKey = $"raw-{c}-{n}", ETag = default };
+            return rawInserts.AddEntityAsync(row, ct);
+        }, cancellationToken);
+        var creates = await LoadGenerator.RunAsync(Clients, duration, (c, n, ct) => BenchApi.CreateWorkspaceAsync(host.Api, $"w{c}-{n}", "bench", ct), cancellationToken);
+
+        Console.WriteLine($"   GET  {reads.PerSecond,8:0.0}/s p50 {reads.P50Ms:0.0} ms p99 {reads.P99Ms:0.0} ms | raw read   {rawReads.PerSecond,8:0.0}/s p50 {rawReads.P50Ms:0.0} ms p99 {rawReads.P99Ms:0.0} ms");
+        Console.WriteLine($"   POST {creates.PerSecond,8:0.0}/s p50 {creates.P50Ms:0.0} ms p99 {creates.P99Ms:0.0} ms | raw insert {rawCreates.PerSecond,8:0.0}/s p50 {rawCreates.P50Ms:0.0} ms p99 {rawCreates.P99Ms:0.0} ms");
+        double readRatio = reads.PerSecond / rawReads.PerSecond, createRatio = creates.PerSecond / rawCreates.PerSecond;
+        return
+        [
+            new(Name, "GET /api/workspaces/{id}", reads.PerSecond, "req/s", "raw TableClient point read", rawReads.PerSecond, readRatio, "ratio >= 0.7", $"{Clients} clients", readRatio >= 0.7, standIns),
+            new(Name, "GET p50", reads.P50Ms, "ms", "raw point read p50", rawReads.P50Ms, rawReads.P50Ms / reads.P50Ms, null),
+            new(Name, "GET p99", reads.P99Ms, "ms", "raw point read p99", rawReads.P99Ms, rawReads.P99Ms / reads.P99Ms, "< 50 ms", null, reads.P99Ms < 50),
+            new(Name, "POST /api/workspaces (202)", creates.PerSecond, "req/s", "raw TableClient insert", rawCreates.PerSecond, createRatio, "ratio >= 0.5", $"{Clients} clients", createRatio >= 0.5, standIns),
+            new(Name, "POST p50", creates.P50Ms, "ms", "raw insert p50", rawCreates.P50Ms, rawCreates.P50Ms / creates.P50Ms, null),
+            new(Name, "POST p99", creates.P99Ms, "ms", "raw insert p99", rawCreates.P99Ms, rawCreates.P99Ms / creates.P99Ms, "< 300 ms (Coder's API guidance)", null, creates.P99Ms < 300),
+        ];
+    }
+
+    static async Task GetAsync(HttpClient api, string id, CancellationToken cancellationToken)
+    {
+        using var response = await api.GetAsync($"/api/workspaces/{id}", cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET {id} answered {(int)response.StatusCode}.");
+        await response.Content.CopyToAsync(Stream.Null, cancellationToken);
+    }
+
+    static async Task<TableEntity> FindRowAsync(TableClient table, string id, CancellationToken cancellationToken)
+    {
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.RowKey == id, cancellationToken: cancellationToken)) return row;
+        throw new InvalidOperationException($"Workspace {id} has no row.");
+    }
+}

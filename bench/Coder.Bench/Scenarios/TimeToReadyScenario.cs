@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coder.Bench.Scenarios;
+
+/// <summary>
+/// POST /api/workspaces to <c>running</c> with the real local provisioner and a real agent process (the AOT binary when
+/// one is published, else the framework-dependent one), a template without scripts, one workspace at a time. The goal
+/// is absolute (p50 under 2 s); there is no storage baseline for starting a process.
+/// </summary>
+public sealed class TimeToReadyScenario : IBenchmarkScenario
+{
+    /// <summary>How often the caller looks at the workspace, as a client waiting for it would.</summary>
+    static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    public string Name => "time-to-ready";
+
+    public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        int runs = context.Quick ? 10 : 20;
+        var (agentPath, kind) = FindAgent(context.RepoRoot);
+        Console.WriteLine($"   agent: {kind} ({agentPath})");
+        await using var host = await BenchLocalHost.StartAsync(context, null, new Dictionary<string, string?> { ["Coder:Local:AgentPath"] = agentPath }, cancellationToken);
+        await BenchApi.CreateTemplateAsync(host.Api, "bench", cancellationToken);
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+
+        var times = new List<double>();
+        for (int run = -1; run < runs; run++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            string id = await BenchApi.CreateWorkspaceAsync(host.Api, $"ready{run + 1}", "bench", cancellationToken);
+            string? status;
+            while ((status = await BenchApi.StatusAsync(host.Api, id, cancellationToken)) is not ("running" or "failed")) await Task.Delay(PollInterval, cancellationToken);
+            if (status != "running") throw new InvalidOperationException($"Workspace {id} failed to start: {await host.Api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}");
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+            // Run -1 warms the host (JIT, tables, queues) and is not counted.
+            if (run >= 0) times.Add(ms);
+            await client.WaitForInstanceCompletionAsync(await BenchApi.DeleteWorkspaceAsync(host.Api, id, cancellationToken), cancellationToken);
+        }
+
+        double p50 = Percentiles.Of(times, 50), p95 = Percentiles.Of(times, 95);
+        Console.WriteLine($"   POST → running p50 {p50:0} ms p95 {p95:0} ms over {runs} runs ({kind} agent)");
+        string note = $"{runs} runs, {kind} agent, no scripts";
+        return
+        [
+            new(Name, "POST → running p50", p50, "ms", null, null, null, "< 2000 ms", note, p50 < 2000),
+            new(Name, "POST → running p95", p95, "ms", null, null, null, null, note),
+        ];
+    }
+
+    /// <summary>CODER_AGENT_AOT_PATH, the AOT binary the footprint scenario publishes, the host's own AOT copy, else the agent's Release dll (built with the bench).</summary>
+    static (string Path, string Kind) FindAgent(string repoRoot)
+    {
+        if (Environment.GetEnvironmentVariable("CODER_AGENT_AOT_PATH") is { Length: > 0 } given) return (given, "AOT");
+        string bin = Path.Combine(repoRoot, "src", "Coder.Agent", "bin");
+        foreach (string native in new[] { Path.Combine(bin, "bench-aot", "coder-agent"), Path.Combine(AppContext.BaseDirectory, "agent", "coder-agent") })
+        {
+            if (File.Exists(native)) return (native, "AOT");
+        }
+
+        // The agent's own build output: the copy next to the bench has the bench's deps.json, not the agent's.
+        return (Path.Combine(bin, "Release", "net10.0", "coder-agent.dll"), "framework-dependent (no AOT binary published)");
+    }
+}
