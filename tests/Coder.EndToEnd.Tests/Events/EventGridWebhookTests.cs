@@ -7,7 +7,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Events;
 
 /// <summary>The Event Grid webhook on the real local host: handshakes, keys, bad input, and each handled event end to end.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(SecondStorageCollection.Name)]
 public sealed class EventGridWebhookTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = EventGridHost.Create(storage.ConnectionString);

@@ -7,7 +7,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Events;
 
 /// <summary>Lifecycle CloudEvents on the local host's <c>coder-events</c> queue, for a workspace created and deleted end to end.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(SecondStorageCollection.Name)]
 public sealed class WorkspaceEventPublishingTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = EventGridHost.Create(storage.ConnectionString);

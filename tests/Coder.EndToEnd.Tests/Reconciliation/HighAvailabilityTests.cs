@@ -6,7 +6,7 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 /// Two local hosts on one storage account and one data folder (one machine's agents), each with its own sidecar and
 /// worker: the reconcile timer runs once per period between them, and when one dies the other finishes its work.
 /// </summary>
-[Collection(StorageCollection.Name)]
+[Collection(SecondStorageCollection.Name)]
 public sealed class HighAvailabilityTests(TestStorage storage) : IAsyncLifetime
 {
     const int PeriodSeconds = 5;

@@ -6,7 +6,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Workspaces;
 
 /// <summary>Bad input gets problem+json naming the field at fault, and changes nothing in Table Storage.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(SecondStorageCollection.Name)]
 public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);

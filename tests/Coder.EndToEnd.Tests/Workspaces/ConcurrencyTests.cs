@@ -4,7 +4,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Workspaces;
 
 /// <summary>One operation at a time per workspace: racing requests either win (202) or learn who won (409), and nothing is lost.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(SecondStorageCollection.Name)]
 public sealed class ConcurrencyTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);
