@@ -43,7 +43,8 @@ public sealed class BlueGreenUpgradeTests(TestStorage storage) : IAsyncLifetime
         // Until the switch, the workspace is blue: its agent stays ready, its heartbeats fresh, its process alive.
         int pollsWithGreenUp = 0;
         var deadline = Stopwatch.StartNew();
-        while (true)
+        using var observe = new PeriodicTimer(TimeSpan.FromMilliseconds(200)); // how often blue is observed, not a wait for a result
+        while (await observe.WaitForNextTickAsync())
         {
             Assert.True(deadline.Elapsed < Deadline, "the switch did not happen in time");
             var w = (await api.GetAsync($"/api/workspaces/{id}")).Json;
@@ -53,7 +54,6 @@ public sealed class BlueGreenUpgradeTests(TestStorage storage) : IAsyncLifetime
             Assert.True(heartbeatAge < TimeSpan.FromSeconds(6), $"blue's heartbeat went stale before the switch ({heartbeatAge.TotalSeconds:F1} s)");
             Assert.Contains(bluePid, AgentsIn(blueFolder));
             if (GreenFolders(id).Any(f => AgentsIn(f).Count > 0)) pollsWithGreenUp++;
-            await Task.Delay(TimeSpan.FromMilliseconds(200)); // the poll interval of this observation loop, not a wait for a result
         }
 
         var op = await api.WaitForOperationAsync(statusUrl, Deadline);
