@@ -10,7 +10,7 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 /// Drift on a real local host with a short reconcile period: an agent killed from outside comes back through the
 /// reconciler, and a stray agent nobody owns is destroyed once its grace period is over.
 /// </summary>
-[Collection(SecondStorageCollection.Name)]
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper output) : IAsyncLifetime
 {
     const int PeriodSeconds = 10;

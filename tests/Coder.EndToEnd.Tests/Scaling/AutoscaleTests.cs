@@ -10,7 +10,7 @@ namespace Coder.EndToEnd.Tests.Scaling;
 /// buckets, 1 s agent metrics): a real CPU burner in the workspace's cgroup drives a real scale-up, visible in the cgroup
 /// quota and explained on the timeline; when the burner stops, the workspace comes back down after the down window.
 /// </summary>
-[Collection(StorageCollection.Name)]
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class AutoscaleTests(TestStorage storage, ITestOutputHelper output) : IAsyncLifetime
 {
     const int PeriodSeconds = 2;
