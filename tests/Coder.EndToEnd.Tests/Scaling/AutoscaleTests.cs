@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Coder.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -88,13 +90,16 @@ public sealed class AutoscaleTests(TestStorage storage, ITestOutputHelper output
         var stoppedAt = DateTimeOffset.UtcNow;
         var down = await WaitForEventAsync(api, id, "autoscale.down", TimeSpan.FromSeconds(60));
         Assert.Equal("low_utilization", (string?)down["reason"]);
-        Assert.Contains("→ 1 CPU", (string)down["message"]!);
+        // Sized from the window's peak: usually straight to 1 CPU, but when the oldest bucket of the window still holds the
+        // burner's last fraction of a second, the first step lands a little above (1.1) and a second window finishes the job.
+        double upCpu = scaledUp.Json["size"]!["cpu"]!.GetValue<double>();
+        Assert.Matches($@"{Regex.Escape(upCpu.ToString(CultureInfo.InvariantCulture))} → 1(\.[0-9]+)? CPU", (string)down["message"]!);
         double downDelay = (down["at"]!.GetValue<DateTimeOffset>() - stoppedAt).TotalSeconds;
         output.WriteLine($"down {downDelay:0.0} s after the burner stopped (window {DownAfterSeconds} s): {down["message"]}");
         Assert.True(downDelay >= DownAfterSeconds - 1, $"down came {down["at"]} after the burner stopped at {stoppedAt:O}");
         await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}"),
             r => (string?)r.Json["status"] == "running" && r.Json["size"]!["cpu"]!.GetValue<double>() == 1 && CgroupLimits.CpuOf(agent) == 1,
-            TimeSpan.FromSeconds(30), "the workspace back at 1 CPU in its cgroup");
+            TimeSpan.FromSeconds(60), "the workspace back at 1 CPU in its cgroup");
         var kinds = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray().Select(e => (string)e!["kind"]!).ToList();
         Assert.Equal(kinds.Count(k => k is "autoscale.up" or "autoscale.down"), kinds.Count(k => k == "scale.succeeded"));
 
