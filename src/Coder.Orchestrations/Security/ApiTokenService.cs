@@ -14,6 +14,9 @@ namespace Coder.Orchestrations.Security;
 /// </summary>
 public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOptions<SecurityOptions> options)
 {
+    // Rows as read (revoked and expired ones included, so the checks below still run on a hit); never mutated.
+    readonly ExpiringCache<ApiTokenEntity> _verified = new(time, TimeSpan.FromSeconds(options.Value.TokenCacheSeconds));
+
     public const string TokenPrefix = "cdr_";
     public const string BootstrapName = "bootstrap-admin";
 
@@ -48,12 +51,17 @@ public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOpti
     {
         if (bearerToken is not { Length: > 0 and <= MaxTokenLength }) return null;
         var hash = TokenHasher.Hash(bearerToken);
-        var response = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
-        if (!response.HasValue) return null;
-        var entity = response.Value!;
+        if (!_verified.TryGet(hash, out var entity))
+        {
+            var response = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
+            if (!response.HasValue) return null;
+            entity = response.Value!;
 
-        // The lookup was by hash; compare again in constant time so timing says nothing about near misses.
-        if (!TokenHasher.FixedTimeEquals(entity.PartitionKey, hash)) return null;
+            // The lookup was by hash; compare again in constant time so timing says nothing about near misses.
+            if (!TokenHasher.FixedTimeEquals(entity.PartitionKey, hash)) return null;
+            _verified.Set(hash, entity);
+        }
+
         if (entity.Revoked) return null;
         if (entity.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return null;
         var roles = entity.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(Contracts.Auth.Roles.IsKnown).ToHashSet(StringComparer.Ordinal);
@@ -131,21 +139,29 @@ public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOpti
 
     async Task MarkRevokedAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (int attempt = 0; ; attempt++)
+        try
         {
-            var row = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
-            if (!row.HasValue || row.Value!.Revoked) return;
-            var token = row.Value;
-            token.Revoked = true;
-            token.RevokedAt = now;
-            try
+            for (int attempt = 0; ; attempt++)
             {
-                await tables.ApiTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
-                return;
+                var row = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
+                if (!row.HasValue || row.Value!.Revoked) return;
+                var token = row.Value;
+                token.Revoked = true;
+                token.RevokedAt = now;
+                try
+                {
+                    await tables.ApiTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return;
+                }
+                catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
+                {
+                }
             }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
-            {
-            }
+        }
+        finally
+        {
+            // After the write as well: a request that read the row just before it would otherwise keep it cached here.
+            _verified.Remove(hash);
         }
     }
 }

@@ -12,6 +12,13 @@ namespace Coder.Orchestrations.Templates;
 /// </summary>
 public sealed class TemplateStore(CoderTables tables, TimeProvider time)
 {
+    /// <summary>How long a read of the active version is reused; a promotion on this instance clears it at once.</summary>
+    public static readonly TimeSpan ActiveVersionCacheTime = TimeSpan.FromSeconds(2);
+
+    // Versions never change once written, so the cache only bounds memory; activities, the manifest and every create read them.
+    readonly ExpiringCache<TemplateVersion> _versions = new(time, TimeSpan.FromHours(1));
+    readonly ExpiringCache<int> _activeVersions = new(time, ActiveVersionCacheTime);
+
     TableClient Table => tables.Templates;
 
     public async Task<TemplateCreated> CreateAsync(TemplateSpec spec, string createdBy, CancellationToken cancellationToken)
@@ -94,6 +101,7 @@ public sealed class TemplateStore(CoderTables tables, TimeProvider time)
             try
             {
                 await Table.UpdateEntityAsync(pointer, pointer.ETag, TableUpdateMode.Replace, cancellationToken);
+                _activeVersions.Remove(name);
                 return new TemplateCreated(name, version);
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
@@ -108,10 +116,27 @@ public sealed class TemplateStore(CoderTables tables, TimeProvider time)
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>
+    /// The active version number, for display and as the default of a create: it may trail a promotion made on another
+    /// instance by up to <see cref="ActiveVersionCacheTime"/>. Writers read the pointer itself, with its ETag.
+    /// </summary>
+    public async Task<int?> GetActiveVersionAsync(string name, CancellationToken cancellationToken)
+    {
+        if (_activeVersions.TryGet(name, out int active)) return active;
+        if (await GetPointerAsync(name, cancellationToken) is not { } pointer) return null;
+        _activeVersions.Set(name, pointer.ActiveVersion);
+        return pointer.ActiveVersion;
+    }
+
     public async Task<TemplateVersion?> GetVersionAsync(string name, int version, CancellationToken cancellationToken)
     {
+        string key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}/{version}");
+        if (_versions.TryGet(key, out var cached)) return cached;
         var response = await Table.GetEntityIfExistsAsync<TemplateVersionEntity>(name, TemplateVersionEntity.RowKeyFor(version), cancellationToken: cancellationToken);
-        return response.HasValue ? ToVersion(response.Value!) : null;
+        if (!response.HasValue) return null;
+        var stored = ToVersion(response.Value!);
+        _versions.Set(key, stored);
+        return stored;
     }
 
     public async Task<TemplateVersion?> GetActiveAsync(string name, CancellationToken cancellationToken)

@@ -29,7 +29,6 @@ public sealed partial class WorkspaceService(
     OperationStore operations,
     WorkspaceTimeline timeline,
     ProvisionerRegistry provisioners,
-    CoderTables tables,
     SnapshotTable snapshots,
     TimeProvider time,
     ILogger<WorkspaceService> logger)
@@ -49,8 +48,8 @@ public sealed partial class WorkspaceService(
             errors.Add("fromSnapshot", "No ready snapshot with this id was found.");
         errors.ThrowIfAny();
 
-        var pointer = await templates.GetPointerAsync(request.Template!, cancellationToken) ?? throw CoderProblemException.NotFound($"Template '{request.Template}'");
-        int version = request.TemplateVersion ?? pointer.ActiveVersion;
+        int active = await templates.GetActiveVersionAsync(request.Template!, cancellationToken) ?? throw CoderProblemException.NotFound($"Template '{request.Template}'");
+        int version = request.TemplateVersion ?? active;
         var template = await templates.GetVersionAsync(request.Template!, version, cancellationToken) ?? throw CoderProblemException.NotFound($"Version {version} of template '{request.Template}'");
         var spec = template.Spec;
         double cpu = request.Size?.Cpu ?? spec.Resources!.Cpu!.Value;
@@ -61,10 +60,6 @@ public sealed partial class WorkspaceService(
         if (source is not null && !provisioners.Get(spec.Provisioner!).Capabilities.Snapshots) errors.Add("fromSnapshot", $"The {spec.Provisioner} provisioner cannot restore snapshots.");
         errors.ThrowIfAny();
         provisioners.Get(spec.Provisioner!);
-
-        // Fast path for a taken name: answer 409 without writing anything. The transaction below stays the real guard.
-        var claim = await tables.Workspaces.GetEntityIfExistsAsync<WorkspaceNameClaimEntity>(caller.User, WorkspaceNameClaimEntity.RowKeyPrefix + request.Name, cancellationToken: cancellationToken);
-        if (claim.HasValue) throw CoderProblemException.Conflict($"You already have a workspace named '{request.Name}'.");
 
         var now = time.GetUtcNow();
         string id = Ids.NewWorkspaceId();
@@ -92,18 +87,22 @@ public sealed partial class WorkspaceService(
             SourceSnapshot = source?.RowKey,
             HeadSnapshot = source?.RowKey,
         };
+        // A taken name is a 409 from the create transaction itself (which undoes its index row), so nothing is left behind.
         await store.CreateAsync(workspace, cancellationToken);
-        await timeline.AppendAsync(id, new TimelineEntry(now, "created", "workspace.created", $"Workspace '{workspace.Name}' created from template {workspace.Template} v{version}.", "user_request", caller.Actor), cancellationToken);
-        await StartOperationAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, cancellationToken,
-            orchestrator: source is null ? null : nameof(BranchWorkspaceOrchestrator));
+
+        // Timeline keys are ordered by time, so the "created" entry and the operation's start can be written side by side.
+        await Task.WhenAll(
+            timeline.AppendAsync(id, new TimelineEntry(now, "created", "workspace.created", $"Workspace '{workspace.Name}' created from template {workspace.Template} v{version}.", "user_request", caller.Actor), cancellationToken),
+            StartOperationAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, cancellationToken,
+                orchestrator: source is null ? null : nameof(BranchWorkspaceOrchestrator)));
         return new WorkspaceAccepted(id, workspace.Name, WorkspaceStatus.Pending, new OperationRef(operationId, OperationKind.Provision, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
 
     public async Task<Versioned<WorkspaceResponse>> GetAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
-        var pointer = await templates.GetPointerAsync(workspace.Template, cancellationToken);
-        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, pointer?.ActiveVersion), workspace.ETag.ToString());
+        int? active = await templates.GetActiveVersionAsync(workspace.Template, cancellationToken);
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, active), workspace.ETag.ToString());
     }
 
     public async Task<ItemsPage<WorkspaceResponse>> ListAsync(CallerIdentity caller, string? status, string? template, string? continuationToken, CancellationToken cancellationToken)
@@ -123,7 +122,7 @@ public sealed partial class WorkspaceService(
             if (template is not null && w.Template != template) continue;
             if (!active.TryGetValue(w.Template, out var version))
             {
-                version = (await templates.GetPointerAsync(w.Template, cancellationToken))?.ActiveVersion;
+                version = await templates.GetActiveVersionAsync(w.Template, cancellationToken);
                 active[w.Template] = version;
             }
 

@@ -66,6 +66,7 @@ public sealed class ApiTokenServiceTests(TestStorage storage)
         var duplicate = await Assert.ThrowsAsync<CoderProblemException>(() => service.CreateAsync(new CreateTokenRequest("deploy", ["member"], "ops", 30), CancellationToken.None));
         Assert.Equal(409, duplicate.Status);
 
+        Assert.NotNull(await service.AuthenticateAsync(first.Token, CancellationToken.None));
         await service.RevokeAsync("deploy", CancellationToken.None);
         Assert.Null(await service.AuthenticateAsync(first.Token, CancellationToken.None));
         Assert.Equal(404, (await Assert.ThrowsAsync<CoderProblemException>(() => service.RevokeAsync("deploy", CancellationToken.None))).Status);
@@ -73,6 +74,30 @@ public sealed class ApiTokenServiceTests(TestStorage storage)
         var second = await service.CreateAsync(new CreateTokenRequest("deploy", ["member"], "ops", 30), CancellationToken.None);
         Assert.NotNull(await service.AuthenticateAsync(second.Token, CancellationToken.None));
         Assert.Null(await service.AuthenticateAsync(first.Token, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Revoke_OnAnotherInstance_TakesEffectHereWithinTheTokenCacheTime()
+    {
+        var (here, tables) = await CreateAsync();
+        var there = new ApiTokenService(tables, _time, Options.Create(new SecurityOptions()));
+        var token = await there.CreateAsync(new CreateTokenRequest("laptop", ["member"], "carol", 30), CancellationToken.None);
+        Assert.NotNull(await here.AuthenticateAsync(token.Token, CancellationToken.None));
+
+        await there.RevokeAsync("laptop", CancellationToken.None);
+        Assert.Null(await there.AuthenticateAsync(token.Token, CancellationToken.None));
+
+        // This instance verified the row a moment ago and reuses it until the cache time has passed, then reads the revoke.
+        _time.Advance(TimeSpan.FromSeconds(new SecurityOptions().TokenCacheSeconds) - TimeSpan.FromMilliseconds(1));
+        Assert.NotNull(await here.AuthenticateAsync(token.Token, CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await here.AuthenticateAsync(token.Token, CancellationToken.None));
+
+        var uncached = new ApiTokenService(tables, _time, Options.Create(new SecurityOptions { TokenCacheSeconds = 0 }));
+        var other = await there.CreateAsync(new CreateTokenRequest("desktop", ["member"], "carol", 30), CancellationToken.None);
+        Assert.NotNull(await uncached.AuthenticateAsync(other.Token, CancellationToken.None));
+        await there.RevokeAsync("desktop", CancellationToken.None);
+        Assert.Null(await uncached.AuthenticateAsync(other.Token, CancellationToken.None));
     }
 
     [Theory]
