@@ -25,8 +25,8 @@ public sealed class AgentFootprintScenario : IBenchmarkScenario
 
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
-        string native = await EnsureNativeAgentAsync(context.RepoRoot, cancellationToken);
-        string managed = await EnsureManagedAgentAsync(context.RepoRoot, cancellationToken);
+        string native = await AgentBuilds.NativeAsync(context.RepoRoot, cancellationToken);
+        string managed = await AgentBuilds.ManagedAsync(context.RepoRoot, cancellationToken);
         var idle = TimeSpan.FromSeconds(context.Quick ? 15 : 60);
 
         using var listener = new HttpListener();
@@ -204,37 +204,6 @@ public sealed class AgentFootprintScenario : IBenchmarkScenario
                 // The agent hung up mid-request.
             }
         }
-    }
-
-    /// <summary>The published AOT binary: <c>CODER_AGENT_AOT_PATH</c>, the default publish folder, or a fresh publish.</summary>
-    static async Task<string> EnsureNativeAgentAsync(string repoRoot, CancellationToken cancellationToken)
-    {
-        if (Environment.GetEnvironmentVariable("CODER_AGENT_AOT_PATH") is { Length: > 0 } given) return given;
-        string output = Path.Combine(repoRoot, "src", "Coder.Agent", "bin", "bench-aot");
-        string binary = Path.Combine(output, "coder-agent");
-        if (!File.Exists(binary))
-        {
-            await DotnetAsync(repoRoot, cancellationToken, "publish", "src/Coder.Agent", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output);
-        }
-
-        return binary;
-    }
-
-    static async Task<string> EnsureManagedAgentAsync(string repoRoot, CancellationToken cancellationToken)
-    {
-        string output = Path.Combine(repoRoot, "src", "Coder.Agent", "bin", "bench-jit");
-        string dll = Path.Combine(output, "coder-agent.dll");
-        if (!File.Exists(dll)) await DotnetAsync(repoRoot, cancellationToken, "build", "src/Coder.Agent", "-c", "Release", "-o", output);
-        return dll;
-    }
-
-    static async Task DotnetAsync(string repoRoot, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = repoRoot, UseShellExecute = false };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed with exit code {process.ExitCode}.");
     }
 
     /// <summary>The JIT agent's own assemblies (it also needs the shared runtime, which the AOT binary carries inside).</summary>

@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Coder.Bench.Scenarios;
 
 /// <summary>
-/// POST /api/workspaces to <c>running</c> with the real local provisioner and a real agent process (the AOT binary when
-/// one is published, else the framework-dependent one), a template without scripts, one workspace at a time. The goal
+/// POST /api/workspaces to <c>running</c> with the real local provisioner and a real agent process (the AOT binary,
+/// published from the current source), a template without scripts, one workspace at a time. The goal
 /// is absolute (p50 under 2 s); there is no storage baseline for starting a process.
 /// </summary>
 public sealed class TimeToReadyScenario : IBenchmarkScenario
@@ -19,7 +19,8 @@ public sealed class TimeToReadyScenario : IBenchmarkScenario
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         int runs = context.Quick ? 10 : 20;
-        var (agentPath, kind) = FindAgent(context.RepoRoot);
+        string agentPath = await AgentBuilds.NativeAsync(context.RepoRoot, cancellationToken);
+        const string kind = "AOT";
         Console.WriteLine($"   agent: {kind} ({agentPath})");
         await using var host = await BenchLocalHost.StartAsync(context, null, new Dictionary<string, string?> { ["Coder:Local:AgentPath"] = agentPath }, cancellationToken);
         await BenchApi.CreateTemplateAsync(host.Api, "bench", cancellationToken);
@@ -48,19 +49,5 @@ public sealed class TimeToReadyScenario : IBenchmarkScenario
             new(Name, "POST → running p50", p50, "ms", null, null, null, "< 2000 ms", note, p50 < 2000),
             new(Name, "POST → running p95", p95, "ms", null, null, null, null, note),
         ];
-    }
-
-    /// <summary>CODER_AGENT_AOT_PATH, the AOT binary the footprint scenario publishes, the host's own AOT copy, else the agent's Release dll (built with the bench).</summary>
-    static (string Path, string Kind) FindAgent(string repoRoot)
-    {
-        if (Environment.GetEnvironmentVariable("CODER_AGENT_AOT_PATH") is { Length: > 0 } given) return (given, "AOT");
-        string bin = Path.Combine(repoRoot, "src", "Coder.Agent", "bin");
-        foreach (string native in new[] { Path.Combine(bin, "bench-aot", "coder-agent"), Path.Combine(AppContext.BaseDirectory, "agent", "coder-agent") })
-        {
-            if (File.Exists(native)) return (native, "AOT");
-        }
-
-        // The agent's own build output: the copy next to the bench has the bench's deps.json, not the agent's.
-        return (Path.Combine(bin, "Release", "net10.0", "coder-agent.dll"), "framework-dependent (no AOT binary published)");
     }
 }
