@@ -15,11 +15,16 @@ public static class FunctionInvoker
 {
     static readonly ConcurrentDictionary<Type, ObjectFactory> Factories = new();
 
+    // What each parameter binds to, worked out once per method: attribute lookups on every call cost more than the call.
+    static readonly ConcurrentDictionary<MethodInfo, (ParameterInfo Parameter, bool Trigger, bool DurableClient)[]> Parameters = new();
+
     public static async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, object? triggerValue, HttpContext? http, CancellationToken cancellationToken)
     {
         var method = function.Method;
         object? instance = method.IsStatic ? null : Factories.GetOrAdd(method.DeclaringType!, t => ActivatorUtilities.CreateFactory(t, Type.EmptyTypes))(services, null);
-        var args = method.GetParameters().Select(p => Bind(function, p, services, triggerValue, http, cancellationToken)).ToArray();
+        var parameters = Parameters.GetOrAdd(method, m => m.GetParameters().Select(p => (p, IsTrigger(p), p.GetCustomAttribute<DurableClientAttribute>() is not null)).ToArray());
+        var args = new object?[parameters.Length];
+        for (int i = 0; i < args.Length; i++) args[i] = Bind(function, parameters[i], services, triggerValue, http, cancellationToken);
         object? returned;
         try
         {
@@ -52,10 +57,11 @@ public static class FunctionInvoker
         }
     }
 
-    static object? Bind(FunctionDescriptor function, ParameterInfo p, IServiceProvider services, object? triggerValue, HttpContext? http, CancellationToken cancellationToken)
+    static object? Bind(FunctionDescriptor function, (ParameterInfo Parameter, bool Trigger, bool DurableClient) binding, IServiceProvider services, object? triggerValue, HttpContext? http, CancellationToken cancellationToken)
     {
-        if (IsTrigger(p)) return function.Kind == FunctionKind.Http ? http!.Request : triggerValue;
-        if (p.GetCustomAttribute<DurableClientAttribute>() is not null) return services.GetRequiredService<DurableTaskClient>();
+        var p = binding.Parameter;
+        if (binding.Trigger) return function.Kind == FunctionKind.Http ? http!.Request : triggerValue;
+        if (binding.DurableClient) return services.GetRequiredService<DurableTaskClient>();
         if (p.ParameterType == typeof(CancellationToken)) return cancellationToken;
         if (http is not null && p.ParameterType == typeof(string)) return http.GetRouteValue(p.Name!) as string;
         throw new NotSupportedException($"Function {function.Name}: parameter '{p.Name}' cannot be bound.");
