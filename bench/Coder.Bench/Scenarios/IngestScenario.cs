@@ -12,8 +12,9 @@ namespace Coder.Bench.Scenarios;
 
 /// <summary>
 /// Agent heartbeats through the agent-events queue into observed state by the real ingest (the local host's queue
-/// trigger: token check, dedup marker, ETag-guarded row update), against a raw consumer of the same events on the same
-/// Azurite: receive 16, upsert one row per workspace, delete. Both are timed from the first send to an empty queue.
+/// trigger: token check, workspace row read, dedup against that row, ETag-guarded row update), against a raw consumer of
+/// the same events on the same Azurite: receive 16, upsert one row per workspace, delete. Both are timed from the first
+/// send to an empty queue.
 /// </summary>
 public sealed class IngestScenario : IBenchmarkScenario
 {

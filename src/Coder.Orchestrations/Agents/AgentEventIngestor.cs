@@ -14,9 +14,10 @@ namespace Coder.Orchestrations.Agents;
 
 /// <summary>
 /// Applies agent envelopes to a workspace's observed state. Applying is idempotent (timeline rows are keyed by agent and
-/// seq, lifecycle only moves forward, heartbeats keep the latest time), and a marker per (agentId, seq) written after the
-/// apply drops redelivered envelopes cheaply. An envelope whose token does not belong to its workspace and current build
-/// is rejected and changes nothing.
+/// seq, lifecycle only moves forward, heartbeats keep the latest time). A marker per (agentId, seq), written after the
+/// apply, drops redelivered envelopes, except heartbeats: the most frequent type, whose whole effect the row itself shows,
+/// so a heartbeat costs one row read and at most one ETag-guarded write. An envelope whose token does not belong to its
+/// workspace and current build is rejected and changes nothing.
 /// </summary>
 public sealed partial class AgentEventIngestor(
     CoderTables tables,
@@ -46,39 +47,28 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
+        // A heartbeat needs no marker: the row itself shows whether it is already applied (see ApplyHeartbeatAsync).
+        // Every other type's marker is read alongside the row, not before it.
+        bool marked = envelope.Type != AgentEventTypes.Heartbeat;
         string seqKey = AgentSeqEntity.RowKeyFor(envelope.Seq);
-        if ((await tables.AgentSeqs.GetEntityIfExistsAsync<AgentSeqEntity>(envelope.AgentId, seqKey, cancellationToken: cancellationToken)).HasValue)
-        {
-            return IngestOutcome.Duplicate;
-        }
+        var markerRead = marked ? tables.AgentSeqs.GetEntityIfExistsAsync<AgentSeqEntity>(envelope.AgentId, seqKey, cancellationToken: cancellationToken) : null;
+        var workspaceRead = workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        await Task.WhenAll(markerRead ?? Task.CompletedTask, workspaceRead);
+        if (markerRead is not null && (await markerRead).HasValue) return IngestOutcome.Duplicate;
 
-        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
-        if (workspace is not null && workspace.PendingBuild is { } pending && pending == principal.BuildId && workspace.AgentBuild != pending)
-        {
-            try
-            {
-                await ApplyPendingAsync(envelope, workspace, pending, cancellationToken);
-            }
-            catch (JsonException)
-            {
-                LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "payload does not match its type");
-                return IngestOutcome.Rejected;
-            }
-
-            await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
-            return IngestOutcome.Applied;
-        }
-
-        if (workspace is null || workspace.AgentBuild != principal.BuildId)
+        var workspace = await workspaceRead;
+        bool pendingBuild = workspace is not null && workspace.PendingBuild is { } pending && pending == principal.BuildId && workspace.AgentBuild != pending;
+        if (!pendingBuild && (workspace is null || workspace.AgentBuild != principal.BuildId))
         {
             tokens.ReportStaleBuild(envelope.WorkspaceId);
             LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "token of a replaced build");
             return IngestOutcome.Rejected;
         }
 
+        IngestOutcome outcome;
         try
         {
-            await ApplyAsync(envelope, workspace, cancellationToken);
+            outcome = pendingBuild ? await ApplyPendingAsync(envelope, workspace!, principal.BuildId, cancellationToken) : await ApplyAsync(envelope, workspace!, cancellationToken);
         }
         catch (JsonException)
         {
@@ -86,16 +76,51 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
-        await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
-        metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
-        return IngestOutcome.Applied;
+        if (marked) await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
+        if (!pendingBuild && outcome == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
+        return outcome;
     }
 
-    async Task ApplyAsync(AgentEnvelope envelope, WorkspaceEntity current, CancellationToken cancellationToken)
+    /// <summary>
+    /// The heartbeat's whole effect is "connected, heard from at <paramref name="sentAt"/> or later". When the row already
+    /// says so (a redelivery, or a later event got there first) the heartbeat is a duplicate and nothing is written.
+    /// </summary>
+    async Task<IngestOutcome> ApplyHeartbeatAsync(WorkspaceEntity current, string build, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        bool covered = false;
+        await MutateAsync(current, w =>
+        {
+            covered = w.LastHeartbeatAt >= sentAt && w.AgentConnection == "connected";
+            if (w.AgentBuild != build || covered) return false;
+            w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
+            w.AgentConnection = "connected";
+            return true;
+        }, cancellationToken);
+        return covered ? IngestOutcome.Duplicate : IngestOutcome.Applied;
+    }
+
+    /// <summary>
+    /// <see cref="WorkspaceStore.MutateAsync"/> that starts from the row ingest has just read instead of reading it again:
+    /// the update is guarded by that read's ETag, and a lost race re-reads and retries as MutateAsync does.
+    /// </summary>
+    async Task<WorkspaceEntity?> MutateAsync(WorkspaceEntity read, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken)
+    {
+        if (!mutate(read)) return read;
+        try
+        {
+            return await workspaces.UpdateAsync(read, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return await workspaces.MutateAsync(read.PartitionKey, read.RowKey, mutate, cancellationToken);
+        }
+    }
+
+    async Task<IngestOutcome> ApplyAsync(AgentEnvelope envelope, WorkspaceEntity current, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
-        string owner = current.PartitionKey, id = current.RowKey, build = current.AgentBuild!;
+        string id = current.RowKey, build = current.AgentBuild!;
         switch (envelope.Type)
         {
             case AgentEventTypes.Lifecycle:
@@ -103,7 +128,7 @@ public sealed partial class AgentEventIngestor(
                 var payload = envelope.Payload.Deserialize(CoderJsonContext.Default.LifecyclePayload) ?? throw new JsonException("empty");
                 AgentLifecycle? changedTo = null;
                 string? operationId = null;
-                var updated = await workspaces.MutateAsync(owner, id, w =>
+                var updated = await MutateAsync(current, w =>
                 {
                     if (w.AgentBuild != build || AgentStates.Advance(w.AgentStates, envelope.AgentId, payload, w.Replicas) is not { } advanced) return false;
                     var aggregate = advanced.Aggregate;
@@ -116,7 +141,7 @@ public sealed partial class AgentEventIngestor(
                     operationId = w.OperationId;
                     return true;
                 }, cancellationToken);
-                if (updated is null || changedTo is null) return;
+                if (updated is null || changedTo is null) return IngestOutcome.Applied;
                 await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{WireNames.Of(payload.State)}",
                     $"Agent {envelope.AgentId} is {WireNames.Of(payload.State)}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
                 if (operationId is not null)
@@ -128,19 +153,12 @@ public sealed partial class AgentEventIngestor(
             }
 
             case AgentEventTypes.Heartbeat:
-                await workspaces.MutateAsync(owner, id, w =>
-                {
-                    if (w.AgentBuild != build || (w.LastHeartbeatAt >= sentAt && w.AgentConnection == "connected")) return false;
-                    w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
-                    w.AgentConnection = "connected";
-                    return true;
-                }, cancellationToken);
-                break;
+                return await ApplyHeartbeatAsync(current, build, sentAt, cancellationToken);
 
             case AgentEventTypes.Metrics:
             {
                 var m = envelope.Payload.Deserialize(CoderJsonContext.Default.MetricsPayload) ?? throw new JsonException("empty");
-                await workspaces.MutateAsync(owner, id, w =>
+                await MutateAsync(current, w =>
                 {
                     if (w.AgentBuild != build) return false;
                     w.CpuPercent = Math.Round(m.CpuPercent, 2);
@@ -159,7 +177,7 @@ public sealed partial class AgentEventIngestor(
             case AgentEventTypes.Session:
             {
                 var s = envelope.Payload.Deserialize(CoderJsonContext.Default.SessionPayload) ?? throw new JsonException("empty");
-                await workspaces.MutateAsync(owner, id, w =>
+                await MutateAsync(current, w =>
                 {
                     if (w.AgentBuild != build) return false;
                     w.Sessions = s.ActiveSessions;
@@ -193,7 +211,7 @@ public sealed partial class AgentEventIngestor(
                 var d = envelope.Payload.Deserialize(CoderJsonContext.Default.DrainPayload) ?? throw new JsonException("empty");
                 string? operationId = null;
                 bool acknowledged = false;
-                var updated = await workspaces.MutateAsync(owner, id, w =>
+                var updated = await MutateAsync(current, w =>
                 {
                     // An answer to an older hint (or after the operation ended) changes nothing.
                     if (w.AgentBuild != build || w.DrainRequestId != d.DrainId) return false;
@@ -204,7 +222,7 @@ public sealed partial class AgentEventIngestor(
                     acknowledged = true;
                     return true;
                 }, cancellationToken);
-                if (updated is null || !acknowledged) return;
+                if (updated is null || !acknowledged) return IngestOutcome.Applied;
                 await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", "agent.drained",
                     $"Agent {envelope.AgentId} is prepared for the resize ({d.ActiveSessions} session(s) open).", null, $"agent:{envelope.AgentId}"), cancellationToken);
                 if (operationId is not null)
@@ -219,17 +237,19 @@ public sealed partial class AgentEventIngestor(
             default:
                 break;
         }
+
+        return IngestOutcome.Applied;
     }
 
     /// <summary>
     /// A blue-green green's events: its lifecycle and heartbeats go to the pending fields (blue's observed state is what the
     /// workspace shows until the switch), its logs and scripts to the timeline, and its lifecycle signals the upgrade.
     /// </summary>
-    async Task ApplyPendingAsync(AgentEnvelope envelope, WorkspaceEntity current, string build, CancellationToken cancellationToken)
+    async Task<IngestOutcome> ApplyPendingAsync(AgentEnvelope envelope, WorkspaceEntity current, string build, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
-        string owner = current.PartitionKey, id = current.RowKey;
+        string id = current.RowKey;
         switch (envelope.Type)
         {
             case AgentEventTypes.Lifecycle:
@@ -237,7 +257,7 @@ public sealed partial class AgentEventIngestor(
                 var payload = envelope.Payload.Deserialize(CoderJsonContext.Default.LifecyclePayload) ?? throw new JsonException("empty");
                 AgentLifecycle? changedTo = null;
                 string? operationId = null;
-                var updated = await workspaces.MutateAsync(owner, id, w =>
+                var updated = await MutateAsync(current, w =>
                 {
                     if (w.PendingBuild != build || AgentStates.Advance(w.PendingAgentStates, envelope.AgentId, payload, w.Replicas) is not { } advanced) return false;
                     w.PendingAgentStates = advanced.Json;
@@ -246,7 +266,7 @@ public sealed partial class AgentEventIngestor(
                     operationId = w.OperationId;
                     return true;
                 }, cancellationToken);
-                if (updated is null || changedTo is null) return;
+                if (updated is null || changedTo is null) return IngestOutcome.Applied;
                 await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{WireNames.Of(payload.State)}",
                     $"Green agent {envelope.AgentId} is {WireNames.Of(payload.State)}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
                 if (operationId is not null) await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo.Value, payload.Reason), cancellationToken);
@@ -254,21 +274,27 @@ public sealed partial class AgentEventIngestor(
             }
 
             case AgentEventTypes.Heartbeat or AgentEventTypes.Metrics:
-                await workspaces.MutateAsync(owner, id, w =>
+            {
+                // As for blue's heartbeats (ApplyHeartbeatAsync), a row already heard from at sentAt makes a heartbeat a duplicate.
+                bool covered = false;
+                await MutateAsync(current, w =>
                 {
-                    if (w.PendingBuild != build || w.PendingHeartbeatAt >= sentAt) return false;
+                    covered = w.PendingHeartbeatAt >= sentAt;
+                    if (w.PendingBuild != build || covered) return false;
                     w.PendingHeartbeatAt = sentAt;
                     return true;
                 }, cancellationToken);
-                break;
+                return covered && envelope.Type == AgentEventTypes.Heartbeat ? IngestOutcome.Duplicate : IngestOutcome.Applied;
+            }
 
             case AgentEventTypes.Log or AgentEventTypes.Script:
-                await ApplyAsync(envelope, current, cancellationToken);
-                break;
+                return await ApplyAsync(envelope, current, cancellationToken);
 
             default:
                 break;
         }
+
+        return IngestOutcome.Applied;
     }
 
     static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
@@ -13,6 +14,14 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
 {
     public const string TokenPrefix = "cda_";
 
+    /// <summary>Enough tokens for every live build of a busy control plane; past it the cache starts over (a miss is one read).</summary>
+    public const int MaxCachedPrincipals = 100_000;
+
+    // A token row is written once, under a fresh random token, and never changed or deleted, so hash → principal is safe
+    // to keep. Only hits are kept (a miss must not hide a token issued a moment later), and whether the build is still
+    // current is checked against the workspace row on every use, so a cached principal of a replaced build still fails.
+    readonly ConcurrentDictionary<string, AgentTokenEntity> _principals = new(StringComparer.Ordinal);
+
     public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, CancellationToken cancellationToken)
     {
         string token = TokenHasher.NewToken(TokenPrefix);
@@ -27,13 +36,20 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         return token;
     }
 
-    /// <summary>The workspace and build a token belongs to, or null. Whether the build is still current is the caller's check.</summary>
+    /// <summary>
+    /// The workspace and build a token belongs to, or null. Whether the build is still current is the caller's check.
+    /// The entity may be shared with other callers: read it, do not change it.
+    /// </summary>
     public async Task<AgentTokenEntity?> FindAsync(string? token, CancellationToken cancellationToken)
     {
         if (token is not { Length: > 0 and < 256 } || !token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
         string hash = TokenHasher.Hash(token);
+        if (_principals.TryGetValue(hash, out var cached)) return cached;
         var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
-        return response.HasValue && TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash) ? response.Value : null;
+        if (!response.HasValue || !TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash)) return null;
+        if (_principals.Count >= MaxCachedPrincipals) _principals.Clear();
+        _principals[hash] = response.Value;
+        return response.Value;
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ namespace Coder.Orchestrations.Agents;
 public enum IngestOutcome
 {
     Applied,
+
+    /// <summary>Already applied: a redelivery, or a heartbeat whose time the row already shows (a later event got there first).</summary>
     Duplicate,
     Rejected,
     RetryLater,

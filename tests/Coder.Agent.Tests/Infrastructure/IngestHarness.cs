@@ -50,28 +50,14 @@ public sealed class IngestHarness : IAsyncDisposable
         await provider.GetRequiredService<WorkspaceSignalQueue>().EnsureCreatedAsync(CancellationToken.None);
 
         string workspaceId = "ws-" + Guid.NewGuid().ToString("N")[..12];
-        var now = DateTimeOffset.UtcNow;
-        await provider.GetRequiredService<WorkspaceStore>().CreateAsync(new WorkspaceEntity
-        {
-            PartitionKey = Owner,
-            RowKey = workspaceId,
-            Name = "agent-" + Guid.NewGuid().ToString("N")[..8],
-            Template = "agent-tests",
-            TemplateVersion = 1,
-            Status = "running",
-            AgentBuild = Build,
-            Replicas = 1,
-            CreatedAt = now,
-            UpdatedAt = now,
-            CreatedBy = Owner,
-        }, CancellationToken.None);
+        await provider.GetRequiredService<WorkspaceStore>().CreateAsync(RunningWorkspaceRows.Create(Owner, workspaceId, "agent-tests", Build), CancellationToken.None);
         string token = await provider.GetRequiredService<AgentTokenService>().IssueAsync(workspaceId, Owner, Build, CancellationToken.None);
         return new IngestHarness(provider, workspaceId, token);
     }
 
     public Task<WorkspaceEntity?> WorkspaceAsync() => _services.GetRequiredService<WorkspaceStore>().GetAsync(Owner, WorkspaceId, CancellationToken.None);
 
-    /// <summary>The (agentId, seq) markers ingest wrote for one agent: the seqs it applied.</summary>
+    /// <summary>The (agentId, seq) markers ingest wrote for one agent: the seqs it applied, heartbeats aside (they leave none).</summary>
     public async Task<List<long>> AppliedSeqsAsync(string agentId)
     {
         var seqs = new List<long>();

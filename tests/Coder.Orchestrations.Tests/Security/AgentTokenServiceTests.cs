@@ -64,4 +64,21 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
             Assert.All(row.Select(p => p.Value).Append(row.PartitionKey), v => Assert.DoesNotContain(first[4..], v?.ToString() ?? "", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task Find_AMissIsNotCached_ATokenStoredAfterwardsIsFound()
+    {
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new SecurityMetrics(provider.GetRequiredService<IMeterFactory>());
+        var tables = await StorageFactory.CreateTablesAsync(storage);
+        var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
+        string token = TokenHasher.NewToken(AgentTokenService.TokenPrefix);
+
+        Assert.Null(await service.FindAsync(token, CancellationToken.None));
+        await tables.AgentTokens.AddEntityAsync(new Coder.Orchestrations.State.AgentTokenEntity { PartitionKey = TokenHasher.Hash(token), WorkspaceId = "ws-dddddddddddd", Owner = "dave", BuildId = "b1" });
+
+        Assert.Equal("ws-dddddddddddd", (await service.FindAsync(token, CancellationToken.None))?.WorkspaceId);
+        Assert.Equal("ws-dddddddddddd", (await service.FindForWorkspaceAsync(token, "ws-dddddddddddd", CancellationToken.None))?.WorkspaceId);
+        Assert.Null(await service.FindForWorkspaceAsync(token, "ws-eeeeeeeeeeee", CancellationToken.None));
+    }
 }
