@@ -31,7 +31,7 @@ public sealed class EnsureWorkspaceActivity(
         int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
         var provisioner = provisioners.Get(workspace.Provisioner);
 
-        var existing = (await provisioner.InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId && i.Instance == workspace.ComputeInstance);
+        var existing = await provisioner.FindAsync(workspace.ComputeRef(), cancellationToken);
         if (workspace.AgentBuild is { } build && existing is { Running: true } && existing.BuildId == build && existing.RunningReplicas == workspace.Replicas)
         {
             return new EnsureWorkspaceResult(build, workspace.Replicas, readyTimeout, workspace.LimitsEnforced, Reused: true, Note: null);
