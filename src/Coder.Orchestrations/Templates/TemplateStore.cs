@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts.Templates;
@@ -12,6 +13,13 @@ namespace Coder.Orchestrations.Templates;
 /// </summary>
 public sealed class TemplateStore(CoderTables tables, TimeProvider time)
 {
+    /// <summary>Enough versions for a busy control plane; past it the cache starts over (a miss costs one read).</summary>
+    const int MaxCachedVersions = 10_000;
+
+    // A version row is written once and never changed or deleted, so what was read once is what any later read returns:
+    // every provision and start reads its version, and the cache saves that read. Misses are not cached.
+    readonly ConcurrentDictionary<(string Name, int Version), TemplateVersion> _versions = new();
+
     TableClient Table => tables.Templates;
 
     public async Task<TemplateCreated> CreateAsync(TemplateSpec spec, string createdBy, CancellationToken cancellationToken)
@@ -110,8 +118,13 @@ public sealed class TemplateStore(CoderTables tables, TimeProvider time)
 
     public async Task<TemplateVersion?> GetVersionAsync(string name, int version, CancellationToken cancellationToken)
     {
+        if (_versions.TryGetValue((name, version), out var cached)) return cached;
         var response = await Table.GetEntityIfExistsAsync<TemplateVersionEntity>(name, TemplateVersionEntity.RowKeyFor(version), cancellationToken: cancellationToken);
-        return response.HasValue ? ToVersion(response.Value!) : null;
+        if (!response.HasValue) return null;
+        var read = ToVersion(response.Value!);
+        if (_versions.Count >= MaxCachedVersions) _versions.Clear();
+        _versions[(name, version)] = read;
+        return read;
     }
 
     public async Task<TemplateVersion?> GetActiveAsync(string name, CancellationToken cancellationToken)
