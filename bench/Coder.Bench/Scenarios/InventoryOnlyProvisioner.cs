@@ -17,6 +17,9 @@ public sealed class InventoryOnlyProvisioner(IReadOnlyList<InventoryItem> invent
 
     public Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken) => Task.FromResult(inventory);
 
+    public Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
+        Task.FromResult(inventory.FirstOrDefault(i => i.WorkspaceId == workspace.WorkspaceId && i.Instance == workspace.Instance));
+
     public Task<WorkspaceResourceState> EnsureAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => throw Refused();
 
     public Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => throw Refused();

@@ -45,6 +45,9 @@ public sealed class NoOpProvisioner(ReadyAtOnceAgent? agent = null) : IWorkspace
 
     public Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<InventoryItem>>([.. _inventory.Values]);
 
+    public Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
+        Task.FromResult(workspace.Instance is null && _inventory.TryGetValue(workspace.WorkspaceId, out var item) ? item : null);
+
     async Task<WorkspaceResourceState> RunningAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
         string id = spec.Workspace.WorkspaceId, resource = "noop/" + id;

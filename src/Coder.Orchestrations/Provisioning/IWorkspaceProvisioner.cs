@@ -34,4 +34,11 @@ public interface IWorkspaceProvisioner
 
     /// <summary>Lists what really exists on the platform, found by the <c>coder-workspace-id</c> tag.</summary>
     Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What <see cref="InventoryAsync"/> would list for one compute instance of one workspace, or null when nothing of it
+    /// exists. A lookup of that workspace's resources only, so activities that check one workspace cost the same however
+    /// large the fleet is.
+    /// </summary>
+    Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken);
 }

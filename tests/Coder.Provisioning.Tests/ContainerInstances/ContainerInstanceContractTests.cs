@@ -258,4 +258,37 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         Assert.Equal("py@3", items[1].Tags["coder-template-version"]);
         Assert.All(items, i => Assert.Equal("aci", i.Provisioner));
     }
+
+    [Fact]
+    public async Task Find_is_one_GET_of_the_container_group_whatever_else_the_group_holds()
+    {
+        const string other = "ws-aci0000002";
+        await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+        await Provisioner.EnsureAsync(Spec(other, build: "b7", replicas: 2), CancellationToken.None);
+        Fake.ClearCalls();
+
+        var found = await Provisioner.FindAsync(new WorkspaceRef(other, "alice"), CancellationToken.None);
+
+        AssertCalls($"GET containerGroups/coder-{other} → 200");
+        Assert.NotNull(found);
+        Assert.Equal((other, true, 2, "b7", "aci"), (found.WorkspaceId, found.Running, found.RunningReplicas, found.BuildId, found.Provisioner));
+        Assert.Equal("py@3", found.Tags["coder-template-version"]);
+        var listed = (await Provisioner.InventoryAsync(CancellationToken.None)).Single(i => i.WorkspaceId == other);
+        Assert.Equal((listed.ResourceId, listed.Running, listed.RunningReplicas, listed.BuildId), (found.ResourceId, found.Running, found.RunningReplicas, found.BuildId));
+
+        await Provisioner.StopAsync(new WorkspaceRef(Ws, "alice"), CancellationToken.None);
+        Fake.ClearCalls();
+        var stopped = await Provisioner.FindAsync(new WorkspaceRef(Ws, "alice"), CancellationToken.None);
+        AssertCalls($"GET {Group} → 200");
+        Assert.Equal((false, 0, "b1"), (stopped!.Running, stopped.RunningReplicas, stopped.BuildId));
+
+        Fake.ClearCalls();
+        Assert.Null(await Provisioner.FindAsync(new WorkspaceRef("ws-aci0000009", "alice"), CancellationToken.None));
+        AssertCalls("GET containerGroups/coder-ws-aci0000009 → 404");
+
+        // An ACI workspace has one compute instance; a second one (a blue-green green) never exists.
+        Fake.ClearCalls();
+        Assert.Null(await Provisioner.FindAsync(new WorkspaceRef(Ws, "alice", "g1"), CancellationToken.None));
+        Assert.Empty(Fake.Calls);
+    }
 }

@@ -49,6 +49,15 @@ public sealed partial class FakeArmServer
 
         switch (request.Method, sub)
         {
+            case ("GET", null) when request.Query["$expand"] == "instanceView":
+            {
+                // VirtualMachines_Get with $expand=instanceView: the resource with properties.instanceView, the same
+                // VirtualMachineInstanceView the instanceView action answers.
+                var expanded = vm!.DeepClone().AsObject();
+                expanded["properties"]!["instanceView"] = InstanceView(id, vm);
+                return Answer.Json(200, expanded);
+            }
+
             case ("GET", null):
                 return Answer.Json(200, vm!);
 
@@ -115,16 +124,7 @@ public sealed partial class FakeArmServer
                 }, location: true);
 
             case ("GET", "instanceView"):
-            {
-                var view = OfficialSpecs.Load(VmInstanceViewExample)["responses"]!["200"]!["body"]!.DeepClone().AsObject();
-                view["computerName"] = vm!["properties"]?["osProfile"]?["computerName"]?.DeepClone();
-                // The example's boot diagnostics URIs are "{myStorageAccount}" placeholders, which no client can parse.
-                view.Remove("bootDiagnostics");
-                view["statuses"] = new JsonArray(
-                    new JsonObject { ["code"] = $"ProvisioningState/{((string?)vm["properties"]!["provisioningState"])?.ToLowerInvariant()}", ["level"] = "Info" },
-                    new JsonObject { ["code"] = $"PowerState/{_powerStates.GetValueOrDefault(id, "starting")}", ["level"] = "Info" });
-                return Answer.Json(200, view);
-            }
+                return Answer.Json(200, InstanceView(id, vm!));
 
             case ("GET", "vmSizes"):
             {
@@ -145,6 +145,19 @@ public sealed partial class FakeArmServer
             default:
                 return Answer.Error(405, "MethodNotAllowed", $"{request.Method} {sub}");
         }
+    }
+
+    /// <summary>The official instance view example with this VM's name, provisioning state and power state.</summary>
+    JsonObject InstanceView(string id, JsonNode vm)
+    {
+        var view = OfficialSpecs.Load(VmInstanceViewExample)["responses"]!["200"]!["body"]!.DeepClone().AsObject();
+        view["computerName"] = vm["properties"]?["osProfile"]?["computerName"]?.DeepClone();
+        // The example's boot diagnostics URIs are "{myStorageAccount}" placeholders, which no client can parse.
+        view.Remove("bootDiagnostics");
+        view["statuses"] = new JsonArray(
+            new JsonObject { ["code"] = $"ProvisioningState/{((string?)vm["properties"]!["provisioningState"])?.ToLowerInvariant()}", ["level"] = "Info" },
+            new JsonObject { ["code"] = $"PowerState/{_powerStates.GetValueOrDefault(id, "starting")}", ["level"] = "Info" });
+        return view;
     }
 
     HashSet<string> AvailableSizes() =>

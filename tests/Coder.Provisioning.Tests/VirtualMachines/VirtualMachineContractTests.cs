@@ -280,4 +280,36 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.Equal((other, false, 0, "b9"), (items[1].WorkspaceId, items[1].Running, items[1].RunningReplicas, items[1].BuildId));
         Assert.All(items, i => Assert.Equal("vm", i.Provisioner));
     }
+
+    [Fact]
+    public async Task Find_is_one_GET_of_the_VM_with_its_instance_view_whatever_else_the_group_holds()
+    {
+        const string other = "ws-vm00000002";
+        await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
+        await Provisioner.EnsureAsync(Spec(other, build: "b9", image: Image), CancellationToken.None);
+        Fake.ClearCalls();
+
+        var running = await Provisioner.FindAsync(new WorkspaceRef(Ws, "alice"), CancellationToken.None);
+
+        AssertCalls($"GET {Vm}?$expand=instanceView → 200");
+        Assert.NotNull(running);
+        Assert.Equal((Ws, true, 1, "b1", "vm"), (running.WorkspaceId, running.Running, running.RunningReplicas, running.BuildId, running.Provisioner));
+        var listed = (await Provisioner.InventoryAsync(CancellationToken.None)).Single(i => i.WorkspaceId == Ws);
+        Assert.Equal((listed.ResourceId, listed.Running, listed.RunningReplicas, listed.BuildId), (running.ResourceId, running.Running, running.RunningReplicas, running.BuildId));
+
+        await Provisioner.StopAsync(new WorkspaceRef(Ws, "alice"), CancellationToken.None);
+        Fake.ClearCalls();
+        var stopped = await Provisioner.FindAsync(new WorkspaceRef(Ws, "alice"), CancellationToken.None);
+        AssertCalls($"GET {Vm}?$expand=instanceView → 200");
+        Assert.Equal((false, 0, "b1"), (stopped!.Running, stopped.RunningReplicas, stopped.BuildId));
+
+        Fake.ClearCalls();
+        Assert.Null(await Provisioner.FindAsync(new WorkspaceRef("ws-vm00000009", "alice"), CancellationToken.None));
+        AssertCalls("GET virtualMachines/coder-ws-vm00000009?$expand=instanceView → 404");
+
+        // A VM workspace has one compute instance; a second one (a blue-green green) never exists.
+        Fake.ClearCalls();
+        Assert.Null(await Provisioner.FindAsync(new WorkspaceRef(Ws, "alice", "g1"), CancellationToken.None));
+        Assert.Empty(Fake.Calls);
+    }
 }

@@ -161,13 +161,25 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
         {
             if (listed.Data.ResourceType != AzureClients.ContainerGroupType || !listed.Data.Tags.TryGetValue(ProvisionerTags.WorkspaceId, out string? workspaceId)) continue;
             var group = await GetGroupAsync(workspaceId, cancellationToken);
-            if (group is null) continue;
-            bool running = IsRunning(group);
-            int containers = group.Properties.ToObjectFromJson<JsonObject>()?["containers"]?.AsArray().Count ?? 0;
-            items.Add(new InventoryItem(Name, workspaceId, group.Id!.ToString(), running, running ? containers : 0, Tag(group, ProvisionerTags.BuildId), new Dictionary<string, string>(group.Tags)));
+            if (group is not null) items.Add(Item(workspaceId, group));
         }
 
         return items;
+    }
+
+    /// <summary>One GET of the workspace's container group. ACI runs one compute instance per workspace: the first.</summary>
+    public async Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
+    {
+        if (workspace.Instance is not null) return null;
+        var group = await GetGroupAsync(workspace.WorkspaceId, cancellationToken);
+        return group is null ? null : Item(workspace.WorkspaceId, group);
+    }
+
+    InventoryItem Item(string workspaceId, GenericResourceData group)
+    {
+        bool running = IsRunning(group);
+        int containers = group.Properties.ToObjectFromJson<JsonObject>()?["containers"]?.AsArray().Count ?? 0;
+        return new InventoryItem(Name, workspaceId, group.Id!.ToString(), running, running ? containers : 0, Tag(group, ProvisionerTags.BuildId), new Dictionary<string, string>(group.Tags));
     }
 
     async Task PutGroupAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)

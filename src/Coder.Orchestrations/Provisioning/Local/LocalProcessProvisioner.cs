@@ -137,45 +137,65 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken)
     {
         // One item per compute instance: blue and green of a blue-green upgrade are two.
-        var byInstance = FindAllAgents().GroupBy(a => a.ComputeName).ToDictionary(g => g.Key, g => g.ToList());
+        var byInstance = FindAllAgents(null).GroupBy(a => a.ComputeName).ToDictionary(g => g.Key, g => g.ToList());
         var items = new List<InventoryItem>();
-        foreach (var (computeName, agents) in byInstance)
-        {
-            var (workspaceId, instance) = WorkspaceRef.ParseComputeName(computeName);
-
-            // The newest build wins when two overlap for a moment (during a rebuild).
-            string? build = agents.GroupBy(a => a.BuildId).OrderByDescending(g => g.Count()).First().Key;
-            items.Add(new InventoryItem(Name, workspaceId, Path.Combine(_workspacesRoot, computeName), true, agents.Count(a => a.BuildId == build), build, Tags(workspaceId, build), instance));
-        }
+        foreach (var (computeName, agents) in byInstance) items.Add(RunningItem(computeName, agents));
 
         if (Directory.Exists(_workspacesRoot))
         {
             foreach (string dir in Directory.GetDirectories(_workspacesRoot))
             {
                 string computeName = Path.GetFileName(dir);
-                var (workspaceId, instance) = WorkspaceRef.ParseComputeName(computeName);
-                if (!byInstance.ContainsKey(computeName)) items.Add(new InventoryItem(Name, workspaceId, dir, false, 0, null, Tags(workspaceId, null), instance));
+                if (!byInstance.ContainsKey(computeName)) items.Add(StoppedItem(computeName, dir));
             }
         }
 
         return Task.FromResult<IReadOnlyList<InventoryItem>>(items);
     }
 
+    public Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
+    {
+        var agents = FindAgents(workspace).ToList();
+        string dir = WorkspaceDirectory(workspace);
+        InventoryItem? item = agents.Count > 0 ? RunningItem(workspace.ComputeName, agents)
+            : Directory.Exists(dir) ? StoppedItem(workspace.ComputeName, dir)
+            : null;
+        return Task.FromResult(item);
+    }
+
+    InventoryItem RunningItem(string computeName, List<LocalAgentProcess> agents)
+    {
+        var (workspaceId, instance) = WorkspaceRef.ParseComputeName(computeName);
+
+        // The newest build wins when two overlap for a moment (during a rebuild).
+        string? build = agents.GroupBy(a => a.BuildId).OrderByDescending(g => g.Count()).First().Key;
+        return new InventoryItem(Name, workspaceId, Path.Combine(_workspacesRoot, computeName), true, agents.Count(a => a.BuildId == build), build, Tags(workspaceId, build), instance);
+    }
+
+    InventoryItem StoppedItem(string computeName, string dir)
+    {
+        var (workspaceId, instance) = WorkspaceRef.ParseComputeName(computeName);
+        return new InventoryItem(Name, workspaceId, dir, false, 0, null, Tags(workspaceId, null), instance);
+    }
+
     /// <summary>The agent processes of a workspace's first compute instance.</summary>
     public IEnumerable<LocalAgentProcess> FindAgents(string workspaceId) => FindAgents(new WorkspaceRef(workspaceId, ""));
 
     /// <summary>The agent processes of one compute instance of a workspace.</summary>
-    public IEnumerable<LocalAgentProcess> FindAgents(WorkspaceRef workspace) => FindAllAgents().Where(a => a.ComputeName == workspace.ComputeName);
+    public IEnumerable<LocalAgentProcess> FindAgents(WorkspaceRef workspace) => FindAllAgents(workspace.WorkspaceId).Where(a => a.ComputeName == workspace.ComputeName);
 
-    IEnumerable<LocalAgentProcess> FindAllAgents()
+    /// <summary>This control plane's agents; of one workspace only when <paramref name="workspaceId"/> is set.</summary>
+    IEnumerable<LocalAgentProcess> FindAllAgents(string? workspaceId)
     {
-        foreach (var (pid, env) in ProcFs.FindByEnvironment(new Dictionary<string, string> { [ScopeVariable] = Scope }))
+        var required = new Dictionary<string, string> { [ScopeVariable] = Scope };
+        if (workspaceId is not null) required["CODER_WORKSPACE_ID"] = workspaceId;
+        foreach (var (pid, env) in ProcFs.FindByEnvironment(required))
         {
             // Script processes inherit the agent's environment; only the agent's own command line names the agent.
-            if (!env.TryGetValue("CODER_WORKSPACE_ID", out var workspaceId) || ProcFs.ReadCommandLine(pid) is not { } cmd || !cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
+            if (!env.TryGetValue("CODER_WORKSPACE_ID", out var id) || ProcFs.ReadCommandLine(pid) is not { } cmd || !cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
             int replica = env.TryGetValue("CODER_AGENT_REPLICA", out var r) && int.TryParse(r, CultureInfo.InvariantCulture, out int n) ? n : 0;
-            string computeName = new WorkspaceRef(workspaceId, "", env.GetValueOrDefault(InstanceVariable)).ComputeName;
-            yield return new LocalAgentProcess(pid, workspaceId, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName);
+            string computeName = new WorkspaceRef(id, "", env.GetValueOrDefault(InstanceVariable)).ComputeName;
+            yield return new LocalAgentProcess(pid, id, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName);
         }
     }
 

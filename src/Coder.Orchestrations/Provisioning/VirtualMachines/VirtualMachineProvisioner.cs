@@ -169,13 +169,23 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             if (listed.Data.ResourceType != VirtualMachineResource.ResourceType || !listed.Data.Tags.TryGetValue(ProvisionerTags.WorkspaceId, out string? workspaceId)) continue;
             var vm = await GetVmAsync(workspaceId, cancellationToken);
             if (vm is null) continue;
-            bool running = IsRunning(await vm.InstanceViewAsync(cancellationToken));
-            items.Add(new InventoryItem(Name, workspaceId, vm.Id.ToString(), running, running ? 1 : 0,
-                vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags)));
+            items.Add(Item(workspaceId, vm, IsRunning(await vm.InstanceViewAsync(cancellationToken))));
         }
 
         return items;
     }
+
+    /// <summary>One GET of the workspace's VM with its instance view expanded (the power state). One VM per workspace.</summary>
+    public async Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
+    {
+        if (workspace.Instance is not null) return null;
+        var vm = await GetVmAsync(workspace.WorkspaceId, cancellationToken, InstanceViewType.InstanceView);
+        return vm is null ? null : Item(workspace.WorkspaceId, vm, vm.Data.InstanceView is { } view && IsRunning(view));
+    }
+
+    InventoryItem Item(string workspaceId, VirtualMachineResource vm, bool running) =>
+        new(Name, workspaceId, vm.Id.ToString(), running, running ? 1 : 0,
+            vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags));
 
     VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk)
     {
@@ -320,11 +330,11 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
     static bool IsRunning(VirtualMachineInstanceView view) =>
         view.Statuses.Any(s => string.Equals(s.Code, "PowerState/running", StringComparison.OrdinalIgnoreCase));
 
-    async Task<VirtualMachineResource?> GetVmAsync(string workspaceId, CancellationToken cancellationToken)
+    async Task<VirtualMachineResource?> GetVmAsync(string workspaceId, CancellationToken cancellationToken, InstanceViewType? expand = null)
     {
         try
         {
-            return (await azure.Arm.GetVirtualMachineResource(VmId(workspaceId)).GetAsync(cancellationToken: cancellationToken)).Value;
+            return (await azure.Arm.GetVirtualMachineResource(VmId(workspaceId)).GetAsync(expand, cancellationToken)).Value;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

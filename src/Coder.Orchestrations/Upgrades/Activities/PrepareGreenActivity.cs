@@ -40,7 +40,7 @@ public sealed class PrepareGreenActivity(
         // The operation's generation names the green, so every delivery of this activity aims at the same instance.
         string instance = $"g{workspace.OperationGeneration}";
         var green = new WorkspaceRef(op.WorkspaceId, op.Owner, instance);
-        var existing = (await provisioner.InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == op.WorkspaceId && i.Instance == instance);
+        var existing = await provisioner.FindAsync(green, cancellationToken);
         if (workspace.PendingBuild is { } build && workspace.PendingInstance == instance && existing is { Running: true } && existing.BuildId == build && existing.RunningReplicas == workspace.Replicas)
         {
             return new EnsureWorkspaceResult(build, workspace.Replicas, readyTimeout, workspace.LimitsEnforced, Reused: true, Note: null);

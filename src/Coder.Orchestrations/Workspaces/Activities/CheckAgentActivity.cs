@@ -22,7 +22,7 @@ public sealed class CheckAgentActivity(WorkspaceStore workspaces, ProvisionerReg
         var lifecycle = pending ? AgentStates.Aggregate(states, workspace.Replicas)
             : WireNames.TryParse<AgentLifecycle>(workspace.AgentLifecycle, out var l) ? l : AgentLifecycle.Created;
         string? instance = pending ? workspace.PendingInstance : workspace.ComputeInstance;
-        var item = (await provisioners.Get(workspace.Provisioner).InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId && i.Instance == instance);
+        var item = await provisioners.Get(workspace.Provisioner).FindAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, instance), cancellationToken);
         bool running = item is { Running: true } && item.BuildId == input.BuildId;
         string? reason = states.Values.Select(s => s.Reason).FirstOrDefault(r => r is not null);
         return new AgentCheckResult(lifecycle, ready, workspace.Replicas, running, reason);

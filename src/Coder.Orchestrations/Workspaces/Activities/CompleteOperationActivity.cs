@@ -28,8 +28,18 @@ public sealed class CompleteOperationActivity(
     {
         var op = input.Operation;
         var now = time.GetUtcNow();
+
+        // The workspace is released (and the timeline written) before the operation reads as ended, so a client that sees
+        // the operation finished can start the next one at once. Rows that do not depend on each other are written side by
+        // side; every write is idempotent.
+        var release = op.Kind == OperationKind.Delete && input.Succeeded ? TombstoneAsync(op, now, cancellationToken) : ReleaseAsync(input, now, cancellationToken);
+        string step = input.Succeeded ? "succeeded" : "failed";
+        var entry = timeline.AppendAsync(op.WorkspaceId, new TimelineEntry(
+            input.At, $"{op.OperationId}-{step}", $"{WireNames.Of(op.Kind)}.{step}", input.Message, input.Reason, op.Actor, op.OperationId), cancellationToken);
+        await Task.WhenAll(release, entry);
+
         bool endedNow = false;
-        var row = await operations.MutateAsync(op.OperationId, o =>
+        var ended = operations.MutateAsync(op.OperationId, o =>
         {
             if (OperationStore.IsFinished(o.Status)) return false;
             endedNow = true;
@@ -40,45 +50,38 @@ public sealed class CompleteOperationActivity(
             o.LastProgressAt = now;
             return true;
         }, cancellationToken);
+        var published = WorkspaceLifecycleEvents.For(input) is { } lifecycle ? events.PublishAsync(lifecycle, cancellationToken) : Task.CompletedTask;
+        await Task.WhenAll(ended, published);
 
-        if (op.Kind == OperationKind.Delete && input.Succeeded)
-        {
-            await TombstoneAsync(op, now, cancellationToken);
-        }
-        else
-        {
-            await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
-            {
-                if (w.OperationId != op.OperationId) return false;
-                w.OperationId = null;
-                w.OperationKind = null;
-                if (w.DrainRequestId == op.OperationId)
-                {
-                    // The operation's drain hint ends with it: the manifest changes back and the agents clear their flag.
-                    w.DrainRequestId = null;
-                    w.DrainReason = null;
-                    w.DrainAcks = null;
-                }
-                w.Status = WireNames.Of(input.Status);
-                w.FailureReason = input.Succeeded ? null : input.Error;
-                w.UpdatedAt = now;
-                return true;
-            }, cancellationToken);
-        }
-
-        string step = input.Succeeded ? "succeeded" : "failed";
-        await timeline.AppendAsync(op.WorkspaceId, new TimelineEntry(
-            input.At, $"{op.OperationId}-{step}", $"{WireNames.Of(op.Kind)}.{step}", input.Message, input.Reason, op.Actor, op.OperationId), cancellationToken);
-
-        if (endedNow && row is not null)
+        if (await ended is { } row && endedNow)
         {
             metrics.RecordOperationCompleted(op.Kind, input.Succeeded, now - row.StartedAt);
             CoderTracing.RecordOperation(op.Kind, op.WorkspaceId, op.OperationId, row.StartedAt, now, input.Succeeded, input.Error);
         }
 
-        if (WorkspaceLifecycleEvents.For(input) is { } lifecycle) await events.PublishAsync(lifecycle, cancellationToken);
-
         return true;
+    }
+
+    Task ReleaseAsync(CompleteOperationInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var op = input.Operation;
+        return workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
+        {
+            if (w.OperationId != op.OperationId) return false;
+            w.OperationId = null;
+            w.OperationKind = null;
+            if (w.DrainRequestId == op.OperationId)
+            {
+                // The operation's drain hint ends with it: the manifest changes back and the agents clear their flag.
+                w.DrainRequestId = null;
+                w.DrainReason = null;
+                w.DrainAcks = null;
+            }
+            w.Status = WireNames.Of(input.Status);
+            w.FailureReason = input.Succeeded ? null : input.Error;
+            w.UpdatedAt = now;
+            return true;
+        }, cancellationToken);
     }
 
     async Task TombstoneAsync(WorkspaceOperationInput op, DateTimeOffset now, CancellationToken cancellationToken)

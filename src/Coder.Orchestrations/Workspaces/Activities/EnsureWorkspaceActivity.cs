@@ -26,12 +26,13 @@ public sealed class EnsureWorkspaceActivity(
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
         EnsureCurrent(workspace, input);
+        var provisioner = provisioners.Get(workspace.Provisioner);
+        var lookup = provisioner.FindAsync(workspace.ComputeRef(), cancellationToken);
         var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Template {workspace.Template} v{workspace.TemplateVersion} no longer exists.");
         int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
-        var provisioner = provisioners.Get(workspace.Provisioner);
 
-        var existing = (await provisioner.InventoryAsync(cancellationToken)).FirstOrDefault(i => i.WorkspaceId == input.WorkspaceId && i.Instance == workspace.ComputeInstance);
+        var existing = await lookup;
         if (workspace.AgentBuild is { } build && existing is { Running: true } && existing.BuildId == build && existing.RunningReplicas == workspace.Replicas)
         {
             return new EnsureWorkspaceResult(build, workspace.Replicas, readyTimeout, workspace.LimitsEnforced, Reused: true, Note: null);
@@ -39,10 +40,11 @@ public sealed class EnsureWorkspaceActivity(
 
         // A new build: a fresh token (the old one stops working), recorded before anything starts, so a retry after a
         // crash finds either the running build or nothing.
+        // The token and the build are written side by side: both land before anything starts.
         string buildId = Ids.NewBuildId();
-        string token = await tokens.IssueAsync(input.WorkspaceId, input.Owner, buildId, cancellationToken);
+        var issued = tokens.IssueAsync(input.WorkspaceId, input.Owner, buildId, cancellationToken);
         var now = time.GetUtcNow();
-        workspace = await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
+        var recorded = WorkspaceWrites.UpdateAsync(workspaces, workspace, w =>
         {
             EnsureCurrent(w, input);
             w.AgentBuild = buildId;
@@ -53,7 +55,10 @@ public sealed class EnsureWorkspaceActivity(
             w.LastHeartbeatAt = null;
             w.UpdatedAt = now;
             return true;
-        }, cancellationToken) ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
+        }, cancellationToken);
+        await Task.WhenAll(issued, recorded);
+        string token = await issued;
+        workspace = await recorded ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
 
         var spec = new WorkspaceResourceSpec(
             workspace.ComputeRef(),
@@ -68,9 +73,11 @@ public sealed class EnsureWorkspaceActivity(
             bootstrap.Environment(input.WorkspaceId, buildId, token));
         var state = await provisioner.EnsureAsync(spec, cancellationToken);
 
-        await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
+        string resourceIds = Json.Serialize(state.ResourceIds);
+        await WorkspaceWrites.UpdateAsync(workspaces, workspace, w =>
         {
-            w.ResourceIds = Json.Serialize(state.ResourceIds);
+            if (w.ResourceIds == resourceIds && w.LimitsEnforced == state.LimitsEnforced) return false;
+            w.ResourceIds = resourceIds;
             w.LimitsEnforced = state.LimitsEnforced;
             return true;
         }, cancellationToken);
