@@ -3,15 +3,30 @@ using System.Diagnostics;
 namespace Coder.Bench.Scenarios;
 
 /// <summary>
-/// The agent builds the scenarios measure. They are published on every run (incremental: a few seconds when nothing
-/// changed), so a binary left over from an older commit is never what gets measured.
+/// The agent builds the scenarios measure. They are built from the current source in every bench run, so a binary left
+/// over from an older commit is never what gets measured.
 /// </summary>
 public static class AgentBuilds
 {
-    /// <summary>The AOT binary: <c>CODER_AGENT_AOT_PATH</c> when set, else a publish of the current source.</summary>
-    public static async Task<string> NativeAsync(string repoRoot, CancellationToken cancellationToken)
+    static readonly Lock Publishing = new();
+    static Task<string>? _native;
+
+    /// <summary>
+    /// The AOT binary: <c>CODER_AGENT_AOT_PATH</c> when set, else a publish of the current source, once per bench run
+    /// (the native link alone takes about a minute here, and two scenarios use the binary).
+    /// </summary>
+    public static Task<string> NativeAsync(string repoRoot, CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable("CODER_AGENT_AOT_PATH") is { Length: > 0 } given) return given;
+        if (Environment.GetEnvironmentVariable("CODER_AGENT_AOT_PATH") is { Length: > 0 } given) return Task.FromResult(given);
+        lock (Publishing)
+        {
+            if (_native is null || _native.IsFaulted || _native.IsCanceled) _native = PublishNativeAsync(repoRoot, cancellationToken);
+            return _native;
+        }
+    }
+
+    static async Task<string> PublishNativeAsync(string repoRoot, CancellationToken cancellationToken)
+    {
         string output = Path.Combine(repoRoot, "src", "Coder.Agent", "bin", "bench-aot");
         await DotnetAsync(repoRoot, cancellationToken, "publish", "src/Coder.Agent", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output);
         return Path.Combine(output, "coder-agent");
