@@ -142,13 +142,7 @@ public sealed partial class AgentEventIngestor(
                     return true;
                 }, cancellationToken);
                 if (updated is null || changedTo is null) return IngestOutcome.Applied;
-                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{WireNames.Of(payload.State)}",
-                    $"Agent {envelope.AgentId} is {WireNames.Of(payload.State)}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
-                if (operationId is not null)
-                {
-                    await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo.Value, payload.Reason), cancellationToken);
-                }
-
+                await RecordLifecycleChangeAsync(id, envelope, payload, sentAt, "Agent", build, changedTo.Value, operationId, cancellationToken);
                 break;
             }
 
@@ -242,6 +236,19 @@ public sealed partial class AgentEventIngestor(
     }
 
     /// <summary>
+    /// A lifecycle change that was stored: its timeline entry, and the signal to the operation waiting on the agents (the
+    /// same for blue's agents and a green's).
+    /// </summary>
+    async Task RecordLifecycleChangeAsync(string workspaceId, AgentEnvelope envelope, LifecyclePayload payload, DateTimeOffset sentAt, string who,
+        string build, AgentLifecycle changedTo, string? operationId, CancellationToken cancellationToken)
+    {
+        string state = WireNames.Of(payload.State);
+        await timeline.AppendAsync(workspaceId, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{state}",
+            $"{who} {envelope.AgentId} is {state}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
+        if (operationId is not null) await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo, payload.Reason), cancellationToken);
+    }
+
+    /// <summary>
     /// A blue-green green's events: its lifecycle and heartbeats go to the pending fields (blue's observed state is what the
     /// workspace shows until the switch), its logs and scripts to the timeline, and its lifecycle signals the upgrade.
     /// </summary>
@@ -267,9 +274,7 @@ public sealed partial class AgentEventIngestor(
                     return true;
                 }, cancellationToken);
                 if (updated is null || changedTo is null) return IngestOutcome.Applied;
-                await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{WireNames.Of(payload.State)}",
-                    $"Green agent {envelope.AgentId} is {WireNames.Of(payload.State)}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
-                if (operationId is not null) await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo.Value, payload.Reason), cancellationToken);
+                await RecordLifecycleChangeAsync(id, envelope, payload, sentAt, "Green agent", build, changedTo.Value, operationId, cancellationToken);
                 break;
             }
 
