@@ -15,6 +15,7 @@ internal sealed class ProcessTreeSampler(WorkspaceProcesses sessions, TimeProvid
 
     public Sample Take()
     {
+        var trackedAtRead = sessions.Tracked();
         var all = ReadAll();
         var byPid = all.ToDictionary(p => p.Pid);
         var members = new List<ProcStat>();
@@ -22,9 +23,11 @@ internal sealed class ProcessTreeSampler(WorkspaceProcesses sessions, TimeProvid
         foreach (var stat in all)
         {
             liveSessions.Add(stat.SessionId);
+            // A script that has just started may not have called setsid yet: its pid is its session id-to-be.
+            liveSessions.Add(stat.Pid);
             if (sessions.IsTrackedSession(stat.SessionId) || DescendsFromSelf(stat, byPid)) members.Add(stat);
         }
-        sessions.Retain(liveSessions);
+        sessions.Retain(trackedAtRead, liveSessions);
 
         long now = time.GetTimestamp();
         var ticks = new Dictionary<(int, long), long>(members.Count);

@@ -14,10 +14,17 @@ internal sealed class WorkspaceProcesses
 
     public bool IsTrackedSession(int sessionId) => _sessions.ContainsKey(sessionId);
 
-    /// <summary>Forgets sessions that no longer have any process, so recycled pids are not miscounted.</summary>
-    public void Retain(IReadOnlySet<int> liveSessions)
+    /// <summary>The sessions tracked now. A sample takes this before it reads <c>/proc</c>, and may forget only these.</summary>
+    public IReadOnlyList<int> Tracked() => [.. _sessions.Keys];
+
+    /// <summary>
+    /// Forgets the sessions of <paramref name="trackedAtRead"/> that no process is in any more, so recycled pids are not
+    /// miscounted. A session added while the sample was reading is not in <paramref name="trackedAtRead"/> and is kept:
+    /// forgetting it would lose a script's background children for good once the script exits.
+    /// </summary>
+    public void Retain(IReadOnlyList<int> trackedAtRead, IReadOnlySet<int> liveSessions)
     {
-        foreach (int session in _sessions.Keys)
+        foreach (int session in trackedAtRead)
         {
             if (!liveSessions.Contains(session)) _sessions.TryRemove(session, out _);
         }
