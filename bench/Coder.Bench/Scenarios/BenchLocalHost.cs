@@ -55,6 +55,9 @@ public sealed class BenchLocalHost : IAsyncDisposable
             ["CODER_RECONCILE_SCHEDULE"] = Never,
             ["CODER_AUTOSCALE_SCHEDULE"] = Never,
 
+            // Warnings and above, as the bare-engine and raw-storage baselines log: the figures compare the product's work, not console writes.
+            ["Logging:LogLevel:Default"] = "Warning",
+
             // One admin token drives the whole load: the limiter still runs on every mutation, it just never refuses.
             ["Coder:Security:MutationsPerMinute"] = "100000000",
             ["Coder:Security:MutationBurst"] = "100000000",

@@ -138,7 +138,7 @@ public sealed partial class AgentEventIngestor(
                     w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
                     w.UpdatedAt = now;
                     changedTo = aggregate;
-                    operationId = w.OperationId;
+                    operationId = SignalTarget(w, build);
                     return true;
                 }, cancellationToken);
                 if (updated is null || changedTo is null) return IngestOutcome.Applied;
@@ -236,6 +236,14 @@ public sealed partial class AgentEventIngestor(
     }
 
     /// <summary>
+    /// The operation to signal about a lifecycle change of <paramref name="build"/>: only one that has read the agents as not
+    /// done and is waiting (<see cref="WorkspaceEntity.AgentSignalWanted"/>). Read from the row the change is written to, so
+    /// the check's mark and this change are ordered by the row's ETag and no wait can miss its signal.
+    /// </summary>
+    static string? SignalTarget(WorkspaceEntity workspace, string build) =>
+        workspace.AgentSignalWanted == build ? workspace.OperationId : null;
+
+    /// <summary>
     /// A lifecycle change that was stored: its timeline entry, and the signal to the operation waiting on the agents (the
     /// same for blue's agents and a green's).
     /// </summary>
@@ -270,7 +278,7 @@ public sealed partial class AgentEventIngestor(
                     w.PendingAgentStates = advanced.Json;
                     w.PendingHeartbeatAt = Max(w.PendingHeartbeatAt, sentAt);
                     changedTo = advanced.Aggregate;
-                    operationId = w.OperationId;
+                    operationId = SignalTarget(w, build);
                     return true;
                 }, cancellationToken);
                 if (updated is null || changedTo is null) return IngestOutcome.Applied;

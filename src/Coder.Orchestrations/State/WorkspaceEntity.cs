@@ -40,6 +40,13 @@ public sealed class WorkspaceEntity : ITableEntity
     public string AgentConnection { get; set; } = "connecting";
     public DateTimeOffset? LastHeartbeatAt { get; set; }
 
+    /// <summary>
+    /// The build whose lifecycle changes the current operation is waiting on (set by <c>CheckAgentActivity</c> in the same
+    /// ETag-guarded write that read the agents as not done yet). Ingest signals the operation only then, so a change the
+    /// operation's next check reads anyway does not cost it an extra replay.
+    /// </summary>
+    public string? AgentSignalWanted { get; set; }
+
     /// <summary>JSON map agentId → lifecycle, for workspaces with several replicas.</summary>
     public string? AgentStates { get; set; }
     public double? CpuPercent { get; set; }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Tests.Snapshots;
@@ -25,7 +24,7 @@ public sealed class LocalProcessProvisionerFindTests(TestStorage storage) : IAsy
     {
         var (snapshots, _, _) = SnapshotStoreFactory.Create(storage);
         _provisioner = new LocalProcessProvisioner(
-            Options.Create(new LocalProvisionerOptions { DataDirectory = _data, AgentPath = AgentDll(), StopTimeoutSeconds = 2 }),
+            Options.Create(new LocalProvisionerOptions { DataDirectory = _data, AgentPath = AgentBuildOutput.Dll(), StopTimeoutSeconds = 2 }),
             TimeProvider.System,
             NullLogger<LocalProcessProvisioner>.Instance,
             snapshots);
@@ -64,16 +63,6 @@ public sealed class LocalProcessProvisionerFindTests(TestStorage storage) : IAsy
         var stopped = await _provisioner.FindAsync(new WorkspaceRef(Alpha, "alice"), CancellationToken.None);
         Assert.Equal((false, 0, (string?)null), (stopped!.Running, stopped.RunningReplicas, stopped.BuildId));
         Assert.True((await _provisioner.FindAsync(new WorkspaceRef(Beta, "alice"), CancellationToken.None))!.Running);
-    }
-
-    /// <summary>The agent's own build output (its deps and runtime config beside it), of this test build's configuration.</summary>
-    static string AgentDll()
-    {
-        string configuration = typeof(LocalProcessProvisionerFindTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Coder.sln"))) dir = dir.Parent;
-        string path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("The repository root was not found."), "src", "Coder.Agent", "bin", configuration, "net10.0", "coder-agent.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the agent first: {path}", path);
     }
 
     /// <summary>An agent that talks to a control plane nobody listens on: it keeps running and retrying, which is all this needs.</summary>

@@ -70,6 +70,7 @@ public sealed class CompleteOperationActivity(
             if (w.OperationId != op.OperationId) return false;
             w.OperationId = null;
             w.OperationKind = null;
+            w.AgentSignalWanted = null;
             if (w.DrainRequestId == op.OperationId)
             {
                 // The operation's drain hint ends with it: the manifest changes back and the agents clear their flag.
