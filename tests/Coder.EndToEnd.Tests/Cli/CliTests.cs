@@ -6,7 +6,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Cli;
 
 /// <summary>The real <c>coder</c> binary, as a process, against the local host: what a user at a terminal does.</summary>
-[Collection(ThirdStorageCollection.Name)]
+[Collection(SecondStorageCollection.Name)]
 public sealed class CliTests(TestStorage storage) : IAsyncLifetime
 {
     const string TemplateYaml = """

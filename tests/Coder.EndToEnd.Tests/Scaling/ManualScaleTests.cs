@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Scaling;
 /// PATCH /api/workspaces/{id} end to end on the local host: replicas are real agent processes, sizes are real cgroup limits
 /// changed live, limits and If-Match are enforced before anything changes.
 /// </summary>
-[Collection(ThirdStorageCollection.Name)]
+[Collection(StorageCollection.Name)]
 public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);

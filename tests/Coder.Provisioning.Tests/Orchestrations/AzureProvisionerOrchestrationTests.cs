@@ -9,12 +9,15 @@ namespace Coder.Provisioning.Tests.Orchestrations;
 /// in a container or VM here: <see cref="AgentStandIn"/> reports the agent's lifecycle through the real ingest path
 /// (POST /api/agent/events) with the token and agent id the provisioner delivered to the platform.
 /// </summary>
-/// <remarks>One subclass per provisioner, each in its own collection, so the two run side by side.</remarks>
-public abstract class AzureProvisionerOrchestrationScenario(TestStorage storage)
+[Collection(StorageCollection.Name)]
+public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
 {
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    protected async Task RunAsync(string provisioner, string image)
+    [Theory]
+    [InlineData("aci", "mcr.microsoft.com/devcontainers/base:ubuntu")]
+    [InlineData("vm", "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest")]
+    public async Task Provision_scale_snapshot_and_delete_orchestrations_against_the_official_ARM_contract_end_running_resized_with_a_ready_snapshot_then_gone(string provisioner, string image)
     {
         await using var host = await AzureLocalHost.StartAsync(storage.ConnectionString);
         var fake = host.Fake;
