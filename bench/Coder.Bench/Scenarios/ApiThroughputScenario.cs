@@ -14,13 +14,14 @@ namespace Coder.Bench.Scenarios;
 public sealed class ApiThroughputScenario : IBenchmarkScenario
 {
     const int Clients = 32;
-    const int Workspaces = 64;
+    // One seeded workspace per client: reads spread over as many rows and partitions as callers.
+    const int Workspaces = 32;
 
     public string Name => "api-throughput";
 
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
-        var duration = TimeSpan.FromSeconds(context.Quick ? 4 : 8);
+        var duration = TimeSpan.FromSeconds(context.Quick ? 4 : 6);
         string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest queue)"];
         await using var host = await BenchLocalHost.StartAsync(context, new NoOpProvisioner(new ReadyAtOnceAgent()), null, cancellationToken);
         await BenchApi.CreateTemplateAsync(host.Api, "bench", cancellationToken);
