@@ -1,28 +1,21 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Coder.Local.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Coder.Bench.Scenarios;
 
 /// <summary>
 /// Concurrent provision orchestrations on the real local host (no-op platform, an agent that reports ready at once
-/// through the real ingest queue): orchestrations/s and time from POST to running. Baseline: the bare durable engine on
-/// the same kind of sidecar (<see cref="DurableSidecar"/>, default options, same Azurite) running an orchestration of as
+/// through the real ingest queue): orchestrations/s and time from POST to running. Baseline: the bare durable engine
+/// (<see cref="BareEngineHost"/>: the same kind of sidecar, default options, same Azurite) running an orchestration of as
 /// many no-op activities as the provision orchestrator's happy path calls.
 /// </summary>
 public sealed class OrchestrationThroughputScenario : IBenchmarkScenario
 {
-    /// <summary>
-    /// ProvisionWorkspaceOrchestrator on its happy path: RecordOperationStep (started), EnsureWorkspace, RecordOperationStep
-    /// (agent-starting), CheckAgent, CompleteOperation. A second CheckAgent runs when the ready event lands after the first.
-    /// </summary>
-    const int ProvisionActivities = 5;
+    /// <summary>A second CheckAgent runs in the provision when the ready event lands after the first; the baseline counts the happy path.</summary>
+    const int ProvisionActivities = BareEngineHost.ProvisionActivities;
 
     public string Name => "orchestration-throughput";
 
@@ -44,33 +37,8 @@ public sealed class OrchestrationThroughputScenario : IBenchmarkScenario
 
     static async Task<LoadGenerator.Outcome> RunBareAsync(BenchmarkContext context, int count, CancellationToken cancellationToken)
     {
-        using var logs = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        string hub = "bench" + Guid.NewGuid().ToString("N")[..6] + "bare";
-        await using var sidecar = await DurableSidecar.StartAsync(context.StorageConnectionString!, new DurableSidecarOptions { TaskHub = hub }, logs, cancellationToken);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddDurableTaskWorker(b =>
-        {
-            b.UseGrpc(sidecar.Address);
-            b.AddTasks(r => r.AddOrchestrator<BareEngineOrchestrator>().AddActivity<BareEngineActivity>());
-        });
-        builder.Services.AddDurableTaskClient(b => b.UseGrpc(sidecar.Address));
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        var client = host.Services.GetRequiredService<DurableTaskClient>();
-
-        // Warm the worker and the hub's queues before the clock runs.
-        string warm = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEngineOrchestrator), ProvisionActivities, cancellationToken);
-        await client.WaitForInstanceCompletionAsync(warm, cancellationToken);
-
-        var outcome = await MeasureAsync(count, async (i, ct) =>
-        {
-            string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEngineOrchestrator), ProvisionActivities, new StartOrchestrationOptions($"bare-{i}"), ct);
-            var done = await client.WaitForInstanceCompletionAsync(id, ct);
-            if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed) throw new InvalidOperationException($"Bare orchestration {id} ended {done.RuntimeStatus}.");
-        }, cancellationToken);
-        await host.StopAsync(cancellationToken);
-        return outcome;
+        await using var engine = await BareEngineHost.StartAsync(context, cancellationToken);
+        return await MeasureAsync(count, (i, ct) => engine.RunAsync($"bare-{i}", ct), cancellationToken);
     }
 
     static async Task<LoadGenerator.Outcome> RunProvisionAsync(BenchmarkContext context, int count, CancellationToken cancellationToken)
