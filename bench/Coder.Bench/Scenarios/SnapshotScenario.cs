@@ -55,10 +55,10 @@ public sealed class SnapshotScenario : IBenchmarkScenario
         string tree = $"{mb:0} MiB tree; tar.gz {tarBytes / (double)MiB:0} MiB";
         return
         [
-            new(Name, "first snapshot throughput", mb / first, "MiB/s", "tar -cf - | gzip -1", mb / tarFirst, tarFirst / first, ">= 1.0x", tree),
+            new(Name, "first snapshot throughput", mb / first, "MiB/s", "tar -cf - | gzip -1", mb / tarFirst, tarFirst / first, ">= 1.0x", tree, tarFirst / first >= 1.0),
             new(Name, "restore throughput (verified)", mb / restore, "MiB/s", "gunzip | tar -x", mb / untar, untar / restore, "report", tree),
             new(Name, "second snapshot, 1% changed", mb / incremental, "MiB/s", "tar -cf - | gzip -1 (full)", mb / tarSecond, tarSecond / incremental, ">= 5x",
-                $"{changed / (double)MiB:0.0} MiB changed; uploaded {second!.UploadedBytes / (double)MiB:0.0} MiB"),
+                $"{changed / (double)MiB:0.0} MiB changed; uploaded {second!.UploadedBytes / (double)MiB:0.0} MiB", tarSecond / incremental >= 5),
         ];
     }
 
