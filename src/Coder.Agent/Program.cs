@@ -6,6 +6,12 @@ using Coder.Agent.Sessions;
 
 // coder-agent             run the agent (configured by CODER_* environment variables)
 // coder-agent session ... talk to a running agent's control socket
+// coder-agent --version   print the version (and load the libraries the agent needs: the control plane's preflight)
+if (args is [VersionCommand.Flag])
+{
+    return VersionCommand.Run(Console.Out);
+}
+
 if (args is ["session", ..])
 {
     return await SessionCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);

@@ -239,22 +239,9 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 
     (string Program, string[] Args) AgentCommand()
     {
-        string path = _options.AgentPath is { Length: > 0 } configured ? Path.GetFullPath(configured) : DefaultAgentPath();
+        string path = LocalAgentLaunch.Resolve(_options.AgentPath);
         if (!File.Exists(path)) throw new InvalidOperationException($"The agent was not found at {path}. Set Coder:Local:AgentPath (CODER_AGENT_PATH).");
-        return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? (DotnetHost(), [path]) : (path, []);
-    }
-
-    static string DefaultAgentPath()
-    {
-        string native = Path.Combine(AppContext.BaseDirectory, "agent", "coder-agent");
-        return File.Exists(native) ? native : Path.Combine(AppContext.BaseDirectory, "coder-agent.dll");
-    }
-
-    static string DotnetHost()
-    {
-        string? self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        return LocalAgentLaunch.Command(path);
     }
 
     /// <summary>SIGTERM to each agent's whole session, then SIGKILL to whatever is left after the grace period.</summary>

@@ -7,7 +7,7 @@ public sealed class LocalProvisionerOptions
     /// <summary>The data folder (CODER_DATA_DIR); workspaces live in its <c>workspaces/</c> folder.</summary>
     public string DataDirectory { get; set; } = ".coder";
 
-    /// <summary>The agent: a native binary (the AOT build) or a <c>.dll</c> run with <c>dotnet</c>. Found next to the host when unset.</summary>
+    /// <summary>The agent: a native binary (the AOT build) or a <c>.dll</c> run with <c>dotnet</c>. When unset, the self-contained build next to the local host (<c>agent/linux-x64/coder-agent</c>).</summary>
     public string? AgentPath { get; set; }
 
     /// <summary>How long a stopping agent gets to run its shutdown scripts before it is killed.</summary>
