@@ -1,10 +1,14 @@
 using Coder.Functions.DependencyInjection;
+using Coder.Local.Agents;
 using Coder.Local.Durable;
 using Coder.Local.FunctionHost;
+using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +24,11 @@ public static class LocalHostServiceCollectionExtensions
     {
         foreach (var function in functions) FunctionInvoker.EnsureBindable(function);
         services.AddCoderFunctions();
+
+        // Agents download their binary from the host's own build output, not from blob storage as on Azure: replace
+        // whatever store the Functions composition registered.
+        services.RemoveAll<IAgentBinaryStore>();
+        services.AddSingleton<IAgentBinaryStore>(new LocalAgentBinaryStore(LocalAgentLaunch.ShippedFolder));
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(sidecarAddress);

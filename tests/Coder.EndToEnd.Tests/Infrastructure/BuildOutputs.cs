@@ -10,7 +10,12 @@ public static class BuildOutputs
 
     public static string RepoRoot { get; } = RepositoryRoot.Find();
 
-    public static string LocalHostDll => Existing(Path.Combine(RepoRoot, "src", "Coder.Local", "bin", Configuration, "net10.0", "Coder.Local.dll"));
+    public static string LocalHostDirectory => Path.Combine(RepoRoot, "src", "Coder.Local", "bin", Configuration, "net10.0");
+
+    public static string LocalHostDll => Existing(Path.Combine(LocalHostDirectory, "Coder.Local.dll"));
+
+    /// <summary>The self-contained agent the local host's build ships and serves (agent/linux-x64/coder-agent).</summary>
+    public static string ShippedAgent => Existing(Path.Combine(LocalHostDirectory, "agent", "linux-x64", "coder-agent"));
 
     public static string AgentDll => Existing(Path.Combine(RepoRoot, "src", "Coder.Agent", "bin", Configuration, "net10.0", "coder-agent.dll"));
 

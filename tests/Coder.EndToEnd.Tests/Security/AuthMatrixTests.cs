@@ -22,6 +22,8 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         new("GetAudit", "GET", "audit", "/api/audit"),
         new("GetAgentManifest", "GET", "agent/manifest", "/api/agent/manifest"),
         new("PostAgentEvents", "POST", "agent/events", "/api/agent/events", """{"events":[]}"""),
+        // An unknown platform: a 404 for everyone shows the route takes no token without downloading the agent eight times.
+        new("GetAgentBinary", "GET", "agent/binary/{platform}", "/api/agent/binary/plan9-mips"),
         new("GetOperation", "GET", "operations/{id}", "/api/operations/{operation}"),
         new("CreateTemplate", "POST", "templates", "/api/templates", """{"name":"X"}"""),
         new("ListTemplates", "GET", "templates", "/api/templates"),
@@ -107,6 +109,15 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         ("PostAgentEvents", Caller.TemplateAdmin, 401),
         ("PostAgentEvents", Caller.Admin, 401),
         ("PostAgentEvents", Caller.Agent, 202),
+
+        ("GetAgentBinary", Caller.NoToken, 404),
+        ("GetAgentBinary", Caller.Expired, 404),
+        ("GetAgentBinary", Caller.Revoked, 404),
+        ("GetAgentBinary", Caller.MemberOwner, 404),
+        ("GetAgentBinary", Caller.MemberOther, 404),
+        ("GetAgentBinary", Caller.TemplateAdmin, 404),
+        ("GetAgentBinary", Caller.Admin, 404),
+        ("GetAgentBinary", Caller.Agent, 404),
 
         ("GetOperation", Caller.NoToken, 401),
         ("GetOperation", Caller.Expired, 401),

@@ -11,8 +11,11 @@ public static class LocalAgentLaunch
 {
     public const string FileName = "coder-agent";
 
-    /// <summary>Where the local host's build puts the agent for <paramref name="platform"/>: <c>agent/{platform}/coder-agent</c>.</summary>
-    public static string ShippedPath(string platform) => Path.Combine(AppContext.BaseDirectory, "agent", platform, FileName);
+    /// <summary>The folder next to the local host where its build puts one agent build per platform (<c>agent/{platform}/coder-agent</c>).</summary>
+    public static string ShippedFolder => Path.Combine(AppContext.BaseDirectory, "agent");
+
+    /// <summary>Where the local host's build puts the agent for <paramref name="platform"/>.</summary>
+    public static string ShippedPath(string platform) => Path.Combine(ShippedFolder, platform, FileName);
 
     /// <summary>The agent file this host runs (full path; it may not exist).</summary>
     public static string Resolve(string? configuredPath) =>
