@@ -15,6 +15,7 @@ public static partial class RoutePolicy
         ("GET", ["health"], RouteAccess.Anonymous),
         ("GET", ["openapi.json"], RouteAccess.Anonymous),
         ("*", ["eventgrid"], RouteAccess.Anonymous),
+        ("GET", ["agent", "binary", "*"], RouteAccess.AnonymousUnmetered),
         ("*", ["agent", "**"], RouteAccess.Agent),
         ("*", ["tokens", "**"], RouteAccess.Admin),
         ("*", ["audit", "**"], RouteAccess.Admin),
@@ -44,6 +45,13 @@ public static partial class RoutePolicy
 
         return RouteAccess.Authenticated;
     }
+
+    /// <summary>
+    /// True for routes that no per-address limit on anonymous traffic may throttle (<see cref="RouteAccess.AnonymousUnmetered"/>):
+    /// the agent binary download.
+    /// </summary>
+    public static bool ExemptFromAnonymousLimit(string method, IReadOnlyList<string> segments) =>
+        AccessFor(method, segments) == RouteAccess.AnonymousUnmetered;
 
     public static bool Allows(RouteAccess access, CallerIdentity caller) => access switch
     {

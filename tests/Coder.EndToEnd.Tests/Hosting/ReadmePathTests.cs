@@ -40,6 +40,15 @@ public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
         string data = Path.Combine(_worktree, ".coder");
         AgentProcesses.KillAllUnder(data);
         KillPidFile(Path.Combine(data, "azurite", "azurite.pid"));
+        if (!Directory.Exists(_worktree)) return;
+
+        // git removes untracked trees (node_modules, bin, obj) file by file, slowly; delete them first, then the worktree.
+        foreach (string entry in Directory.EnumerateFileSystemEntries(_worktree).Where(e => Path.GetFileName(e) != ".git").ToList())
+        {
+            if (Directory.Exists(entry) && !File.GetAttributes(entry).HasFlag(FileAttributes.ReparsePoint)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+
         await GitAsync(BuildOutputs.RepoRoot, "worktree", "remove", "--force", _worktree);
     }
 
