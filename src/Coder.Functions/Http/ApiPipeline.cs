@@ -86,18 +86,19 @@ public sealed partial class ApiPipeline(
         string requestId = RequestId(request);
         request.HttpContext.Response.Headers[RequestIdHeader] = requestId;
 
-        // Anonymous requests (no credential of any kind) and failed authentications are what an address is limited on;
-        // a request that authenticates is never held up by it.
-        bool metered = !request.Path.StartsWithSegments(AgentBinaryPath, StringComparison.OrdinalIgnoreCase);
-        var address = ClientAddress.Of(request, options.Value.TrustForwardedFor);
-        bool anonymous = !authenticate && !HasCredential(request);
-        if (metered && anonymous && addressLimiter.TryAcquire(address) is { Allowed: false } held)
-            return TooMany(held, "Anonymous and failed-authentication requests from this address are rate limited", requestId);
-
         var ct = request.HttpContext.RequestAborted;
         string method = request.Method;
         bool mutating = RoutePolicy.IsMutating(method);
         var segments = RoutePolicy.Segments(request.Path.Value ?? "");
+
+        // What an address is limited on: requests to open routes (every one counts, whatever headers it carries) and
+        // failed authentications (below). A request that authenticates is never held up by it.
+        bool metered = !request.Path.StartsWithSegments(AgentBinaryPath, StringComparison.OrdinalIgnoreCase);
+        var address = ClientAddress.Of(request, options.Value.TrustForwardedFor);
+        bool open = !authenticate && !RoutePolicy.ChecksOwnCredential(segments);
+        if (metered && open && addressLimiter.TryAcquire(address) is { Allowed: false } held)
+            return TooMany(held, "Anonymous and failed-authentication requests from this address are rate limited", requestId);
+
         CallerIdentity? caller = null;
         IActionResult result;
         try
@@ -143,7 +144,7 @@ public sealed partial class ApiPipeline(
         if ((result as ApiResult)?.Status == StatusCodes.Status401Unauthorized && metered)
         {
             await AuditFailedAuthenticationAsync(address, requestId);
-            if (!anonymous && addressLimiter.TryAcquire(address) is { Allowed: false } limited)
+            if (!open && addressLimiter.TryAcquire(address) is { Allowed: false } limited)
                 result = TooMany(limited, "Anonymous and failed-authentication requests from this address are rate limited", requestId);
             return result;
         }
@@ -159,12 +160,6 @@ public sealed partial class ApiPipeline(
         return ApiProblems.Create(429, "Too many requests.", $"{what}; retry in {seconds} s.", requestId)
             .WithHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
     }
-
-    /// <summary>Whether the request presents any credential: a bearer token, a trusted principal, or a webhook key.</summary>
-    bool HasCredential(HttpRequest request) =>
-        request.Headers.Authorization.Count > 0
-        || request.Query.ContainsKey("key")
-        || (options.Value.TrustEasyAuth && (request.Headers.ContainsKey(EasyAuthPrincipal.HeaderName) || request.Headers.ContainsKey(Orchestrations.Events.WebhookAuthenticator.PrincipalIdHeader)));
 
     /// <summary>Failed authentications are counted, not listed: one row per address and minute, so a flood cannot bury the rest.</summary>
     async Task AuditFailedAuthenticationAsync(System.Net.IPAddress? address, string requestId)

@@ -36,6 +36,10 @@ public static partial class RoutePolicy
         return rest.All(s => SafeSegment().IsMatch(s)) ? rest : null;
     }
 
+    /// <summary>Routes whose function checks a credential of its own (agent tokens, the webhook key), so a refusal is its 401.</summary>
+    public static bool ChecksOwnCredential(IReadOnlyList<string>? segments) =>
+        segments is { Count: > 0 } && (IsSegment(segments[0], "agent") || IsSegment(segments[0], "eventgrid"));
+
     public static RouteAccess AccessFor(string method, IReadOnlyList<string> segments)
     {
         foreach (var (m, pattern, access) in Rules)

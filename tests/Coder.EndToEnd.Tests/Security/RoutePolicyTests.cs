@@ -28,10 +28,10 @@ public sealed class RoutePolicyTests(SecurityHost fixture)
     public async Task AMember_CannotReachAdminRoutes_ByChangingTheirCase()
     {
         using var alice = fixture.Api("alice");
-        foreach (string path in new[] { "/api/Tokens", "/API/audit", "/api/AUDIT" })
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/Audit"), (HttpMethod.Get, "/API/AUDIT"), (HttpMethod.Delete, "/api/TOKENS/nope"), (HttpMethod.Post, "/Api/Tokens") })
         {
-            var r = await alice.GetAsync(path);
-            Assert.True(r.Status == HttpStatusCode.Forbidden, $"{path}: {r}");
+            var r = await alice.SendAsync(method, path, method == HttpMethod.Post ? """{"name":"mine","roles":["admin"],"user":"alice","expiresInDays":1}""" : null);
+            Assert.True(r.Status == HttpStatusCode.Forbidden, $"{method} {path}: {r}");
         }
     }
 }
