@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 namespace Coder.Functions.Http;
 
 /// <summary>
-/// The address a request came from, for the per-address limit and the failed-authentication audit. Behind App Service
-/// the connection is the front end's, and the front end appends the client's address to X-Forwarded-For: its last entry
-/// is the one to believe (whatever the client put before it is the client's say). Elsewhere the connection decides.
+/// The address a request came from, for the per-address limit and the failed-authentication audit: the connection's.
+/// In Azure Functions that is already the client's (the worker's forwarded-headers middleware takes the entry App
+/// Service's front end appended to X-Forwarded-For). A local host behind its own reverse proxy sets
+/// CODER_TRUST_FORWARDED_FOR, and then the header's last entry, the one that proxy appended, decides; whatever a
+/// client put before it is the client's say.
 /// </summary>
 public static class ClientAddress
 {

@@ -10,9 +10,6 @@ public sealed class SecurityOptions
     /// <summary>The flat setting that says whether X-Forwarded-For's last entry is the client's address.</summary>
     public const string TrustForwardedForVariable = "CODER_TRUST_FORWARDED_FOR";
 
-    /// <summary>Set by App Service (and so Azure Functions) on every site: the app runs behind its front end.</summary>
-    public const string AppServiceSiteVariable = "WEBSITE_SITE_NAME";
-
     /// <summary>The bootstrap admin token (CODER_ADMIN_TOKEN). Stored hashed at startup; never logged.</summary>
     public string? AdminToken { get; set; }
 
@@ -39,8 +36,10 @@ public sealed class SecurityOptions
     public string? AdminPrincipalIds { get; set; }
 
     /// <summary>
-    /// Take the client's address from the last X-Forwarded-For entry (the one App Service's front end appends) rather
-    /// than the connection. Defaults to on where App Service runs the app (WEBSITE_SITE_NAME is set), off elsewhere.
+    /// Take the client's address from the last X-Forwarded-For entry (the one a reverse proxy in front of the local host
+    /// appends) rather than the connection. Off by default, and off in Azure Functions: there the worker's own
+    /// forwarded-headers middleware has already made the front end's entry the connection's address (and removed it
+    /// from the header, whose last entry is then the client's say).
     /// </summary>
     public bool TrustForwardedFor { get; set; }
 

@@ -17,9 +17,7 @@ public static class SecurityServiceCollectionExtensions
             {
                 // The documented flat switch; anything but "true" leaves the header ignored.
                 if (configuration[SecurityOptions.TrustEasyAuthVariable] is { } trust) options.TrustEasyAuth = string.Equals(trust, "true", StringComparison.OrdinalIgnoreCase);
-                options.TrustForwardedFor = configuration[SecurityOptions.TrustForwardedForVariable] is { } forwarded
-                    ? string.Equals(forwarded, "true", StringComparison.OrdinalIgnoreCase)
-                    : options.TrustForwardedFor || configuration[SecurityOptions.AppServiceSiteVariable] is { Length: > 0 };
+                if (configuration[SecurityOptions.TrustForwardedForVariable] is { } forwarded) options.TrustForwardedFor = string.Equals(forwarded, "true", StringComparison.OrdinalIgnoreCase);
             });
         services.TryAddSingleton<ApiTokenService>();
         services.TryAddSingleton<MutationRateLimiter>();

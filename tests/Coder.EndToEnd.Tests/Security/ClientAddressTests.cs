@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Coder.EndToEnd.Tests.Security;
 
-/// <summary>Which address a request is counted against: the connection's, or behind App Service the last X-Forwarded-For entry.</summary>
+/// <summary>Which address a request is counted against: the connection's, or behind a trusted proxy the last X-Forwarded-For entry.</summary>
 public sealed class ClientAddressTests
 {
     static HttpRequest Request(string? forwardedFor)
@@ -29,6 +29,6 @@ public sealed class ClientAddressTests
     [InlineData("2001:db8::1", "2001:db8::1")]
     [InlineData("203.0.113.9, not-an-address", "10.1.2.3")]
     [InlineData("", "10.1.2.3")]
-    public void BehindAppService_TheLastForwardedEntryDecides(string header, string expected) =>
+    public void BehindATrustedProxy_TheLastForwardedEntryDecides(string header, string expected) =>
         Assert.Equal(IPAddress.Parse(expected), ClientAddress.Of(Request(header), trustForwardedFor: true));
 }

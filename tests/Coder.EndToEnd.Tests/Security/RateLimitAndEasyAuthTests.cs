@@ -6,7 +6,7 @@ namespace Coder.EndToEnd.Tests.Security;
 
 /// <summary>
 /// A host with low mutation and anonymous limits, App Service Authentication trusted (CODER_TRUST_EASYAUTH=true) and
-/// X-Forwarded-For trusted as App Service's front end sets it: 429 with Retry-After per token and per client address,
+/// X-Forwarded-For trusted as a reverse proxy in front of the host sets it: 429 with Retry-After per token and per client address,
 /// the principal header honoured with Entra app roles mapped to Coder roles and the first admin named by object id.
 /// </summary>
 [Collection(StorageCollection.Name)]
@@ -106,7 +106,7 @@ public sealed class RateLimitAndEasyAuthTests(TestStorage storage) : IAsyncLifet
         using var badToken = new CoderApi(_host.BaseUrl, "cdr_not-a-token");
         using var admin = _host.Admin();
 
-        // App Service appends the address it saw: what the client put before it does not pick the bucket.
+        // The proxy appends the address it saw: what the client put before it does not pick the bucket.
         var from = new Dictionary<string, string> { ["X-Forwarded-For"] = $"198.51.100.{Random.Shared.Next(1, 250)}, {address}" };
         var statuses = new List<int>();
         for (int i = 0; i < 4; i++) statuses.Add((int)(await (i % 2 == 0 ? anonymous : badToken).SendAsync(HttpMethod.Get, "/api/workspaces", null, from)).Status);
