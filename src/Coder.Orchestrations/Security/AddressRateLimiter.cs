@@ -15,8 +15,6 @@ public sealed class AddressRateLimiter(IOptions<SecurityOptions> options, TimePr
 
     readonly TokenBuckets _buckets = new(time, MaxTrackedAddresses);
 
-    public int TrackedAddresses => _buckets.Count;
-
     public RateLimitDecision TryAcquire(IPAddress? address) =>
         _buckets.TryTake(KeyOf(address), Math.Max(options.Value.AnonymousBurst, 1), Math.Max(options.Value.AnonymousPerMinute, 1) / 60.0);
 

@@ -33,23 +33,21 @@ public sealed class AddressRateLimiterTests
     }
 
     [Fact]
-    public void Memory_IsBounded_WhateverTheNumberOfAddresses()
+    public void Memory_IsBounded_WhateverTheNumberOfKeys()
     {
-        var limiter = Limiter(perMinute: 1, burst: 5);
-        for (int i = 0; i < AddressRateLimiter.MaxTrackedAddresses + 5_000; i++)
-            limiter.TryAcquire(new IPAddress(BitConverter.GetBytes(0x0A000000 + i)));
-        Assert.InRange(limiter.TrackedAddresses, 1, AddressRateLimiter.MaxTrackedAddresses);
+        const int max = 1_000;
+        var buckets = new TokenBuckets(_time, max);
+        for (int i = 0; i < 5 * max; i++) buckets.TryTake($"10.0.{i / 250}.{i % 250}", 5, 1 / 60.0);
+        Assert.InRange(buckets.Count, 1, max);
 
-        // At the bound, buckets that have refilled are dropped first: an address still over its budget keeps its count.
-        limiter = Limiter(perMinute: 1, burst: 5);
-        for (int i = 0; i < AddressRateLimiter.MaxTrackedAddresses - 1; i++)
-            limiter.TryAcquire(new IPAddress(BitConverter.GetBytes(0x0B000000 + i)));
-        var busy = IPAddress.Parse("198.51.100.1");
-        for (int i = 0; i < 5; i++) Assert.True(limiter.TryAcquire(busy).Allowed);
+        // At the bound, buckets that have refilled are dropped first: a key still over its budget keeps its count.
+        buckets = new TokenBuckets(_time, max);
+        for (int i = 0; i < max - 1; i++) buckets.TryTake($"11.0.{i / 250}.{i % 250}", 5, 1 / 60.0);
+        for (int i = 0; i < 5; i++) Assert.True(buckets.TryTake("busy", 5, 1 / 60.0).Allowed);
         _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.True(limiter.TryAcquire(IPAddress.Parse("198.51.100.2")).Allowed);
-        Assert.Equal(2, limiter.TrackedAddresses);
-        Assert.True(limiter.TryAcquire(busy).Allowed);
-        Assert.False(limiter.TryAcquire(busy).Allowed);
+        Assert.True(buckets.TryTake("new", 5, 1 / 60.0).Allowed);
+        Assert.Equal(2, buckets.Count);
+        Assert.True(buckets.TryTake("busy", 5, 1 / 60.0).Allowed);
+        Assert.False(buckets.TryTake("busy", 5, 1 / 60.0).Allowed);
     }
 }
