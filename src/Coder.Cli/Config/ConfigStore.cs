@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Coder.Contracts.Files;
 
 namespace Coder.Cli.Config;
 
@@ -37,20 +38,9 @@ public sealed class ConfigStore(IReadOnlyDictionary<string, string?> environment
     public void Save(CliConfig config)
     {
         string dir = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(dir);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+        else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var json = new JsonObject { ["url"] = config.Url, ["token"] = config.Token }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-
-        // Create the file 0600 before the token is written, so it is never readable by others, not even for a moment.
-        string temp = Path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(json);
-        }
-
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, Path, overwrite: true);
+        SecretFile.Write(Path, json);
     }
 }

@@ -8,7 +8,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Coder.Functions.Audit;
 
-/// <summary>GET /api/audit?from=&amp;to=&amp;max= (admin): audit rows newest first. Defaults: the last 24 hours, 500 rows.</summary>
+/// <summary>
+/// GET /api/audit?from=&amp;to=&amp;max=&amp;actor=&amp;continuationToken= (admin): audit rows newest first, only the
+/// actor's when given, <c>max</c> a page with a continuation token for the next. Defaults: the last 24 hours, 500 rows.
+/// </summary>
 public sealed class AuditFunctions(ApiPipeline api, AuditLog audit, TimeProvider time)
 {
     [Function(nameof(GetAudit))]
@@ -26,7 +29,7 @@ public sealed class AuditFunctions(ApiPipeline api, AuditLog audit, TimeProvider
             if (!errors.Any && from > to) errors.Add("from", "Must not be after 'to'.");
             if (!errors.Any && to - from > TimeSpan.FromDays(AuditLog.MaxRange)) errors.Add("from", $"The range is at most {AuditLog.MaxRange} days.");
             errors.ThrowIfAny();
-            return ApiResult.Ok(await audit.QueryAsync(from, to, max, ct));
+            return ApiResult.Ok(await audit.QueryAsync(from, to, max, req.Query["actor"].FirstOrDefault(), req.Query["continuationToken"].FirstOrDefault(), ct));
         });
 
     static DateTimeOffset Instant(string? value, string field, DateTimeOffset fallback, ValidationErrors errors)

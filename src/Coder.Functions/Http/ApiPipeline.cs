@@ -11,15 +11,17 @@ using Microsoft.Extensions.Options;
 namespace Coder.Functions.Http;
 
 /// <summary>
-/// What every HTTP function shares, in this order: the request id; path hygiene (every segment a safe name);
-/// authentication (bearer token, or the App Service principal only when trusted); route-level authorization
-/// (<see cref="RoutePolicy"/>); a per-token rate limit on mutating routes (429 with Retry-After); strict bounded body
-/// parsing; problem+json for every refusal; and an audit row for every mutating call. Functions stay one line long,
-/// and both hosts behave the same.
+/// What every HTTP function shares, in this order: the request id; a per-address limit on anonymous requests; path
+/// hygiene (every segment a safe name); authentication (bearer token, or the App Service principal only when trusted);
+/// route-level authorization (<see cref="RoutePolicy"/>); a per-token rate limit on mutating routes (429 with
+/// Retry-After); strict bounded body parsing; problem+json for every refusal; an audit row for every mutating call; and
+/// for a failed authentication, the same per-address limit and one audit row per address and minute. Functions stay one
+/// line long, and both hosts behave the same.
 /// </summary>
 public sealed partial class ApiPipeline(
     ApiTokenService tokens,
     MutationRateLimiter rateLimiter,
+    AddressRateLimiter addressLimiter,
     SecurityMetrics metrics,
     AuditLog audit,
     IOptions<SecurityOptions> options,
@@ -27,6 +29,9 @@ public sealed partial class ApiPipeline(
 {
     public const int MaxBodyBytes = 256 * 1024;
     const string RequestIdHeader = "x-request-id";
+
+    /// <summary>Agents download their binary before they hold a token; that route is open and never address-limited.</summary>
+    static readonly PathString AgentBinaryPath = "/api/agent/binary";
 
     /// <summary>Runs a handler for an authenticated, authorized caller.</summary>
     public Task<IActionResult> RunAsync(HttpRequest request, Func<CallerIdentity, CancellationToken, Task<IActionResult>> handler) =>
@@ -80,10 +85,20 @@ public sealed partial class ApiPipeline(
     {
         string requestId = RequestId(request);
         request.HttpContext.Response.Headers[RequestIdHeader] = requestId;
+
         var ct = request.HttpContext.RequestAborted;
         string method = request.Method;
         bool mutating = RoutePolicy.IsMutating(method);
         var segments = RoutePolicy.Segments(request.Path.Value ?? "");
+
+        // What an address is limited on: requests to open routes (every one counts, whatever headers it carries) and
+        // failed authentications (below). A request that authenticates is never held up by it.
+        bool metered = !request.Path.StartsWithSegments(AgentBinaryPath, StringComparison.OrdinalIgnoreCase);
+        var address = ClientAddress.Of(request, options.Value.TrustForwardedFor);
+        bool open = !authenticate && !RoutePolicy.ChecksOwnCredential(segments);
+        if (metered && open && addressLimiter.TryAcquire(address) is { Allowed: false } held)
+            return TooMany(held, "Anonymous and failed-authentication requests from this address are rate limited", requestId);
+
         CallerIdentity? caller = null;
         IActionResult result;
         try
@@ -96,10 +111,7 @@ public sealed partial class ApiPipeline(
                 if (!RoutePolicy.Allows(access, caller)) throw CoderProblemException.Forbidden(access == RouteAccess.Admin ? "This needs the admin role." : "This needs the template-admin or admin role.");
                 if (mutating && rateLimiter.TryAcquire(caller.RateLimitKey) is { Allowed: false } decision)
                 {
-                    metrics.RateLimited();
-                    int seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
-                    result = ApiProblems.Create(429, "Too many requests.", $"This token's mutating requests are rate limited; retry in {seconds} s.", requestId)
-                        .WithHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+                    result = TooMany(decision, "This token's mutating requests are rate limited", requestId);
                     await AuditAsync(method, segments, caller, result, requestId);
                     return result;
                 }
@@ -129,15 +141,45 @@ public sealed partial class ApiPipeline(
             result = ApiProblems.Create(500, "Internal error.", "The request failed; quote the request id when reporting it.", requestId);
         }
 
+        if ((result as ApiResult)?.Status == StatusCodes.Status401Unauthorized && metered)
+        {
+            await AuditFailedAuthenticationAsync(address, requestId);
+            if (!open && addressLimiter.TryAcquire(address) is { Allowed: false } limited)
+                result = TooMany(limited, "Anonymous and failed-authentication requests from this address are rate limited", requestId);
+            return result;
+        }
+
         if (mutating) await AuditAsync(method, segments, caller, result, requestId);
         return result;
+    }
+
+    IActionResult TooMany(RateLimitDecision decision, string what, string requestId)
+    {
+        metrics.RateLimited();
+        int seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        return ApiProblems.Create(429, "Too many requests.", $"{what}; retry in {seconds} s.", requestId)
+            .WithHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Failed authentications are counted, not listed: one row per address and minute, so a flood cannot bury the rest.</summary>
+    async Task AuditFailedAuthenticationAsync(System.Net.IPAddress? address, string requestId)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await audit.RecordFailedAuthenticationAsync(AddressRateLimiter.KeyOf(address), requestId, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            LogAuditTimedOut(logger, requestId);
+        }
     }
 
     /// <summary>A bearer token decides when one is sent; otherwise the App Service principal, if and only if it is trusted.</summary>
     async Task<CallerIdentity?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (BearerToken(request) is { } bearer) return await tokens.AuthenticateAsync(bearer, cancellationToken);
-        return options.Value.TrustEasyAuth ? EasyAuthPrincipal.Parse(request.Headers[EasyAuthPrincipal.HeaderName], options.Value.EntraRoles) : null;
+        return options.Value.TrustEasyAuth ? EasyAuthPrincipal.Parse(request.Headers[EasyAuthPrincipal.HeaderName], options.Value) : null;
     }
 
     /// <summary>
@@ -148,7 +190,7 @@ public sealed partial class ApiPipeline(
     {
         int status = (result as ApiResult)?.Status ?? StatusCodes.Status200OK;
         segments ??= ["(invalid path)"];
-        bool agentRoute = segments.Length > 0 && segments[0] == "agent";
+        bool agentRoute = segments.Length > 0 && string.Equals(segments[0], "agent", StringComparison.OrdinalIgnoreCase);
         if (agentRoute && status < 400) return;
         string target = (result as ApiResult)?.Header("Location") is { } location && RoutePolicy.Segments(location) is { } created
             ? RoutePolicy.TargetOf(created)
@@ -159,7 +201,7 @@ public sealed partial class ApiPipeline(
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await audit.RecordAsync(new AuditEntry(actor, RoutePolicy.ActionOf(method, segments), target, AuditResults.ForStatus(status), requestId, status), deadline.Token);
+            await audit.RecordAsync(new AuditEntry(actor, RoutePolicy.ActionOf(method, segments), target, AuditResults.ForStatus(status), requestId, status, caller?.DisplayName), deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

@@ -6,7 +6,8 @@ namespace Coder.Functions.Http;
 /// <summary>
 /// Route-level authorization and path hygiene in one table, so a route added later is covered by default
 /// (authenticated) and tightening one is one line here. Patterns are relative to <c>/api</c>: <c>*</c> is one segment,
-/// a trailing <c>**</c> any rest.
+/// a trailing <c>**</c> any rest. Segments compare case-insensitively, as routing matches them: <c>/API/Tokens</c> reaches
+/// the tokens function, so it must meet the tokens rule.
 /// </summary>
 public static partial class RoutePolicy
 {
@@ -31,10 +32,14 @@ public static partial class RoutePolicy
     public static string[]? Segments(string path)
     {
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        int start = segments.Length > 0 && segments[0] == "api" ? 1 : 0;
+        int start = segments.Length > 0 && IsSegment(segments[0], "api") ? 1 : 0;
         var rest = segments[start..];
         return rest.All(s => SafeSegment().IsMatch(s)) ? rest : null;
     }
+
+    /// <summary>Routes whose function checks a credential of its own (agent tokens, the webhook key), so a refusal is its 401.</summary>
+    public static bool ChecksOwnCredential(IReadOnlyList<string>? segments) =>
+        segments is { Count: > 0 } && (IsSegment(segments[0], "agent") || IsSegment(segments[0], "eventgrid"));
 
     public static RouteAccess AccessFor(string method, IReadOnlyList<string> segments)
     {
@@ -62,7 +67,7 @@ public static partial class RoutePolicy
 
     /// <summary>"POST workspaces/*/start": the route's shape, ids replaced, for audit rows (collections and actions sit at even positions).</summary>
     public static string ActionOf(string method, IReadOnlyList<string> segments) =>
-        method.ToUpperInvariant() + " " + string.Join('/', segments.Select((s, i) => i % 2 == 0 || segments[0] == "agent" ? s : "*"));
+        method.ToUpperInvariant() + " " + string.Join('/', segments.Select((s, i) => i % 2 == 0 || IsSegment(segments[0], "agent") ? s : "*"));
 
     /// <summary>"workspaces/ws-123": the path up to its deepest id, which is what the call acted on.</summary>
     public static string TargetOf(IReadOnlyList<string> segments)
@@ -78,15 +83,17 @@ public static partial class RoutePolicy
         {
             if (pattern[i] == "**") return true;
             if (i >= segments.Count) return false;
-            if (pattern[i] != "*" && !string.Equals(pattern[i], segments[i], StringComparison.Ordinal)) return false;
+            if (pattern[i] != "*" && !IsSegment(segments[i], pattern[i])) return false;
         }
 
         return pattern.Length == segments.Count;
     }
 
+    static bool IsSegment(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
+
     static bool HttpMethodsEqual(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Ids and names in this API are ASCII letters, digits, '.', '_' and '-'; nothing else reaches a table key or a path.</summary>
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex SafeSegment();
 }

@@ -1,39 +1,102 @@
-using System.Collections.Concurrent;
+using Azure;
 using Azure.Data.Tables;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Agents;
 
 /// <summary>
 /// Per-build agent tokens: issued when a build starts (every provision, start, rebuild, restore or upgrade makes a new
-/// build), stored as hashes, valid only for their workspace and only while their build is the workspace's current one.
+/// build), stored as hashes, valid only for their workspace and only while their build is the workspace's current one,
+/// and revoked when the workspace stops or is deleted (<see cref="RevokeWorkspaceAsync"/>).
 /// </summary>
-public sealed partial class AgentTokenService(CoderTables tables, TimeProvider time, SecurityMetrics metrics, ILogger<AgentTokenService> logger)
+public sealed partial class AgentTokenService(CoderTables tables, TimeProvider time, SecurityMetrics metrics, IOptions<SecurityOptions> options, ILogger<AgentTokenService> logger)
 {
     public const string TokenPrefix = "cda_";
 
     /// <summary>Enough tokens for every live build of a busy control plane; past it the cache starts over (a miss is one read).</summary>
     public const int MaxCachedPrincipals = 100_000;
 
-    // A token row is written once, under a fresh random token, and never changed or deleted, so hash → principal is safe
-    // to keep. Only hits are kept (a miss must not hide a token issued a moment later), and whether the build is still
-    // current is checked against the workspace row on every use, so a cached principal of a replaced build still fails.
-    readonly ConcurrentDictionary<string, AgentTokenEntity> _principals = new(StringComparer.Ordinal);
+    // A token row changes once at most: when it is revoked. Only hits are kept (a miss must not hide a token issued a
+    // moment later), for as long as API tokens are (Coder:Security:TokenCacheSeconds): a revoke on this instance drops
+    // the entry at once, other instances see it within that time. Whether the build is still current is checked against
+    // the workspace row on every use, so a cached principal of a replaced build still fails.
+    readonly ExpiringCache<AgentTokenEntity> _principals = new(time, TimeSpan.FromSeconds(options.Value.TokenCacheSeconds), MaxCachedPrincipals);
 
     public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, CancellationToken cancellationToken)
     {
         string token = TokenHasher.NewToken(TokenPrefix);
-        await tables.AgentTokens.UpsertEntityAsync(new AgentTokenEntity
+        string hash = TokenHasher.Hash(token);
+
+        // The pointer first: a token row without one could never be revoked with its workspace.
+        await tables.AgentTokens.AddEntityAsync(new AgentTokenIndexEntity { PartitionKey = AgentTokenIndexEntity.KeyFor(workspaceId), RowKey = hash, BuildId = buildId }, cancellationToken);
+        await tables.AgentTokens.AddEntityAsync(new AgentTokenEntity
         {
-            PartitionKey = TokenHasher.Hash(token),
+            PartitionKey = hash,
             WorkspaceId = workspaceId,
             Owner = owner,
             BuildId = buildId,
             CreatedAt = time.GetUtcNow(),
-        }, TableUpdateMode.Replace, cancellationToken);
+        }, cancellationToken);
         return token;
+    }
+
+    /// <summary>
+    /// Revokes every agent token the workspace was ever issued: its agents are gone (stopped or deleted), so nothing may
+    /// speak for them any more; a start issues a new build with a new token. Idempotent: a retry finds the remaining
+    /// pointers, or none.
+    /// </summary>
+    public async Task<int> RevokeWorkspaceAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        int revoked = 0;
+        var now = time.GetUtcNow();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {AgentTokenIndexEntity.KeyFor(workspaceId)}");
+        await foreach (var pointer in tables.AgentTokens.QueryAsync<AgentTokenIndexEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (await MarkRevokedAsync(pointer.RowKey, now, cancellationToken)) revoked++;
+            try
+            {
+                await tables.AgentTokens.DeleteEntityAsync(pointer.PartitionKey, pointer.RowKey, pointer.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // A concurrent revoke removed it first.
+            }
+        }
+
+        if (revoked > 0) LogRevoked(logger, workspaceId, revoked);
+        return revoked;
+    }
+
+    async Task<bool> MarkRevokedAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                var row = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
+                if (!row.HasValue || row.Value!.Revoked) return false;
+                var token = row.Value;
+                token.Revoked = true;
+                token.RevokedAt = now;
+                try
+                {
+                    await tables.AgentTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return true;
+                }
+                catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
+                {
+                }
+            }
+        }
+        finally
+        {
+            // After the write as well: a request that read the row just before it would otherwise keep it cached here.
+            _principals.Remove(hash);
+        }
     }
 
     /// <summary>
@@ -44,12 +107,17 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     {
         if (token is not { Length: > 0 and < 256 } || !token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
         string hash = TokenHasher.Hash(token);
-        if (_principals.TryGetValue(hash, out var cached)) return cached;
-        var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
-        if (!response.HasValue || !TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash)) return null;
-        if (_principals.Count >= MaxCachedPrincipals) _principals.Clear();
-        _principals[hash] = response.Value;
-        return response.Value;
+        if (!_principals.TryGet(hash, out var principal))
+        {
+            var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
+            if (!response.HasValue || !TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash)) return null;
+            principal = response.Value;
+            _principals.Set(hash, principal);
+        }
+
+        if (!principal.Revoked) return principal;
+        metrics.AgentTokenRejected("revoked");
+        return null;
     }
 
     /// <summary>
@@ -71,6 +139,9 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         metrics.AgentTokenRejected("replaced_build");
         LogStaleBuild(logger, workspaceId);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revoked {Count} agent token(s) of workspace {WorkspaceId}")]
+    static partial void LogRevoked(ILogger logger, string workspaceId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an agent message for workspace {ClaimedWorkspaceId} signed with the token of workspace {TokenWorkspaceId}")]
     static partial void LogCrossWorkspace(ILogger logger, string tokenWorkspaceId, string claimedWorkspaceId);

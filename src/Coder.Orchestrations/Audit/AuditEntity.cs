@@ -3,7 +3,11 @@ using Azure.Data.Tables;
 
 namespace Coder.Orchestrations.Audit;
 
-/// <summary>An Audit row: PK = UTC day (yyyyMMdd), RK = inverted ticks + random suffix, so a day reads newest first in one partition.</summary>
+/// <summary>
+/// An Audit row: PK = UTC day (yyyyMMdd), RK = inverted ticks + random suffix, so a day reads newest first in one
+/// partition. Failed authentications are one row per address and minute (RK = the minute's inverted ticks +
+/// <c>-auth-</c> + the address's hash), with <see cref="Count"/>.
+/// </summary>
 public sealed class AuditEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -19,4 +23,5 @@ public sealed class AuditEntity : ITableEntity
     public int? Status { get; set; }
     public string? RequestId { get; set; }
     public string? Detail { get; set; }
+    public int? Count { get; set; }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts;
@@ -18,6 +20,8 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
     public const string TableName = "Audit";
     public const int MaxRange = 31;
     public const int MaxItems = 1000;
+    public const string FailedAuthenticationAction = "auth.failed";
+    public const int MaxActorLength = 256;
 
     const int MaxFieldChars = 1024;
 
@@ -41,16 +45,7 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
         };
         try
         {
-            try
-            {
-                await Table.AddEntityAsync(entity, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                // The table is created on first use, so hosts and tools that never audit never create it.
-                await EnsureTableAsync(cancellationToken);
-                await Table.AddEntityAsync(entity, cancellationToken);
-            }
+            await AddAsync(entity, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -58,21 +53,111 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
         }
     }
 
-    /// <summary>Rows between <paramref name="from"/> and <paramref name="to"/> (inclusive), newest first, at most <paramref name="max"/>.</summary>
-    public async Task<ItemsPage<AuditEntryView>> QueryAsync(DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts a failed authentication from <paramref name="address"/>: one row per address and UTC minute whose
+    /// <see cref="AuditEntity.Count"/> goes up (ETag-guarded), so a flood of bad tokens cannot bury the other rows.
+    /// </summary>
+    public async Task RecordFailedAuthenticationAsync(string address, string requestId, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        var minute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        string addressHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..16];
+        var entity = new AuditEntity
+        {
+            PartitionKey = DayKey(minute),
+            RowKey = InvertedTicks(minute) + "-auth-" + addressHash,
+            At = minute,
+            Actor = Clip("address:" + address),
+            Action = FailedAuthenticationAction,
+            Target = "",
+            Result = AuditResults.Rejected,
+            Status = 401,
+            RequestId = Clip(requestId),
+            Count = 1,
+        };
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await AddAsync(entity, cancellationToken);
+                    return;
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                }
+
+                var row = await Table.GetEntityIfExistsAsync<AuditEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+                if (!row.HasValue) continue;
+                var counted = row.Value!;
+                counted.Count = (counted.Count ?? 1) + 1;
+                counted.RequestId = entity.RequestId;
+                try
+                {
+                    await Table.UpdateEntityAsync(counted, counted.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return;
+                }
+                catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
+                {
+                    // Another request of the same address and minute counted first: count again on the new row.
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, entity.Action, entity.Actor, e);
+        }
+    }
+
+    async Task AddAsync(AuditEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The table is created on first use, so hosts and tools that never audit never create it.
+            await EnsureTableAsync(cancellationToken);
+            await Table.AddEntityAsync(entity, cancellationToken);
+        }
+    }
+
+    /// <summary>Rows between <paramref name="from"/> and <paramref name="to"/> (inclusive), newest first, at most <paramref name="max"/>.</summary>
+    public Task<ItemsPage<AuditEntryView>> QueryAsync(DateTimeOffset from, DateTimeOffset to, int max, CancellationToken cancellationToken) =>
+        QueryAsync(from, to, max, null, null, cancellationToken);
+
+    /// <summary>
+    /// Rows between <paramref name="from"/> and <paramref name="to"/> (inclusive), newest first, at most
+    /// <paramref name="max"/> a page, only <paramref name="actor"/>'s when given. A full page carries a continuation token
+    /// (the last row's key) that the next call passes back with the same range and actor.
+    /// </summary>
+    public async Task<ItemsPage<AuditEntryView>> QueryAsync(DateTimeOffset from, DateTimeOffset to, int max, string? actor, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (actor is not null && (actor.Length is 0 or > MaxActorLength || actor.Any(char.IsControl))) errors.Add("actor", $"1 to {MaxActorLength} characters, as audit rows name actors (user:alice, address:203.0.113.9, reconciler).");
+        var after = continuationToken is null ? default : Continuation.Parse(continuationToken);
+        if (continuationToken is not null && after.Day is null) errors.Add("continuationToken", "Not a continuation token this API gave out.");
+        errors.ThrowIfAny();
+
         var items = new List<AuditEntryView>();
         string upper = InvertedTicks(from) + "~";
         string lower = InvertedTicks(to);
+        (string Day, string Row)? last = null;
         try
         {
-            for (var day = to.UtcDateTime.Date; day >= from.UtcDateTime.Date && items.Count < max; day = day.AddDays(-1))
+            var day = after.Day is { } resumeDay && resumeDay < to.UtcDateTime.Date ? resumeDay : to.UtcDateTime.Date;
+            for (; day >= from.UtcDateTime.Date && items.Count < max; day = day.AddDays(-1))
             {
                 string pk = DayKey(new DateTimeOffset(day, TimeSpan.Zero));
                 string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lower} and RowKey le {upper}");
+                if (after.Day == day) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after.Row}");
+                if (actor is not null) filter += " and " + TableClient.CreateQueryFilter($"Actor eq {actor}");
                 await foreach (var row in Table.QueryAsync<AuditEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
                 {
-                    items.Add(new AuditEntryView(row.At, row.Actor, row.Action, row.Target, row.Result, row.Status, row.RequestId, row.Detail));
+                    items.Add(new AuditEntryView(row.At, row.Actor, row.Action, row.Target, row.Result, row.Status, row.RequestId, row.Detail, row.Count));
+                    last = (pk, row.RowKey);
                     if (items.Count >= max) break;
                 }
             }
@@ -82,7 +167,7 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
             // Nothing was ever audited here.
         }
 
-        return new ItemsPage<AuditEntryView>(items);
+        return new ItemsPage<AuditEntryView>(items, items.Count >= max && last is { } l ? Continuation.Format(l.Day, l.Row) : null);
     }
 
     async Task EnsureTableAsync(CancellationToken cancellationToken)

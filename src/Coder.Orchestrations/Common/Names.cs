@@ -2,16 +2,19 @@ using System.Text.RegularExpressions;
 
 namespace Coder.Orchestrations.Common;
 
-/// <summary>Name rules shared by templates, workspaces and script names. None admits a path separator or "..".</summary>
+/// <summary>
+/// Name rules shared by templates, workspaces and script names. None admits a path separator or "..". They end in
+/// <c>\z</c>, not <c>$</c>, which would also match before a trailing newline.
+/// </summary>
 public static partial class Names
 {
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,31}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{1,31}\z")]
     public static partial Regex ResourceName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     public static partial Regex ScriptName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}\z")]
     public static partial Regex EnvName();
 
     public const string ResourceNameRule = "Must match ^[a-z][a-z0-9-]{1,31}$.";

@@ -21,6 +21,7 @@ public static class CoderEnvironmentConfiguration
         ("AzureWebJobsStorage__queueServiceUri", "Coder:Storage:QueueServiceUri"),
         ("AzureWebJobsStorage__clientId", "Coder:Storage:ManagedIdentityClientId"),
         ("CODER_ADMIN_TOKEN", "Coder:Security:AdminToken"),
+        ("CODER_ADMIN_PRINCIPAL_IDS", "Coder:Security:AdminPrincipalIds"),
         ("CODER_DATA_DIR", "Coder:Local:DataDirectory"),
         ("CODER_AGENT_PATH", "Coder:Local:AgentPath"),
         ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),

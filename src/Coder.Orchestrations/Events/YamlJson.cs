@@ -7,12 +7,21 @@ namespace Coder.Orchestrations.Events;
 
 /// <summary>
 /// YAML to JSON with YAML 1.2 core-schema scalars (plain <c>1</c> is a number, <c>"1"</c> a string), so a YAML template
-/// spec goes through the same strict JSON reader and validator as one posted to the API.
+/// spec goes through the same strict JSON reader and validator as one posted to the API. Aliases (<c>*name</c>) are
+/// refused before anything is built: each one copies its anchor's whole subtree, so a few lines of them nest into
+/// billions of nodes ("billion laughs"), and a template spec has no use for them.
 /// </summary>
 public static class YamlJson
 {
     public static JsonNode? Convert(string yaml)
     {
+        var scan = new Parser(new StringReader(yaml));
+        while (scan.MoveNext())
+        {
+            if (scan.Current is YamlDotNet.Core.Events.AnchorAlias alias)
+                throw new YamlException(alias.Start, alias.End, $"YAML aliases (*{alias.Value}) are not allowed in a template spec; write the value out.");
+        }
+
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         if (stream.Documents.Count != 1) throw new YamlException("Exactly one YAML document is required.");

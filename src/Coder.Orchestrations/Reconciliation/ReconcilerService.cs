@@ -208,6 +208,8 @@ public sealed partial class ReconcilerService(
                     {
                         w.Status = WireNames.Of(WorkspaceStatus.Failed);
                         w.FailureReason = action.Message;
+                        w.FailureCode = action.Reason;
+                        w.FailureOperationId = null;
                     }
 
                     w.UpdatedAt = time.GetUtcNow();

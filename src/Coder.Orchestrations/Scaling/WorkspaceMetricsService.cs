@@ -43,6 +43,6 @@ public sealed partial class WorkspaceMetricsService(WorkspaceService workspaces,
         };
     }
 
-    [GeneratedRegex("^([0-9]{1,6})([smhd])$")]
+    [GeneratedRegex(@"^([0-9]{1,6})([smhd])\z")]
     private static partial Regex WindowPattern();
 }

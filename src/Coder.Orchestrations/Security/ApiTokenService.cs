@@ -25,15 +25,16 @@ public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOpti
 
     /// <summary>
     /// Stores the bootstrap admin token's hash, if one is configured, and revokes the previous bootstrap token when the
-    /// configured one changed: rotating CODER_ADMIN_TOKEN and restarting retires the old value. Idempotent.
+    /// configured one changed or was removed: rotating or unsetting CODER_ADMIN_TOKEN and restarting retires the old
+    /// value. Idempotent.
     /// </summary>
     public async Task EnsureBootstrapAdminAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.AdminToken is not { Length: > 0 } token) return;
-        string hash = TokenHasher.Hash(token);
+        string? hash = options.Value.AdminToken is { Length: > 0 } token ? TokenHasher.Hash(token) : null;
         var now = time.GetUtcNow();
         var claim = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenNameEntity>(ApiTokenNameEntity.KeyFor(BootstrapName), "", cancellationToken: cancellationToken);
-        if (claim.HasValue && !TokenHasher.FixedTimeEquals(claim.Value!.Hash, hash)) await MarkRevokedAsync(claim.Value.Hash, now, cancellationToken);
+        if (claim.HasValue && (hash is null || !TokenHasher.FixedTimeEquals(claim.Value!.Hash, hash))) await MarkRevokedAsync(claim.Value!.Hash, now, cancellationToken);
+        if (hash is null) return;
 
         await tables.ApiTokens.UpsertEntityAsync(new ApiTokenEntity
         {

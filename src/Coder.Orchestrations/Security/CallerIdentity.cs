@@ -8,6 +8,9 @@ public sealed record CallerIdentity(string User, IReadOnlySet<string> Roles, str
 {
     public const string EasyAuthTokenName = "easyauth";
 
+    /// <summary>A name to show (an App Service principal's upn or name). Never a key: it can change or be reassigned.</summary>
+    public string? DisplayName { get; init; }
+
     public bool IsAdmin => Roles.Contains(Contracts.Auth.Roles.Admin);
 
     public bool CanManageTemplates => IsAdmin || Roles.Contains(Contracts.Auth.Roles.TemplateAdmin);

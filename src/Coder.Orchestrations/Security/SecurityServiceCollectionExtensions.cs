@@ -7,7 +7,7 @@ namespace Coder.Orchestrations.Security;
 
 public static class SecurityServiceCollectionExtensions
 {
-    /// <summary>Tokens, the App Service principal switch, rate limits, security metrics and the audit log.</summary>
+    /// <summary>Tokens, the App Service principal and forwarded-address switches, rate limits (per token and per address), security metrics and the audit log.</summary>
     public static IServiceCollection AddCoderSecurity(this IServiceCollection services)
     {
         services.AddMetrics();
@@ -17,9 +17,11 @@ public static class SecurityServiceCollectionExtensions
             {
                 // The documented flat switch; anything but "true" leaves the header ignored.
                 if (configuration[SecurityOptions.TrustEasyAuthVariable] is { } trust) options.TrustEasyAuth = string.Equals(trust, "true", StringComparison.OrdinalIgnoreCase);
+                if (configuration[SecurityOptions.TrustForwardedForVariable] is { } forwarded) options.TrustForwardedFor = string.Equals(forwarded, "true", StringComparison.OrdinalIgnoreCase);
             });
         services.TryAddSingleton<ApiTokenService>();
         services.TryAddSingleton<MutationRateLimiter>();
+        services.TryAddSingleton<AddressRateLimiter>();
         services.TryAddSingleton<SecurityMetrics>();
         services.TryAddSingleton<AuditLog>();
         return services;

@@ -16,7 +16,9 @@ public sealed class OperationEntity : ITableEntity
     public string? Owner { get; set; }
     public string Status { get; set; } = "pending";
     public string? Progress { get; set; }
+    /// <summary>The failure's full text (admins only); members see <see cref="FailureCode"/>'s sentence.</summary>
     public string? Error { get; set; }
+    public string? FailureCode { get; set; }
     public string? Actor { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }

@@ -26,7 +26,10 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary><c>running</c>, <c>stopped</c> or <c>deleted</c>: what the user asked for.</summary>
     public string DesiredState { get; set; } = DesiredStates.Running;
     public string Status { get; set; } = "pending";
+    /// <summary>The failure's full text (admins only: it can hold raw exception text); members see <see cref="FailureCode"/>'s sentence.</summary>
     public string? FailureReason { get; set; }
+    public string? FailureCode { get; set; }
+    public string? FailureOperationId { get; set; }
 
     public string? OperationId { get; set; }
     public string? OperationKind { get; set; }

@@ -2,13 +2,15 @@ using Coder.Contracts.Agents;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces;
 
 public static class WorkspaceMapper
 {
-    public static WorkspaceResponse ToResponse(WorkspaceEntity w, int? activeTemplateVersion) => new()
+    /// <summary>The workspace as <paramref name="caller"/> may see it: a failure's full text only for admins.</summary>
+    public static WorkspaceResponse ToResponse(WorkspaceEntity w, int? activeTemplateVersion, CallerIdentity caller) => new()
     {
         Id = w.RowKey,
         Name = w.Name,
@@ -27,7 +29,7 @@ public static class WorkspaceMapper
         Operation = w.OperationId is { } opId && WireNames.TryParse<OperationKind>(w.OperationKind, out var kind)
             ? new OperationRef(opId, kind, OperationStatus.Running, OperationUrl(opId))
             : null,
-        FailureReason = w.FailureReason,
+        FailureReason = FailureMessages.For(caller, w.FailureReason, w.FailureCode, w.FailureOperationId),
         SourceSnapshot = w.SourceSnapshot,
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,

@@ -102,7 +102,7 @@ public sealed partial class WorkspaceService(
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
         int? active = await templates.GetActiveVersionAsync(workspace.Template, cancellationToken);
-        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, active), workspace.ETag.ToString());
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, active, caller), workspace.ETag.ToString());
     }
 
     public async Task<ItemsPage<WorkspaceResponse>> ListAsync(CallerIdentity caller, string? status, string? template, string? continuationToken, CancellationToken cancellationToken)
@@ -126,7 +126,7 @@ public sealed partial class WorkspaceService(
                 active[w.Template] = version;
             }
 
-            result.Add(WorkspaceMapper.ToResponse(w, version));
+            result.Add(WorkspaceMapper.ToResponse(w, version, caller));
         }
 
         return new ItemsPage<WorkspaceResponse>(result, next);
@@ -210,7 +210,7 @@ public sealed partial class WorkspaceService(
             WorkspaceId = op.WorkspaceId,
             Status = WireNames.Parse<OperationStatus>(op.Status),
             Progress = op.Progress,
-            Error = op.Error,
+            Error = FailureMessages.For(caller, op.Error, op.FailureCode, op.PartitionKey),
             StartedAt = op.StartedAt,
             EndedAt = op.EndedAt,
         };

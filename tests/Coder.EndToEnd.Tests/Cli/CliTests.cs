@@ -56,6 +56,22 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Login_NeverWritesTheTokenThroughALinkPlantedNextToTheConfig()
+    {
+        string elsewhere = Path.Combine(_cli.Home, "readable-by-all");
+        File.CreateSymbolicLink(_cli.ConfigPath + ".tmp", elsewhere);
+
+        var login = await _cli.RunAsync("login", _host.BaseUrl, "--token", LocalHostProcess.AdminToken);
+        Assert.True(login.ExitCode == 0, login.ToString());
+
+        Assert.False(File.Exists(elsewhere), "the token was written through the link");
+        Assert.Null(new FileInfo(_cli.ConfigPath).LinkTarget);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_cli.ConfigPath));
+        Assert.Equal(LocalHostProcess.AdminToken, (string?)JsonNode.Parse(File.ReadAllText(_cli.ConfigPath))!["token"]);
+    }
+
+    [Fact]
     public async Task Login_WithAWrongToken_Exits2AndKeepsTheOldLogin()
     {
         var result = await _cli.RunAsync("login", _host.BaseUrl, "--token", "cdr_not-a-real-token");

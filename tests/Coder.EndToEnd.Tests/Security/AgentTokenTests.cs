@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Coder.EndToEnd.Tests.Infrastructure;
 
@@ -58,12 +59,8 @@ public sealed class AgentTokenTests(SecurityHost fixture)
     [Fact]
     public async Task Restart_RotatesTheAgentToken_OldStopsWorking_AndScriptsRunInsideTheWorkspace()
     {
-        using var admin = fixture.Host.Admin();
         using var alice = fixture.Api("alice");
-        await EnsureTemplateAsync(admin, "quick", "echo $PPID > parent.txt; pwd > where.txt");
-        string id = await alice.CreateWorkspaceAsync("rot", "quick");
-        await alice.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
-        string first = await fixture.AgentTokenOfAsync(id);
+        var (id, first) = await RunningQuickWorkspaceAsync(alice, "rot");
         using (var old = new CoderApi(fixture.Host.BaseUrl, first)) Assert.Equal(HttpStatusCode.OK, (await old.GetAsync("/api/agent/manifest")).Status);
         AssertScriptRanInsideWorkspace(id);
 
@@ -80,6 +77,56 @@ public sealed class AgentTokenTests(SecurityHost fixture)
         using var current = new CoderApi(fixture.Host.BaseUrl, second);
         Assert.Equal(HttpStatusCode.OK, (await current.GetAsync("/api/agent/manifest")).Status);
         AssertScriptRanInsideWorkspace(id);
+    }
+
+    [Fact]
+    public async Task StopAndDelete_RevokeTheAgentToken_OnManifestHttpAndQueue_AndStartIssuesANewOne()
+    {
+        using var admin = fixture.Host.Admin();
+        using var alice = fixture.Api("alice");
+        var (id, first) = await RunningQuickWorkspaceAsync(alice, "revoke");
+        string agentId = SecurityHost.AgentEnvironment(AgentProcesses.Under(fixture.Host.DataDirectory, id).First().Pid, "CODER_AGENT_ID")!;
+
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.PostAsync($"/api/workspaces/{id}/stop", "")).Status);
+        await alice.WaitForStatusAsync(id, "stopped", TimeSpan.FromSeconds(60));
+        await AssertRevokedAsync(id, agentId, first, "stopped");
+
+        // Start is a new build with a new token; the stopped one stays refused.
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.PostAsync($"/api/workspaces/{id}/start", "")).Status);
+        string second = await fixture.AgentTokenOfAsync(id, notThis: first);
+        await alice.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
+        using (var current = new CoderApi(fixture.Host.BaseUrl, second)) Assert.Equal(HttpStatusCode.OK, (await current.GetAsync("/api/agent/manifest")).Status);
+        using (var stale = new CoderApi(fixture.Host.BaseUrl, first)) Assert.Equal(HttpStatusCode.Unauthorized, (await stale.GetAsync("/api/agent/manifest")).Status);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.DeleteAsync($"/api/workspaces/{id}")).Status);
+        await Eventually.WaitAsync(() => admin.GetAsync($"/api/workspaces/{id}"), r => r.Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(60), "the workspace to be deleted");
+        await AssertRevokedAsync(id, agentId, second, "deleted");
+    }
+
+    /// <summary>The token gets 401 on the manifest and the HTTP transport, and its queued envelopes change nothing.</summary>
+    async Task AssertRevokedAsync(string workspaceId, string agentId, string token, string state)
+    {
+        using var stale = new CoderApi(fixture.Host.BaseUrl, token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.GetAsync("/api/agent/manifest")).Status);
+        string httpMarker = $"http-{state}-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.PostAsync("/api/agent/events", Batch(Log(workspaceId, agentId, 800_001, httpMarker)))).Status);
+
+        string queueMarker = $"queue-{state}-" + Guid.NewGuid().ToString("N")[..8];
+        var queue = new QueueClient(fixture.ConnectionString, fixture.Host.Prefix + "agent-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.SendMessageAsync(JsonSerializer.Serialize(Envelope(workspaceId, agentId, 800_002, "log", new { source = "stale", stream = "stdout", lines = new[] { queueMarker } }, token)));
+        await queue.SendMessageAsync(JsonSerializer.Serialize(Envelope(workspaceId, agentId, 800_003, "heartbeat", new { }, token)));
+        await Eventually.WaitAsync(() => queue.GetPropertiesAsync(), p => p.Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(30), "the queue to drain");
+
+        var rows = new TableClient(fixture.ConnectionString, fixture.Host.Prefix + "WorkspaceEvents").QueryAsync<TableEntity>($"PartitionKey eq '{workspaceId}'");
+        await foreach (var row in rows)
+        {
+            string text = string.Join(' ', row.Select(p => p.Value?.ToString()));
+            Assert.DoesNotContain(queueMarker, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(httpMarker, text, StringComparison.Ordinal);
+        }
+
+        using var root = fixture.Api("root");
+        if (state == "stopped") Assert.NotEqual("connected", (string?)(await root.GetAsync($"/api/workspaces/{workspaceId}")).Json["agent"]!["connection"]);
     }
 
     [Fact]
@@ -143,6 +190,15 @@ public sealed class AgentTokenTests(SecurityHost fixture)
     }
 
     static int Count(string lines) => lines.Length == 0 ? 0 : lines.Split('\n').Length;
+
+    /// <summary>A running workspace of alice's whose script records where it ran, and its agent's token.</summary>
+    async Task<(string Id, string Token)> RunningQuickWorkspaceAsync(CoderApi alice, string name)
+    {
+        using (var admin = fixture.Host.Admin()) await EnsureTemplateAsync(admin, "quick", "echo $PPID > parent.txt; pwd > where.txt");
+        string id = await alice.CreateWorkspaceAsync(name, "quick");
+        await alice.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
+        return (id, await fixture.AgentTokenOfAsync(id));
+    }
 
     static async Task EnsureTemplateAsync(CoderApi admin, string name, string script)
     {

@@ -21,6 +21,8 @@ public sealed class FuzzTests(TestStorage storage, ITestOutputHelper output) : I
     {
         ["Coder__Security__MutationsPerMinute"] = "10000000",
         ["Coder__Security__MutationBurst"] = "10000000",
+        ["Coder__Security__AnonymousPerMinute"] = "10000000",
+        ["Coder__Security__AnonymousBurst"] = "10000000",
     });
 
     string _member = "";

@@ -34,6 +34,10 @@ public sealed class SecurityHost : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Information",
             ["Coder__Security__MutationsPerMinute"] = "100000",
             ["Coder__Security__MutationBurst"] = "100000",
+
+            // The auth matrix sends well over a hundred failed authentications from this one address by design.
+            ["Coder__Security__AnonymousPerMinute"] = "100000",
+            ["Coder__Security__AnonymousBurst"] = "100000",
         });
         await HostStart.StartOrDisposeAsync(Host);
         using var admin = Host.Admin();

@@ -28,4 +28,15 @@ public sealed class NamesTests
     [Fact]
     public void OperationId_IsDerivedFromWorkspaceGenerationAndKind() =>
         Assert.Equal("ws-abc.0007.stop", Ids.OperationId("ws-abc", 7, "stop"));
+
+    [Theory]
+    [InlineData("ok-name\n")]
+    [InlineData("ok-name\r\n")]
+    public void EveryNameRule_RefusesATrailingNewline(string name)
+    {
+        Assert.DoesNotMatch(Names.ResourceName(), name);
+        Assert.DoesNotMatch(Names.ScriptName(), name);
+        Assert.DoesNotMatch(Names.EnvName(), name.Replace('-', '_'));
+        Assert.Matches(Names.ScriptName(), name.TrimEnd());
+    }
 }

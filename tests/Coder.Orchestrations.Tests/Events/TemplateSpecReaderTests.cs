@@ -46,4 +46,22 @@ public sealed class TemplateSpecReaderTests
         Assert.Equal(400, e.Status);
         Assert.Contains(field, e.Errors!.Keys);
     }
+
+    [Fact]
+    public void Yaml_Aliases_AreRefused()
+    {
+        var e = Assert.Throws<CoderProblemException>(() => TemplateSpecReader.Read("t.yaml", BinaryData.FromString("name: &n py\nprovisioner: *n\n")));
+        Assert.Equal(400, e.Status);
+        Assert.Contains("alias", string.Join(' ', e.Errors!.SelectMany(x => x.Value)), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Yaml_ABillionLaughs_IsRefusedAtOnce()
+    {
+        var yaml = new System.Text.StringBuilder("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (int i = 1; i < 10; i++) yaml.Append($"a{i}: &a{i} [{string.Join(',', Enumerable.Repeat($"*a{i - 1}", 9))}]\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<CoderProblemException>(() => TemplateSpecReader.Read("t.yaml", BinaryData.FromString(yaml.ToString())));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
 }

@@ -3,6 +3,7 @@ using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Tests.Security;
 
@@ -17,7 +18,7 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         var meterFactory = provider.GetRequiredService<IMeterFactory>();
         using var metrics = new SecurityMetrics(meterFactory);
         var tables = await StorageFactory.CreateTablesAsync(storage);
-        var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
+        var service = new AgentTokenService(tables, TimeProvider.System, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
 
         var counted = new List<(long Value, string? Reason)>();
         using var listener = new MeterListener();
@@ -51,7 +52,7 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new SecurityMetrics(provider.GetRequiredService<IMeterFactory>());
         var tables = await StorageFactory.CreateTablesAsync(storage);
-        var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
+        var service = new AgentTokenService(tables, TimeProvider.System, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
 
         string first = await service.IssueAsync("ws-cccccccccccc", "carol", "b1", CancellationToken.None);
         string second = await service.IssueAsync("ws-cccccccccccc", "carol", "b2", CancellationToken.None);
@@ -71,7 +72,7 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new SecurityMetrics(provider.GetRequiredService<IMeterFactory>());
         var tables = await StorageFactory.CreateTablesAsync(storage);
-        var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
+        var service = new AgentTokenService(tables, TimeProvider.System, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
         string token = TokenHasher.NewToken(AgentTokenService.TokenPrefix);
 
         Assert.Null(await service.FindAsync(token, CancellationToken.None));
@@ -80,5 +81,36 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         Assert.Equal("ws-dddddddddddd", (await service.FindAsync(token, CancellationToken.None))?.WorkspaceId);
         Assert.Equal("ws-dddddddddddd", (await service.FindForWorkspaceAsync(token, "ws-dddddddddddd", CancellationToken.None))?.WorkspaceId);
         Assert.Null(await service.FindForWorkspaceAsync(token, "ws-eeeeeeeeeeee", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RevokeWorkspace_RefusesEveryTokenOfIt_AtOnceHere_AndOnAnotherInstanceOnceItsCacheExpires()
+    {
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new SecurityMetrics(provider.GetRequiredService<IMeterFactory>());
+        var tables = await StorageFactory.CreateTablesAsync(storage);
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var here = new AgentTokenService(tables, time, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
+        var there = new AgentTokenService(tables, time, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
+        string b1 = await here.IssueAsync("ws-ffffffffffff", "fay", "b1", CancellationToken.None);
+        string b2 = await here.IssueAsync("ws-ffffffffffff", "fay", "b2", CancellationToken.None);
+        string other = await here.IssueAsync("ws-gggggggggggg", "gus", "b1", CancellationToken.None);
+        foreach (var service in new[] { here, there })
+            foreach (string token in new[] { b1, b2 }) Assert.NotNull(await service.FindAsync(token, CancellationToken.None)); // cached now
+
+        Assert.Equal(2, await here.RevokeWorkspaceAsync("ws-ffffffffffff", CancellationToken.None));
+        Assert.Equal(0, await here.RevokeWorkspaceAsync("ws-ffffffffffff", CancellationToken.None)); // a retried activity
+        Assert.Null(await here.FindAsync(b1, CancellationToken.None));
+        Assert.Null(await here.FindForWorkspaceAsync(b2, "ws-ffffffffffff", CancellationToken.None));
+        Assert.NotNull(await here.FindAsync(other, CancellationToken.None));
+
+        // Another instance reuses its verified row for at most TokenCacheSeconds.
+        time.Advance(TimeSpan.FromSeconds(new SecurityOptions().TokenCacheSeconds + 1));
+        Assert.Null(await there.FindAsync(b1, CancellationToken.None));
+        Assert.Null(await there.FindAsync(b2, CancellationToken.None));
+
+        // A token issued after the revoke (the next start's build) works.
+        string b3 = await here.IssueAsync("ws-ffffffffffff", "fay", "b3", CancellationToken.None);
+        Assert.Equal("b3", (await there.FindAsync(b3, CancellationToken.None))?.BuildId);
     }
 }

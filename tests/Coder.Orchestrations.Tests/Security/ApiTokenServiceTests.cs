@@ -129,4 +129,25 @@ public sealed class ApiTokenServiceTests(TestStorage storage)
         Assert.True((await after.AuthenticateAsync("cdr_second-bootstrap", CancellationToken.None))?.IsAdmin);
         Assert.Equal(409, (await Assert.ThrowsAsync<CoderProblemException>(() => after.RevokeAsync(ApiTokenService.BootstrapName, CancellationToken.None))).Status);
     }
+
+    [Fact]
+    public async Task Bootstrap_Unset_RevokesThePreviousBootstrapToken()
+    {
+        const string old = "cdr_bootstrap-0123456789abcdef0123456789";
+        var (withToken, tables) = await CreateAsync(old);
+        await withToken.EnsureBootstrapAdminAsync(CancellationToken.None);
+        Assert.True((await withToken.AuthenticateAsync(old, CancellationToken.None))?.IsAdmin);
+
+        // CODER_ADMIN_TOKEN removed, and the host restarted.
+        var without = new ApiTokenService(tables, _time, Options.Create(new SecurityOptions()));
+        await without.EnsureBootstrapAdminAsync(CancellationToken.None);
+        await without.EnsureBootstrapAdminAsync(CancellationToken.None);
+        Assert.Null(await without.AuthenticateAsync(old, CancellationToken.None));
+
+        // Setting one again works as before.
+        var again = new ApiTokenService(tables, _time, Options.Create(new SecurityOptions { AdminToken = old + "2" }));
+        await again.EnsureBootstrapAdminAsync(CancellationToken.None);
+        Assert.True((await again.AuthenticateAsync(old + "2", CancellationToken.None))?.IsAdmin);
+        Assert.Null(await again.AuthenticateAsync(old, CancellationToken.None));
+    }
 }

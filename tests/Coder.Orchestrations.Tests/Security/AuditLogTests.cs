@@ -33,6 +33,55 @@ public sealed class AuditLogTests(TestStorage storage)
         Assert.Single((await audit.QueryAsync(start.AddMinutes(-1), time.Now, 1, CancellationToken.None)).Items);
     }
 
+    [Fact]
+    public async Task FailedAuthentications_AreOneCountedRowPerAddressAndMinute_EvenWhenConcurrent()
+    {
+        var time = new ManualTime(DateTimeOffset.Parse("2026-05-02T10:00:10Z", System.Globalization.CultureInfo.InvariantCulture));
+        var audit = new AuditLog(await StorageFactory.CreateTablesAsync(storage), time, NullLogger<AuditLog>.Instance);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => audit.RecordFailedAuthenticationAsync("203.0.113.9", $"req-{i}", CancellationToken.None)));
+        await audit.RecordFailedAuthenticationAsync("198.51.100.1", "req-other", CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await audit.RecordFailedAuthenticationAsync("203.0.113.9", "req-next-minute", CancellationToken.None);
+
+        var rows = (await audit.QueryAsync(time.Now.AddHours(-1), time.Now, 100, "address:203.0.113.9", null, CancellationToken.None)).Items;
+        Assert.Equal([1, 8], rows.Select(r => r.Count ?? 0));
+        Assert.All(rows, r => Assert.Equal(AuditLog.FailedAuthenticationAction, r.Action));
+        Assert.Equal(DateTimeOffset.Parse("2026-05-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), rows[1].At);
+    }
+
+    [Fact]
+    public async Task Query_PagesWithAContinuationToken_AcrossDays_AndFiltersByActor()
+    {
+        var time = new ManualTime(DateTimeOffset.Parse("2026-05-03T23:59:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var audit = new AuditLog(await StorageFactory.CreateTablesAsync(storage), time, NullLogger<AuditLog>.Instance);
+        var start = time.Now;
+        for (int i = 0; i < 5; i++)
+        {
+            await audit.RecordAsync(new AuditEntry(i % 2 == 0 ? "user:alice" : "user:bob", "POST workspaces", "workspaces", AuditResults.Succeeded, $"req-{i}", 202), CancellationToken.None);
+            time.Advance(TimeSpan.FromSeconds(30)); // the day changes after the second row
+        }
+
+        var seen = new List<string?>();
+        string? next = null;
+        do
+        {
+            var page = await audit.QueryAsync(start, time.Now, 2, null, next, CancellationToken.None);
+            Assert.InRange(page.Items.Count, 0, 2);
+            seen.AddRange(page.Items.Select(i => i.RequestId));
+            next = page.ContinuationToken;
+        }
+        while (next is not null && seen.Count < 10);
+        Assert.Equal(["req-4", "req-3", "req-2", "req-1", "req-0"], seen);
+
+        var alice = await audit.QueryAsync(start, time.Now, 100, "user:alice", null, CancellationToken.None);
+        Assert.Equal(["req-4", "req-2", "req-0"], alice.Items.Select(i => i.RequestId));
+        Assert.Null(alice.ContinuationToken);
+
+        var bad = await Assert.ThrowsAsync<Coder.Orchestrations.Common.CoderProblemException>(() => audit.QueryAsync(start, time.Now, 2, null, "bm90IG91cnM", CancellationToken.None));
+        Assert.Contains("continuationToken", bad.Errors!.Keys);
+    }
+
     [Theory]
     [InlineData(200, AuditResults.Succeeded)]
     [InlineData(304, AuditResults.Succeeded)]

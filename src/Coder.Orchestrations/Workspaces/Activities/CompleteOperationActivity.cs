@@ -7,6 +7,7 @@ using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Extensions.Logging;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 
@@ -14,15 +15,17 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 /// Ends an operation: the operation row, the workspace's status (and its release for the next operation), and the
 /// timeline. A finished delete tombstones the workspace and frees its name. Then the lifecycle CloudEvent is published
 /// (at least once: a retry republishes it with the same id) and the operation's span and metrics are recorded (once).
-/// Idempotent.
+/// A failure's full text goes to the rows admins read and to the log; the timeline gets the member's sentence
+/// (<see cref="FailureMessages"/>). Idempotent.
 /// </summary>
-public sealed class CompleteOperationActivity(
+public sealed partial class CompleteOperationActivity(
     WorkspaceStore workspaces,
     OperationStore operations,
     WorkspaceTimeline timeline,
     IWorkspaceEventPublisher events,
     CoderMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<CompleteOperationActivity> logger)
 {
     public async Task<bool> RunAsync(CompleteOperationInput input, CancellationToken cancellationToken)
     {
@@ -34,8 +37,10 @@ public sealed class CompleteOperationActivity(
         // side; every write is idempotent.
         var release = op.Kind == OperationKind.Delete && input.Succeeded ? TombstoneAsync(op, now, cancellationToken) : ReleaseAsync(input, now, cancellationToken);
         string step = input.Succeeded ? "succeeded" : "failed";
+        if (!input.Succeeded) LogFailed(logger, op.OperationId, op.WorkspaceId, input.Reason, input.Error ?? input.Message);
+        string message = input.Succeeded ? input.Message : FailureMessages.ForMember(input.Reason, op.OperationId);
         var entry = timeline.AppendAsync(op.WorkspaceId, new TimelineEntry(
-            input.At, $"{op.OperationId}-{step}", $"{WireNames.Of(op.Kind)}.{step}", input.Message, input.Reason, op.Actor, op.OperationId), cancellationToken);
+            input.At, $"{op.OperationId}-{step}", $"{WireNames.Of(op.Kind)}.{step}", message, input.Reason, op.Actor, op.OperationId), cancellationToken);
         await Task.WhenAll(release, entry);
 
         bool endedNow = false;
@@ -45,6 +50,7 @@ public sealed class CompleteOperationActivity(
             endedNow = true;
             o.Status = input.Succeeded ? "succeeded" : "failed";
             o.Error = input.Error;
+            o.FailureCode = input.Succeeded ? null : input.Reason;
             o.Progress = input.Message;
             o.EndedAt = now;
             o.LastProgressAt = now;
@@ -80,6 +86,8 @@ public sealed class CompleteOperationActivity(
             }
             w.Status = WireNames.Of(input.Status);
             w.FailureReason = input.Succeeded ? null : input.Error;
+            w.FailureCode = input.Succeeded ? null : input.Reason;
+            w.FailureOperationId = input.Succeeded ? null : op.OperationId;
             w.UpdatedAt = now;
             return true;
         }, cancellationToken);
@@ -112,4 +120,7 @@ public sealed class CompleteOperationActivity(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} of workspace {WorkspaceId} failed ({Reason}): {Error}")]
+    static partial void LogFailed(ILogger logger, string operationId, string workspaceId, string? reason, string error);
 }

@@ -1,10 +1,14 @@
+using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 
-/// <summary>Removes everything the workspace owns on its platform (also the compensation of a failed provision). Idempotent.</summary>
-public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners)
+/// <summary>
+/// Removes everything the workspace owns on its platform (also the compensation of a failed provision) and revokes its
+/// agent tokens. Idempotent.
+/// </summary>
+public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, AgentTokenService tokens)
 {
     public async Task<bool> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
@@ -19,6 +23,8 @@ public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, Provisio
             var (_, instance) = WorkspaceRef.ParseComputeName(blue);
             await platform.DestroyAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, instance), cancellationToken);
         }
+
+        await tokens.RevokeWorkspaceAsync(input.WorkspaceId, cancellationToken);
         return true;
     }
 }

@@ -6,8 +6,11 @@ using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 
-/// <summary>Stops the workspace's compute and keeps its data. Stopping a stopped workspace changes nothing.</summary>
-public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, TimeProvider time)
+/// <summary>
+/// Stops the workspace's compute and keeps its data, and revokes its agent tokens (a start issues new ones). Stopping a
+/// stopped workspace changes nothing.
+/// </summary>
+public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, AgentTokenService tokens, TimeProvider time)
 {
     public async Task<bool> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
@@ -27,6 +30,7 @@ public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, Provisioner
             w.UpdatedAt = now;
             return true;
         }, cancellationToken);
+        await tokens.RevokeWorkspaceAsync(input.WorkspaceId, cancellationToken);
         return true;
     }
 }

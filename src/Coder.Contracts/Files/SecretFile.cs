@@ -1,0 +1,34 @@
+using System.Text;
+
+namespace Coder.Contracts.Files;
+
+/// <summary>
+/// Writes a file that holds a secret (a token) in one step: a new temp file next to it, created exclusively with mode
+/// 0600 (so it is never readable by others, not for a moment, and a link planted at its name is not followed), then
+/// renamed over the target (which replaces a link at the target rather than writing through it).
+/// </summary>
+public static class SecretFile
+{
+    public static void Write(string path, string content)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(content));
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}
