@@ -36,8 +36,7 @@ public static class CoderEnvironmentConfiguration
         ("CODER_AZURE_LOCATION", "Coder:Azure:Location"),
         // The app identity that reaches storage is the one granted the provisioners' ARM roles.
         ("AzureWebJobsStorage__clientId", "Coder:Azure:ManagedIdentityClientId"),
-        ("CODER_AZURE_WORKSPACE_IDENTITY_ID", "Coder:Azure:WorkspaceIdentityId"),
-        ("CODER_AZURE_WORKSPACE_IDENTITY_CLIENT_ID", "Coder:Azure:WorkspaceIdentityClientId"),
+        ("CODER_AZURE_AGENT_QUEUE_ID", "Coder:Azure:AgentQueueId"),
         ("CODER_AZURE_FILES_ACCOUNT", "Coder:Azure:FilesAccount"),
         ("CODER_AZURE_VM_SUBNET_ID", "Coder:Azure:VmSubnetId"),
     ];

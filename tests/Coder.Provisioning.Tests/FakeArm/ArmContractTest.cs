@@ -7,8 +7,8 @@ namespace Coder.Provisioning.Tests.FakeArm;
 /// <summary>A fresh fake ARM per test and the real Azure clients pointed at it (ArmEnvironment + test credential).</summary>
 public abstract class ArmContractTest : IAsyncLifetime
 {
-    public const string IdentityId = $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/{FakeArmServer.ResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-ws-test";
-    public const string IdentityClientId = "11111111-2222-3333-4444-555555555555";
+    /// <summary>The agent-events queue lives in the control plane's resource group, outside the workspace group.</summary>
+    public const string AgentQueueId = $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/rg-coder-test/providers/Microsoft.ServiceBus/namespaces/sb-coder/queues/agent-events";
     public const string SubnetId = $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/{FakeArmServer.ResourceGroup}/providers/Microsoft.Network/virtualNetworks/vnet-ws/subnets/workspaces";
 
     protected FakeArmServer Fake { get; private set; } = null!;
@@ -18,6 +18,7 @@ public abstract class ArmContractTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Fake = await FakeArmServer.StartAsync();
+        Fake.AddExternalScope(AgentQueueId);
         Azure = new AzureClients(Options.Create(OptionsFor(Fake)), TimeProvider.System, new StaticTokenCredential(), Fake.Transport());
     }
 
@@ -28,8 +29,7 @@ public abstract class ArmContractTest : IAsyncLifetime
         SubscriptionId = FakeArmServer.Subscription,
         ResourceGroup = FakeArmServer.ResourceGroup,
         Location = FakeArmServer.Location,
-        WorkspaceIdentityId = IdentityId,
-        WorkspaceIdentityClientId = IdentityClientId,
+        AgentQueueId = AgentQueueId,
         FilesAccount = FakeArmServer.FilesAccount,
         FilesEndpoint = fake.FilesEndpoint,
         VmSubnetId = SubnetId,
@@ -40,6 +40,17 @@ public abstract class ArmContractTest : IAsyncLifetime
         PollInterval = TimeSpan.FromMilliseconds(5),
         OperationTimeout = TimeSpan.FromSeconds(30),
     };
+
+    /// <summary>The resource id of a workspace's own identity.</summary>
+    public static string IdentityIdOf(string workspaceId) =>
+        $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/{FakeArmServer.ResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-{workspaceId}";
+
+    /// <summary>The principal and client id the fake gave a workspace's identity when the provisioner created it.</summary>
+    protected (string PrincipalId, string ClientId) IdentityOf(string workspaceId)
+    {
+        var properties = Fake.Identities[IdentityIdOf(workspaceId)]["properties"]!;
+        return ((string)properties["principalId"]!, (string)properties["clientId"]!);
+    }
 
     protected static WorkspaceResourceSpec Spec(string workspaceId, string build = "b1", double cpu = 1, int memoryMiB = 2048, int replicas = 1, string image = "mcr.microsoft.com/devcontainers/base:ubuntu") =>
         new(new WorkspaceRef(workspaceId, "alice"), "py", 3, image, cpu, memoryMiB, 16, replicas, build,

@@ -15,11 +15,11 @@ public sealed class AzureProvisioningOptions
     /// <summary>Client id of the control plane's user-assigned identity; empty uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
-    /// <summary>Resource id of the user-assigned identity container groups and VMs wear.</summary>
-    public string? WorkspaceIdentityId { get; set; }
-
-    /// <summary>Client id of that identity (ACI mounts the home share with it).</summary>
-    public string? WorkspaceIdentityClientId { get; set; }
+    /// <summary>
+    /// Resource id of the agent-events Service Bus queue. Each workspace's own identity is granted send-only on it
+    /// when agents use the servicebus transport (every workspace wears its own identity; see WorkspaceIdentityGrants).
+    /// </summary>
+    public string? AgentQueueId { get; set; }
 
     /// <summary>Storage account holding the <c>aci</c> home shares.</summary>
     public string? FilesAccount { get; set; }

@@ -18,7 +18,7 @@ public static class ContainerGroupSpec
     public const string AgentPath = "/opt/coder";
 
     /// <summary>Environment names whose values are secrets; every agent variable is sent as <c>secureValue</c> anyway.</summary>
-    public static JsonObject Properties(WorkspaceResourceSpec spec, AzureProvisioningOptions options, string shareName)
+    public static JsonObject Properties(WorkspaceResourceSpec spec, AzureProvisioningOptions options, string shareName, WorkspaceIdentity identity)
     {
         var containers = new JsonArray();
         for (int replica = 0; replica < spec.Replicas; replica++)
@@ -32,6 +32,8 @@ public static class ContainerGroupSpec
             env.Add(new JsonObject { ["name"] = AgentIds.Variable, ["value"] = AgentIds.For(spec.Workspace.WorkspaceId, spec.BuildId, replica) });
             env.Add(new JsonObject { ["name"] = "CODER_AGENT_REPLICA", ["value"] = replica.ToString(CultureInfo.InvariantCulture) });
             env.Add(new JsonObject { ["name"] = "CODER_WORKSPACE_DIR", ["value"] = HomePath });
+            // The agent signs in as the workspace's own identity, the only one the group wears.
+            env.Add(new JsonObject { ["name"] = WorkspaceIdentity.ClientIdVariable, ["value"] = identity.ClientId });
             containers.Add(new JsonObject
             {
                 ["name"] = ContainerName(replica),
@@ -71,23 +73,19 @@ public static class ContainerGroupSpec
                 new JsonObject
                 {
                     ["name"] = HomeVolume,
-                    ["azureFile"] = AzureFile(options, shareName),
+                    ["azureFile"] = AzureFile(options, shareName, identity),
                 },
                 new JsonObject { ["name"] = AgentVolume, ["emptyDir"] = new JsonObject() }),
         };
     }
 
-    /// <summary>The share is mounted with the workspace identity (shared keys are off on the files account).</summary>
-    static JsonObject AzureFile(AzureProvisioningOptions options, string shareName)
+    /// <summary>The share is mounted with the workspace's own identity (shared keys are off on the files account).</summary>
+    static JsonObject AzureFile(AzureProvisioningOptions options, string shareName, WorkspaceIdentity identity) => new()
     {
-        var volume = new JsonObject
-        {
-            ["shareName"] = shareName,
-            ["storageAccountName"] = options.FilesAccount ?? throw new InvalidOperationException("Coder:Azure:FilesAccount is required by the aci provisioner."),
-        };
-        if (options.WorkspaceIdentityClientId is { Length: > 0 } clientId) volume["userManagedIdentityClientId"] = clientId;
-        return volume;
-    }
+        ["shareName"] = shareName,
+        ["storageAccountName"] = options.FilesAccount ?? throw new InvalidOperationException("Coder:Azure:FilesAccount is required by the aci provisioner."),
+        ["userManagedIdentityClientId"] = identity.ClientId,
+    };
 
     public static string ContainerName(int replica) => $"workspace-r{replica}";
 

@@ -20,6 +20,8 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
 {
     const string SnapshotIdMetadata = "coder_snapshot_id";
 
+    readonly WorkspaceIdentityGrants _identities = new(azure, logger);
+
     public string Name => "aci";
 
     public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: false, Snapshots: true);
@@ -149,6 +151,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
         await DeleteGroupAsync(workspace.WorkspaceId, cancellationToken);
+        await _identities.DestroyAsync(workspace, Grants(workspace.WorkspaceId, WorkspaceGrant.ForAgentQueue(Options)), cancellationToken);
         // $include=snapshots: a share with snapshots cannot be deleted on its own.
         await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, cancellationToken, query: "$include=snapshots", allowNotFound: true);
     }
@@ -187,16 +190,13 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
         string workspaceId = spec.Workspace.WorkspaceId;
         var shareBody = BinaryData.FromObjectAsJson(new { properties = new { shareQuota = spec.DiskGiB ?? 32 } });
         await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspaceId), null, AzureClients.FileSharesApiVersion, shareBody, cancellationToken);
+        var identity = await _identities.EnsureAsync(spec.Workspace, Grants(workspaceId, WorkspaceGrant.ForAgentTransport(spec, Options)), cancellationToken);
 
         var data = new GenericResourceData(new AzureLocation(Options.Location!))
         {
-            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId)).ToJsonString()),
+            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId), identity).ToJsonString()),
+            Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned) { UserAssignedIdentities = { [identity.Id] = new UserAssignedIdentity() } },
         };
-        if (Options.WorkspaceIdentityId is { Length: > 0 } identity)
-        {
-            data.Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned);
-            data.Identity.UserAssignedIdentities[new ResourceIdentifier(identity)] = new UserAssignedIdentity();
-        }
 
         data.Tags[ProvisionerTags.WorkspaceId] = workspaceId;
         data.Tags[ProvisionerTags.TemplateVersion] = $"{spec.Template}@{spec.TemplateVersion}";
@@ -207,6 +207,10 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
         await azure.CompleteAsync(t => azure.Arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Started, GroupId(workspaceId), data, t), cancellationToken);
         LogPut(logger, workspaceId, spec.BuildId);
     }
+
+    /// <summary>Its own home share (SMB share contributor on that share alone), plus what its agent transport needs.</summary>
+    IEnumerable<WorkspaceGrant> Grants(string workspaceId, IEnumerable<WorkspaceGrant> transport) =>
+        [new WorkspaceGrant(ShareId(workspaceId), WorkspaceGrant.SmbShareContributor), .. transport];
 
     async Task StartGroupAsync(string workspaceId, CancellationToken cancellationToken) =>
         await azure.Requests.SendAsync(RequestMethod.Post, GroupId(workspaceId), "start", AzureClients.ContainerGroupsApiVersion, null, cancellationToken);
