@@ -124,7 +124,6 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     queueName: agentEventsQueueName
     appPrincipalId: appIdentity.outputs.principalId
-    workspacePrincipalId: workspaceResources.outputs.workspaceIdentityPrincipalId
   }
 }
 
@@ -192,8 +191,7 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
       CODER_AZURE_RESOURCE_GROUP: workspaceResources.outputs.resourceGroupName
       CODER_AZURE_LOCATION: location
-      CODER_AZURE_WORKSPACE_IDENTITY_ID: workspaceResources.outputs.workspaceIdentityId
-      CODER_AZURE_WORKSPACE_IDENTITY_CLIENT_ID: workspaceResources.outputs.workspaceIdentityClientId
+      CODER_AZURE_AGENT_QUEUE_ID: serviceBus.outputs.queueId
       CODER_AZURE_FILES_ACCOUNT: workspaceResources.outputs.filesAccountName
       CODER_AZURE_VM_SUBNET_ID: workspaceResources.outputs.subnetId
       CODER_RECONCILE_SCHEDULE: reconcileSchedule

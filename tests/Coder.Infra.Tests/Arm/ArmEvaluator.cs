@@ -113,11 +113,17 @@ public static partial class ArmEvaluator
             case "union":
                 return Union(arguments, scope);
             case "format":
+                // "{{" and "}}" are literal braces in format(), as in .NET composite formatting.
                 return Combine(arguments, scope, parts => Placeholder().Replace(
                     parts[0].Render(),
-                    match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1 < parts.Count
-                        ? parts[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1].Render()
-                        : "{?}"));
+                    match => match.Value switch
+                    {
+                        "{{" => "{",
+                        "}}" => "}",
+                        _ => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1 < parts.Count
+                            ? parts[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1].Render()
+                            : "{?}",
+                    }));
             case "concat":
                 return Combine(arguments, scope, parts => string.Concat(parts.Select(part => part.Render())));
             case "subscriptionresourceid":
@@ -220,6 +226,6 @@ public static partial class ArmEvaluator
             : throw new InvalidOperationException($"More than {MaxCandidates} candidate values; the template is too dynamic to check statically.");
     }
 
-    [GeneratedRegex(@"\{(\d+)\}")]
+    [GeneratedRegex(@"\{\{|\}\}|\{(\d+)\}")]
     private static partial Regex Placeholder();
 }
