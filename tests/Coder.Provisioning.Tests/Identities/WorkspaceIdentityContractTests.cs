@@ -131,7 +131,9 @@ public sealed class WorkspaceIdentityContractTests : ArmContractTest
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             new ContainerInstanceProvisioner(unconfigured, NullLogger<ContainerInstanceProvisioner>.Instance).EnsureAsync(Spec(B), CancellationToken.None));
         Assert.Contains("Coder:Azure:AgentQueueId", failure.Message, StringComparison.Ordinal);
+        // A setting missing is found before anything is created.
         Assert.False(Fake.Identities.ContainsKey(IdentityIdOf(B)));
+        Assert.Null(Fake.Share("home-" + B));
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public static class ContainerGroupSpec
         for (int replica = 0; replica < spec.Replicas; replica++)
         {
             var env = new JsonArray();
-            foreach (var (name, value) in spec.AgentEnvironment.OrderBy(e => e.Key, StringComparer.Ordinal))
+            // The identity's client id is this workspace's, set below: never one the bootstrap may have passed.
+            foreach (var (name, value) in spec.AgentEnvironment.Where(e => e.Key != WorkspaceIdentity.ClientIdVariable).OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 env.Add(new JsonObject { ["name"] = name, ["secureValue"] = value });
             }

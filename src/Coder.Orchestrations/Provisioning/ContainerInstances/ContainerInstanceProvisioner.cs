@@ -188,9 +188,10 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     async Task PutGroupAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
         string workspaceId = spec.Workspace.WorkspaceId;
+        var grants = Grants(workspaceId, WorkspaceGrant.ForAgentTransport(spec, Options));
         var shareBody = BinaryData.FromObjectAsJson(new { properties = new { shareQuota = spec.DiskGiB ?? 32 } });
         await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspaceId), null, AzureClients.FileSharesApiVersion, shareBody, cancellationToken);
-        var identity = await _identities.EnsureAsync(spec.Workspace, Grants(workspaceId, WorkspaceGrant.ForAgentTransport(spec, Options)), cancellationToken);
+        var identity = await _identities.EnsureAsync(spec.Workspace, grants, cancellationToken);
 
         var data = new GenericResourceData(new AzureLocation(Options.Location!))
         {

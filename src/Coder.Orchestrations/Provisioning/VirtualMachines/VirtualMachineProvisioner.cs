@@ -50,9 +50,10 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         bool created = vm is null;
         if (vm is null)
         {
+            var grants = WorkspaceGrant.ForAgentTransport(spec, Options);
             var nic = await EnsureNicAsync(spec, cancellationToken);
             var disk = await EnsureDataDiskAsync(spec, cancellationToken);
-            var identity = await _identities.EnsureAsync(spec.Workspace, WorkspaceGrant.ForAgentTransport(spec, Options), cancellationToken);
+            var identity = await _identities.EnsureAsync(spec.Workspace, grants, cancellationToken);
             vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk, identity), t), cancellationToken);
             LogCreated(logger, workspaceId, vm.Data.HardwareProfile.VmSize?.ToString() ?? "?");
         }
