@@ -15,14 +15,18 @@ internal sealed class ServiceBusTransport(ServiceBusSender sender, string token,
 
     public int MaxBatchSize => 50;
 
-    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, string token)
+    /// <param name="managedIdentityClientId">The workspace's user-assigned identity (ACI and VM workspaces wear only that one); null: system-assigned.</param>
+    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, string token, string? managedIdentityClientId)
     {
         var options = new ServiceBusClientOptions { RetryOptions = { MaxRetries = 0, TryTimeout = TimeSpan.FromSeconds(10) } };
         var client = connectionString is not null
             ? new ServiceBusClient(connectionString, options)
-            : new ServiceBusClient(fullyQualifiedNamespace, new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.SystemAssigned), options);
+            : new ServiceBusClient(fullyQualifiedNamespace, new Azure.Identity.ManagedIdentityCredential(IdentityFor(managedIdentityClientId)), options);
         return new ServiceBusTransport(client.CreateSender(queueName), token, client);
     }
+
+    public static Azure.Identity.ManagedIdentityId IdentityFor(string? clientId) =>
+        clientId is { Length: > 0 } ? Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId) : Azure.Identity.ManagedIdentityId.SystemAssigned;
 
     public static ServiceBusMessage ToMessage(AgentEnvelope envelope, string token) =>
         new(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope with { Token = token }, CoderJsonContext.Default.AgentEnvelope)))

@@ -29,6 +29,7 @@ public sealed class AgentBootstrap(IOptions<AgentBootstrapOptions> options, IOpt
                 break;
         }
 
+        if (o.IdentityClientId is { Length: > 0 } clientId) env["AZURE_CLIENT_ID"] = clientId;
         if (o.HeartbeatOverrideSeconds is { } hb) env["CODER_AGENT_HEARTBEAT_SECONDS"] = hb.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return env;
     }

@@ -17,6 +17,9 @@ public sealed class AgentBootstrapOptions
     public string? ServiceBusNamespace { get; set; }
     public string ServiceBusQueue { get; set; } = "agent-events";
 
+    /// <summary>Client id of the user-assigned identity ACI and VM workspaces wear; handed to agents as <c>AZURE_CLIENT_ID</c>.</summary>
+    public string? IdentityClientId { get; set; }
+
     /// <summary>Default heartbeat interval when the template does not set one.</summary>
     public int HeartbeatSeconds { get; set; } = 5;
     public int MetricsSeconds { get; set; } = 30;

@@ -16,7 +16,7 @@ namespace Coder.Orchestrations.Provisioning.ContainerInstances;
 /// through ARM generic resources with api-version 2026-05-01, the home folder on an Azure Files share that outlives the
 /// group. ACI cannot change CPU or memory in place, so a resize recreates the group on the same share.
 /// </summary>
-public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILogger<ContainerInstanceProvisioner> logger) : IWorkspaceProvisioner
+public sealed partial class ContainerInstanceProvisioner(AzureClients azure, AgentDownloads agents, ILogger<ContainerInstanceProvisioner> logger) : IWorkspaceProvisioner
 {
     const string SnapshotIdMetadata = "coder_snapshot_id";
 
@@ -185,12 +185,13 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     async Task PutGroupAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
         string workspaceId = spec.Workspace.WorkspaceId;
+        var agent = await agents.LinuxX64Async(cancellationToken);
         var shareBody = BinaryData.FromObjectAsJson(new { properties = new { shareQuota = spec.DiskGiB ?? 32 } });
         await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspaceId), null, AzureClients.FileSharesApiVersion, shareBody, cancellationToken);
 
         var data = new GenericResourceData(new AzureLocation(Options.Location!))
         {
-            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId)).ToJsonString()),
+            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId), agent).ToJsonString()),
         };
         if (Options.WorkspaceIdentityId is { Length: > 0 } identity)
         {

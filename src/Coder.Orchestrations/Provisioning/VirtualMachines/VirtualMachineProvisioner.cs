@@ -16,7 +16,7 @@ namespace Coder.Orchestrations.Provisioning.VirtualMachines;
 /// the agent's secrets through an extension's protected settings. Stop deallocates; snapshots are managed-disk
 /// snapshots of the data disk. One replica per workspace.
 /// </summary>
-public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogger<VirtualMachineProvisioner> logger) : IWorkspaceProvisioner
+public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentDownloads agents, ILogger<VirtualMachineProvisioner> logger) : IWorkspaceProvisioner
 {
     const string DataDiskTag = "coder-data-disk";
 
@@ -48,9 +48,11 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         bool created = vm is null;
         if (vm is null)
         {
+            // Before anything is created: without a published agent the VM could never report ready.
+            var agent = await agents.LinuxX64Async(cancellationToken);
             var nic = await EnsureNicAsync(spec, cancellationToken);
             var disk = await EnsureDataDiskAsync(spec, cancellationToken);
-            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk), t), cancellationToken);
+            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk, agent), t), cancellationToken);
             LogCreated(logger, workspaceId, vm.Data.HardwareProfile.VmSize?.ToString() ?? "?");
         }
         else if (!IsRunning(await vm.InstanceViewAsync(cancellationToken)))
@@ -187,7 +189,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         new(Name, workspaceId, vm.Id.ToString(), running, running ? 1 : 0,
             vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags));
 
-    VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk)
+    VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk, AgentDownload agent)
     {
         string workspaceId = spec.Workspace.WorkspaceId;
         var data = new VirtualMachineData(Location)
@@ -208,7 +210,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             {
                 ComputerName = workspaceId,
                 AdminUsername = Options.VmAdminUsername,
-                CustomData = VmCloudInit.Base64(Options.AgentDownloadUrl),
+                CustomData = VmCloudInit.Base64(agent),
                 LinuxConfiguration = new LinuxConfiguration { DisablePasswordAuthentication = true },
             },
             NetworkProfile = new VirtualMachineNetworkProfile(),
