@@ -11,8 +11,21 @@ client_id="${AZURE_AUTH_CLIENT_ID:-}"
 if [ -z "$client_id" ]; then
   client_id=$(az ad app list --display-name "$name" --query "[0].appId" -o tsv)
   if [ -z "$client_id" ]; then
+    # The app roles Coder maps to its roles (Coder:Security:EntraRoles); assign people in Enterprise applications.
+    roles=$(mktemp)
+    trap 'rm -f "$roles"' EXIT
+    cat >"$roles" <<'JSON'
+[
+  {"allowedMemberTypes": ["User"], "displayName": "Coder admin", "description": "Coder role admin",
+   "id": "3d0c6a8e-5b1f-4c51-9d4a-2f1e0b7a6c01", "isEnabled": true, "value": "Coder.Admin"},
+  {"allowedMemberTypes": ["User"], "displayName": "Coder template admin", "description": "Coder role template-admin",
+   "id": "3d0c6a8e-5b1f-4c51-9d4a-2f1e0b7a6c02", "isEnabled": true, "value": "Coder.TemplateAdmin"},
+  {"allowedMemberTypes": ["User"], "displayName": "Coder member", "description": "Coder role member",
+   "id": "3d0c6a8e-5b1f-4c51-9d4a-2f1e0b7a6c03", "isEnabled": true, "value": "Coder.Member"}
+]
+JSON
     client_id=$(az ad app create --display-name "$name" --sign-in-audience AzureADMyOrg \
-      --enable-id-token-issuance true --query appId -o tsv)
+      --enable-id-token-issuance true --app-roles @"$roles" --query appId -o tsv)
     echo "Created the Entra app registration $name ($client_id)."
   fi
   azd env set AZURE_AUTH_CLIENT_ID "$client_id"

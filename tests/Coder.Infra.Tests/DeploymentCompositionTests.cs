@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.Versioning;
 using Azure.Core;
 using Azure.Identity;
 using Coder.Agent.Configuration;
@@ -28,6 +29,7 @@ namespace Coder.Infra.Tests;
 /// Functions worker composed from them exactly as Program.cs composes it, and what that worker hands an ACI or VM agent.
 /// </summary>
 [Collection(CompiledMainTemplateCollection.Name)]
+[SupportedOSPlatform("linux")] // the agent is linux-only, and so is the bicep binary the fixture runs
 public sealed class DeploymentCompositionTests(CompiledMainTemplate compiled) : IDisposable
 {
     readonly DeployedTemplate _deployed = new(compiled);
