@@ -145,6 +145,17 @@ public sealed class DeploymentCompositionTests(CompiledMainTemplate compiled) : 
         Assert.False(HasListeners("Coder.Tests.NotRegistered"));
     }
 
+    [Fact]
+    public void The_Functions_host_runs_in_OpenTelemetry_mode_so_its_spans_and_the_workers_share_one_trace()
+    {
+        // The file the Functions project links into its build output and deployment package.
+        var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.RepoRoot, "host.json")))!;
+
+        Assert.Equal("OpenTelemetry", (string?)hostJson["telemetryMode"]);
+        Assert.Equal("2.0", (string?)hostJson["version"]);
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "host.json")), "host.json is not copied with the Functions project's output.");
+    }
+
     static bool HasListeners(string sourceName)
     {
         using var source = new ActivitySource(sourceName);
