@@ -24,6 +24,12 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
+@description('Entra object id of the first Coder admin (CODER_ADMIN_PRINCIPAL_IDS; main.parameters.json passes the deploying principal). That admin signs in and mints API tokens; more admins: comma-separated ids.')
+param adminPrincipalId string = ''
+
+@description('Client id of the Entra app registration for sign-in. azd\'s preprovision hook (infra/scripts/entra-app.sh) creates it and sets AZURE_AUTH_CLIENT_ID. Empty: App Service Authentication stays off.')
+param authClientId string = ''
+
 @secure()
 @description('Key in the Event Grid webhook URL (?key=); the app compares it with CODER_EVENTGRID_KEY. azd generates and keeps it.')
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
@@ -70,6 +76,7 @@ var tags = {
   'azd-env-name': environmentName
 }
 var deploymentContainerName = 'deployments'
+var agentBinariesContainerName = 'agent-binaries'
 var agentEventsQueueName = 'agent-events'
 
 resource controlPlaneGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -113,6 +120,7 @@ module stateStorage 'modules/storage.bicep' = {
     userPrincipalId: principalId
     userPrincipalType: principalType
     deploymentContainerName: deploymentContainerName
+    agentBinariesContainerName: agentBinariesContainerName
   }
 }
 
@@ -175,6 +183,8 @@ module functionApp 'modules/function-app.bicep' = {
       tableEndpoint: stateStorage.outputs.tableEndpoint
       deploymentContainerName: deploymentContainerName
     }
+    authClientId: authClientId
+    adminPrincipalIds: adminPrincipalId
     alwaysReadyDurableInstances: alwaysReadyDurableInstances
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -247,5 +257,7 @@ output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_EVENTGRID_TOPIC_ENDPOINT string = lifecycleTopic.outputs.endpoint
 output AZURE_APP_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
+output AZURE_APP_IDENTITY_PRINCIPAL_ID string = appIdentity.outputs.principalId
+output AZURE_AGENT_BINARIES_CONTAINER string = agentBinariesContainerName
 output AZURE_KEY_VAULT_NAME string = enableKeyVault ? keyVault!.outputs.name : ''
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -32,6 +32,8 @@ var builtInRoles = {
   // Deploying user (azd principalId), read-only: shared keys are off, so browsing state in the portal needs Entra roles.
   storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+  // Deploying user, on the agent-binaries container only: azd's postdeploy hook uploads the agent there.
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 }
 
 @export()

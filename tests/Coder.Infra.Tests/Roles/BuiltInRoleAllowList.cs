@@ -29,6 +29,7 @@ public static class BuiltInRoleAllowList
         new("Storage File Data SMB Share Contributor", Guid.Parse("0c867c2a-1d8c-454a-a3db-ab2ea1bdc8bb"), "delegated: a workspace identity mounts its own home share"),
         new("Storage Table Data Reader", Guid.Parse("76199698-9eea-4c19-bc75-cec21354c6b6"), "deploying user reads state (optional)"),
         new("Storage Blob Data Reader", Guid.Parse("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"), "deploying user reads blobs (optional)"),
+        new("Storage Blob Data Contributor", Guid.Parse("ba92f5b4-2d11-453d-a403-e96b0029c9fe"), "deploying user uploads the agent (agent-binaries container only, optional)"),
     ];
 
     public static BuiltInRole? Find(Guid id) => Roles.FirstOrDefault(role => role.Id == id);

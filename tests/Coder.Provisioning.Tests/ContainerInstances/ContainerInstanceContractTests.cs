@@ -21,7 +21,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
     static string[] Grants(int status) =>
         [$"PUT {Identity} → {status}", $"PUT roleAssignment on {Share} → {status}", $"PUT roleAssignment on queues/agent-events → {status}"];
 
-    ContainerInstanceProvisioner Provisioner => new(Azure, NullLogger<ContainerInstanceProvisioner>.Instance);
+    ContainerInstanceProvisioner Provisioner => new(Azure, Agent.Downloads, NullLogger<ContainerInstanceProvisioner>.Instance);
 
     [Fact]
     public async Task Create_per_official_REST_spec_is_a_validated_PUT_run_as_LRO_and_retried_after_429_and_500_with_identical_PUTs_only()

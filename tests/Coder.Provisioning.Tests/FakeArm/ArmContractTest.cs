@@ -1,4 +1,5 @@
 using Coder.Orchestrations.Provisioning;
+using Coder.Provisioning.Tests.AgentBinaries;
 using Coder.Orchestrations.Provisioning.Azure;
 using Microsoft.Extensions.Options;
 
@@ -15,14 +16,22 @@ public abstract class ArmContractTest : IAsyncLifetime
 
     protected AzureClients Azure { get; private set; } = null!;
 
+    /// <summary>The control plane's published agent, served on loopback (what the bootstraps download and verify).</summary>
+    protected AgentBinaryServer Agent { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Fake = await FakeArmServer.StartAsync();
         Fake.AddExternalScope(AgentQueueId);
+        Agent = await AgentBinaryServer.StartAsync();
         Azure = new AzureClients(Options.Create(OptionsFor(Fake)), TimeProvider.System, new StaticTokenCredential(), Fake.Transport());
     }
 
-    public async Task DisposeAsync() => await Fake.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Agent.DisposeAsync();
+        await Fake.DisposeAsync();
+    }
 
     public static AzureProvisioningOptions OptionsFor(FakeArmServer fake) => new()
     {

@@ -23,9 +23,9 @@ public sealed class WorkspaceIdentityContractTests : ArmContractTest
     const string V = "ws-idvvvvvvvv";
     const string Vm = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
 
-    ContainerInstanceProvisioner Aci => new(Azure, NullLogger<ContainerInstanceProvisioner>.Instance);
+    ContainerInstanceProvisioner Aci => new(Azure, Agent.Downloads, NullLogger<ContainerInstanceProvisioner>.Instance);
 
-    VirtualMachineProvisioner Vms => new(Azure, NullLogger<VirtualMachineProvisioner>.Instance);
+    VirtualMachineProvisioner Vms => new(Azure, Agent.Downloads, NullLogger<VirtualMachineProvisioner>.Instance);
 
     static string ShareIdOf(string workspaceId) =>
         $"/subscriptions/{FakeArmServer.Subscription}/resourceGroups/{FakeArmServer.ResourceGroup}/providers/Microsoft.Storage/storageAccounts/{FakeArmServer.FilesAccount}/fileServices/default/shares/home-{workspaceId}";
@@ -129,7 +129,7 @@ public sealed class WorkspaceIdentityContractTests : ArmContractTest
         options.AgentQueueId = null;
         var unconfigured = new AzureClients(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, new StaticTokenCredential(), Fake.Transport());
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            new ContainerInstanceProvisioner(unconfigured, NullLogger<ContainerInstanceProvisioner>.Instance).EnsureAsync(Spec(B), CancellationToken.None));
+            new ContainerInstanceProvisioner(unconfigured, Agent.Downloads, NullLogger<ContainerInstanceProvisioner>.Instance).EnsureAsync(Spec(B), CancellationToken.None));
         Assert.Contains("Coder:Azure:AgentQueueId", failure.Message, StringComparison.Ordinal);
         // A setting missing is found before anything is created.
         Assert.False(Fake.Identities.ContainsKey(IdentityIdOf(B)));

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Coder.Orchestrations.Agents.Binaries;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.VirtualMachines;
 using Coder.Provisioning.Tests.FakeArm;
@@ -22,7 +23,7 @@ public sealed class VirtualMachineContractTests : ArmContractTest
     const string Identity = "userAssignedIdentities/id-" + Ws;
     const string Image = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
 
-    VirtualMachineProvisioner Provisioner => new(Azure, NullLogger<VirtualMachineProvisioner>.Instance);
+    VirtualMachineProvisioner Provisioner => new(Azure, Agent.Downloads, NullLogger<VirtualMachineProvisioner>.Instance);
 
     static readonly string[] KeyFields =
     [
@@ -94,7 +95,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.InRange(customData.Length, 1, 65535);
         string cloudInit = Encoding.UTF8.GetString(customData);
         Assert.StartsWith("#cloud-config", cloudInit, StringComparison.Ordinal);
-        Assert.Contains("coder-agent-linux-x64", cloudInit, StringComparison.Ordinal);
+        Assert.Contains(AgentBinaryRoutes.UrlFor(Agent.ControlPlaneUrl, AgentBinaryRoutes.LinuxX64), cloudInit, StringComparison.Ordinal);
+        Assert.Contains(Agent.Sha256, cloudInit, StringComparison.Ordinal);
         Assert.Contains("systemctl, enable, coder-agent.service", cloudInit, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-agent-token", cloudInit, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-agent-token", puts[0]!, StringComparison.Ordinal);

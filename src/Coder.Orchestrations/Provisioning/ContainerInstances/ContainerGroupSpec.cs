@@ -7,8 +7,9 @@ namespace Coder.Orchestrations.Provisioning.ContainerInstances;
 /// <summary>
 /// The container group body (<c>Microsoft.ContainerInstance/containerGroups</c>, api-version 2026-05-01) for a workspace.
 /// Replicas are containers of one group: they share its lifecycle and the home share, and a group is the unit ACI
-/// starts, stops and bills. Each replica container runs the template image with the agent (copied in by an init
-/// container) as its entrypoint, so startup scripts run inside the template's image.
+/// starts, stops and bills. Each replica container runs the template image with the agent as its entrypoint, so startup
+/// scripts run inside the template's image. An init container of a stock image downloads the agent from the control
+/// plane into an emptyDir and refuses it unless its SHA-256 is the published one.
 /// </summary>
 public static class ContainerGroupSpec
 {
@@ -18,7 +19,7 @@ public static class ContainerGroupSpec
     public const string AgentPath = "/opt/coder";
 
     /// <summary>Environment names whose values are secrets; every agent variable is sent as <c>secureValue</c> anyway.</summary>
-    public static JsonObject Properties(WorkspaceResourceSpec spec, AzureProvisioningOptions options, string shareName, WorkspaceIdentity identity)
+    public static JsonObject Properties(WorkspaceResourceSpec spec, AzureProvisioningOptions options, string shareName, WorkspaceIdentity identity, AgentDownload agent)
     {
         var containers = new JsonArray();
         for (int replica = 0; replica < spec.Replicas; replica++)
@@ -62,8 +63,8 @@ public static class ContainerGroupSpec
                 ["name"] = "coder-agent-install",
                 ["properties"] = new JsonObject
                 {
-                    ["image"] = options.AgentImage,
-                    ["command"] = new JsonArray("/bin/sh", "-c", $"cp /coder-agent {AgentPath}/coder-agent && chmod 0755 {AgentPath}/coder-agent"),
+                    ["image"] = options.AgentInstallImage,
+                    ["command"] = new JsonArray("/bin/sh", "-c", agent.InstallScript(AgentPath + "/coder-agent")),
                     ["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = AgentVolume, ["mountPath"] = AgentPath }),
                 },
             }),

@@ -16,7 +16,7 @@ namespace Coder.Orchestrations.Provisioning.ContainerInstances;
 /// through ARM generic resources with api-version 2026-05-01, the home folder on an Azure Files share that outlives the
 /// group. ACI cannot change CPU or memory in place, so a resize recreates the group on the same share.
 /// </summary>
-public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILogger<ContainerInstanceProvisioner> logger) : IWorkspaceProvisioner
+public sealed partial class ContainerInstanceProvisioner(AzureClients azure, AgentDownloads agents, ILogger<ContainerInstanceProvisioner> logger) : IWorkspaceProvisioner
 {
     const string SnapshotIdMetadata = "coder_snapshot_id";
 
@@ -189,13 +189,14 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     {
         string workspaceId = spec.Workspace.WorkspaceId;
         var grants = Grants(workspaceId, WorkspaceGrant.ForAgentTransport(spec, Options));
+        var agent = await agents.LinuxX64Async(cancellationToken);
         var shareBody = BinaryData.FromObjectAsJson(new { properties = new { shareQuota = spec.DiskGiB ?? 32 } });
         await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspaceId), null, AzureClients.FileSharesApiVersion, shareBody, cancellationToken);
         var identity = await _identities.EnsureAsync(spec.Workspace, grants, cancellationToken);
 
         var data = new GenericResourceData(new AzureLocation(Options.Location!))
         {
-            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId), identity).ToJsonString()),
+            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId), identity, agent).ToJsonString()),
             Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned) { UserAssignedIdentities = { [identity.Id] = new UserAssignedIdentity() } },
         };
 

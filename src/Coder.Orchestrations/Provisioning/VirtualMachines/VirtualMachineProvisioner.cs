@@ -16,7 +16,7 @@ namespace Coder.Orchestrations.Provisioning.VirtualMachines;
 /// the agent's secrets through an extension's protected settings. Stop deallocates; snapshots are managed-disk
 /// snapshots of the data disk. One replica per workspace.
 /// </summary>
-public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogger<VirtualMachineProvisioner> logger) : IWorkspaceProvisioner
+public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentDownloads agents, ILogger<VirtualMachineProvisioner> logger) : IWorkspaceProvisioner
 {
     const string DataDiskTag = "coder-data-disk";
 
@@ -50,11 +50,13 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         bool created = vm is null;
         if (vm is null)
         {
+            // Before anything is created: a missing queue id or an unpublished agent fails here, not half-way.
             var grants = WorkspaceGrant.ForAgentTransport(spec, Options);
+            var agent = await agents.LinuxX64Async(cancellationToken);
             var nic = await EnsureNicAsync(spec, cancellationToken);
             var disk = await EnsureDataDiskAsync(spec, cancellationToken);
             var identity = await _identities.EnsureAsync(spec.Workspace, grants, cancellationToken);
-            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk, identity), t), cancellationToken);
+            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk, identity, agent), t), cancellationToken);
             LogCreated(logger, workspaceId, vm.Data.HardwareProfile.VmSize?.ToString() ?? "?");
         }
         else if (!IsRunning(await vm.InstanceViewAsync(cancellationToken)))
@@ -192,7 +194,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         new(Name, workspaceId, vm.Id.ToString(), running, running ? 1 : 0,
             vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags));
 
-    VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk, WorkspaceIdentity identity)
+    VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk, WorkspaceIdentity identity, AgentDownload agent)
     {
         string workspaceId = spec.Workspace.WorkspaceId;
         var data = new VirtualMachineData(Location)
@@ -213,7 +215,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             {
                 ComputerName = workspaceId,
                 AdminUsername = Options.VmAdminUsername,
-                CustomData = VmCloudInit.Base64(Options.AgentDownloadUrl),
+                CustomData = VmCloudInit.Base64(agent),
                 LinuxConfiguration = new LinuxConfiguration { DisablePasswordAuthentication = true },
             },
             NetworkProfile = new VirtualMachineNetworkProfile(),
