@@ -52,9 +52,9 @@ public sealed class ContainerAgentDownloadTests : ArmContractTest
 
         // The download is anonymous (the binary route is public): no token, no identity, no environment at all.
         Assert.Null(init["environmentVariables"]);
-        Assert.Equal(IdentityIdOf(Ws), Assert.Single(group["identity"]!["userAssignedIdentities"]!.AsObject()).Key, ignoreCase: true);
+        AssertWearsOnlyIdentityOf(Ws, group);
         var agent = group["properties"]!["containers"]!.AsArray().Single()!["properties"]!;
-        Assert.Equal(IdentityOf(Ws).ClientId, (string?)agent["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "AZURE_CLIENT_ID")!["value"]);
+        Assert.Equal(IdentityOf(Ws).ClientId, EnvironmentValue(agent, "AZURE_CLIENT_ID"));
         Assert.Equal(ContainerGroupSpec.AgentPath + "/coder-agent", (string?)agent["command"]![0]);
     }
 

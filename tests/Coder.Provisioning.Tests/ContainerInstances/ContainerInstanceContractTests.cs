@@ -54,8 +54,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         Assert.Equal(Ws, (string?)body["tags"]!["coder-workspace-id"]);
         Assert.Equal("py@3", (string?)body["tags"]!["coder-template-version"]);
         Assert.Equal("UserAssigned", (string?)body["identity"]!["type"]);
-        // ARM ids are case-insensitive; the SDK writes this key with "resourcegroups".
-        Assert.Equal(IdentityIdOf(Ws), Assert.Single(body["identity"]!["userAssignedIdentities"]!.AsObject()).Key, ignoreCase: true);
+        AssertWearsOnlyIdentityOf(Ws, body);
         var containers = body["properties"]!["containers"]!.AsArray();
         Assert.Equal(["workspace-r0", "workspace-r1"], containers.Select(c => (string)c!["name"]!));
         foreach (var container in containers)
@@ -70,9 +69,9 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
             Assert.Equal("/opt/coder/coder-agent", (string?)p["command"]![0]);
             // The agent refuses to start without CODER_AGENT_ID: one per build and replica.
             string replica = ((string)container["name"]!)[^1..];
-            Assert.Equal($"{Ws}-b1-r{replica}", (string?)p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "CODER_AGENT_ID")!["value"]);
+            Assert.Equal($"{Ws}-b1-r{replica}", EnvironmentValue(p, "CODER_AGENT_ID"));
             // The agent signs in as the workspace's own identity.
-            Assert.Equal(IdentityOf(Ws).ClientId, (string?)p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "AZURE_CLIENT_ID")!["value"]);
+            Assert.Equal(IdentityOf(Ws).ClientId, EnvironmentValue(p, "AZURE_CLIENT_ID"));
         }
 
         var home = body["properties"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "home")!["azureFile"]!;

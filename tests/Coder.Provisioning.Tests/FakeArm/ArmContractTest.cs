@@ -1,6 +1,7 @@
+using System.Text.Json.Nodes;
 using Coder.Orchestrations.Provisioning;
-using Coder.Provisioning.Tests.AgentBinaries;
 using Coder.Orchestrations.Provisioning.Azure;
+using Coder.Provisioning.Tests.AgentBinaries;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Provisioning.Tests.FakeArm;
@@ -60,6 +61,14 @@ public abstract class ArmContractTest : IAsyncLifetime
         var properties = Fake.Identities[IdentityIdOf(workspaceId)]["properties"]!;
         return ((string)properties["principalId"]!, (string)properties["clientId"]!);
     }
+
+    /// <summary>A container group or VM body wears one user-assigned identity, the workspace's own (ARM ids are case-insensitive; the SDK writes "resourcegroups").</summary>
+    protected static void AssertWearsOnlyIdentityOf(string workspaceId, JsonNode resource) =>
+        Assert.Equal(IdentityIdOf(workspaceId), Assert.Single(resource["identity"]!["userAssignedIdentities"]!.AsObject()).Key, ignoreCase: true);
+
+    /// <summary>The plain (not secure) value of a container's environment variable.</summary>
+    protected static string? EnvironmentValue(JsonNode containerProperties, string name) =>
+        (string?)containerProperties["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == name)!["value"];
 
     protected static WorkspaceResourceSpec Spec(string workspaceId, string build = "b1", double cpu = 1, int memoryMiB = 2048, int replicas = 1, string image = "mcr.microsoft.com/devcontainers/base:ubuntu") =>
         new(new WorkspaceRef(workspaceId, "alice"), "py", 3, image, cpu, memoryMiB, 16, replicas, build,

@@ -73,11 +73,11 @@ public sealed class WorkspaceIdentityContractTests : ArmContractTest
             var home = group["properties"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "home")!["azureFile"]!;
             Assert.Equal(("home-" + workspace, clientId), ((string?)home["shareName"], (string?)home["userManagedIdentityClientId"]));
             Assert.All(group["properties"]!["containers"]!.AsArray(), c =>
-                Assert.Equal(clientId, (string?)c!["properties"]!["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "AZURE_CLIENT_ID")!["value"]));
+                Assert.Equal(clientId, EnvironmentValue(c!["properties"]!, "AZURE_CLIENT_ID")));
         }
 
         var vm = Fake.Resource("/virtualMachines/coder-" + V)!;
-        Assert.Equal(IdentityIdOf(V), Assert.Single(vm["identity"]!["userAssignedIdentities"]!.AsObject()).Key, ignoreCase: true);
+        AssertWearsOnlyIdentityOf(V, vm);
     }
 
     [Fact]

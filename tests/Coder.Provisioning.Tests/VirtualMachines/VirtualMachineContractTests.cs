@@ -85,8 +85,7 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.True((bool?)JsonPath.At(body, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication"));
         // The identity enum of VirtualMachineIdentity (modelAsString: false).
         Assert.Equal("UserAssigned", (string?)JsonPath.At(body, "identity.type"));
-        // ARM ids are case-insensitive; the SDK writes this key with "resourcegroups".
-        Assert.Equal(IdentityIdOf(Ws), Assert.Single(body["identity"]!["userAssignedIdentities"]!.AsObject()).Key, ignoreCase: true);
+        AssertWearsOnlyIdentityOf(Ws, body);
         Assert.Equal(Ws, (string?)body["tags"]!["coder-workspace-id"]);
         Assert.Equal("py@3", (string?)body["tags"]!["coder-template-version"]);
 

@@ -54,7 +54,7 @@ public sealed class VmAgentDownloadTests : ArmContractTest
         var (_, cloudInit) = await CloudInitAsync();
         var vm = System.Text.Json.Nodes.JsonNode.Parse(Fake.Calls.Last(c => c.Method == "PUT" && c.Path.EndsWith("/virtualMachines/coder-" + Ws, StringComparison.Ordinal)).Body!)!;
 
-        Assert.Equal(IdentityIdOf(Ws), Assert.Single(vm["identity"]!["userAssignedIdentities"]!.AsObject()).Key, ignoreCase: true);
+        AssertWearsOnlyIdentityOf(Ws, vm);
         // Custom data is readable on the VM: no client id or token in it (they come with the extension's protected settings).
         Assert.DoesNotContain(IdentityOf(Ws).ClientId, cloudInit, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-agent-token", cloudInit, StringComparison.Ordinal);
