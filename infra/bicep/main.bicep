@@ -24,6 +24,12 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
+@description('Entra object id of the first Coder admin (CODER_ADMIN_PRINCIPAL_IDS; main.parameters.json passes the deploying principal). That admin signs in and mints API tokens; more admins: comma-separated ids.')
+param adminPrincipalId string = ''
+
+@description('Client id of the Entra app registration for sign-in. azd\'s preprovision hook (infra/scripts/entra-app.sh) creates it and sets AZURE_AUTH_CLIENT_ID. Empty: App Service Authentication stays off.')
+param authClientId string = ''
+
 @secure()
 @description('Key in the Event Grid webhook URL (?key=); the app compares it with CODER_EVENTGRID_KEY. azd generates and keeps it.')
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
@@ -70,6 +76,7 @@ var tags = {
   'azd-env-name': environmentName
 }
 var deploymentContainerName = 'deployments'
+var agentBinariesContainerName = 'agent-binaries'
 var agentEventsQueueName = 'agent-events'
 
 resource controlPlaneGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -113,6 +120,7 @@ module stateStorage 'modules/storage.bicep' = {
     userPrincipalId: principalId
     userPrincipalType: principalType
     deploymentContainerName: deploymentContainerName
+    agentBinariesContainerName: agentBinariesContainerName
   }
 }
 
@@ -124,7 +132,6 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     queueName: agentEventsQueueName
     appPrincipalId: appIdentity.outputs.principalId
-    workspacePrincipalId: workspaceResources.outputs.workspaceIdentityPrincipalId
   }
 }
 
@@ -176,6 +183,8 @@ module functionApp 'modules/function-app.bicep' = {
       tableEndpoint: stateStorage.outputs.tableEndpoint
       deploymentContainerName: deploymentContainerName
     }
+    authClientId: authClientId
+    adminPrincipalIds: adminPrincipalId
     alwaysReadyDurableInstances: alwaysReadyDurableInstances
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -192,8 +201,7 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
       CODER_AZURE_RESOURCE_GROUP: workspaceResources.outputs.resourceGroupName
       CODER_AZURE_LOCATION: location
-      CODER_AZURE_WORKSPACE_IDENTITY_ID: workspaceResources.outputs.workspaceIdentityId
-      CODER_AZURE_WORKSPACE_IDENTITY_CLIENT_ID: workspaceResources.outputs.workspaceIdentityClientId
+      CODER_AZURE_AGENT_QUEUE_ID: serviceBus.outputs.queueId
       CODER_AZURE_FILES_ACCOUNT: workspaceResources.outputs.filesAccountName
       CODER_AZURE_VM_SUBNET_ID: workspaceResources.outputs.subnetId
       CODER_RECONCILE_SCHEDULE: reconcileSchedule
@@ -249,5 +257,7 @@ output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_EVENTGRID_TOPIC_ENDPOINT string = lifecycleTopic.outputs.endpoint
 output AZURE_APP_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
+output AZURE_APP_IDENTITY_PRINCIPAL_ID string = appIdentity.outputs.principalId
+output AZURE_AGENT_BINARIES_CONTAINER string = agentBinariesContainerName
 output AZURE_KEY_VAULT_NAME string = enableKeyVault ? keyVault!.outputs.name : ''
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

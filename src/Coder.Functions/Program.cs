@@ -1,12 +1,7 @@
 using Coder.Functions.DependencyInjection;
-using Coder.Orchestrations.DependencyInjection;
-using Coder.Orchestrations.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.Configuration.AddCoderEnvironment();
-builder.Services.AddCoderFunctions();
-builder.Services.AddCoderTelemetry(builder.Configuration);
+CoderFunctionsApplication.Configure(builder, Environment.GetEnvironmentVariable);
 builder.Build().Run();

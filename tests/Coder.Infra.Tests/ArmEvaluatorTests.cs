@@ -29,6 +29,16 @@ public sealed class ArmEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_FormatTreatsDoubledBracesAsLiteralBraces()
+    {
+        var scope = ScopeOf("""{ "variables": { "condition": "GuidEquals {{{0}}} AND {{'x'}}" } }""");
+
+        var values = ArmEvaluator.Evaluate(JsonValue.Create("[format(variables('condition'), 'abc')]"), scope);
+
+        Assert.Equal(["GuidEquals {abc} AND {'x'}"], values.Texts());
+    }
+
+    [Fact]
     public void Evaluate_CopyIndexYieldsEveryElement()
     {
         var scope = ScopeOf("""{ "variables": { "names": [ "x", "[concat('y', 'z')]" ] } }""");

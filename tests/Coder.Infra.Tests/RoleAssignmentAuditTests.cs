@@ -57,7 +57,52 @@ public sealed class RoleAssignmentAuditTests
         Assert.Equal("Reader", Assert.Single(finding.Roles).Name);
     }
 
-    private static JsonObject TemplateGranting(string roleDefinitionId, string variables = "{}")
+    private const string RbacAdministrator = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+    private const string SmbShareContributor = "0c867c2a-1d8c-454a-a3db-ab2ea1bdc8bb";
+
+    private static string Condition(string roleId) =>
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {" + roleId + "} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}))"
+        + " AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {" + roleId + "} AND @Resource[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}))";
+
+    [Fact]
+    public void Audit_FlagsADelegatingRoleWithoutACondition()
+    {
+        var finding = Assert.Single(RoleAssignmentAudit.Audit(TemplateGranting(RbacAdministrator)));
+
+        Assert.Contains("a delegating role without conditionVersion 2.0", finding.Problems);
+        Assert.Empty(finding.DelegatedRoles);
+    }
+
+    [Theory]
+    [InlineData(Owner, "is not on the allow-list")]
+    [InlineData(RbacAdministrator, "the delegating role")]
+    public void Audit_FlagsAConditionThatLetsTheHolderAssignAnAdministrativeRole(string assignable, string problem)
+    {
+        var finding = Assert.Single(RoleAssignmentAudit.Audit(TemplateGranting(RbacAdministrator, condition: Condition(assignable))));
+
+        Assert.Contains(finding.Problems, p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_FlagsAConditionThatConstrainsOnlyTheWrite()
+    {
+        string writeOnly = Condition(SmbShareContributor).Split(" AND ((!")[0];
+
+        var finding = Assert.Single(RoleAssignmentAudit.Audit(TemplateGranting(RbacAdministrator, condition: writeOnly)));
+
+        Assert.Contains("the condition does not constrain roleAssignments/delete", finding.Problems);
+    }
+
+    [Fact]
+    public void Audit_AcceptsADelegatingRoleConstrainedToOneAllowListedRole()
+    {
+        var finding = Assert.Single(RoleAssignmentAudit.Audit(TemplateGranting(RbacAdministrator, condition: Condition(SmbShareContributor))));
+
+        Assert.Empty(finding.Problems);
+        Assert.Equal(["Storage File Data SMB Share Contributor"], finding.DelegatedRoles.Select(role => role.Name));
+    }
+
+    private static JsonObject TemplateGranting(string roleDefinitionId, string variables = "{}", string? condition = null)
     {
         var template = JsonNode.Parse($$"""
             {
@@ -68,7 +113,13 @@ public sealed class RoleAssignmentAuditTests
               ]
             }
             """)!.AsObject();
-        template["resources"]![0]!["properties"]!["roleDefinitionId"] = roleDefinitionId;
+        template["resources"]![0]!["properties"]!["roleDefinitionId"] = roleDefinitionId.StartsWith('[') ? roleDefinitionId : $"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{roleDefinitionId}')]";
+        if (condition is not null)
+        {
+            template["resources"]![0]!["properties"]!["condition"] = condition;
+            template["resources"]![0]!["properties"]!["conditionVersion"] = "2.0";
+        }
+
         return template;
     }
 }

@@ -46,6 +46,12 @@ param instanceMemoryMB int
 @description('Settings that differ per environment, merged over the identity-based connection settings.')
 param settings object
 
+@description('Client id of the Entra app registration App Service Authentication signs people in with (infra/scripts/entra-app.sh creates it). Empty: no sign-in.')
+param authClientId string
+
+@description('Comma-separated Entra object ids mapped to the Coder admin role (CODER_ADMIN_PRINCIPAL_IDS).')
+param adminPrincipalIds string
+
 @secure()
 @description('Value of CODER_EVENTGRID_KEY: a Key Vault reference when the vault is on, otherwise the key itself.')
 param eventGridKeySetting string
@@ -127,7 +133,50 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     // Application Insights has local auth off; the host authenticates with the identity.
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     CODER_EVENTGRID_KEY: eventGridKeySetting
+    // Agents in ACI and VM workspaces reach the control plane here (manifest, HTTP transport, agent binary).
+    CODER_URL: 'https://${app.properties.defaultHostName}'
+    // App Service Authentication is in front (authsettingsV2 below) and strips client-sent X-MS-CLIENT-PRINCIPAL headers.
+    CODER_TRUST_EASYAUTH: 'true'
+    CODER_ADMIN_PRINCIPAL_IDS: adminPrincipalIds
+    // Sign-in without a client secret: the app registration trusts this identity (federated credential).
+    OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identityClientId
   })
+}
+
+// Entra sign-in for people (the dashboard, /.auth/login/aad). Anonymous requests still reach the app, which authorizes
+// every route itself (RoutePolicy): agents, API tokens, /api/health and the agent binary need no Entra session.
+resource authSettings 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(authClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          clientId: authClientId
+          clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${authClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
 }
 
 output name string = app.name

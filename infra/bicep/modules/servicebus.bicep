@@ -1,6 +1,7 @@
-// Agent event transport on Azure: agents send envelopes to the agent-events queue with the workspace
-// identity; the control plane drains it with its own identity. Local (SAS) auth is off.
-import { builtInRoles } from 'roles.bicep'
+// Agent event transport on Azure: each agent sends envelopes to the agent-events queue with its own
+// workspace identity, which the provisioner grants send-only on this queue; the control plane drains it
+// with its own identity. Local (SAS) auth is off.
+import { builtInRoles, delegationCondition } from 'roles.bicep'
 
 @description('Service Bus namespace name.')
 param name string
@@ -16,9 +17,6 @@ param queueName string
 
 @description('Principal id of the control-plane identity (receives, and may re-send).')
 param appPrincipalId string
-
-@description('Principal id of the workspace identity worn by agents (send only).')
-param workspacePrincipalId string
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
@@ -61,13 +59,17 @@ resource appAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
-resource workspaceAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(queue.id, workspacePrincipalId, builtInRoles.serviceBusDataSender)
+// The provisioners grant each workspace identity send-only on this queue: the app may assign that one
+// role, to service principals, on this queue only.
+resource appWorkspaceGrants 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(queue.id, appPrincipalId, builtInRoles.roleBasedAccessControlAdministrator)
   scope: queue
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.serviceBusDataSender)
-    principalId: workspacePrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.roleBasedAccessControlAdministrator)
+    principalId: appPrincipalId
     principalType: 'ServicePrincipal'
+    condition: format(delegationCondition, builtInRoles.serviceBusDataSender)
+    conditionVersion: '2.0'
   }
 }
 
@@ -75,3 +77,4 @@ output name string = namespace.name
 // The FQDN without scheme and port, as Azure.Messaging.ServiceBus expects for fullyQualifiedNamespace.
 output fullyQualifiedNamespace string = split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0]
 output queueName string = queue.name
+output queueId string = queue.id

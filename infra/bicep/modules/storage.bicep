@@ -24,6 +24,9 @@ param userPrincipalType string
 @description('Name of the blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
 
+@description('Name of the blob container the control plane serves agent binaries from (BlobAgentBinaryStore).')
+param agentBinariesContainerName string
+
 var tableNames = [
   'Templates'
   'Workspaces'
@@ -94,6 +97,15 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
+// Its own resource, so the deploying user's upload right (azd's postdeploy hook) ends at this container.
+resource agentBinaries 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: agentBinariesContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
   parent: account
   name: 'default'
@@ -141,6 +153,16 @@ resource userAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     }
   }
 ]
+
+resource userAgentUpload 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
+  name: guid(agentBinaries.id, userPrincipalId, builtInRoles.storageBlobDataContributor)
+  scope: agentBinaries
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageBlobDataContributor)
+    principalId: userPrincipalId
+    principalType: userPrincipalType
+  }
+}
 
 output id string = account.id
 output name string = account.name

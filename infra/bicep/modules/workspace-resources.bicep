@@ -1,7 +1,9 @@
 // The workspace resource group: where the aci and vm provisioners create workspaces. The template
-// creates what they share (the workspace identity, the home-share storage account, the VM network)
-// and grants the control plane exactly what the provisioners need here, nothing outside this group.
-import { builtInRoles } from 'roles.bicep'
+// creates what they share (the home-share storage account, the VM network) and grants the control
+// plane exactly what the provisioners need here, nothing outside this group. There is no shared
+// workspace identity: the provisioners create one per workspace and grant it that workspace's own
+// resources only (see WorkspaceIdentityGrants), so code in one workspace cannot mount another's share.
+import { builtInRoles, delegationCondition } from 'roles.bicep'
 
 @description('Azure region.')
 param location string
@@ -22,6 +24,8 @@ var appResourceGroupRoles = [
   builtInRoles.containerInstancesContributor // aci: PUT/DELETE container groups, start, stop, restart
   builtInRoles.virtualMachineContributor // vm: VMs, managed disks, NICs, join the workspace subnet
   builtInRoles.diskSnapshotContributor // vm: snapshot the data disk, read the snapshot to restore
+  builtInRoles.managedIdentityContributor // aci + vm: create and delete each workspace's own identity
+  builtInRoles.managedIdentityOperator // aci + vm: a container group or VM wears its workspace's identity
 ]
 // Home shares for aci workspaces: the control plane manages shares and share snapshots through the
 // storage resource provider (shared keys are off) and restores by copying files out of a snapshot.
@@ -29,12 +33,6 @@ var appFilesRoles = [
   builtInRoles.storageAccountContributor
   builtInRoles.storageFileDataPrivilegedContributor
 ]
-
-resource workspaceIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'id-ws-${resourceToken}'
-  location: location
-  tags: tags
-}
 
 resource filesAccount 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: 'stws${resourceToken}'
@@ -109,15 +107,17 @@ resource appResourceGroupAccess 'Microsoft.Authorization/roleAssignments@2022-04
   }
 ]
 
-// Attaching a user-assigned identity to a container group or VM needs .../assign/action on that
-// identity; scoped to the workspace identity alone, the app cannot attach any other identity.
-resource appIdentityOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(workspaceIdentity.id, appPrincipalId, builtInRoles.managedIdentityOperator)
-  scope: workspaceIdentity
+// The provisioners grant each workspace identity SMB share contributor on that workspace's home share
+// (a scope that exists only once the share does). The app may assign that one role, to service
+// principals, in this group only: Role Based Access Control Administrator with a condition.
+resource appWorkspaceGrants 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, appPrincipalId, builtInRoles.roleBasedAccessControlAdministrator)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.managedIdentityOperator)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.roleBasedAccessControlAdministrator)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
+    condition: format(delegationCondition, builtInRoles.storageFileDataSmbShareContributor)
+    conditionVersion: '2.0'
   }
 }
 
@@ -133,20 +133,6 @@ resource appFilesAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
-// Container groups mount the home share with the workspace identity (azureFile.userManagedIdentityClientId).
-resource workspaceShareAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(filesAccount.id, workspaceIdentity.id, builtInRoles.storageFileDataSmbShareContributor)
-  scope: filesAccount
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageFileDataSmbShareContributor)
-    principalId: workspaceIdentity.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
 output resourceGroupName string = resourceGroup().name
-output workspaceIdentityId string = workspaceIdentity.id
-output workspaceIdentityClientId string = workspaceIdentity.properties.clientId
-output workspaceIdentityPrincipalId string = workspaceIdentity.properties.principalId
 output filesAccountName string = filesAccount.name
 output subnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', workspaceNetwork.name, 'workspaces')

@@ -21,6 +21,9 @@ internal sealed record AgentSettings
     public string? ServiceBusConnection { get; init; }
     public string? ServiceBusNamespace { get; init; }
     public string ServiceBusQueue { get; init; } = "agent-events";
+
+    /// <summary>Client id of the workspace's own user-assigned identity (<c>AZURE_CLIENT_ID</c>, set by the aci and vm provisioners).</summary>
+    public string? IdentityClientId { get; init; }
     public required string WorkspaceDirectory { get; init; }
     public required string StateDirectory { get; init; }
     public int? HeartbeatSecondsOverride { get; init; }
@@ -69,6 +72,7 @@ internal sealed record AgentSettings
             ServiceBusConnection = Get("CODER_AGENT_SERVICEBUS_CONNECTION"),
             ServiceBusNamespace = Get("CODER_AGENT_SERVICEBUS_NAMESPACE"),
             ServiceBusQueue = Get("CODER_AGENT_SERVICEBUS_QUEUE") ?? "agent-events",
+            IdentityClientId = Get("AZURE_CLIENT_ID"),
             WorkspaceDirectory = workspaceDir,
             StateDirectory = Path.GetFullPath(Get("CODER_AGENT_STATE_DIR")
                 ?? Path.Combine(workspaceDir, ".coder-agent", replica.ToString(CultureInfo.InvariantCulture))),

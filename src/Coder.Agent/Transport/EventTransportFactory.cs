@@ -9,7 +9,7 @@ internal static class EventTransportFactory
     {
         AgentTransportKind.StorageQueue => StorageQueueTransport.Create(settings.QueueConnection!, settings.QueueName, settings.Token),
         AgentTransportKind.ServiceBus => ServiceBusTransport.Create(settings.ServiceBusConnection, settings.ServiceBusNamespace,
-            settings.ServiceBusQueue, settings.Token),
+            settings.ServiceBusQueue, settings.Token, settings.IdentityClientId),
         _ => new HttpEventTransport(http, settings.ControlPlaneUrl, settings.Token),
     };
 }

@@ -15,12 +15,14 @@ internal sealed class ServiceBusTransport(ServiceBusSender sender, string token,
 
     public int MaxBatchSize => 50;
 
-    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, string token)
+    /// <param name="identityClientId">The workspace's own user-assigned identity, the only one its container group or VM wears.</param>
+    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, string token, string? identityClientId = null)
     {
         var options = new ServiceBusClientOptions { RetryOptions = { MaxRetries = 0, TryTimeout = TimeSpan.FromSeconds(10) } };
+        var identity = identityClientId is null ? Azure.Identity.ManagedIdentityId.SystemAssigned : Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(identityClientId);
         var client = connectionString is not null
             ? new ServiceBusClient(connectionString, options)
-            : new ServiceBusClient(fullyQualifiedNamespace, new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.SystemAssigned), options);
+            : new ServiceBusClient(fullyQualifiedNamespace, new Azure.Identity.ManagedIdentityCredential(identity), options);
         return new ServiceBusTransport(client.CreateSender(queueName), token, client);
     }
 

@@ -1,6 +1,8 @@
 using Coder.Functions.Http;
 using Coder.Orchestrations.DependencyInjection;
+using Coder.Orchestrations.Agents.Binaries;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Coder.Functions.DependencyInjection;
@@ -12,6 +14,8 @@ public static class FunctionsServiceCollectionExtensions
     {
         services.AddCoderOrchestrations();
         services.AddSingleton<ApiPipeline>();
+        // On Azure the agent builds live in blob storage; the local host registers its build output first.
+        services.TryAddSingleton<IAgentBinaryStore, BlobAgentBinaryStore>();
         services.AddHostedService<StorageInitializationService>();
         return services;
     }

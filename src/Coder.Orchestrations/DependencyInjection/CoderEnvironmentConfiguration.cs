@@ -29,30 +29,34 @@ public static class CoderEnvironmentConfiguration
         ("CODER_AGENT_HEARTBEAT_SECONDS", "Coder:Agent:HeartbeatOverrideSeconds"),
         ("CODER_AGENT_METRICS_SECONDS", "Coder:Agent:MetricsSeconds"),
         ("CODER_METRICS_BUCKET_SECONDS", "Coder:Scaling:BucketSeconds"),
+        // One namespace and queue: what agents are told to send to is what the drain receives from.
         ("CODER_SERVICEBUS__fullyQualifiedNamespace", "Coder:Agent:ServiceBusNamespace"),
+        ("CODER_SERVICEBUS__fullyQualifiedNamespace", "Coder:Agent:ServiceBus:FullyQualifiedNamespace"),
         ("CODER_SERVICEBUS_QUEUE", "Coder:Agent:ServiceBusQueue"),
+        ("CODER_SERVICEBUS_QUEUE", "Coder:Agent:ServiceBus:QueueName"),
         ("CODER_TASKHUB", "Coder:TaskHub"),
         ("CODER_AZURE_SUBSCRIPTION_ID", "Coder:Azure:SubscriptionId"),
         ("CODER_AZURE_RESOURCE_GROUP", "Coder:Azure:ResourceGroup"),
         ("CODER_AZURE_LOCATION", "Coder:Azure:Location"),
-        // The app identity that reaches storage is the one granted the provisioners' ARM roles.
-        ("AzureWebJobsStorage__clientId", "Coder:Azure:ManagedIdentityClientId"),
-        ("CODER_AZURE_WORKSPACE_IDENTITY_ID", "Coder:Azure:WorkspaceIdentityId"),
-        ("CODER_AZURE_WORKSPACE_IDENTITY_CLIENT_ID", "Coder:Azure:WorkspaceIdentityClientId"),
+        ("CODER_AZURE_AGENT_QUEUE_ID", "Coder:Azure:AgentQueueId"),
         ("CODER_AZURE_FILES_ACCOUNT", "Coder:Azure:FilesAccount"),
         ("CODER_AZURE_VM_SUBNET_ID", "Coder:Azure:VmSubnetId"),
     ];
 
-    public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder)
+    public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder) =>
+        builder.AddCoderEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>The same mapping over another environment (the deployment tests pass the Bicep's app settings).</summary>
+    public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder, Func<string, string?> environment)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (variable, key) in Map)
         {
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) values[key] = value;
+            if (environment(variable) is { Length: > 0 } value) values[key] = value;
         }
 
         // Timer schedules are %SETTING% names (the Functions host resolves them from app settings); the local host gets defaults.
-        if (Environment.GetEnvironmentVariable(AutoscaleScheduleSetting) is not { Length: > 0 }) values[AutoscaleScheduleSetting] = DefaultAutoscaleSchedule;
+        if (environment(AutoscaleScheduleSetting) is not { Length: > 0 }) values[AutoscaleScheduleSetting] = DefaultAutoscaleSchedule;
         return builder.AddInMemoryCollection(values);
     }
 }

@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddCoderOrchestrations(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddCoderAzureCredential();
         services.AddOptions<CoderStorageOptions>().BindConfiguration(CoderStorageOptions.Section);
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddOptions<AgentBootstrapOptions>().BindConfiguration(AgentBootstrapOptions.Section);

@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Identity;
 using Azure.Messaging.EventGrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,8 +31,7 @@ public static class EventsServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<EventGridOptions>>().Value;
             if (options.TopicEndpoint is not { Length: > 0 } endpoint) return ActivatorUtilities.CreateInstance<QueueWorkspaceEventPublisher>(sp);
-            var credential = sp.GetService<TokenCredential>() ?? new DefaultAzureCredential();
-            return new EventGridWorkspaceEventPublisher(new EventGridPublisherClient(new Uri(endpoint), credential));
+            return new EventGridWorkspaceEventPublisher(new EventGridPublisherClient(new Uri(endpoint), sp.GetRequiredService<TokenCredential>()));
         });
         return services;
     }

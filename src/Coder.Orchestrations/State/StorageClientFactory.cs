@@ -28,9 +28,7 @@ public sealed class StorageClientFactory(IOptions<CoderStorageOptions> options, 
             ? new QueueServiceClient(cs, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
             : new QueueServiceClient(Required(_options.QueueServiceUri, nameof(_options.QueueServiceUri)), Credential(), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    TokenCredential Credential() =>
-        (TokenCredential?)services.GetService(typeof(TokenCredential))
-        ?? throw new InvalidOperationException("No storage connection string is set and no TokenCredential is registered for identity-based access.");
+    TokenCredential Credential() => (TokenCredential)services.GetService(typeof(TokenCredential))!;
 
     static Uri Required(string? value, string name) =>
         value is { Length: > 0 } ? new Uri(value) : throw new InvalidOperationException($"Storage is not configured: set Coder:Storage:ConnectionString (CODER_STORAGE) or Coder:Storage:{name}.");

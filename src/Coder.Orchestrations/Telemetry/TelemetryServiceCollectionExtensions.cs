@@ -1,4 +1,4 @@
-using Azure.Identity;
+using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +15,7 @@ public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
     /// OpenTelemetry traces, metrics and logs: to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set (with
-    /// the managed identity when APPLICATIONINSIGHTS_AUTHENTICATION_STRING asks for AAD), to OTLP when
+    /// the registered credential when APPLICATIONINSIGHTS_AUTHENTICATION_STRING asks for AAD), to OTLP when
     /// OTEL_EXPORTER_OTLP_ENDPOINT is set, to the console when CODER_OTEL_CONSOLE is true. Without any, spans and
     /// metrics are still produced for in-process listeners.
     /// </summary>
@@ -29,33 +29,35 @@ public static class TelemetryServiceCollectionExtensions
         bool otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         bool console = string.Equals(configuration["CODER_OTEL_CONSOLE"], "true", StringComparison.OrdinalIgnoreCase);
 
-        void AzureMonitor(AzureMonitorExporterOptions o)
-        {
-            o.ConnectionString = appInsights;
-            if (useAad) o.Credential = new DefaultAzureCredential();
-        }
-
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "coder-control-plane"))
             .WithTracing(t =>
             {
                 t.AddSource(CoderTracing.SourceName).AddAspNetCoreInstrumentation();
-                if (appInsights is { Length: > 0 }) t.AddAzureMonitorTraceExporter(AzureMonitor);
                 if (otlp) t.AddOtlpExporter();
                 if (console) t.AddConsoleExporter();
             })
             .WithMetrics(m =>
             {
                 m.AddMeter(CoderMetrics.MeterName);
-                if (appInsights is { Length: > 0 }) m.AddAzureMonitorMetricExporter(AzureMonitor);
                 if (otlp) m.AddOtlpExporter();
                 if (console) m.AddConsoleExporter();
             });
-        if (appInsights is { Length: > 0 } || otlp || console)
+        if (appInsights is { Length: > 0 })
+        {
+            // The documented registration for every signal at once (the Functions docs pair it with UseFunctionsWorkerDefaults).
+            otel.UseAzureMonitorExporter();
+            services.AddOptions<AzureMonitorExporterOptions>().Configure<TokenCredential>((o, credential) =>
+            {
+                o.ConnectionString = appInsights;
+                if (useAad) o.Credential = credential;
+            });
+        }
+
+        if (otlp || console)
         {
             otel.WithLogging(l =>
             {
-                if (appInsights is { Length: > 0 }) l.AddAzureMonitorLogExporter(AzureMonitor);
                 if (otlp) l.AddOtlpExporter();
                 if (console) l.AddConsoleExporter();
             });

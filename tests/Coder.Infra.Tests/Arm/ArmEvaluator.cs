@@ -69,6 +69,7 @@ public static partial class ArmEvaluator
     private static IReadOnlyList<ArmValue> Member(ArmValue target, string name) => target switch
     {
         ArmObject obj => obj.Member(name),
+        ArmUnknown { Reference: { } reference } unknown => [unknown with { Reference = $"{reference}.{name}" }],
         ArmUnknown unknown => [unknown],
         _ => [new ArmUnknown($"member '{name}' of {target.GetType().Name}")],
     };
@@ -104,6 +105,12 @@ public static partial class ArmEvaluator
             case "parameters":
                 return Parameter(ConstantName(arguments, scope), scope);
             case "if":
+                // Deployed with known parameters, a constant condition picks its branch.
+                if (scope.Placeholders is not null && Evaluate(arguments[0], scope) is [ArmBool condition])
+                {
+                    return Evaluate(arguments[condition.Value ? 1 : 2], scope);
+                }
+
                 // Both branches may be deployed depending on parameters: keep both.
                 return [.. Evaluate(arguments[1], scope), .. Evaluate(arguments[2], scope)];
             case "createarray":
@@ -113,11 +120,17 @@ public static partial class ArmEvaluator
             case "union":
                 return Union(arguments, scope);
             case "format":
+                // "{{" and "}}" are literal braces in format(), as in .NET composite formatting.
                 return Combine(arguments, scope, parts => Placeholder().Replace(
                     parts[0].Render(),
-                    match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1 < parts.Count
-                        ? parts[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1].Render()
-                        : "{?}"));
+                    match => match.Value switch
+                    {
+                        "{{" => "{",
+                        "}}" => "}",
+                        _ => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1 < parts.Count
+                            ? parts[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1].Render()
+                            : "{?}",
+                    }));
             case "concat":
                 return Combine(arguments, scope, parts => string.Concat(parts.Select(part => part.Render())));
             case "subscriptionresourceid":
@@ -132,7 +145,12 @@ public static partial class ArmEvaluator
             case "false":
                 return [new ArmBool(false)];
             default:
-                return [new ArmUnknown($"{call.Name}() is only known at deployment")];
+                return [new ArmUnknown($"{call.Name}() is only known at deployment")
+                {
+                    Reference = scope.Placeholders is null
+                        ? null
+                        : $"{call.Name}({string.Join(',', arguments.Select(argument => string.Join('|', Evaluate(argument, scope).Select(value => Resolved(value, scope).Render()))))})",
+                }];
         }
     }
 
@@ -201,8 +219,12 @@ public static partial class ArmEvaluator
         return results;
     }
 
+    /// <summary>With deployment placeholders, what ARM would resolve becomes its placeholder text.</summary>
+    public static ArmValue Resolved(ArmValue value, ArmScope scope) =>
+        value is ArmUnknown { Reference: { } reference } && scope.Placeholders is { } placeholders ? new ArmText(placeholders(reference)) : value;
+
     private static IReadOnlyList<ArmValue> Combine(IReadOnlyList<ArmExpression> arguments, ArmScope scope, Func<IReadOnlyList<ArmValue>, string> render) =>
-        Combinations(arguments.Select(argument => Evaluate(argument, scope)).ToList())
+        Combinations(arguments.Select(argument => Evaluate(argument, scope).Select(value => Resolved(value, scope)).ToList()).ToList())
             .Select(parts => (ArmValue)new ArmText(render(parts)))
             .ToList();
 
@@ -220,6 +242,6 @@ public static partial class ArmEvaluator
             : throw new InvalidOperationException($"More than {MaxCandidates} candidate values; the template is too dynamic to check statically.");
     }
 
-    [GeneratedRegex(@"\{(\d+)\}")]
+    [GeneratedRegex(@"\{\{|\}\}|\{(\d+)\}")]
     private static partial Regex Placeholder();
 }

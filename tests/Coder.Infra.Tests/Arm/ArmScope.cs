@@ -8,5 +8,14 @@ namespace Coder.Infra.Tests.Arm;
 /// </summary>
 public sealed record ArmScope(JsonObject Template, JsonNode? PassedParameters, ArmScope? Parent)
 {
+    /// <summary>
+    /// Set on a root scope to evaluate as ARM would deploy: what only ARM knows (a reference(), subscription(),
+    /// uniqueString()...) becomes the placeholder this returns for the expression's text, e.g.
+    /// <c>reference(…/deployments/functionApp,…).outputs.defaultHostName.value</c>, and constant if() conditions pick their branch.
+    /// </summary>
+    public Func<string, string>? DeploymentPlaceholders { get; init; }
+
+    public Func<string, string>? Placeholders => DeploymentPlaceholders ?? Parent?.Placeholders;
+
     public static ArmScope Root(JsonObject template) => new(template, null, null);
 }

@@ -10,8 +10,9 @@ public static class ArmTemplateWalker
 {
     private const string DeploymentType = "Microsoft.Resources/deployments";
 
-    public static IReadOnlyList<ArmResource> Resources(JsonObject template) =>
-        Walk(ArmScope.Root(template), "").ToList();
+    public static IReadOnlyList<ArmResource> Resources(JsonObject template) => Resources(ArmScope.Root(template));
+
+    public static IReadOnlyList<ArmResource> Resources(ArmScope root) => Walk(root, "").ToList();
 
     private static IEnumerable<ArmResource> Walk(ArmScope scope, string path)
     {

@@ -45,7 +45,51 @@ public static partial class RoleAssignmentAudit
             }
         }
 
-        return new RoleAssignmentFinding(assignment.Path, roles.Distinct().ToList(), problems);
+        var delegated = roles.Any(role => BuiltInRoleAllowList.Delegating.Contains(role.Id)) ? AuditCondition(assignment, problems) : [];
+        return new RoleAssignmentFinding(assignment.Path, roles.Distinct().ToList(), problems) { DelegatedRoles = delegated };
+    }
+
+    /// <summary>
+    /// A delegating role is allowed only with a version 2.0 condition that limits both creating and deleting
+    /// assignments to allow-listed, non-delegating roles and to service principals.
+    /// </summary>
+    private static List<BuiltInRole> AuditCondition(ArmResource assignment, List<string> problems)
+    {
+        var delegated = new List<BuiltInRole>();
+        if (assignment.Evaluate("properties.conditionVersion") is not [ArmText { Value: "2.0" }])
+        {
+            problems.Add("a delegating role without conditionVersion 2.0");
+        }
+
+        foreach (var candidate in assignment.Evaluate("properties.condition"))
+        {
+            if (candidate is not ArmText { Value: var condition })
+            {
+                problems.Add($"a delegating role without a constant condition: {Describe(candidate)}");
+                continue;
+            }
+
+            foreach (var clause in new[] { "roleAssignments/write'})) OR (@Request[", "roleAssignments/delete'})) OR (@Resource[" })
+            {
+                if (!condition.Contains(clause, StringComparison.Ordinal)) problems.Add($"the condition does not constrain {clause.Split('\'')[0]}");
+            }
+
+            if (!condition.Contains("PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}", StringComparison.Ordinal))
+            {
+                problems.Add("the condition does not limit assignees to service principals");
+            }
+
+            var guids = RoleGuid().Matches(condition).Select(match => Guid.Parse(match.Value)).ToList();
+            if (guids.Count == 0) problems.Add("the condition names no role");
+            foreach (var guid in guids)
+            {
+                if (BuiltInRoleAllowList.Find(guid) is not { } role) problems.Add($"the condition lets it assign {guid}, which is not on the allow-list");
+                else if (BuiltInRoleAllowList.Delegating.Contains(guid)) problems.Add($"the condition lets it assign the delegating role {role.Name}");
+                else delegated.Add(role);
+            }
+        }
+
+        return delegated.Distinct().ToList();
     }
 
     private static string Describe(ArmValue value) => value is ArmUnknown unknown ? unknown.Reason : value.Render();

@@ -15,8 +15,13 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
     const string Ws = "ws-aci0000001";
     const string Group = "containerGroups/coder-" + Ws;
     const string Share = "shares/home-" + Ws;
+    const string Identity = "userAssignedIdentities/id-" + Ws;
 
-    ContainerInstanceProvisioner Provisioner => new(Azure, NullLogger<ContainerInstanceProvisioner>.Instance);
+    /// <summary>The identity PUT and its two grants that precede every group PUT (201 the first time, 200 after).</summary>
+    static string[] Grants(int status) =>
+        [$"PUT {Identity} → {status}", $"PUT roleAssignment on {Share} → {status}", $"PUT roleAssignment on queues/agent-events → {status}"];
+
+    ContainerInstanceProvisioner Provisioner => new(Azure, Agent.Downloads, NullLogger<ContainerInstanceProvisioner>.Instance);
 
     [Fact]
     public async Task Create_per_official_REST_spec_is_a_validated_PUT_run_as_LRO_and_retried_after_429_and_500_with_identical_PUTs_only()
@@ -27,14 +32,17 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         var state = await Provisioner.EnsureAsync(Spec(Ws, replicas: 2), CancellationToken.None);
 
         AssertCalls(
+        [
             $"GET {Group} → 404",
             $"PUT {Share} → 201",
+            .. Grants(201),
             $"PUT {Group} → 429",
             $"PUT {Group} → 500",
             $"PUT {Group} → 201",
             "GET operation → 200",
             "GET operation → 200",
-            $"GET {Group} → 200");
+            $"GET {Group} → 200",
+        ]);
         Assert.Empty(Fake.ContractViolations);
         var puts = Fake.Calls.Where(c => c.Method == "PUT" && c.Path.EndsWith("coder-" + Ws, StringComparison.Ordinal)).Select(c => c.Body).ToList();
         Assert.Equal(3, puts.Count);
@@ -46,7 +54,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         Assert.Equal(Ws, (string?)body["tags"]!["coder-workspace-id"]);
         Assert.Equal("py@3", (string?)body["tags"]!["coder-template-version"]);
         Assert.Equal("UserAssigned", (string?)body["identity"]!["type"]);
-        Assert.NotNull(body["identity"]!["userAssignedIdentities"]![IdentityId]);
+        AssertWearsOnlyIdentityOf(Ws, body);
         var containers = body["properties"]!["containers"]!.AsArray();
         Assert.Equal(["workspace-r0", "workspace-r1"], containers.Select(c => (string)c!["name"]!));
         foreach (var container in containers)
@@ -61,12 +69,14 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
             Assert.Equal("/opt/coder/coder-agent", (string?)p["command"]![0]);
             // The agent refuses to start without CODER_AGENT_ID: one per build and replica.
             string replica = ((string)container["name"]!)[^1..];
-            Assert.Equal($"{Ws}-b1-r{replica}", (string?)p["environmentVariables"]!.AsArray().Single(e => (string?)e!["name"] == "CODER_AGENT_ID")!["value"]);
+            Assert.Equal($"{Ws}-b1-r{replica}", EnvironmentValue(p, "CODER_AGENT_ID"));
+            // The agent signs in as the workspace's own identity.
+            Assert.Equal(IdentityOf(Ws).ClientId, EnvironmentValue(p, "AZURE_CLIENT_ID"));
         }
 
         var home = body["properties"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "home")!["azureFile"]!;
         Assert.Equal("home-" + Ws, (string?)home["shareName"]);
-        Assert.Equal(IdentityClientId, (string?)home["userManagedIdentityClientId"]);
+        Assert.Equal(IdentityOf(Ws).ClientId, (string?)home["userManagedIdentityClientId"]);
         Assert.Null(home["storageAccountKey"]);
     }
 
@@ -82,13 +92,15 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
 
         AssertCalls(
             [
-                $"GET {Group} → 404", $"PUT {Share} → 201", .. Enumerable.Repeat($"PUT {Group} → 500", 7),
-                $"GET {Group} → 404", $"PUT {Share} → 200", $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200",
+                $"GET {Group} → 404", $"PUT {Share} → 201", .. Grants(201), .. Enumerable.Repeat($"PUT {Group} → 500", 7),
+                $"GET {Group} → 404", $"PUT {Share} → 200", .. Grants(200), $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200",
             ]);
         AssertWritesAreIdenticalPutsOnly();
         Assert.Empty(Fake.ContractViolations);
         Assert.True(state.Created);
         Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
+        Assert.Single(Fake.Identities);
+        Assert.Equal(2, Fake.RoleAssignments.Count);
     }
 
     [Fact]
@@ -143,7 +155,7 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         // A new build (fresh agent token) is a PUT of the same group: still one resource.
         Fake.ClearCalls();
         await Provisioner.StartAsync(Spec(Ws, build: "b2"), CancellationToken.None);
-        AssertCalls($"GET {Group} → 200", $"PUT {Share} → 200", $"PUT {Group} → 200", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
+        AssertCalls([$"GET {Group} → 200", $"PUT {Share} → 200", .. Grants(200), $"PUT {Group} → 200", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200"]);
         Assert.Empty(Fake.ContractViolations);
         var item = Assert.Single(await Provisioner.InventoryAsync(CancellationToken.None));
         Assert.Equal("b2", item.BuildId);
@@ -173,10 +185,13 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         var outcome = await Provisioner.ResizeAsync(Spec(Ws, cpu: 2, memoryMiB: 4096), CancellationToken.None);
 
         AssertCalls(
+        [
             $"GET {Group} → 200",
             $"DELETE {Group} → 202", "GET operation → 200", "GET operation → 200",
             $"PUT {Share} → 200",
-            $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200");
+            .. Grants(200),
+            $"PUT {Group} → 201", "GET operation → 200", "GET operation → 200", $"GET {Group} → 200"
+        ]);
         Assert.Empty(Fake.ContractViolations);
         Assert.True(outcome.Restarted);
         Assert.True(outcome.LimitsEnforced);
@@ -229,13 +244,18 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         Fake.ClearCalls();
 
         await Provisioner.DestroyAsync(workspace, CancellationToken.None);
-        AssertCalls($"DELETE {Group} → 202", "GET operation → 200", "GET operation → 200", $"DELETE {Share}?$include=snapshots → 200");
+        AssertCalls(
+            $"DELETE {Group} → 202", "GET operation → 200", "GET operation → 200",
+            $"GET {Identity} → 200", $"DELETE roleAssignment on {Share} → 200", "DELETE roleAssignment on queues/agent-events → 200", $"DELETE {Identity} → 200",
+            $"DELETE {Share}?$include=snapshots → 200");
         Assert.Null(Fake.Share("home-" + Ws));
+        Assert.Empty(Fake.Identities);
+        Assert.Empty(Fake.RoleAssignments);
         Assert.Empty(await Provisioner.InventoryAsync(CancellationToken.None));
 
         Fake.ClearCalls();
         await Provisioner.DestroyAsync(workspace, CancellationToken.None);
-        AssertCalls($"DELETE {Group} → 204", $"DELETE {Share}?$include=snapshots → 204");
+        AssertCalls($"DELETE {Group} → 204", $"GET {Identity} → 404", $"DELETE {Share}?$include=snapshots → 204");
     }
 
     [Fact]

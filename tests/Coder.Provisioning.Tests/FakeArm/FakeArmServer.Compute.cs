@@ -76,7 +76,8 @@ public sealed partial class FakeArmServer
                 stored["name"] = s[7];
                 stored["location"] = requested["location"]?.DeepClone();
                 stored["tags"] = requested["tags"]?.DeepClone();
-                stored["identity"] = requested["identity"]?.DeepClone();
+                stored["identity"] = Worn(requested["identity"], out var wrongIdentity);
+                if (wrongIdentity is not null) return wrongIdentity;
                 var properties = requested["properties"]!.DeepClone().AsObject();
                 // customData is write-only: ARM never returns it.
                 properties["osProfile"]?.AsObject().Remove("customData");

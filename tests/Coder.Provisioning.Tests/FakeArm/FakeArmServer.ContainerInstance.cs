@@ -44,17 +44,10 @@ public sealed partial class FakeArmServer
                 stored["location"] = requested["location"]?.DeepClone();
                 stored["tags"] = requested["tags"]?.DeepClone() ?? new JsonObject();
                 stored.Remove("zones");
-                if (requested["identity"] is JsonObject identity)
-                {
-                    var ids = new JsonObject();
-                    foreach (var (key, _) in identity["userAssignedIdentities"]?.AsObject() ?? [])
-                        ids[key] = new JsonObject { ["principalId"] = Guid.NewGuid().ToString(), ["clientId"] = Guid.NewGuid().ToString() };
-                    stored["identity"] = new JsonObject { ["type"] = identity["type"]?.DeepClone(), ["userAssignedIdentities"] = ids, ["tenantId"] = Guid.Empty.ToString() };
-                }
-                else
-                {
-                    stored.Remove("identity");
-                }
+                var worn = Worn(requested["identity"], out var wrongIdentity);
+                if (wrongIdentity is not null) return wrongIdentity;
+                if (worn is not null) stored["identity"] = worn;
+                else stored.Remove("identity");
 
                 var properties = requested["properties"]!.DeepClone().AsObject();
                 // Secure values are never returned.

@@ -19,7 +19,8 @@ namespace Coder.Provisioning.Tests.FakeArm;
 /// A local stand-in for Azure Resource Manager (and the Azure Files data plane) over HTTPS, started by the test.
 /// It keeps resources in memory, answers with the official example responses, runs PUT/DELETE/POST actions as ARM
 /// long-running operations (201/202 + Azure-AsyncOperation or Location, Retry-After, polling to Succeeded), validates
-/// every Container Instances body against the official swagger, and injects faults on request.
+/// every Container Instances body against the official swagger, holds managed identities and role assignments at any
+/// scope, and injects faults on request.
 /// </summary>
 public sealed partial class FakeArmServer : IAsyncDisposable
 {
@@ -147,6 +148,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
     {
         string path = request.Path.Value ?? "";
         if (path.StartsWith("/" + FilesAccount + "/", StringComparison.Ordinal)) return Files(request, path[(FilesAccount.Length + 2)..]);
+        if (IsRoleAssignmentCall(path)) return RoleAssignmentCall(request, path, body);
         string[] s = path.Trim('/').Split('/');
         if (request.Method == "GET") PollOperationsOf(path);
         if (s.Length >= 6 && s[^2].Equals("operations", StringComparison.OrdinalIgnoreCase)) return PollAsyncOperation(s[^1]);
@@ -160,6 +162,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
             "microsoft.compute" => Compute(request, s, body),
             "microsoft.network" => NetworkInterfaces(request, s, body),
             "microsoft.storage" => Shares(request, s, body),
+            "microsoft.managedidentity" => UserAssignedIdentities(request, s, body),
             _ => Answer.Error(404, "NotFound", path),
         };
     }
@@ -177,6 +180,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
             return "files " + path[(FilesAccount.Length + 2)..] + q;
         }
 
+        if (IsRoleAssignmentCall(path)) return "roleAssignment on " + ScopeTail(path[..path.IndexOf(RoleAssignmentsSegment, StringComparison.OrdinalIgnoreCase)]);
         string[] s = path.Trim('/').Split('/');
         if (s.Length >= 2 && s[^2] is "operations" or "operationResults") return "operation";
         if (s.Length == 5 && s[4] == "resources") return "resources";
@@ -189,6 +193,13 @@ public sealed partial class FakeArmServer : IAsyncDisposable
         }
 
         return tail;
+    }
+
+    /// <summary>A scope's last type and name (<c>shares/home-ws-1</c>, <c>queues/agent-events</c>): which resource a grant is on.</summary>
+    static string ScopeTail(string scope)
+    {
+        string[] s = scope.Trim('/').Split('/');
+        return s.Length >= 2 ? $"{s[^2]}/{s[^1]}" : scope;
     }
 
     Answer ListByTag(string filter)

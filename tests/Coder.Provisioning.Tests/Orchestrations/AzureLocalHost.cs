@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Coder.Orchestrations.Agents.Binaries;
 using Coder.Local.Hosting;
 using Coder.Local.Storage;
 using Coder.Provisioning.Tests.FakeArm;
@@ -72,8 +76,7 @@ public sealed class AzureLocalHost : IAsyncDisposable
             ["Coder:Azure:SubscriptionId"] = azure.SubscriptionId,
             ["Coder:Azure:ResourceGroup"] = azure.ResourceGroup,
             ["Coder:Azure:Location"] = azure.Location,
-            ["Coder:Azure:WorkspaceIdentityId"] = azure.WorkspaceIdentityId,
-            ["Coder:Azure:WorkspaceIdentityClientId"] = azure.WorkspaceIdentityClientId,
+            ["Coder:Azure:AgentQueueId"] = azure.AgentQueueId,
             ["Coder:Azure:FilesAccount"] = azure.FilesAccount,
             ["Coder:Azure:FilesEndpoint"] = azure.FilesEndpoint!.ToString(),
             ["Coder:Azure:VmSubnetId"] = azure.VmSubnetId,
@@ -89,9 +92,22 @@ public sealed class AzureLocalHost : IAsyncDisposable
         builder.Services.AddSingleton<HttpPipelineTransport>(fake.Transport());
 
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await PublishAgentAsync(storageConnectionString, prefix, startup.Token);
         var host = await LocalHost.BuildAsync(builder, startup.Token);
         await host.App.StartAsync(startup.Token);
         return new AzureLocalHost(host, fake, data);
+    }
+
+    /// <summary>What azd's postdeploy hook does on Azure: the linux-x64 agent with its SHA-256 in the blob's metadata.</summary>
+    static async Task PublishAgentAsync(string storageConnectionString, string prefix, CancellationToken cancellationToken)
+    {
+        byte[] agent = RandomNumberGenerator.GetBytes(1024);
+        var container = new BlobContainerClient(storageConnectionString, prefix + BlobAgentBinaryStore.ContainerName);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient(BlobAgentBinaryStore.BlobName(AgentBinaryRoutes.LinuxX64)).UploadAsync(new BinaryData(agent), new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { [BlobAgentBinaryStore.Sha256Metadata] = Convert.ToHexStringLower(SHA256.HashData(agent)) },
+        }, cancellationToken);
     }
 
     public async Task<JsonNode> SendAsync(HttpMethod method, string path, string? body, int expectedStatus)

@@ -40,6 +40,12 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
         Assert.Equal(host.BaseUrl, agent.Environment["CODER_URL"]);
         Assert.Equal("http", agent.Environment["CODER_AGENT_TRANSPORT"]);
         Assert.Equal(id, agent.Environment["CODER_WORKSPACE_ID"]);
+        // The agent signs in as its workspace's own identity, which holds its home share only (aci) or nothing (vm, http transport).
+        var identity = Assert.Single(fake.Identities).Value;
+        Assert.Equal((string?)identity["properties"]!["clientId"], agent.Environment["AZURE_CLIENT_ID"]);
+        Assert.Equal(provisioner == "aci" ? new[] { $"/shares/home-{id}" } : [],
+            fake.RoleAssignments.Select(a => a.Scope[a.Scope.LastIndexOf("/shares/", StringComparison.Ordinal)..]));
+        Assert.All(fake.RoleAssignments, a => Assert.Equal((string?)identity["properties"]!["principalId"], a.PrincipalId));
         await agent.ReportAsync(AgentLifecycle.Starting, AgentLifecycle.Ready);
         await host.WaitForOperationAsync((string)created["operation"]!["id"]!, Timeout);
 
@@ -56,7 +62,11 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
         string[] writes = fake.Calls.Where(c => c.Method != "GET").Select(c => c.Short).ToArray();
         if (provisioner == "aci")
         {
-            Assert.Equal([$"DELETE containerGroups/coder-{id} → 202", $"PUT shares/home-{id} → 200", $"PUT containerGroups/coder-{id} → 201"], writes);
+            Assert.Equal(
+                [
+                    $"DELETE containerGroups/coder-{id} → 202", $"PUT shares/home-{id} → 200",
+                    $"PUT userAssignedIdentities/id-{id} → 200", $"PUT roleAssignment on shares/home-{id} → 200", $"PUT containerGroups/coder-{id} → 201",
+                ], writes);
             var requests = fake.Resource(resource)!["properties"]!["containers"]![0]!["properties"]!["resources"]!["requests"]!;
             Assert.Equal((4.0, 16.0), ((double)requests["cpu"]!, (double)requests["memoryInGB"]!));
         }
@@ -113,6 +123,8 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
         Assert.Null(fake.Resource(resource));
         if (provisioner == "aci") Assert.Null(fake.Share("home-" + id));
         else Assert.True(fake.Resource($"/disks/data-{id}") is null && fake.Resource($"/networkInterfaces/nic-{id}") is null, "The VM's data disk and NIC must be deleted.");
+        Assert.Empty(fake.Identities);
+        Assert.Empty(fake.RoleAssignments);
     }
 
     static bool IsSubsequence(IReadOnlyList<string> expected, IReadOnlyList<string> actual)

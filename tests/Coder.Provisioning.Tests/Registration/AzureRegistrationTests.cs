@@ -1,8 +1,12 @@
+using Coder.Orchestrations.Agents.Binaries;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.DependencyInjection;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Azure;
+using Coder.Orchestrations.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Provisioning.Tests.Registration;
 
@@ -14,6 +18,10 @@ public sealed class AzureRegistrationTests
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddSingleton(TimeProvider.System);
         services.AddLogging();
+        // What every host registers besides: the one Azure credential, and where agents are published (the Functions
+        // app's blob store; never called here).
+        services.AddCoderAzureCredential();
+        services.AddSingleton<IAgentBinaryStore>(sp => new BlobAgentBinaryStore(new StorageClientFactory(Options.Create(new CoderStorageOptions()), sp)));
         services.AddCoderAzureProvisioners();
         return new ProvisionerRegistry(services.BuildServiceProvider().ConfiguredAzureProvisioners());
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Coder.Orchestrations.Agents.Binaries;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.VirtualMachines;
 using Coder.Provisioning.Tests.FakeArm;
@@ -19,9 +20,10 @@ public sealed class VirtualMachineContractTests : ArmContractTest
     const string Vm = "virtualMachines/coder-" + Ws;
     const string Nic = "networkInterfaces/nic-" + Ws;
     const string Disk = "disks/data-" + Ws;
+    const string Identity = "userAssignedIdentities/id-" + Ws;
     const string Image = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
 
-    VirtualMachineProvisioner Provisioner => new(Azure, NullLogger<VirtualMachineProvisioner>.Instance);
+    VirtualMachineProvisioner Provisioner => new(Azure, Agent.Downloads, NullLogger<VirtualMachineProvisioner>.Instance);
 
     static readonly string[] KeyFields =
     [
@@ -55,6 +57,7 @@ public sealed class VirtualMachineContractTests : ArmContractTest
             $"GET {Vm} → 404",
             $"PUT {Nic} → 201", "GET operation → 200", "GET operation → 200", $"GET {Nic} → 200",
             $"PUT {Disk} → 202", "GET operation → 200", "GET operation → 200", $"GET {Disk} → 200",
+            $"PUT {Identity} → 201", "PUT roleAssignment on queues/agent-events → 201",
             $"PUT {Vm} → 429", $"PUT {Vm} → 500", $"PUT {Vm} → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
             $"GET {Vm}/extensions/coder-agent-env → 404",
             $"PUT {Vm}/extensions/coder-agent-env → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm}/extensions/coder-agent-env → 200");
@@ -82,7 +85,7 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.True((bool?)JsonPath.At(body, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication"));
         // The identity enum of VirtualMachineIdentity (modelAsString: false).
         Assert.Equal("UserAssigned", (string?)JsonPath.At(body, "identity.type"));
-        Assert.NotNull(body["identity"]!["userAssignedIdentities"]![IdentityId]);
+        AssertWearsOnlyIdentityOf(Ws, body);
         Assert.Equal(Ws, (string?)body["tags"]!["coder-workspace-id"]);
         Assert.Equal("py@3", (string?)body["tags"]!["coder-template-version"]);
 
@@ -91,7 +94,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.InRange(customData.Length, 1, 65535);
         string cloudInit = Encoding.UTF8.GetString(customData);
         Assert.StartsWith("#cloud-config", cloudInit, StringComparison.Ordinal);
-        Assert.Contains("coder-agent-linux-x64", cloudInit, StringComparison.Ordinal);
+        Assert.Contains(AgentBinaryRoutes.UrlFor(Agent.ControlPlaneUrl, AgentBinaryRoutes.LinuxX64), cloudInit, StringComparison.Ordinal);
+        Assert.Contains(Agent.Sha256, cloudInit, StringComparison.Ordinal);
         Assert.Contains("systemctl, enable, coder-agent.service", cloudInit, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-agent-token", cloudInit, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-agent-token", puts[0]!, StringComparison.Ordinal);
@@ -105,6 +109,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.Contains("CODER_AGENT_TOKEN=\"secret-agent-token-b1\"", env, StringComparison.Ordinal);
         // The agent refuses to start without CODER_AGENT_ID.
         Assert.Contains($"CODER_AGENT_ID=\"{Ws}-b1-r0\"", env, StringComparison.Ordinal);
+        // The agent signs in as the workspace's own identity, the one the VM wears.
+        Assert.Contains($"AZURE_CLIENT_ID=\"{IdentityOf(Ws).ClientId}\"", env, StringComparison.Ordinal);
 
         // Retried with the same build: nothing is written.
         Fake.ClearCalls();
@@ -130,8 +136,8 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         ];
         AssertCalls(
             [
-                $"GET {Vm} → 404", .. NicAndDisk(201, 202), .. Enumerable.Repeat($"PUT {Vm} → 500", 7),
-                $"GET {Vm} → 404", .. NicAndDisk(200, 202),
+                $"GET {Vm} → 404", .. NicAndDisk(201, 202), $"PUT {Identity} → 201", "PUT roleAssignment on queues/agent-events → 201", .. Enumerable.Repeat($"PUT {Vm} → 500", 7),
+                $"GET {Vm} → 404", .. NicAndDisk(200, 202), $"PUT {Identity} → 200", "PUT roleAssignment on queues/agent-events → 200",
                 $"PUT {Vm} → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm} → 200",
                 $"GET {Vm}/extensions/coder-agent-env → 404",
                 $"PUT {Vm}/extensions/coder-agent-env → 201", "GET operation → 200", "GET operation → 200", $"GET {Vm}/extensions/coder-agent-env → 200",
@@ -255,12 +261,15 @@ public sealed class VirtualMachineContractTests : ArmContractTest
             $"GET {Vm} → 200",
             $"DELETE {Vm} → 202", "GET operation → 202", "GET operation → 200",
             $"DELETE {Nic} → 202", "GET operation → 202", "GET operation → 200",
-            $"DELETE {Disk} → 202", "GET operation → 202", "GET operation → 200");
+            $"DELETE {Disk} → 202", "GET operation → 202", "GET operation → 200",
+            $"GET {Identity} → 200", "DELETE roleAssignment on queues/agent-events → 200", $"DELETE {Identity} → 200");
         Assert.Empty(await Provisioner.InventoryAsync(CancellationToken.None));
+        Assert.Empty(Fake.Identities);
+        Assert.Empty(Fake.RoleAssignments);
 
         Fake.ClearCalls();
         await Provisioner.DestroyAsync(workspace, CancellationToken.None);
-        AssertCalls($"GET {Vm} → 404", $"DELETE {Nic} → 204", $"DELETE {Disk} → 204");
+        AssertCalls($"GET {Vm} → 404", $"DELETE {Nic} → 204", $"DELETE {Disk} → 204", $"GET {Identity} → 404");
     }
 
     [Fact]

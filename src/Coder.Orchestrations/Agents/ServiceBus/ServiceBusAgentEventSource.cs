@@ -19,12 +19,11 @@ public sealed class ServiceBusAgentEventSource(IOptions<ServiceBusIngestOptions>
             PrefetchCount = Math.Max(1, options.Value.BatchSize),
         });
 
-    // Identity-based access uses the TokenCredential the host registers, as storage does (StorageClientFactory).
+    // Identity-based access uses the registered credential (AddCoderAzureCredential), as storage does.
     static ServiceBusClient CreateClient(ServiceBusIngestOptions o, IServiceProvider services) =>
         o.ConnectionString is { Length: > 0 } connection
             ? new ServiceBusClient(connection)
-            : new ServiceBusClient(o.FullyQualifiedNamespace, (TokenCredential?)services.GetService(typeof(TokenCredential))
-                ?? throw new InvalidOperationException("Service Bus ingest has a namespace but no TokenCredential is registered."));
+            : new ServiceBusClient(o.FullyQualifiedNamespace, (TokenCredential)services.GetService(typeof(TokenCredential))!);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Identity;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Resources;
 using Azure.Storage.Files.Shares;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Coder.Orchestrations.Provisioning.Azure;
 
 /// <summary>
-/// The ARM and Azure Files clients both Azure provisioners share: one credential (managed identity in Azure), the SDK
+/// The ARM and Azure Files clients both Azure provisioners share: the registered credential (the app's managed identity in Azure), the SDK
 /// retry policy for 429/5xx, explicit api-versions so generic resources never look them up.
 /// </summary>
 public sealed partial class AzureClients
@@ -28,12 +27,12 @@ public sealed partial class AzureClients
     readonly Lazy<ShareServiceClient?> _files;
     readonly Lazy<ArmRequests> _requests;
 
-    public AzureClients(IOptions<AzureProvisioningOptions> options, TimeProvider time, TokenCredential? credential = null, HttpPipelineTransport? transport = null)
+    public AzureClients(IOptions<AzureProvisioningOptions> options, TimeProvider time, TokenCredential credential, HttpPipelineTransport? transport = null)
     {
         Options = options.Value;
         _time = time;
         var o = Options;
-        Credential = credential ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = o.ManagedIdentityClientId });
+        Credential = credential;
         _arm = new Lazy<ArmClient>(() =>
         {
             var armOptions = new ArmClientOptions();

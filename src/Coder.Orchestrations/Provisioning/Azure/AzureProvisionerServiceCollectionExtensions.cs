@@ -13,8 +13,8 @@ public static class AzureProvisionerServiceCollectionExtensions
     /// <summary>
     /// The <c>aci</c> and <c>vm</c> provisioners. They join the registry only when <c>Coder:Azure</c> names a
     /// subscription, resource group and location; otherwise a template asking for them fails with a clear 400.
-    /// A <see cref="TokenCredential"/> or <see cref="HttpPipelineTransport"/> registered by the host replaces the
-    /// default credential chain or transport (contract tests point them at a fake ARM).
+    /// They sign in with the registered <see cref="TokenCredential"/> (AddCoderAzureCredential); a credential or
+    /// <see cref="HttpPipelineTransport"/> the host registers first replaces it or the transport (contract tests point them at a fake ARM).
     /// </summary>
     public static IServiceCollection AddCoderAzureProvisioners(this IServiceCollection services)
     {
@@ -22,8 +22,9 @@ public static class AzureProvisionerServiceCollectionExtensions
         services.TryAddSingleton(sp => new AzureClients(
             sp.GetRequiredService<IOptions<AzureProvisioningOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<TokenCredential>(),
+            sp.GetRequiredService<TokenCredential>(),
             sp.GetService<HttpPipelineTransport>()));
+        services.TryAddSingleton<AgentDownloads>();
         services.TryAddSingleton<ContainerInstanceProvisioner>();
         services.TryAddSingleton<VirtualMachineProvisioner>();
         return services;

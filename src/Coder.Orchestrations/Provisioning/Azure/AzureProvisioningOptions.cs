@@ -12,14 +12,11 @@ public sealed class AzureProvisioningOptions
 
     public string? Location { get; set; }
 
-    /// <summary>Client id of the control plane's user-assigned identity; empty uses the default credential chain.</summary>
-    public string? ManagedIdentityClientId { get; set; }
-
-    /// <summary>Resource id of the user-assigned identity container groups and VMs wear.</summary>
-    public string? WorkspaceIdentityId { get; set; }
-
-    /// <summary>Client id of that identity (ACI mounts the home share with it).</summary>
-    public string? WorkspaceIdentityClientId { get; set; }
+    /// <summary>
+    /// Resource id of the agent-events Service Bus queue. Each workspace's own identity is granted send-only on it
+    /// when agents use the servicebus transport (every workspace wears its own identity; see WorkspaceIdentityGrants).
+    /// </summary>
+    public string? AgentQueueId { get; set; }
 
     /// <summary>Storage account holding the <c>aci</c> home shares.</summary>
     public string? FilesAccount { get; set; }
@@ -36,11 +33,11 @@ public sealed class AzureProvisioningOptions
     /// <summary>SSH public key for that account; Linux VMs take no password. Unset: a throwaway key nobody holds.</summary>
     public string? VmAdminSshPublicKey { get; set; }
 
-    /// <summary>Image whose <c>/coder-agent</c> (the AOT build) an init container copies into every container group.</summary>
-    public string AgentImage { get; set; } = "ghcr.io/coder-cloud/agent:latest";
-
-    /// <summary>Where cloud-init downloads the agent binary from on a VM.</summary>
-    public Uri AgentDownloadUrl { get; set; } = new("https://github.com/coder-cloud/agent/releases/latest/download/coder-agent-linux-x64");
+    /// <summary>
+    /// Stock image of ACI's init container, which downloads the agent from the control plane and checks its SHA-256: it
+    /// needs only <c>sh</c>, <c>curl</c> and <c>sha256sum</c> (curl's official image: Alpine, busybox).
+    /// </summary>
+    public string AgentInstallImage { get; set; } = "docker.io/curlimages/curl:8.11.1";
 
     /// <summary>ARM endpoint (sovereign clouds, or a contract-test fake). Defaults to the public cloud.</summary>
     public Uri? ArmEndpoint { get; set; }

@@ -16,9 +16,11 @@ namespace Coder.Orchestrations.Provisioning.ContainerInstances;
 /// through ARM generic resources with api-version 2026-05-01, the home folder on an Azure Files share that outlives the
 /// group. ACI cannot change CPU or memory in place, so a resize recreates the group on the same share.
 /// </summary>
-public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILogger<ContainerInstanceProvisioner> logger) : IWorkspaceProvisioner
+public sealed partial class ContainerInstanceProvisioner(AzureClients azure, AgentDownloads agents, ILogger<ContainerInstanceProvisioner> logger) : IWorkspaceProvisioner
 {
     const string SnapshotIdMetadata = "coder_snapshot_id";
+
+    readonly WorkspaceIdentityGrants _identities = new(azure, logger);
 
     public string Name => "aci";
 
@@ -149,6 +151,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
         await DeleteGroupAsync(workspace.WorkspaceId, cancellationToken);
+        await _identities.DestroyAsync(workspace, Grants(workspace.WorkspaceId, WorkspaceGrant.ForAgentQueue(Options)), cancellationToken);
         // $include=snapshots: a share with snapshots cannot be deleted on its own.
         await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, cancellationToken, query: "$include=snapshots", allowNotFound: true);
     }
@@ -185,18 +188,17 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
     async Task PutGroupAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
     {
         string workspaceId = spec.Workspace.WorkspaceId;
+        var grants = Grants(workspaceId, WorkspaceGrant.ForAgentTransport(spec, Options));
+        var agent = await agents.LinuxX64Async(cancellationToken);
         var shareBody = BinaryData.FromObjectAsJson(new { properties = new { shareQuota = spec.DiskGiB ?? 32 } });
         await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspaceId), null, AzureClients.FileSharesApiVersion, shareBody, cancellationToken);
+        var identity = await _identities.EnsureAsync(spec.Workspace, grants, cancellationToken);
 
         var data = new GenericResourceData(new AzureLocation(Options.Location!))
         {
-            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId)).ToJsonString()),
+            Properties = BinaryData.FromString(ContainerGroupSpec.Properties(spec, Options, ShareName(workspaceId), identity, agent).ToJsonString()),
+            Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned) { UserAssignedIdentities = { [identity.Id] = new UserAssignedIdentity() } },
         };
-        if (Options.WorkspaceIdentityId is { Length: > 0 } identity)
-        {
-            data.Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned);
-            data.Identity.UserAssignedIdentities[new ResourceIdentifier(identity)] = new UserAssignedIdentity();
-        }
 
         data.Tags[ProvisionerTags.WorkspaceId] = workspaceId;
         data.Tags[ProvisionerTags.TemplateVersion] = $"{spec.Template}@{spec.TemplateVersion}";
@@ -207,6 +209,10 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, ILo
         await azure.CompleteAsync(t => azure.Arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Started, GroupId(workspaceId), data, t), cancellationToken);
         LogPut(logger, workspaceId, spec.BuildId);
     }
+
+    /// <summary>Its own home share (SMB share contributor on that share alone), plus what its agent transport needs.</summary>
+    IEnumerable<WorkspaceGrant> Grants(string workspaceId, IEnumerable<WorkspaceGrant> transport) =>
+        [new WorkspaceGrant(ShareId(workspaceId), WorkspaceGrant.SmbShareContributor), .. transport];
 
     async Task StartGroupAsync(string workspaceId, CancellationToken cancellationToken) =>
         await azure.Requests.SendAsync(RequestMethod.Post, GroupId(workspaceId), "start", AzureClients.ContainerGroupsApiVersion, null, cancellationToken);

@@ -16,9 +16,11 @@ namespace Coder.Orchestrations.Provisioning.VirtualMachines;
 /// the agent's secrets through an extension's protected settings. Stop deallocates; snapshots are managed-disk
 /// snapshots of the data disk. One replica per workspace.
 /// </summary>
-public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogger<VirtualMachineProvisioner> logger) : IWorkspaceProvisioner
+public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentDownloads agents, ILogger<VirtualMachineProvisioner> logger) : IWorkspaceProvisioner
 {
     const string DataDiskTag = "coder-data-disk";
+
+    readonly WorkspaceIdentityGrants _identities = new(azure, logger);
 
     public string Name => "vm";
 
@@ -48,9 +50,13 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         bool created = vm is null;
         if (vm is null)
         {
+            // Before anything is created: a missing queue id or an unpublished agent fails here, not half-way.
+            var grants = WorkspaceGrant.ForAgentTransport(spec, Options);
+            var agent = await agents.LinuxX64Async(cancellationToken);
             var nic = await EnsureNicAsync(spec, cancellationToken);
             var disk = await EnsureDataDiskAsync(spec, cancellationToken);
-            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk), t), cancellationToken);
+            var identity = await _identities.EnsureAsync(spec.Workspace, grants, cancellationToken);
+            vm = await azure.CompleteAsync(t => azure.ResourceGroup.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, VmName(workspaceId), VmData(spec, nic, disk, identity, agent), t), cancellationToken);
             LogCreated(logger, workspaceId, vm.Data.HardwareProfile.VmSize?.ToString() ?? "?");
         }
         else if (!IsRunning(await vm.InstanceViewAsync(cancellationToken)))
@@ -158,6 +164,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetGenericResource(NicId(workspaceId)).DeleteAsync(WaitUntil.Started, t), cancellationToken));
         disk ??= ManagedDiskResource.CreateResourceIdentifier(Options.SubscriptionId!, Options.ResourceGroup!, DataDiskName(workspaceId));
         await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetManagedDiskResource(disk).DeleteAsync(WaitUntil.Started, t), cancellationToken));
+        await _identities.DestroyAsync(workspace, WorkspaceGrant.ForAgentQueue(Options), cancellationToken);
     }
 
     public async Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken)
@@ -187,7 +194,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         new(Name, workspaceId, vm.Id.ToString(), running, running ? 1 : 0,
             vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags));
 
-    VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk)
+    VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk, WorkspaceIdentity identity, AgentDownload agent)
     {
         string workspaceId = spec.Workspace.WorkspaceId;
         var data = new VirtualMachineData(Location)
@@ -208,10 +215,11 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
             {
                 ComputerName = workspaceId,
                 AdminUsername = Options.VmAdminUsername,
-                CustomData = VmCloudInit.Base64(Options.AgentDownloadUrl),
+                CustomData = VmCloudInit.Base64(agent),
                 LinuxConfiguration = new LinuxConfiguration { DisablePasswordAuthentication = true },
             },
             NetworkProfile = new VirtualMachineNetworkProfile(),
+            Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned) { UserAssignedIdentities = { [identity.Id] = new UserAssignedIdentity() } },
         };
         string key = Options.VmAdminSshPublicKey is { Length: > 0 } configured ? configured : EphemeralSshKey.NewPublicKey();
         data.OSProfile.LinuxConfiguration.SshPublicKeys.Add(new SshPublicKeyConfiguration { Path = $"/home/{Options.VmAdminUsername}/.ssh/authorized_keys", KeyData = key });
@@ -219,12 +227,6 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
         // The home disk is detached, not deleted, with the VM: DestroyAsync deletes it explicitly.
         data.StorageProfile.DataDisks.Add(new VirtualMachineDataDisk(0, DiskCreateOptionType.Attach) { Name = disk.Data.Name, ManagedDisk = new VirtualMachineManagedDisk { Id = disk.Id }, DeleteOption = DiskDeleteOptionType.Detach });
         data.NetworkProfile.NetworkInterfaces.Add(new VirtualMachineNetworkInterfaceReference { Id = nic, Primary = true, DeleteOption = ComputeDeleteOption.Detach });
-        if (Options.WorkspaceIdentityId is { Length: > 0 } identity)
-        {
-            data.Identity = new ManagedServiceIdentity(ManagedServiceIdentityType.UserAssigned);
-            data.Identity.UserAssignedIdentities[new ResourceIdentifier(identity)] = new UserAssignedIdentity();
-        }
-
         Tag(data.Tags, spec);
         data.Tags[DataDiskTag] = disk.Data.Name;
         return data;
@@ -284,6 +286,9 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, ILogge
                 [AgentIds.Variable] = AgentIds.For(spec.Workspace.WorkspaceId, spec.BuildId, 0),
                 ["CODER_AGENT_REPLICA"] = "0",
             };
+            // The agent signs in as the workspace's own identity, the one the VM wears (ARM reports its client id).
+            if (vm.Data.Identity?.UserAssignedIdentities.TryGetValue(_identities.IdentityId(spec.Workspace.WorkspaceId), out var worn) == true && worn.ClientId is { } clientId)
+                env[WorkspaceIdentity.ClientIdVariable] = clientId.ToString();
             var extension = new VirtualMachineExtensionData(Location)
             {
                 Publisher = "Microsoft.Azure.Extensions",

@@ -1,10 +1,12 @@
 using System.Text;
+using Coder.Orchestrations.Provisioning.Azure;
 
 namespace Coder.Orchestrations.Provisioning.VirtualMachines;
 
 /// <summary>
 /// cloud-init custom data: mounts the data disk (LUN 0) as the home folder without reformatting an existing file
-/// system (a restored disk keeps its data), installs the agent binary and a systemd unit that runs it. It carries no
+/// system (a restored disk keeps its data), installs the agent from the control plane (refusing a download whose
+/// SHA-256 is not the published one) and a systemd unit that runs it. It carries no
 /// secret (custom data is readable on the VM): the agent's environment, token included, arrives through the
 /// <see cref="VmAgentEnvironment"/> extension's protected settings.
 /// </summary>
@@ -13,7 +15,10 @@ public static class VmCloudInit
     public const string HomePath = "/home/coder";
     public const string EnvironmentFile = "/etc/coder/agent.env";
 
-    public static string Render(Uri agentDownloadUrl) => $$"""
+    public const string AgentPath = "/usr/local/bin/coder-agent";
+    public const string InstallScriptPath = "/usr/local/lib/coder/install-agent.sh";
+
+    public static string Render(AgentDownload agent) => $$"""
         #cloud-config
         disk_setup:
           /dev/disk/azure/scsi1/lun0:
@@ -28,6 +33,10 @@ public static class VmCloudInit
         mounts:
           - ["/dev/disk/azure/scsi1/lun0-part1", "{{HomePath}}", "ext4", "defaults,nofail", "0", "2"]
         write_files:
+          - path: {{InstallScriptPath}}
+            permissions: "0755"
+            content: |
+        {{Indent(agent.InstallScript(AgentPath), 6)}}
           - path: /etc/systemd/system/coder-agent.service
             permissions: "0644"
             content: |
@@ -40,17 +49,20 @@ public static class VmCloudInit
               EnvironmentFile={{EnvironmentFile}}
               Environment=CODER_WORKSPACE_DIR={{HomePath}}
               WorkingDirectory={{HomePath}}
-              ExecStart=/usr/local/bin/coder-agent
+              ExecStart={{AgentPath}}
               Restart=always
               RestartSec=2
               [Install]
               WantedBy=multi-user.target
         runcmd:
-          - [sh, -c, "curl -fsSL --retry 5 '{{agentDownloadUrl}}' -o /usr/local/bin/coder-agent && chmod 0755 /usr/local/bin/coder-agent"]
+          - [sh, {{InstallScriptPath}}]
           - [systemctl, daemon-reload]
           - [systemctl, enable, coder-agent.service]
           - [sh, -c, "test -f {{EnvironmentFile}} && systemctl restart coder-agent.service || true"]
         """;
 
-    public static string Base64(Uri agentDownloadUrl) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Render(agentDownloadUrl).ReplaceLineEndings("\n")));
+    public static string Base64(AgentDownload agent) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Render(agent).ReplaceLineEndings("\n")));
+
+    static string Indent(string text, int spaces) =>
+        string.Join('\n', text.Split('\n').Select(line => line.Length == 0 ? line : new string(' ', spaces) + line));
 }
