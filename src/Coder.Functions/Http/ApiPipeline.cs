@@ -30,9 +30,6 @@ public sealed partial class ApiPipeline(
     public const int MaxBodyBytes = 256 * 1024;
     const string RequestIdHeader = "x-request-id";
 
-    /// <summary>Agents download their binary before they hold a token; that route is open and never address-limited.</summary>
-    static readonly PathString AgentBinaryPath = "/api/agent/binary";
-
     /// <summary>Runs a handler for an authenticated, authorized caller.</summary>
     public Task<IActionResult> RunAsync(HttpRequest request, Func<CallerIdentity, CancellationToken, Task<IActionResult>> handler) =>
         RunCoreAsync(request, authenticate: true, (caller, ct) => handler(caller!, ct));
@@ -93,7 +90,7 @@ public sealed partial class ApiPipeline(
 
         // What an address is limited on: requests to open routes (every one counts, whatever headers it carries) and
         // failed authentications (below). A request that authenticates is never held up by it.
-        bool metered = !request.Path.StartsWithSegments(AgentBinaryPath, StringComparison.OrdinalIgnoreCase);
+        bool metered = segments is null || !RoutePolicy.ExemptFromAnonymousLimit(method, segments);
         var address = ClientAddress.Of(request, options.Value.TrustForwardedFor);
         bool open = !authenticate && !RoutePolicy.ChecksOwnCredential(segments);
         if (metered && open && addressLimiter.TryAcquire(address) is { Allowed: false } held)

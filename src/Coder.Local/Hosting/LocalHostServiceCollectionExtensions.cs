@@ -23,12 +23,12 @@ public static class LocalHostServiceCollectionExtensions
     public static IServiceCollection AddCoderLocalHost(this IServiceCollection services, IReadOnlyList<FunctionDescriptor> functions, string sidecarAddress)
     {
         foreach (var function in functions) FunctionInvoker.EnsureBindable(function);
-        services.AddCoderFunctions();
 
-        // Agents download their binary from the host's own build output, not from blob storage as on Azure: replace
-        // whatever store the Functions composition registered.
-        services.RemoveAll<IAgentBinaryStore>();
-        services.AddSingleton<IAgentBinaryStore>(new LocalAgentBinaryStore(LocalAgentLaunch.ShippedFolder));
+        // Agents download their binary from the host's own build output, not from blob storage as on Azure. Added before
+        // the Functions composition, whose blob store is a TryAdd; a store the host's builder registered first still wins
+        // (the seam a host with published blobs uses, as it does for the credential).
+        services.TryAddSingleton<IAgentBinaryStore>(new LocalAgentBinaryStore(LocalAgentLaunch.ShippedFolder));
+        services.AddCoderFunctions();
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(sidecarAddress);

@@ -117,6 +117,14 @@ public sealed class RateLimitAndEasyAuthTests(TestStorage storage) : IAsyncLifet
         Assert.True(int.TryParse(limited.Headers["Retry-After"], out int seconds) && seconds is >= 1 and <= 60, $"Retry-After: {limited.Headers.GetValueOrDefault("Retry-After")}");
         Assert.Equal((HttpStatusCode)429, (await anonymous.SendAsync(HttpMethod.Get, "/api/health", null, new Dictionary<string, string> { ["X-Forwarded-For"] = $"10.0.0.1, {address}" })).Status);
 
+        // The agent download is exempt: a limited address (a NAT full of new workspaces) still gets its agent, again and again.
+        for (int i = 0; i < 2; i++)
+        {
+            var binary = await anonymous.SendAsync(HttpMethod.Get, "/api/agent/binary/linux-x64", null, from);
+            Assert.NotEqual((HttpStatusCode)429, binary.Status);
+            Assert.Equal(HttpStatusCode.OK, binary.Status);
+        }
+
         // Good traffic from that address is not limited; another address has its own bucket.
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(HttpMethod.Get, "/api/workspaces", null, from)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(HttpMethod.Get, "/api/workspaces", null, new Dictionary<string, string> { ["X-Forwarded-For"] = "192.0.2.9" })).Status);

@@ -91,6 +91,9 @@ public sealed class AzureLocalHost : IAsyncDisposable
         builder.Services.AddSingleton<TokenCredential>(new StaticTokenCredential());
         builder.Services.AddSingleton<HttpPipelineTransport>(fake.Transport());
 
+        // As on Azure, agents come from blob storage (where PublishAgentAsync puts one), not from the local build output.
+        builder.Services.AddSingleton<IAgentBinaryStore, BlobAgentBinaryStore>();
+
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await PublishAgentAsync(storageConnectionString, prefix, startup.Token);
         var host = await LocalHost.BuildAsync(builder, startup.Token);
