@@ -27,6 +27,7 @@ param deploymentContainerName string
 var tableNames = [
   'Templates'
   'Workspaces'
+  'WorkspaceAgents'
   'WorkspaceIndex'
   'WorkspaceEvents'
   'Operations'

@@ -22,7 +22,8 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     // current is checked against the workspace row on every use, so a cached principal of a replaced build still fails.
     readonly ConcurrentDictionary<string, AgentTokenEntity> _principals = new(StringComparer.Ordinal);
 
-    public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, CancellationToken cancellationToken)
+    /// <summary>A new token for the agents of replicas 0 … <paramref name="replicas"/> − 1 of this build.</summary>
+    public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, int replicas, CancellationToken cancellationToken)
     {
         string token = TokenHasher.NewToken(TokenPrefix);
         await tables.AgentTokens.UpsertEntityAsync(new AgentTokenEntity
@@ -31,6 +32,7 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
             WorkspaceId = workspaceId,
             Owner = owner,
             BuildId = buildId,
+            Replicas = replicas,
             CreatedAt = time.GetUtcNow(),
         }, TableUpdateMode.Replace, cancellationToken);
         return token;

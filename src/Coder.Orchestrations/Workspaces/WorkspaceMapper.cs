@@ -1,4 +1,5 @@
 using Coder.Contracts.Agents;
+using Coder.Orchestrations.Agents;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
@@ -8,7 +9,8 @@ namespace Coder.Orchestrations.Workspaces;
 
 public static class WorkspaceMapper
 {
-    public static WorkspaceResponse ToResponse(WorkspaceEntity w, int? activeTemplateVersion) => new()
+    /// <summary>The workspace as the API shows it: its row, and its live build's agents as observed.</summary>
+    public static WorkspaceResponse ToResponse(WorkspaceEntity w, AgentObservation agent, int? activeTemplateVersion) => new()
     {
         Id = w.RowKey,
         Name = w.Name,
@@ -20,10 +22,10 @@ public static class WorkspaceMapper
         Size = new WorkspaceSize(w.Cpu, w.MemoryMiB, w.LimitsEnforced),
         Replicas = w.Replicas,
         Agent = new WorkspaceAgentView(
-            WireNames.TryParse<AgentLifecycle>(w.AgentLifecycle, out var l) ? l : AgentLifecycle.Created,
-            WireNames.TryParse<AgentConnection>(w.AgentConnection, out var c) ? c : AgentConnection.Connecting,
-            w.LastHeartbeatAt,
-            new WorkspaceMetricsView(w.CpuPercent, w.MemoryPercent, w.DiskUsedBytes, w.Sessions)),
+            agent.Lifecycle,
+            WireNames.TryParse<AgentConnection>(agent.Connection, out var c) ? c : AgentConnection.Connecting,
+            agent.LastHeartbeatAt,
+            new WorkspaceMetricsView(agent.CpuPercent, agent.MemoryPercent, agent.DiskUsedBytes, agent.Sessions)),
         Operation = w.OperationId is { } opId && WireNames.TryParse<OperationKind>(w.OperationKind, out var kind)
             ? new OperationRef(opId, kind, OperationStatus.Running, OperationUrl(opId))
             : null,

@@ -28,8 +28,8 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) => counted.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "reason").Value as string)));
         listener.Start();
 
-        string tokenA = await service.IssueAsync("ws-aaaaaaaaaaaa", "alice", "b1", CancellationToken.None);
-        await service.IssueAsync("ws-bbbbbbbbbbbb", "bob", "b1", CancellationToken.None);
+        string tokenA = await service.IssueAsync("ws-aaaaaaaaaaaa", "alice", "b1", 1, CancellationToken.None);
+        await service.IssueAsync("ws-bbbbbbbbbbbb", "bob", "b1", 1, CancellationToken.None);
 
         Assert.NotNull(await service.FindForWorkspaceAsync(tokenA, "ws-aaaaaaaaaaaa", CancellationToken.None));
         Assert.Empty(counted);
@@ -53,8 +53,8 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         var tables = await StorageFactory.CreateTablesAsync(storage);
         var service = new AgentTokenService(tables, TimeProvider.System, metrics, NullLogger<AgentTokenService>.Instance);
 
-        string first = await service.IssueAsync("ws-cccccccccccc", "carol", "b1", CancellationToken.None);
-        string second = await service.IssueAsync("ws-cccccccccccc", "carol", "b2", CancellationToken.None);
+        string first = await service.IssueAsync("ws-cccccccccccc", "carol", "b1", 1, CancellationToken.None);
+        string second = await service.IssueAsync("ws-cccccccccccc", "carol", "b2", 1, CancellationToken.None);
         Assert.NotEqual(first, second);
         Assert.StartsWith("cda_", first, StringComparison.Ordinal);
         Assert.Equal("b1", (await service.FindAsync(first, CancellationToken.None))!.BuildId);
