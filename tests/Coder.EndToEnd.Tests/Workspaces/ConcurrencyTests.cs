@@ -66,7 +66,7 @@ public sealed class ConcurrencyTests(TestStorage storage) : IAsyncLifetime
         using var api = _host.Admin();
         await api.CreateTemplateAsync(Templates.Local("etag", heartbeatSeconds: 1));
         string id = await api.CreateWorkspaceAsync("dev", "etag");
-        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(30));
+        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
 
         // GET, then wait until the agent's heartbeat time has advanced twice: the workspace's ETag is still the same.
         var read = await api.GetAsync($"/api/workspaces/{id}");
