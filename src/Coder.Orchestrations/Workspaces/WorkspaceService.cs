@@ -22,7 +22,7 @@ namespace Coder.Orchestrations.Workspaces;
 /// <summary>
 /// The workspace routes' logic. Validation happens before any write, so bad input changes nothing. Operations are
 /// claimed on the workspace row with an ETag, so at most one runs per workspace; the loser of a race gets 409 naming
-/// the winner.
+/// the winner, or 412 when it named the ETag it read (If-Match), which is then the claim's own condition.
 /// </summary>
 public sealed partial class WorkspaceService(
     WorkspaceStore store,

@@ -24,7 +24,7 @@ public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
         var created = await api.PostAsync("/api/workspaces", """{"name":"dev","template":"scaling","replicas":2}""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
         string id = created.Json["id"]!.GetValue<string>();
-        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
+        await api.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(60));
         var firstAgents = AgentProcesses.Under(_host.DataDirectory, id).Select(a => a.Pid).Order().ToList();
         Assert.Equal(2, firstAgents.Count);
 

@@ -66,10 +66,9 @@ public sealed class ConcurrencyTests(TestStorage storage) : IAsyncLifetime
         using var api = _host.Admin();
         await api.CreateTemplateAsync(Templates.Local("etag", heartbeatSeconds: 1));
         string id = await api.CreateWorkspaceAsync("dev", "etag");
-        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
 
         // GET, then wait until the agent's heartbeat time has advanced twice: the workspace's ETag is still the same.
-        var read = await api.GetAsync($"/api/workspaces/{id}");
+        var read = await api.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(60));
         string etag = read.Headers["ETag"];
         var heard = new HashSet<string> { (string?)read.Json["agent"]!["lastHeartbeatAt"] ?? "" };
         var etags = new HashSet<string> { etag };
