@@ -59,8 +59,8 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
         Assert.Single(timeline, t => t.Kind == "log" && t.Message.Contains("crash-test-log", StringComparison.Ordinal));
         Assert.Single(timeline, t => t.Kind == "script.startup");
         Assert.Single(timeline, t => t.Kind == "agent.ready");
-        var workspace = await ingest.WorkspaceAsync();
-        Assert.Equal(("ready", "connected"), (workspace!.AgentLifecycle, workspace.AgentConnection));
+        var agents = await ingest.AgentsAsync();
+        Assert.Equal(("ready", "connected"), (agents!.Lifecycle, agents.Connection));
         output.WriteLine($"{written.Count} events in the outbox at kill -9 (seq {written.Min(e => e.Seq)}..{lastWritten}); " +
             $"after restart ingest applied seq 1..{max} once each, {outcomes.Values.Sum(v => v.Count(x => x == IngestOutcome.Duplicate))} duplicates dropped");
     }

@@ -116,7 +116,7 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
         var containers = compiled.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").SelectMany(c => c.LeafNames()).ToHashSet();
         var queues = compiled.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").SelectMany(q => q.LeafNames()).ToHashSet();
 
-        Assert.Superset(new HashSet<string> { "Templates", "Workspaces", "WorkspaceIndex", "WorkspaceEvents", "Operations", "Snapshots", "AgentTokens", "AgentSeqs", "ApiTokens", "Audit" }, tables);
+        Assert.Superset(new HashSet<string> { "Templates", "Workspaces", "WorkspaceAgents", "WorkspaceIndex", "WorkspaceEvents", "Operations", "Snapshots", "AgentTokens", "AgentSeqs", "ApiTokens", "Audit" }, tables);
         Assert.Superset(new HashSet<string> { "snapshots", "snapshot-chunks", "templates", "deployments" }, containers);
         Assert.Contains("coder-events", queues);
         Assert.Contains("workspace-signals", queues);

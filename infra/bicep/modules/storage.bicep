@@ -30,6 +30,7 @@ param agentBinariesContainerName string
 var tableNames = [
   'Templates'
   'Workspaces'
+  'WorkspaceAgents'
   'WorkspaceIndex'
   'WorkspaceEvents'
   'Operations'

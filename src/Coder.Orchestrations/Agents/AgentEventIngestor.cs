@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces;
@@ -13,15 +12,17 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Orchestrations.Agents;
 
 /// <summary>
-/// Applies agent envelopes to a workspace's observed state. Applying is idempotent (timeline rows are keyed by agent and
-/// seq, lifecycle only moves forward, heartbeats keep the latest time). A marker per (agentId, seq), written after the
-/// apply, drops redelivered envelopes, except heartbeats: the most frequent type, whose whole effect the row itself shows,
-/// so a heartbeat costs one row read and at most one ETag-guarded write. An envelope whose token does not belong to its
-/// workspace and current build is rejected and changes nothing.
+/// Applies agent envelopes to a workspace's observed state, its agents row (<see cref="WorkspaceAgentsEntity"/>), never its
+/// workspace row. Applying is idempotent (timeline rows are keyed by agent and seq, lifecycle only moves forward,
+/// heartbeats keep the latest time). A marker per (agentId, seq), written after the apply, drops redelivered envelopes,
+/// except heartbeats: the most frequent type, whose whole effect the row itself shows, so a heartbeat costs one row read
+/// and at most one ETag-guarded write. An envelope is rejected and changes nothing unless its token belongs to its
+/// workspace and a current build of it, and its agent id is one the provisioner issued with that token.
 /// </summary>
 public sealed partial class AgentEventIngestor(
     CoderTables tables,
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     AgentTokenService tokens,
     WorkspaceTimeline timeline,
     WorkspaceSignalQueue signals,
@@ -47,28 +48,55 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
+        if (!AgentIds.IsIssued(envelope.AgentId, principal.WorkspaceId, principal.BuildId, principal.Replicas))
+        {
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "agent id not issued with this token");
+            return IngestOutcome.Rejected;
+        }
+
+        var now = time.GetUtcNow();
+        DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
+        string build = principal.BuildId;
+
         // A heartbeat needs no marker: the row itself shows whether it is already applied (see ApplyHeartbeatAsync).
-        // Every other type's marker is read alongside the row, not before it.
+        // Every other type's marker is read alongside the rows, not before them.
         bool marked = envelope.Type != AgentEventTypes.Heartbeat;
         string seqKey = AgentSeqEntity.RowKeyFor(envelope.Seq);
         var markerRead = marked ? tables.AgentSeqs.GetEntityIfExistsAsync<AgentSeqEntity>(envelope.AgentId, seqKey, cancellationToken: cancellationToken) : null;
+        var agentsRead = agents.GetAsync(principal.WorkspaceId, cancellationToken);
+        if (!marked && await agentsRead is { } held && held.Holds(build))
+        {
+            // The agents row names the workspace's live and green builds: a build is put there before its compute starts
+            // and leaves when another replaces it, so a row that holds this build checks it as the workspace row would.
+            var outcome = await ApplyHeartbeatAsync(principal.WorkspaceId, null, held, build, sentAt, cancellationToken);
+            if (outcome == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
+            return outcome;
+        }
+
         var workspaceRead = workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
-        await Task.WhenAll(markerRead ?? Task.CompletedTask, workspaceRead);
+        await Task.WhenAll(markerRead ?? Task.CompletedTask, workspaceRead, agentsRead);
         if (markerRead is not null && (await markerRead).HasValue) return IngestOutcome.Duplicate;
 
         var workspace = await workspaceRead;
-        bool pendingBuild = workspace is not null && workspace.PendingBuild is { } pending && pending == principal.BuildId && workspace.AgentBuild != pending;
-        if (!pendingBuild && (workspace is null || workspace.AgentBuild != principal.BuildId))
+        if (workspace is null || workspace.Status == "deleted")
+        {
+            LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "workspace deleted");
+            return IngestOutcome.Rejected;
+        }
+
+        bool pendingBuild = workspace.PendingBuild == build && workspace.AgentBuild != build;
+        if (!pendingBuild && workspace.AgentBuild != build)
         {
             tokens.ReportStaleBuild(envelope.WorkspaceId);
             LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "token of a replaced build");
             return IngestOutcome.Rejected;
         }
 
-        IngestOutcome outcome;
+        var row = await agentsRead ?? WorkspaceAgentsEntity.FromLegacy(workspace);
+        IngestOutcome applied;
         try
         {
-            outcome = pendingBuild ? await ApplyPendingAsync(envelope, workspace!, principal.BuildId, cancellationToken) : await ApplyAsync(envelope, workspace!, cancellationToken);
+            applied = await ApplyAsync(envelope, workspace, row, build, pendingBuild, sentAt, cancellationToken);
         }
         catch (JsonException)
         {
@@ -76,51 +104,41 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
-        if (marked) await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, TableUpdateMode.Replace, cancellationToken);
-        if (!pendingBuild && outcome == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
-        return outcome;
+        if (marked) await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        if (!pendingBuild && applied == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
+        return applied;
     }
 
     /// <summary>
-    /// The heartbeat's whole effect is "connected, heard from at <paramref name="sentAt"/> or later". When the row already
-    /// says so (a redelivery, or a later event got there first) the heartbeat is a duplicate and nothing is written.
+    /// The heartbeat's whole effect is "connected, heard from at <paramref name="sentAt"/> or later" on its build's section.
+    /// When the row already says so (a redelivery, or a later event got there first) the heartbeat is a duplicate and
+    /// nothing is written.
     /// </summary>
-    async Task<IngestOutcome> ApplyHeartbeatAsync(WorkspaceEntity current, string build, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    async Task<IngestOutcome> ApplyHeartbeatAsync(string workspaceId, WorkspaceEntity? workspace, WorkspaceAgentsEntity read, string build, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         bool covered = false;
-        await MutateAsync(current, w =>
+        await agents.MutateAsync(workspaceId, workspace, read, a =>
         {
-            covered = w.LastHeartbeatAt >= sentAt && w.AgentConnection == "connected";
-            if (w.AgentBuild != build || covered) return false;
-            w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
-            w.AgentConnection = "connected";
+            if (a.Build == build)
+            {
+                covered = a.LastHeartbeatAt >= sentAt && a.Connection == "connected";
+                if (covered) return false;
+                a.LastHeartbeatAt = Max(a.LastHeartbeatAt, sentAt);
+                a.Connection = "connected";
+                return true;
+            }
+
+            covered = a.PendingBuild == build && a.PendingHeartbeatAt >= sentAt;
+            if (a.PendingBuild != build || covered) return false;
+            a.PendingHeartbeatAt = sentAt;
             return true;
         }, cancellationToken);
         return covered ? IngestOutcome.Duplicate : IngestOutcome.Applied;
     }
 
-    /// <summary>
-    /// <see cref="WorkspaceStore.MutateAsync"/> that starts from the row ingest has just read instead of reading it again:
-    /// the update is guarded by that read's ETag, and a lost race re-reads and retries as MutateAsync does.
-    /// </summary>
-    async Task<WorkspaceEntity?> MutateAsync(WorkspaceEntity read, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken)
+    async Task<IngestOutcome> ApplyAsync(AgentEnvelope envelope, WorkspaceEntity workspace, WorkspaceAgentsEntity row, string build, bool green, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        if (!mutate(read)) return read;
-        try
-        {
-            return await workspaces.UpdateAsync(read, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return await workspaces.MutateAsync(read.PartitionKey, read.RowKey, mutate, cancellationToken);
-        }
-    }
-
-    async Task<IngestOutcome> ApplyAsync(AgentEnvelope envelope, WorkspaceEntity current, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
-        string id = current.RowKey, build = current.AgentBuild!;
+        string id = workspace.RowKey;
         switch (envelope.Type)
         {
             case AgentEventTypes.Lifecycle:
@@ -128,54 +146,75 @@ public sealed partial class AgentEventIngestor(
                 var payload = envelope.Payload.Deserialize(CoderJsonContext.Default.LifecyclePayload) ?? throw new JsonException("empty");
                 AgentLifecycle? changedTo = null;
                 string? operationId = null;
-                var updated = await MutateAsync(current, w =>
+                await agents.MutateAsync(workspace, row, a =>
                 {
-                    if (w.AgentBuild != build || AgentStates.Advance(w.AgentStates, envelope.AgentId, payload, w.Replicas) is not { } advanced) return false;
-                    var aggregate = advanced.Aggregate;
-                    w.AgentStates = advanced.Json;
-                    w.AgentLifecycle = WireNames.Of(aggregate);
-                    w.AgentConnection = "connected";
-                    w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
-                    w.UpdatedAt = now;
-                    changedTo = aggregate;
-                    operationId = SignalTarget(w, build);
+                    changedTo = null;
+                    if (a.Build == build && AgentStates.Advance(a.AgentStates, envelope.AgentId, payload, workspace.Replicas) is { } live)
+                    {
+                        a.AgentStates = live.Json;
+                        a.Lifecycle = WireNames.Of(live.Aggregate);
+                        a.Connection = "connected";
+                        a.LastHeartbeatAt = Max(a.LastHeartbeatAt, sentAt);
+                        changedTo = live.Aggregate;
+                    }
+                    else if (a.Build != build && a.PendingBuild == build && AgentStates.Advance(a.PendingAgentStates, envelope.AgentId, payload, workspace.Replicas) is { } pending)
+                    {
+                        a.PendingAgentStates = pending.Json;
+                        a.PendingHeartbeatAt = Max(a.PendingHeartbeatAt, sentAt);
+                        changedTo = pending.Aggregate;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+
+                    operationId = SignalTarget(a, workspace, build);
                     return true;
                 }, cancellationToken);
-                if (updated is null || changedTo is null) return IngestOutcome.Applied;
-                await RecordLifecycleChangeAsync(id, envelope, payload, sentAt, "Agent", build, changedTo.Value, operationId, cancellationToken);
+                if (changedTo is null) return IngestOutcome.Applied;
+                await RecordLifecycleChangeAsync(id, envelope, payload, sentAt, green ? "Green agent" : "Agent", build, changedTo.Value, operationId, cancellationToken);
                 break;
             }
 
             case AgentEventTypes.Heartbeat:
-                return await ApplyHeartbeatAsync(current, build, sentAt, cancellationToken);
+                return await ApplyHeartbeatAsync(id, workspace, row, build, sentAt, cancellationToken);
 
             case AgentEventTypes.Metrics:
             {
                 var m = envelope.Payload.Deserialize(CoderJsonContext.Default.MetricsPayload) ?? throw new JsonException("empty");
-                await MutateAsync(current, w =>
+                bool live = false;
+                await agents.MutateAsync(workspace, row, a =>
                 {
-                    if (w.AgentBuild != build) return false;
-                    w.CpuPercent = Math.Round(m.CpuPercent, 2);
-                    w.MemoryPercent = Math.Round(m.MemoryPercent, 2);
-                    w.DiskUsedBytes = m.DiskUsedBytes;
-                    w.Sessions = m.Sessions;
-                    w.LastActivityAt = Max(w.LastActivityAt, m.LastActivityAt);
-                    w.LastHeartbeatAt = Max(w.LastHeartbeatAt, sentAt);
-                    w.AgentConnection = "connected";
+                    live = a.Build == build;
+                    if (!live)
+                    {
+                        // A green's metrics count as a heartbeat of it; its numbers are not the workspace's yet.
+                        if (a.PendingBuild != build || a.PendingHeartbeatAt >= sentAt) return false;
+                        a.PendingHeartbeatAt = sentAt;
+                        return true;
+                    }
+
+                    a.CpuPercent = Math.Round(m.CpuPercent, 2);
+                    a.MemoryPercent = Math.Round(m.MemoryPercent, 2);
+                    a.DiskUsedBytes = m.DiskUsedBytes;
+                    a.Sessions = m.Sessions;
+                    a.LastActivityAt = Max(a.LastActivityAt, m.LastActivityAt);
+                    a.LastHeartbeatAt = Max(a.LastHeartbeatAt, sentAt);
+                    a.Connection = "connected";
                     return true;
                 }, cancellationToken);
-                await metricsHistory.RecordAsync(id, new Scaling.MetricSample(sentAt, m.CpuPercent, m.MemoryPercent, m.Sessions, m.OomKills, current.Cpu, current.MemoryMiB), cancellationToken);
+                if (live) await metricsHistory.RecordAsync(id, new Scaling.MetricSample(sentAt, m.CpuPercent, m.MemoryPercent, m.Sessions, m.OomKills, workspace.Cpu, workspace.MemoryMiB), cancellationToken);
                 break;
             }
 
             case AgentEventTypes.Session:
             {
                 var s = envelope.Payload.Deserialize(CoderJsonContext.Default.SessionPayload) ?? throw new JsonException("empty");
-                await MutateAsync(current, w =>
+                await agents.MutateAsync(workspace, row, a =>
                 {
-                    if (w.AgentBuild != build) return false;
-                    w.Sessions = s.ActiveSessions;
-                    w.LastActivityAt = Max(w.LastActivityAt, s.LastActivityAt);
+                    if (a.Build != build) return false;
+                    a.Sessions = s.ActiveSessions;
+                    a.LastActivityAt = Max(a.LastActivityAt, s.LastActivityAt);
                     return true;
                 }, cancellationToken);
                 break;
@@ -203,25 +242,27 @@ public sealed partial class AgentEventIngestor(
             case AgentEventTypes.Drain:
             {
                 var d = envelope.Payload.Deserialize(CoderJsonContext.Default.DrainPayload) ?? throw new JsonException("empty");
-                string? operationId = null;
+
+                // An answer to an older hint (or after the operation ended) changes nothing.
+                if (green || workspace.DrainRequestId != d.DrainId) return IngestOutcome.Applied;
                 bool acknowledged = false;
-                var updated = await MutateAsync(current, w =>
+                var updated = await agents.MutateAsync(workspace, row, a =>
                 {
-                    // An answer to an older hint (or after the operation ended) changes nothing.
-                    if (w.AgentBuild != build || w.DrainRequestId != d.DrainId) return false;
-                    var acks = (w.DrainAcks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+                    acknowledged = false;
+                    if (a.Build != build) return false;
+                    var acks = (a.DrainId == d.DrainId ? a.DrainAcks ?? "" : "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
                     if (!acks.Add(envelope.AgentId)) return false;
-                    w.DrainAcks = string.Join(',', acks.Order(StringComparer.Ordinal));
-                    operationId = w.OperationId;
+                    a.DrainId = d.DrainId;
+                    a.DrainAcks = string.Join(',', acks.Order(StringComparer.Ordinal));
                     acknowledged = true;
                     return true;
                 }, cancellationToken);
-                if (updated is null || !acknowledged) return IngestOutcome.Applied;
+                if (!acknowledged) return IngestOutcome.Applied;
                 await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", "agent.drained",
                     $"Agent {envelope.AgentId} is prepared for the resize ({d.ActiveSessions} session(s) open).", null, $"agent:{envelope.AgentId}"), cancellationToken);
-                if (operationId is not null)
+                if (workspace.OperationId is { } operationId)
                 {
-                    var lifecycle = WireNames.TryParse<AgentLifecycle>(updated.AgentLifecycle, out var l) ? l : AgentLifecycle.Ready;
+                    var lifecycle = WireNames.TryParse<AgentLifecycle>(updated.Lifecycle, out var l) ? l : AgentLifecycle.Ready;
                     await signals.EnqueueAsync(operationId, new AgentSignal(build, lifecycle, null), cancellationToken);
                 }
 
@@ -237,11 +278,14 @@ public sealed partial class AgentEventIngestor(
 
     /// <summary>
     /// The operation to signal about a lifecycle change of <paramref name="build"/>: only one that has read the agents as not
-    /// done and is waiting (<see cref="WorkspaceEntity.AgentSignalWanted"/>). Read from the row the change is written to, so
-    /// the check's mark and this change are ordered by the row's ETag and no wait can miss its signal.
+    /// done and is waiting (<see cref="WorkspaceAgentsEntity.SignalBuild"/>). Read from the row the change is written to, so
+    /// the check's mark and this change are ordered by the row's ETag and no wait can miss its signal. A wait the previous
+    /// version marked on the workspace row is honoured too.
     /// </summary>
-    static string? SignalTarget(WorkspaceEntity workspace, string build) =>
-        workspace.AgentSignalWanted == build ? workspace.OperationId : null;
+    static string? SignalTarget(WorkspaceAgentsEntity agents, WorkspaceEntity workspace, string build) =>
+        agents.SignalBuild == build ? agents.SignalOperation
+        : workspace.AgentSignalWanted == build ? workspace.OperationId
+        : null;
 
     /// <summary>
     /// A lifecycle change that was stored: its timeline entry, and the signal to the operation waiting on the agents (the
@@ -254,60 +298,6 @@ public sealed partial class AgentEventIngestor(
         await timeline.AppendAsync(workspaceId, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{state}",
             $"{who} {envelope.AgentId} is {state}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
         if (operationId is not null) await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo, payload.Reason), cancellationToken);
-    }
-
-    /// <summary>
-    /// A blue-green green's events: its lifecycle and heartbeats go to the pending fields (blue's observed state is what the
-    /// workspace shows until the switch), its logs and scripts to the timeline, and its lifecycle signals the upgrade.
-    /// </summary>
-    async Task<IngestOutcome> ApplyPendingAsync(AgentEnvelope envelope, WorkspaceEntity current, string build, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        DateTimeOffset sentAt = envelope.SentAt > now ? now : envelope.SentAt;
-        string id = current.RowKey;
-        switch (envelope.Type)
-        {
-            case AgentEventTypes.Lifecycle:
-            {
-                var payload = envelope.Payload.Deserialize(CoderJsonContext.Default.LifecyclePayload) ?? throw new JsonException("empty");
-                AgentLifecycle? changedTo = null;
-                string? operationId = null;
-                var updated = await MutateAsync(current, w =>
-                {
-                    if (w.PendingBuild != build || AgentStates.Advance(w.PendingAgentStates, envelope.AgentId, payload, w.Replicas) is not { } advanced) return false;
-                    w.PendingAgentStates = advanced.Json;
-                    w.PendingHeartbeatAt = Max(w.PendingHeartbeatAt, sentAt);
-                    changedTo = advanced.Aggregate;
-                    operationId = SignalTarget(w, build);
-                    return true;
-                }, cancellationToken);
-                if (updated is null || changedTo is null) return IngestOutcome.Applied;
-                await RecordLifecycleChangeAsync(id, envelope, payload, sentAt, "Green agent", build, changedTo.Value, operationId, cancellationToken);
-                break;
-            }
-
-            case AgentEventTypes.Heartbeat or AgentEventTypes.Metrics:
-            {
-                // As for blue's heartbeats (ApplyHeartbeatAsync), a row already heard from at sentAt makes a heartbeat a duplicate.
-                bool covered = false;
-                await MutateAsync(current, w =>
-                {
-                    covered = w.PendingHeartbeatAt >= sentAt;
-                    if (w.PendingBuild != build || covered) return false;
-                    w.PendingHeartbeatAt = sentAt;
-                    return true;
-                }, cancellationToken);
-                return covered && envelope.Type == AgentEventTypes.Heartbeat ? IngestOutcome.Duplicate : IngestOutcome.Applied;
-            }
-
-            case AgentEventTypes.Log or AgentEventTypes.Script:
-                return await ApplyAsync(envelope, current, cancellationToken);
-
-            default:
-                break;
-        }
-
-        return IngestOutcome.Applied;
     }
 
     static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -26,7 +26,8 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     // the workspace row on every use, so a cached principal of a replaced build still fails.
     readonly ExpiringCache<AgentTokenEntity> _principals = new(time, TimeSpan.FromSeconds(options.Value.TokenCacheSeconds), MaxCachedPrincipals);
 
-    public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, CancellationToken cancellationToken)
+    /// <summary>A new token for the agents of replicas 0 … <paramref name="replicas"/> − 1 of this build.</summary>
+    public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, int replicas, CancellationToken cancellationToken)
     {
         string token = TokenHasher.NewToken(TokenPrefix);
         string hash = TokenHasher.Hash(token);
@@ -39,6 +40,7 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
             WorkspaceId = workspaceId,
             Owner = owner,
             BuildId = buildId,
+            Replicas = replicas,
             CreatedAt = time.GetUtcNow(),
         }, cancellationToken);
         return token;

@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TemplateStore>();
         services.AddSingleton<TemplateService>();
         services.AddSingleton<WorkspaceStore>();
+        services.AddSingleton<WorkspaceAgentStore>();
         services.AddSingleton<WorkspaceTimeline>();
         services.AddSingleton<OperationStore>();
         services.AddSingleton<WorkspaceService>();

@@ -5,7 +5,7 @@ using Coder.Orchestrations.State;
 namespace Coder.Orchestrations.Reconciliation;
 
 /// <summary>
-/// Turns desired state (workspace rows) and actual state (inventory, heartbeats, operation progress) into actions. A pure
+/// Turns desired state (workspace rows) and actual state (inventory, agents rows, operation progress) into actions. A pure
 /// function: no I/O, no clock (the input carries "now"), so every case is a unit test and a converged fleet plans nothing.
 /// At most one action per workspace per pass; a workspace with an operation running is left to it unless it is hung.
 /// </summary>
@@ -100,9 +100,10 @@ public static class ReconcilePlanner
 
         if (!input.Templates.TryGetValue(ReconcileInput.TemplateKey(w.Template, w.TemplateVersion), out var policy)) return null;
         var interval = TimeSpan.FromSeconds(Math.Max(1, policy.HeartbeatSeconds));
-        if (w.AgentConnection is "connected" or "disconnected")
+        var agent = input.ObservationOf(w);
+        if (agent.Connection is "connected" or "disconnected")
         {
-            var last = w.LastHeartbeatAt ?? w.BuildStartedAt ?? w.UpdatedAt;
+            var last = agent.LastHeartbeatAt ?? w.BuildStartedAt ?? w.UpdatedAt;
             var age = now - last;
             if (age > interval * options.RestartAfterIntervals)
             {
@@ -110,13 +111,13 @@ public static class ReconcilePlanner
                     $"Restarting the workspace: its agent has not sent a heartbeat for {Describe(age)} (more than {options.RestartAfterIntervals} intervals of {policy.HeartbeatSeconds} s)."));
             }
 
-            if (age > interval * options.DisconnectedAfterIntervals && w.AgentConnection == "connected")
+            if (age > interval * options.DisconnectedAfterIntervals && agent.Connection == "connected")
             {
                 return Act(ReconcileActionKind.MarkDisconnected, w, ReconcileReasons.HeartbeatStale,
                     $"The agent is disconnected: its last heartbeat was {Describe(age)} ago (more than {options.DisconnectedAfterIntervals} intervals of {policy.HeartbeatSeconds} s).");
             }
         }
-        else if (w.AgentConnection == "connecting")
+        else if (agent.Connection == "connecting")
         {
             var since = w.BuildStartedAt ?? w.UpdatedAt;
             if (now - since > TimeSpan.FromSeconds(policy.ConnectTimeoutSeconds))
@@ -126,9 +127,9 @@ public static class ReconcilePlanner
             }
         }
 
-        if (policy.IdleStopAfterMinutes is int minutes && minutes > 0 && (w.Sessions ?? 0) == 0)
+        if (policy.IdleStopAfterMinutes is int minutes && minutes > 0 && (agent.Sessions ?? 0) == 0)
         {
-            var active = Latest(w.LastActivityAt, w.BuildStartedAt, w.OperationStartedAt) ?? w.UpdatedAt;
+            var active = Latest(agent.LastActivityAt, w.BuildStartedAt, w.OperationStartedAt) ?? w.UpdatedAt;
             if (now - active >= TimeSpan.FromMinutes(minutes))
             {
                 return Act(ReconcileActionKind.Stop, w, ReconcileReasons.IdleTimeout,

@@ -27,6 +27,7 @@ namespace Coder.Orchestrations.Reconciliation;
 /// </summary>
 public sealed partial class ReconcilerService(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     OperationStore operations,
     WorkspaceTimeline timeline,
@@ -52,10 +53,11 @@ public sealed partial class ReconcilerService(
         await state.EnsureCreatedAsync(cancellationToken);
         var startedAt = time.GetUtcNow();
         var (inventory, known) = await ReadInventoryAsync(null, cancellationToken);
+        var observed = agents.ScanAsync(cancellationToken);
         var rows = new List<WorkspaceEntity>();
         await foreach (var w in workspaces.ScanAsync(cancellationToken)) rows.Add(w);
         var orphans = await state.ReadOrphansAsync(cancellationToken);
-        var input = await CompleteInputAsync(rows, inventory, known, orphans, cancellationToken);
+        var input = await CompleteInputAsync(rows, inventory, known, orphans, cancellationToken) with { Agents = await observed };
 
         var plan = ReconcilePlanner.Plan(input, options.Value);
         var taken = await ActAsync(plan, input, null, client, cancellationToken);
@@ -93,6 +95,7 @@ public sealed partial class ReconcilerService(
             .Where(o => inventory.Any(i => ReconcileInput.OrphanKey(i.Provisioner, i.ComputeName) == o.Key))
             .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
         var input = await CompleteInputAsync(row is null ? [] : [row], inventory, known, orphans, cancellationToken);
+        if (row is not null) input = await FreshAgentsAsync(input, row.RowKey, cancellationToken);
 
         var plan = ReconcilePlanner.Plan(input, options.Value);
         var taken = await ActAsync(plan, input, reason, client, cancellationToken);
@@ -191,27 +194,27 @@ public sealed partial class ReconcilerService(
             case ReconcileActionKind.Stop:
                 var kind = action.Kind switch { ReconcileActionKind.Reprovision => OperationKind.Start, ReconcileActionKind.Restart => OperationKind.Restart, _ => OperationKind.Stop };
                 var row = input.Workspaces.First(w => w.RowKey == action.WorkspaceId);
-                operationId = await workspaceService.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, input, countRestart: kind != OperationKind.Stop), client, cancellationToken);
+
+                // Decided again on the agents as they are now: a heartbeat since the scan may have changed the answer.
+                var fresh = await FreshAgentsAsync(input, row.RowKey, cancellationToken);
+                operationId = await workspaceService.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, fresh, countRestart: kind != OperationKind.Stop), client, cancellationToken);
                 if (operationId is null) return false;
                 break;
             case ReconcileActionKind.MarkDisconnected:
             case ReconcileActionKind.MarkConnectTimeout:
+                if (!await MarkConnectionAsync(action, input, cancellationToken)) return false;
+                break;
             case ReconcileActionKind.MarkFailed:
                 bool changed = false;
+                var current = await FreshAgentsAsync(input, action.WorkspaceId, cancellationToken);
                 await workspaces.MutateAsync(action.Owner!, action.WorkspaceId, w =>
                 {
-                    changed = StillPlanned(w, action, input, countRestart: false);
+                    changed = StillPlanned(w, action, current, countRestart: false);
                     if (!changed) return false;
-                    if (action.Kind == ReconcileActionKind.MarkDisconnected) w.AgentConnection = "disconnected";
-                    else if (action.Kind == ReconcileActionKind.MarkConnectTimeout) w.AgentConnection = "timeout";
-                    else
-                    {
-                        w.Status = WireNames.Of(WorkspaceStatus.Failed);
-                        w.FailureReason = action.Message;
-                        w.FailureCode = action.Reason;
-                        w.FailureOperationId = null;
-                    }
-
+                    w.Status = WireNames.Of(WorkspaceStatus.Failed);
+                    w.FailureReason = action.Message;
+                    w.FailureCode = action.Reason;
+                    w.FailureOperationId = null;
                     w.UpdatedAt = time.GetUtcNow();
                     return true;
                 }, cancellationToken);
@@ -234,6 +237,32 @@ public sealed partial class ReconcilerService(
         LogActed(logger, action.Kind, action.WorkspaceId, action.Reason);
         return true;
     }
+
+    /// <summary>
+    /// Marks the live build's agents disconnected or timed out: observed state, so it is the agents row that is written,
+    /// and only while the action still follows from the rows as they are now.
+    /// </summary>
+    async Task<bool> MarkConnectionAsync(ReconcileAction action, ReconcileInput input, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.GetAsync(action.Owner!, action.WorkspaceId, cancellationToken);
+        if (workspace?.AgentBuild is not { } build) return false;
+        bool changed = false;
+        await agents.MutateAsync(workspace, null, a =>
+        {
+            changed = a.Build == build && StillPlanned(workspace, action, WithAgents(input, workspace.RowKey, a), countRestart: false);
+            if (!changed) return false;
+            a.Connection = action.Kind == ReconcileActionKind.MarkDisconnected ? "disconnected" : "timeout";
+            return true;
+        }, cancellationToken);
+        return changed;
+    }
+
+    /// <summary><paramref name="input"/> for re-planning one workspace, with its agents row read again.</summary>
+    async Task<ReconcileInput> FreshAgentsAsync(ReconcileInput input, string workspaceId, CancellationToken cancellationToken) =>
+        WithAgents(input, workspaceId, await agents.GetAsync(workspaceId, cancellationToken));
+
+    static ReconcileInput WithAgents(ReconcileInput input, string workspaceId, WorkspaceAgentsEntity? row) =>
+        input with { Agents = row is null ? new Dictionary<string, WorkspaceAgentsEntity>() : new Dictionary<string, WorkspaceAgentsEntity> { [workspaceId] = row } };
 
     /// <summary>Destroys a retired blue if the row still says so (read again: an upgrade may have made it live since the scan).</summary>
     async Task<bool> DestroyRetiredInstanceAsync(ReconcileAction action, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ namespace Coder.Orchestrations.Scaling;
 /// </summary>
 public sealed partial class AutoscaleRunner(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     WorkspaceService service,
     WorkspaceMetricsHistory history,
@@ -65,9 +66,11 @@ public sealed partial class AutoscaleRunner(
     public async Task<bool> EvaluateAsync(WorkspaceEntity workspace, AutoscaleSettings settings, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var buckets = await history.ReadAsync(workspace.RowKey, AutoscalePolicy.SessionPeakWindow + settings.ScaleDownAfter, cancellationToken);
+        var read = history.ReadAsync(workspace.RowKey, AutoscalePolicy.SessionPeakWindow + settings.ScaleDownAfter, cancellationToken);
+        var observed = agents.ObserveAsync(workspace, cancellationToken);
+        var (buckets, agent) = (await read, await observed);
         var decision = AutoscalePolicy.Decide(new AutoscaleInput(
-            settings, workspace.Cpu, workspace.MemoryMiB, now, workspace.LastScaledAt, workspace.Sessions ?? 0, history.BucketLength, buckets));
+            settings, workspace.Cpu, workspace.MemoryMiB, now, workspace.LastScaledAt, agent.Sessions ?? 0, history.BucketLength, buckets));
 
         string? operationId = null;
         string kind = decision.Held ? "autoscale.held" : decision.Action switch

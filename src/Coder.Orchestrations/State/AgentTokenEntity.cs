@@ -17,6 +17,12 @@ public sealed class AgentTokenEntity : ITableEntity
     public string WorkspaceId { get; set; } = "";
     public string Owner { get; set; } = "";
     public string BuildId { get; set; } = "";
+
+    /// <summary>
+    /// How many replicas the token was issued for: it is valid for the agent ids <c>AgentIds.For(workspace, build, r)</c>
+    /// with r below this. Null on tokens issued before it was recorded (any replica of the build).
+    /// </summary>
+    public int? Replicas { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public bool Revoked { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }

@@ -17,6 +17,7 @@ public sealed class CoderTables
 
     public TableClient Templates => Get(TableNames.Templates);
     public TableClient Workspaces => Get(TableNames.Workspaces);
+    public TableClient WorkspaceAgents => Get(TableNames.WorkspaceAgents);
     public TableClient WorkspaceIndex => Get(TableNames.WorkspaceIndex);
     public TableClient WorkspaceEvents => Get(TableNames.WorkspaceEvents);
     public TableClient Operations => Get(TableNames.Operations);

@@ -5,6 +5,7 @@ public static class TableNames
 {
     public const string Templates = "Templates";
     public const string Workspaces = "Workspaces";
+    public const string WorkspaceAgents = "WorkspaceAgents";
     public const string WorkspaceIndex = "WorkspaceIndex";
     public const string WorkspaceEvents = "WorkspaceEvents";
     public const string Operations = "Operations";
@@ -12,5 +13,5 @@ public static class TableNames
     public const string AgentSeqs = "AgentSeqs";
     public const string ApiTokens = "ApiTokens";
 
-    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens];
+    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens];
 }

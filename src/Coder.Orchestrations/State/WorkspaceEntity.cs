@@ -4,8 +4,9 @@ using Azure.Data.Tables;
 namespace Coder.Orchestrations.State;
 
 /// <summary>
-/// One workspace: PK = owner, RK = workspace id. Desired state, observed state, status and the current operation live on
-/// one row, so every change is one ETag-guarded write.
+/// One workspace: PK = owner, RK = workspace id. Desired state, status and the current operation live on one row, so
+/// every change is one ETag-guarded write, and its ETag (what a client's <c>If-Match</c> names) moves only when they do.
+/// What the agents report lives in <see cref="WorkspaceAgentsEntity"/>.
 /// </summary>
 public sealed class WorkspaceEntity : ITableEntity
 {
@@ -39,31 +40,10 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary>The current agent build; tokens of other builds are rejected.</summary>
     public string? AgentBuild { get; set; }
     public DateTimeOffset? BuildStartedAt { get; set; }
-    public string AgentLifecycle { get; set; } = "created";
-    public string AgentConnection { get; set; } = "connecting";
-    public DateTimeOffset? LastHeartbeatAt { get; set; }
-
-    /// <summary>
-    /// The build whose lifecycle changes the current operation is waiting on (set by <c>CheckAgentActivity</c> in the same
-    /// ETag-guarded write that read the agents as not done yet). Ingest signals the operation only then, so a change the
-    /// operation's next check reads anyway does not cost it an extra replay.
-    /// </summary>
-    public string? AgentSignalWanted { get; set; }
-
-    /// <summary>JSON map agentId → lifecycle, for workspaces with several replicas.</summary>
-    public string? AgentStates { get; set; }
-    public double? CpuPercent { get; set; }
-    public double? MemoryPercent { get; set; }
-    public long? DiskUsedBytes { get; set; }
-    public int? Sessions { get; set; }
-    public DateTimeOffset? LastActivityAt { get; set; }
 
     /// <summary>The operation whose drain hint the manifest carries (null: none), and why.</summary>
     public string? DrainRequestId { get; set; }
     public string? DrainReason { get; set; }
-
-    /// <summary>Comma-separated agent ids that answered the current drain hint.</summary>
-    public string? DrainAcks { get; set; }
 
     /// <summary>When the size or replica count last changed; the autoscaler's cooldown and windows start here.</summary>
     public DateTimeOffset? LastScaledAt { get; set; }
@@ -89,18 +69,43 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary>The live compute instance (see <see cref="Provisioning.WorkspaceRef.Instance"/>); null is the first one.</summary>
     public string? ComputeInstance { get; set; }
 
-    /// <summary>A blue-green upgrade's green instance while it comes up: its instance, build, version, agents and last heartbeat.</summary>
+    /// <summary>A blue-green upgrade's green instance while it comes up: its instance, build and version.</summary>
     public string? PendingInstance { get; set; }
     public string? PendingBuild { get; set; }
     public int? PendingTemplateVersion { get; set; }
-    public string? PendingAgentStates { get; set; }
-    public DateTimeOffset? PendingHeartbeatAt { get; set; }
 
     /// <summary>The blue instance a blue-green switch left stopped for its grace period, before it is destroyed.</summary>
     public string? RetiredInstance { get; set; }
 
     /// <summary>When the retired blue's grace period ends; the reconciler destroys it after that.</summary>
     public DateTimeOffset? RetiredUntil { get; set; }
+
+    // Observed state as the previous version kept it on this row. Never written now; read only while the workspace has no
+    // WorkspaceAgents row yet (WorkspaceAgentsEntity.FromLegacy), and carried unchanged by every replace until a new build
+    // clears it (ClearLegacyObservedState), so a control plane upgraded in place keeps what its running agents reported.
+    public string? AgentLifecycle { get; set; }
+    public string? AgentConnection { get; set; }
+    public DateTimeOffset? LastHeartbeatAt { get; set; }
+    public string? AgentSignalWanted { get; set; }
+    public string? AgentStates { get; set; }
+    public double? CpuPercent { get; set; }
+    public double? MemoryPercent { get; set; }
+    public long? DiskUsedBytes { get; set; }
+    public int? Sessions { get; set; }
+    public DateTimeOffset? LastActivityAt { get; set; }
+    public string? DrainAcks { get; set; }
+    public string? PendingAgentStates { get; set; }
+    public DateTimeOffset? PendingHeartbeatAt { get; set; }
+
+    /// <summary>Drops the previous version's observed columns (their build is being replaced).</summary>
+    public void ClearLegacyObservedState()
+    {
+        AgentLifecycle = AgentConnection = AgentSignalWanted = AgentStates = DrainAcks = PendingAgentStates = null;
+        LastHeartbeatAt = LastActivityAt = PendingHeartbeatAt = null;
+        CpuPercent = MemoryPercent = null;
+        DiskUsedBytes = null;
+        Sessions = null;
+    }
 
     /// <summary>The live instance's resources.</summary>
     public Provisioning.WorkspaceRef ComputeRef() => new(RowKey, PartitionKey, ComputeInstance);

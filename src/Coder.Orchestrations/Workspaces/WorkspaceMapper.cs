@@ -1,4 +1,5 @@
 using Coder.Contracts.Agents;
+using Coder.Orchestrations.Agents;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
@@ -9,8 +10,11 @@ namespace Coder.Orchestrations.Workspaces;
 
 public static class WorkspaceMapper
 {
-    /// <summary>The workspace as <paramref name="caller"/> may see it: a failure's full text only for admins.</summary>
-    public static WorkspaceResponse ToResponse(WorkspaceEntity w, int? activeTemplateVersion, CallerIdentity caller) => new()
+    /// <summary>
+    /// The workspace as <paramref name="caller"/> may see it: its row, and its live build's agents as observed; a
+    /// failure's full text only for admins.
+    /// </summary>
+    public static WorkspaceResponse ToResponse(WorkspaceEntity w, AgentObservation agent, int? activeTemplateVersion, CallerIdentity caller) => new()
     {
         Id = w.RowKey,
         Name = w.Name,
@@ -22,10 +26,10 @@ public static class WorkspaceMapper
         Size = new WorkspaceSize(w.Cpu, w.MemoryMiB, w.LimitsEnforced),
         Replicas = w.Replicas,
         Agent = new WorkspaceAgentView(
-            WireNames.TryParse<AgentLifecycle>(w.AgentLifecycle, out var l) ? l : AgentLifecycle.Created,
-            WireNames.TryParse<AgentConnection>(w.AgentConnection, out var c) ? c : AgentConnection.Connecting,
-            w.LastHeartbeatAt,
-            new WorkspaceMetricsView(w.CpuPercent, w.MemoryPercent, w.DiskUsedBytes, w.Sessions)),
+            agent.Lifecycle,
+            WireNames.TryParse<AgentConnection>(agent.Connection, out var c) ? c : AgentConnection.Connecting,
+            agent.LastHeartbeatAt,
+            new WorkspaceMetricsView(agent.CpuPercent, agent.MemoryPercent, agent.DiskUsedBytes, agent.Sessions)),
         Operation = w.OperationId is { } opId && WireNames.TryParse<OperationKind>(w.OperationKind, out var kind)
             ? new OperationRef(opId, kind, OperationStatus.Running, OperationUrl(opId))
             : null,

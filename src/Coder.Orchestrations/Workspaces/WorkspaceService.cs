@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Coder.Contracts;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
@@ -21,10 +22,11 @@ namespace Coder.Orchestrations.Workspaces;
 /// <summary>
 /// The workspace routes' logic. Validation happens before any write, so bad input changes nothing. Operations are
 /// claimed on the workspace row with an ETag, so at most one runs per workspace; the loser of a race gets 409 naming
-/// the winner.
+/// the winner, or 412 when it named the ETag it read (If-Match), which is then the claim's own condition.
 /// </summary>
 public sealed partial class WorkspaceService(
     WorkspaceStore store,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     OperationStore operations,
     WorkspaceTimeline timeline,
@@ -100,9 +102,12 @@ public sealed partial class WorkspaceService(
 
     public async Task<Versioned<WorkspaceResponse>> GetAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
     {
+        // The workspace row and its agents row are two point reads side by side; the ETag is the workspace row's alone.
+        var observed = agents.GetAsync(workspaceId, cancellationToken);
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var agent = AgentObservation.Of(workspace, await observed ?? WorkspaceAgentsEntity.FromLegacy(workspace));
         int? active = await templates.GetActiveVersionAsync(workspace.Template, cancellationToken);
-        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, active, caller), workspace.ETag.ToString());
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, agent, active, caller), workspace.ETag.ToString());
     }
 
     public async Task<ItemsPage<WorkspaceResponse>> ListAsync(CallerIdentity caller, string? status, string? template, string? continuationToken, CancellationToken cancellationToken)
@@ -115,18 +120,19 @@ public sealed partial class WorkspaceService(
 
         var (items, next) = await store.ListPageAsync(caller.IsAdmin ? null : caller.User, continuationToken, 100, cancellationToken);
         var active = new Dictionary<string, int?>(StringComparer.Ordinal);
+        var shown = items.Where(w => (status is null ? w.Status != "deleted" : w.Status == status) && (template is null || w.Template == template)).ToList();
+        var observed = await Task.WhenAll(shown.Select(w => agents.GetAsync(w.RowKey, cancellationToken)));
         var result = new List<WorkspaceResponse>();
-        foreach (var w in items)
+        for (int i = 0; i < shown.Count; i++)
         {
-            if (status is null ? w.Status == "deleted" : w.Status != status) continue;
-            if (template is not null && w.Template != template) continue;
+            var w = shown[i];
             if (!active.TryGetValue(w.Template, out var version))
             {
                 version = await templates.GetActiveVersionAsync(w.Template, cancellationToken);
                 active[w.Template] = version;
             }
 
-            result.Add(WorkspaceMapper.ToResponse(w, version, caller));
+            result.Add(WorkspaceMapper.ToResponse(w, AgentObservation.Of(w, observed[i] ?? WorkspaceAgentsEntity.FromLegacy(w)), version, caller));
         }
 
         return new ItemsPage<WorkspaceResponse>(result, next);
@@ -162,8 +168,8 @@ public sealed partial class WorkspaceService(
     public async Task<OperationAccepted> ScaleAsync(CallerIdentity caller, string workspaceId, ScaleWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
-        if (ifMatch is { Length: > 0 } && ifMatch != "*" && ifMatch != workspace.ETag.ToString())
-            throw CoderProblemException.PreconditionFailed("The workspace changed since you read it (ETag mismatch).");
+        bool conditional = ifMatch is { Length: > 0 } && ifMatch != "*";
+        if (conditional && ifMatch != workspace.ETag.ToString()) throw StaleETag();
         var errors = new ValidationErrors();
         if (request.Size is null && request.Replicas is null) errors.Add("body", "Give size, replicas, or both.");
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
@@ -176,7 +182,8 @@ public sealed partial class WorkspaceService(
         if (workspace.Status is not ("running" or "failed"))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
 
-        string operationId = await ClaimAsync(workspace, OperationKind.Scale, caller.Actor, cancellationToken);
+        // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
+        string operationId = (await ClaimAsync(workspace, OperationKind.Scale, caller.Actor, cancellationToken, decide: null, unchangedSinceRead: conditional))!;
         await StartOperationAsync(workspace, OperationKind.Scale, operationId, caller.Actor, "user_request", client, cancellationToken, target);
         return new OperationAccepted(new OperationRef(operationId, OperationKind.Scale, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
@@ -249,9 +256,14 @@ public sealed partial class WorkspaceService(
 
     /// <summary>Claims the workspace for one operation (ETag-guarded); a running one is a 409 naming it. Upgrades claim through this too.</summary>
     public async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken) =>
-        (await ClaimAsync(workspace, kind, actor, cancellationToken, decide: null))!;
+        (await ClaimAsync(workspace, kind, actor, cancellationToken, decide: null, unchangedSinceRead: false))!;
 
-    async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken, Func<WorkspaceEntity, bool>? decide)
+    /// <summary>
+    /// The claim: one write of the workspace row under the ETag of <paramref name="workspace"/> as read. When someone else
+    /// wrote the row first (412), it reads again and decides again, unless <paramref name="unchangedSinceRead"/> says the
+    /// caller's read is the condition (a client's If-Match): then the lost race is the caller's 412.
+    /// </summary>
+    async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken, Func<WorkspaceEntity, bool>? decide, bool unchangedSinceRead = false)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -279,9 +291,13 @@ public sealed partial class WorkspaceService(
                 await store.UpdateAsync(workspace, cancellationToken);
                 return operationId;
             }
+            catch (RequestFailedException e) when (e.Status == 412 && unchangedSinceRead)
+            {
+                throw StaleETag();
+            }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
             {
-                // Someone else wrote the row (another request, ingest, an activity): read it again and decide again.
+                // Someone else wrote the row (another request or an activity): read it again and decide again.
                 workspace = await store.GetAsync(workspace.PartitionKey, workspace.RowKey, cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
                 if (workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
             }
@@ -333,6 +349,8 @@ public sealed partial class WorkspaceService(
             if (await client.GetInstanceAsync(instanceId, cancellationToken) is null) throw;
         }
     }
+
+    static CoderProblemException StaleETag() => CoderProblemException.PreconditionFailed("The workspace changed since you read it (ETag mismatch).");
 
     static void ValidateSize(double cpu, int memory, int replicas, Contracts.Templates.TemplateSpec spec, ValidationErrors errors)
     {

@@ -12,11 +12,14 @@ public sealed record AgentOptions(
     string? QueueName,
     string Transport = "storage-queue")
 {
-    /// <summary>A fresh workspace and state folder under the temp folder.</summary>
+    /// <summary>
+    /// A fresh workspace and state folder under the temp folder. The agent id is the one a provisioner gives replica 0 of
+    /// <see cref="IngestHarness.Build"/>, which the token of an <see cref="IngestHarness"/> is issued for.
+    /// </summary>
     public static AgentOptions ForNewWorkspace(string workspaceId, string token, string controlPlaneUrl, string? queueConnectionString, string? queueName)
     {
         string root = Path.Combine(Path.GetTempPath(), "coder-agent-test-" + Guid.NewGuid().ToString("N")[..8]);
-        return new AgentOptions(workspaceId, "agent-" + Guid.NewGuid().ToString("N")[..8], token, controlPlaneUrl, Path.Combine(root, "workspace"),
+        return new AgentOptions(workspaceId, Coder.Orchestrations.Provisioning.AgentIds.For(workspaceId, IngestHarness.Build, 0), token, controlPlaneUrl, Path.Combine(root, "workspace"),
             Path.Combine(root, "state"), queueConnectionString, queueName);
     }
 

@@ -51,11 +51,15 @@ public sealed class IngestHarness : IAsyncDisposable
 
         string workspaceId = "ws-" + Guid.NewGuid().ToString("N")[..12];
         await provider.GetRequiredService<WorkspaceStore>().CreateAsync(RunningWorkspaceRows.Create(Owner, workspaceId, "agent-tests", Build), CancellationToken.None);
-        string token = await provider.GetRequiredService<AgentTokenService>().IssueAsync(workspaceId, Owner, Build, CancellationToken.None);
+        string token = await provider.GetRequiredService<AgentTokenService>().IssueAsync(workspaceId, Owner, Build, 1, CancellationToken.None);
         return new IngestHarness(provider, workspaceId, token);
     }
 
-    public Task<WorkspaceEntity?> WorkspaceAsync() => _services.GetRequiredService<WorkspaceStore>().GetAsync(Owner, WorkspaceId, CancellationToken.None);
+    /// <summary>What ingest recorded of the workspace's agents (its agents row).</summary>
+    public Task<WorkspaceAgentsEntity?> AgentsAsync() => _services.GetRequiredService<WorkspaceAgentStore>().GetAsync(WorkspaceId, CancellationToken.None);
+
+    /// <summary>The agent id a provisioner gives replica <paramref name="replica"/> of <see cref="Build"/>, which <see cref="Token"/> is issued for.</summary>
+    public string AgentId(int replica = 0) => Coder.Orchestrations.Provisioning.AgentIds.For(WorkspaceId, Build, replica);
 
     /// <summary>The (agentId, seq) markers ingest wrote for one agent: the seqs it applied, heartbeats aside (they leave none).</summary>
     public async Task<List<long>> AppliedSeqsAsync(string agentId)

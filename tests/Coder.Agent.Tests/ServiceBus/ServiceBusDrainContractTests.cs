@@ -32,7 +32,7 @@ public sealed class ServiceBusDrainContractTests
     public async Task Drain_CompletesAppliedDuplicateAndRejected_DeadLettersGarbage_EndsWhenIdle_ContractTestedWithSdkMockableReceiver()
     {
         await using var ingest = await IngestHarness.StartAsync(SmallBatches);
-        const string agentId = "agent-sb-drain";
+        string agentId = ingest.AgentId();
         var created = Lifecycle(ingest.WorkspaceId, agentId, 1, AgentLifecycle.Created);
         var starting = Lifecycle(ingest.WorkspaceId, agentId, 2, AgentLifecycle.Starting);
         var ready = Lifecycle(ingest.WorkspaceId, agentId, 3, AgentLifecycle.Ready);
@@ -55,8 +55,7 @@ public sealed class ServiceBusDrainContractTests
         Assert.Equal([$"{agentId}:1", $"{agentId}:2", $"{agentId}:3", $"{agentId}:3", $"{agentId}:4"], receiver.Completed);
         Assert.Equal([("garbage", "not-an-envelope")], receiver.DeadLettered);
         Assert.Empty(receiver.Abandoned);
-        var workspace = await ingest.WorkspaceAsync();
-        Assert.Equal("ready", workspace!.AgentLifecycle);
+        Assert.Equal("ready", (await ingest.AgentsAsync())!.Lifecycle);
         Assert.Equal([1L, 2L, 3L], (await ingest.AppliedSeqsAsync(agentId)).Order());
     }
 
@@ -68,13 +67,13 @@ public sealed class ServiceBusDrainContractTests
             SmallBatches(services);
             services.Replace(ServiceDescriptor.Singleton<IAgentEventIngestor, UnavailableStorageIngestor>());
         });
-        var envelope = Lifecycle(ingest.WorkspaceId, "agent-sb-abandon", 1, AgentLifecycle.Created);
+        var envelope = Lifecycle(ingest.WorkspaceId, ingest.AgentId(), 1, AgentLifecycle.Created);
         var receiver = new ScriptedServiceBusReceiver([Received(envelope, ingest.Token, 1)]);
 
         var result = await ingest.Drain.DrainAsync(receiver, CancellationToken.None);
 
         Assert.Equal(new ServiceBusDrainResult(Received: 1, Completed: 0, Abandoned: 1, DeadLettered: 0, Idle: true), result);
-        Assert.Equal(["agent-sb-abandon:1"], receiver.Abandoned);
+        Assert.Equal([$"{ingest.AgentId()}:1"], receiver.Abandoned);
         Assert.Empty(receiver.Completed);
     }
 

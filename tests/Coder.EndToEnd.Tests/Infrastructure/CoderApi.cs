@@ -44,5 +44,10 @@ public sealed class CoderApi(string baseUrl, string? token) : IDisposable
     public async Task<JsonNode> WaitForStatusAsync(string workspaceId, string status, TimeSpan timeout) =>
         (await Eventually.WaitAsync(() => GetAsync($"/api/workspaces/{workspaceId}"), r => r.Status == HttpStatusCode.OK && (string?)r.Json["status"] == status, timeout, $"workspace {workspaceId} to be {status}")).Json;
 
+    /// <summary>Waits until the workspace has <paramref name="status"/> and no operation holds it (an operation may set its status before it ends).</summary>
+    public async Task<ApiResponse> WaitForSettledAsync(string workspaceId, string status, TimeSpan timeout) =>
+        await Eventually.WaitAsync(() => GetAsync($"/api/workspaces/{workspaceId}"), r => r.Status == HttpStatusCode.OK && (string?)r.Json["status"] == status && r.Json["operation"] is null,
+            timeout, $"workspace {workspaceId} to be {status} with no operation running");
+
     public void Dispose() => _http.Dispose();
 }

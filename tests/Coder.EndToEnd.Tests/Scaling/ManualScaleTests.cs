@@ -24,13 +24,13 @@ public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
         var created = await api.PostAsync("/api/workspaces", """{"name":"dev","template":"scaling","replicas":2}""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
         string id = created.Json["id"]!.GetValue<string>();
-        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
+        await api.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(60));
         var firstAgents = AgentProcesses.Under(_host.DataDirectory, id).Select(a => a.Pid).Order().ToList();
         Assert.Equal(2, firstAgents.Count);
 
         // A size over the template's limit: 400 naming the field, and nothing changes.
-        // No If-Match here: a heartbeat between a GET and this PATCH changes the row's ETag, and 412 is checked before the limits.
-        var tooBig = await Patch(api, id, """{"size":{"cpu":8,"memoryMiB":512}}""", null);
+        var before = await api.GetAsync($"/api/workspaces/{id}");
+        var tooBig = await Patch(api, id, """{"size":{"cpu":8,"memoryMiB":512}}""", before.Headers["ETag"]);
         Assert.Equal(HttpStatusCode.BadRequest, tooBig.Status);
         Assert.Equal("application/problem+json", tooBig.ContentType);
         Assert.NotNull(tooBig.Json["errors"]!["size.cpu"]);
@@ -40,14 +40,14 @@ public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
         Assert.Null(unchanged["operation"]);
         Assert.DoesNotContain(await EventKinds(api, id), k => k.StartsWith("scale.", StringComparison.Ordinal));
 
-        // 2 → 3 replicas with the current ETag (heartbeats move the ETag, so a 412 here means re-read and retry, as a client would).
-        string? staleETag = null;
-        var accepted = await Eventually.WaitAsync(async () =>
-        {
-            var current = await api.GetAsync($"/api/workspaces/{id}");
-            staleETag = current.Headers["ETag"];
-            return await Patch(api, id, """{"replicas":3}""", staleETag);
-        }, r => r.Status != HttpStatusCode.PreconditionFailed, TimeSpan.FromSeconds(30), "a PATCH with a fresh ETag");
+        // 2 → 3 replicas with the ETag of a GET made before the agents sent two more heartbeats: heartbeats are observed
+        // state, so the ETag still holds.
+        var current = await api.GetAsync($"/api/workspaces/{id}");
+        string staleETag = current.Headers["ETag"];
+        var heard = new HashSet<string> { (string?)current.Json["agent"]!["lastHeartbeatAt"] ?? "" };
+        await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}"), r => heard.Add((string?)r.Json["agent"]!["lastHeartbeatAt"] ?? "") && heard.Count >= 3,
+            TimeSpan.FromSeconds(30), "two more heartbeats");
+        var accepted = await Patch(api, id, """{"replicas":3}""", staleETag);
         Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
         Assert.Equal("scale", (string?)accepted.Json["operation"]!["kind"]);
         await WaitForOperationAsync(api, accepted.Json["operation"]!["statusUrl"]!.GetValue<string>(), "succeeded");
@@ -64,7 +64,7 @@ public sealed class ManualScaleTests(TestStorage storage) : IAsyncLifetime
         Assert.DoesNotContain("scale.drain-timeout", afterReplicas);
 
         // The ETag read before the scale is stale now: 412, and nothing changes.
-        var stale = await Patch(api, id, """{"replicas":1}""", staleETag!);
+        var stale = await Patch(api, id, """{"replicas":1}""", staleETag);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
         Assert.Equal("application/problem+json", stale.ContentType);
         Assert.Equal(3, (await api.GetAsync($"/api/workspaces/{id}")).Json["replicas"]!.GetValue<int>());

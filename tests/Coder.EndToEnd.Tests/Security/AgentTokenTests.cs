@@ -57,6 +57,42 @@ public sealed class AgentTokenTests(SecurityHost fixture)
     }
 
     [Fact]
+    public async Task AgentToken_AcceptsOnlyTheAgentIdsIssuedWithIt()
+    {
+        string tokenA = await fixture.AgentTokenOfAsync(fixture.AliceWorkspace);
+        string agentA = SecurityHost.AgentEnvironment(AgentProcesses.Under(fixture.Host.DataDirectory, fixture.AliceWorkspace).First().Pid, "CODER_AGENT_ID")!;
+        string agentB = SecurityHost.AgentEnvironment(AgentProcesses.Under(fixture.Host.DataDirectory, fixture.BobWorkspace).First().Pid, "CODER_AGENT_ID")!;
+        using var agentApi = new CoderApi(fixture.Host.BaseUrl, tokenA);
+        using var root = fixture.Api("root");
+
+        // A's token and A's workspace, but agent ids the provisioner never issued with it: another workspace's agent, a
+        // replica of A's build beyond the ones the token was issued for, and a made-up id.
+        string beyond = agentA[..(agentA.LastIndexOf("-r", StringComparison.Ordinal) + 2)] + "7";
+        string marker = "foreign-" + Guid.NewGuid().ToString("N")[..8];
+        var foreign = await agentApi.PostAsync("/api/agent/events", Batch(
+            Log(fixture.AliceWorkspace, agentB, 910_001, marker),
+            Log(fixture.AliceWorkspace, beyond, 910_002, marker),
+            Log(fixture.AliceWorkspace, "made-up-agent", 910_003, marker),
+            Lifecycle(fixture.AliceWorkspace, beyond, 910_004, "shutting_down")));
+        Assert.Equal(HttpStatusCode.Accepted, foreign.Status);
+        Assert.Equal(0, (int)foreign.Json["accepted"]!);
+
+        // The same through the queue, with the token inside the envelope.
+        var queue = new QueueClient(fixture.ConnectionString, fixture.Host.Prefix + "agent-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.SendMessageAsync(JsonSerializer.Serialize(Envelope(fixture.AliceWorkspace, beyond, 910_005, "log", new { source = "test", stream = "stdout", lines = new[] { marker } }, tokenA)));
+
+        // Control: the issued id with the same token is accepted, and lands after the refused ones were handled.
+        string ownMarker = "issued-" + Guid.NewGuid().ToString("N")[..8];
+        await queue.SendMessageAsync(JsonSerializer.Serialize(Envelope(fixture.AliceWorkspace, agentA, 910_006, "log", new { source = "test", stream = "stdout", lines = new[] { ownMarker } }, tokenA)));
+        await Eventually.WaitAsync(() => root.GetAsync($"/api/workspaces/{fixture.AliceWorkspace}/events"), r => r.Body.Contains(ownMarker, StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the issued agent's log line");
+        await Eventually.WaitAsync(() => queue.GetPropertiesAsync(), p => p.Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(30), "the queue to drain");
+
+        var workspace = await root.GetAsync($"/api/workspaces/{fixture.AliceWorkspace}");
+        Assert.NotEqual("shutting_down", (string?)workspace.Json["agent"]!["lifecycle"]);
+        Assert.DoesNotContain(marker, (await root.GetAsync($"/api/workspaces/{fixture.AliceWorkspace}/events?max=1000")).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Restart_RotatesTheAgentToken_OldStopsWorking_AndScriptsRunInsideTheWorkspace()
     {
         using var alice = fixture.Api("alice");

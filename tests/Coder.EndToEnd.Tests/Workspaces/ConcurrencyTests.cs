@@ -3,7 +3,10 @@ using Coder.EndToEnd.Tests.Infrastructure;
 
 namespace Coder.EndToEnd.Tests.Workspaces;
 
-/// <summary>One operation at a time per workspace: racing requests either win (202) or learn who won (409), and nothing is lost.</summary>
+/// <summary>
+/// One operation at a time per workspace: racing requests either win (202) or learn who won (409), and nothing is lost. An
+/// ETag from a GET stays valid while only the agents report, and racing changes under one ETag get 412, not a second claim.
+/// </summary>
 [Collection(SecondStorageCollection.Name)]
 public sealed class ConcurrencyTests(TestStorage storage) : IAsyncLifetime
 {
@@ -55,5 +58,46 @@ public sealed class ConcurrencyTests(TestStorage storage) : IAsyncLifetime
             Assert.Contains(events, e => (string?)e!["operationId"] == opId && ((string)e["kind"]!).EndsWith(".started", StringComparison.Ordinal));
             Assert.Contains(events, e => (string?)e!["operationId"] == opId && ((string)e["kind"]!).EndsWith(".succeeded", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task IfMatch_StaysValidAcrossHeartbeats_AndRacingChangesUnderOneETagGet412()
+    {
+        using var api = _host.Admin();
+        await api.CreateTemplateAsync(Templates.Local("etag", heartbeatSeconds: 1));
+        string id = await api.CreateWorkspaceAsync("dev", "etag");
+
+        // GET, then wait until the agent's heartbeat time has advanced twice: the workspace's ETag is still the same.
+        var read = await api.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(60));
+        string etag = read.Headers["ETag"];
+        var heard = new HashSet<string> { (string?)read.Json["agent"]!["lastHeartbeatAt"] ?? "" };
+        var etags = new HashSet<string> { etag };
+        await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}"), r =>
+        {
+            etags.Add(r.Headers["ETag"]);
+            heard.Add((string?)r.Json["agent"]!["lastHeartbeatAt"] ?? "");
+            return heard.Count >= 3;
+        }, TimeSpan.FromSeconds(30), "two more heartbeats");
+        Assert.Equal([etag], etags);
+
+        // Four changes race under that ETag: exactly one claims the workspace, the others learn it changed (412, not 409).
+        var racing = await Task.WhenAll(new[] { "1.1", "1.2", "1.3", "1.4" }.Select(cpu =>
+            api.SendAsync(HttpMethod.Patch, $"/api/workspaces/{id}", $$$"""{"size":{"cpu":{{{cpu}}},"memoryMiB":512}}""", new Dictionary<string, string> { ["If-Match"] = etag })));
+        var won = Assert.Single(racing, r => r.Status == HttpStatusCode.Accepted);
+        Assert.All(racing.Where(r => r != won), r =>
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, r.Status);
+            Assert.Equal("application/problem+json", r.ContentType);
+        });
+        string opId = (string)won.Json["operation"]!["id"]!;
+        var ended = await Eventually.WaitAsync(() => api.GetAsync($"/api/operations/{opId}"), r => (string?)r.Json["status"] is "succeeded" or "failed", TimeSpan.FromSeconds(60), $"operation {opId} to finish");
+        Assert.Equal("succeeded", (string?)ended.Json["status"]);
+
+        // A desired-state change since the GET (the scale, then a stop) still makes that ETag stale.
+        var stop = await api.PostAsync($"/api/workspaces/{id}/stop", "");
+        Assert.Equal(HttpStatusCode.Accepted, stop.Status);
+        var late = await api.SendAsync(HttpMethod.Patch, $"/api/workspaces/{id}", """{"replicas":2}""", new Dictionary<string, string> { ["If-Match"] = etag });
+        Assert.Equal(HttpStatusCode.PreconditionFailed, late.Status);
+        await api.WaitForStatusAsync(id, "stopped", TimeSpan.FromSeconds(60));
     }
 }

@@ -33,6 +33,7 @@ public sealed class AgentSignalGateTests(TestStorage storage) : IAsyncLifetime
     QueueClient _signals = null!;
 
     WorkspaceStore Workspaces => _services.GetRequiredService<WorkspaceStore>();
+    WorkspaceAgentStore Agents => _services.GetRequiredService<WorkspaceAgentStore>();
     IAgentEventIngestor Ingestor => _services.GetRequiredService<IAgentEventIngestor>();
 
     public async Task InitializeAsync()
@@ -67,7 +68,7 @@ public sealed class AgentSignalGateTests(TestStorage storage) : IAsyncLifetime
         row.OperationId = operation.OperationId;
         row.OperationKind = "provision";
         await Workspaces.CreateAsync(row, CancellationToken.None);
-        string token = await _services.GetRequiredService<AgentTokenService>().IssueAsync(_workspaceId, Owner, Build, CancellationToken.None);
+        string token = await _services.GetRequiredService<AgentTokenService>().IssueAsync(_workspaceId, Owner, Build, 1, CancellationToken.None);
         await StartAgentProcessAsync(token);
         var check = _services.GetRequiredService<CheckAgentActivity>();
         var input = new AgentCheckInput(_workspaceId, Owner, Build);
@@ -75,13 +76,16 @@ public sealed class AgentSignalGateTests(TestStorage storage) : IAsyncLifetime
 
         // Before any check: the change is stored, but the operation reads it on its next check, so no signal.
         Assert.Equal(IngestOutcome.Applied, await Ingestor.IngestAsync(Lifecycle(1, at, AgentLifecycle.Starting, token), null, CancellationToken.None));
-        Assert.Equal("starting", (await RowAsync()).AgentLifecycle);
+        Assert.Equal("starting", (await AgentsRowAsync()).Lifecycle);
         Assert.Empty(await PendingSignalsAsync());
 
-        // The check reads the agents as not done while their process runs: the row says an operation waits on this build.
+        // The check reads the agents as not done while their process runs: the agents row says an operation waits on this
+        // build. The workspace row is not written (its ETag is a client's If-Match).
+        var workspaceETag = (await RowAsync()).ETag;
         var first = await check.RunAsync(input, CancellationToken.None);
         Assert.Equal((AgentLifecycle.Starting, true), (first.Lifecycle, first.ProcessesRunning));
-        Assert.Equal(Build, (await RowAsync()).AgentSignalWanted);
+        Assert.Equal((Build, operation.OperationId), ((await AgentsRowAsync()).SignalBuild, (await AgentsRowAsync()).SignalOperation));
+        Assert.Equal(workspaceETag, (await RowAsync()).ETag);
 
         // Now the change that ends the wait is signalled, to that operation, once.
         Assert.Equal(IngestOutcome.Applied, await Ingestor.IngestAsync(Lifecycle(2, at.AddSeconds(1), AgentLifecycle.Ready, token), null, CancellationToken.None));
@@ -89,20 +93,21 @@ public sealed class AgentSignalGateTests(TestStorage storage) : IAsyncLifetime
         Assert.Equal(operation.OperationId, signal.InstanceId);
         Assert.Equal((Build, AgentLifecycle.Ready), (signal.Signal.BuildId, signal.Signal.Lifecycle));
 
-        // A check that reads the agents done leaves the row alone.
-        var stored = await RowAsync();
+        // A check that reads the agents done leaves the rows alone.
+        var stored = await AgentsRowAsync();
         var second = await check.RunAsync(input, CancellationToken.None);
         Assert.Equal((AgentLifecycle.Ready, 1), (second.Lifecycle, second.ReadyReplicas));
-        Assert.Equal(stored.ETag, (await RowAsync()).ETag);
+        Assert.Equal(stored.ETag, (await AgentsRowAsync()).ETag);
+        Assert.Equal(workspaceETag, (await RowAsync()).ETag);
 
         // The operation ends: the mark goes with it, so a later change signals nobody.
         await _services.GetRequiredService<CompleteOperationActivity>().RunAsync(
             new CompleteOperationInput(operation, DateTimeOffset.UtcNow, true, WorkspaceStatus.Running, "The workspace is running."), CancellationToken.None);
-        var released = await RowAsync();
-        Assert.Equal(((string?)null, (string?)null), (released.OperationId, released.AgentSignalWanted));
+        Assert.Null((await RowAsync()).OperationId);
+        Assert.Equal(((string?)null, (string?)null), ((await AgentsRowAsync()).SignalBuild, (await AgentsRowAsync()).SignalOperation));
         await _signals.ClearMessagesAsync();
         Assert.Equal(IngestOutcome.Applied, await Ingestor.IngestAsync(Lifecycle(3, at.AddSeconds(2), AgentLifecycle.ShuttingDown, token), null, CancellationToken.None));
-        Assert.Equal("shutting_down", (await RowAsync()).AgentLifecycle);
+        Assert.Equal("shutting_down", (await AgentsRowAsync()).Lifecycle);
         Assert.Empty(await PendingSignalsAsync());
     }
 
@@ -124,6 +129,8 @@ public sealed class AgentSignalGateTests(TestStorage storage) : IAsyncLifetime
     }
 
     async Task<WorkspaceEntity> RowAsync() => (await Workspaces.GetAsync(Owner, _workspaceId, CancellationToken.None))!;
+
+    async Task<WorkspaceAgentsEntity> AgentsRowAsync() => (await Agents.GetAsync(_workspaceId, CancellationToken.None))!;
 
     async Task<List<WorkspaceSignalMessage>> PendingSignalsAsync() =>
         (await _signals.PeekMessagesAsync(32)).Value.Select(m => Coder.Orchestrations.Common.Json.Deserialize<WorkspaceSignalMessage>(m.Body.ToString())!).ToList();

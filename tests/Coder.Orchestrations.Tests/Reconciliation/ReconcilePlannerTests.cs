@@ -23,23 +23,37 @@ public sealed class ReconcilePlannerTests
         Status = "running",
         AgentBuild = "b1",
         BuildStartedAt = Now.AddMinutes(-30),
-        AgentLifecycle = "ready",
-        AgentConnection = "connected",
+        CreatedAt = Now.AddHours(-1),
+        UpdatedAt = Now.AddSeconds(-2),
+    };
+
+    /// <summary>The agents row of a healthy running workspace: build b1 ready, heard from 2 s ago, one session.</summary>
+    static WorkspaceAgentsEntity Observed(string id = "ws-a") => new()
+    {
+        PartitionKey = id,
+        Build = "b1",
+        Lifecycle = "ready",
+        Connection = "connected",
         LastHeartbeatAt = Now.AddSeconds(-2),
         Sessions = 1,
         LastActivityAt = Now.AddSeconds(-10),
-        CreatedAt = Now.AddHours(-1),
-        UpdatedAt = Now.AddSeconds(-2),
     };
 
     static InventoryItem Resource(string id = "ws-a", bool running = true) =>
         new("local", id, "/data/workspaces/" + id, running, running ? 1 : 0, running ? "b1" : null, new Dictionary<string, string> { [ProvisionerTags.WorkspaceId] = id });
 
+    /// <summary>The pass's input; every workspace without an agents row in <paramref name="agents"/> gets a healthy one (<see cref="Observed"/>).</summary>
     static ReconcileInput Input(IEnumerable<WorkspaceEntity> workspaces, IEnumerable<InventoryItem> inventory, int? idleMinutes = null,
-        Dictionary<string, DateTimeOffset>? orphans = null, Dictionary<string, OperationProgress>? operations = null, Dictionary<string, string>? snapshots = null, DateTimeOffset? now = null) =>
-        new(now ?? Now, workspaces.ToList(), inventory.ToList(), new HashSet<string> { "local" },
+        Dictionary<string, DateTimeOffset>? orphans = null, Dictionary<string, OperationProgress>? operations = null, Dictionary<string, string>? snapshots = null, DateTimeOffset? now = null,
+        IEnumerable<WorkspaceAgentsEntity>? agents = null)
+    {
+        var list = workspaces.ToList();
+        var rows = list.ToDictionary(w => w.RowKey, w => Observed(w.RowKey), StringComparer.Ordinal);
+        foreach (var row in agents ?? []) rows[row.PartitionKey] = row;
+        return new(now ?? Now, list, inventory.ToList(), new HashSet<string> { "local" },
             new Dictionary<string, ReconcileTemplatePolicy> { [ReconcileInput.TemplateKey("py", 1)] = new(Heartbeat, 60, idleMinutes) },
-            operations ?? [], orphans ?? [], snapshots);
+            operations ?? [], orphans ?? [], snapshots, rows);
+    }
 
     static ReconcileAction Single(ReconcileInput input)
     {
@@ -201,8 +215,9 @@ public sealed class ReconcilePlannerTests
     public void Plan_HeartbeatOlderThanThreeIntervals_MarksDisconnected()
     {
         var w = Running();
-        w.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat + 1));
-        var action = Single(Input([w], [Resource()]));
+        var a = Observed();
+        a.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat + 1));
+        var action = Single(Input([w], [Resource()], agents: [a]));
 
         Assert.Equal(ReconcileActionKind.MarkDisconnected, action.Kind);
         Assert.Equal(ReconcileReasons.HeartbeatStale, action.Reason);
@@ -212,18 +227,20 @@ public sealed class ReconcilePlannerTests
     public void Plan_HeartbeatJustWithinThreeIntervals_PlansNothing()
     {
         var w = Running();
-        w.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat - 1));
+        var a = Observed();
+        a.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat - 1));
 
-        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()]), Options).Actions);
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()], agents: [a]), Options).Actions);
     }
 
     [Fact]
     public void Plan_StillStaleAfterNIntervals_Restarts()
     {
         var w = Running();
-        w.AgentConnection = "disconnected";
-        w.LastHeartbeatAt = Now.AddSeconds(-(10 * Heartbeat + 1));
-        var action = Single(Input([w], [Resource()]));
+        var a = Observed();
+        a.Connection = "disconnected";
+        a.LastHeartbeatAt = Now.AddSeconds(-(10 * Heartbeat + 1));
+        var action = Single(Input([w], [Resource()], agents: [a]));
 
         Assert.Equal(ReconcileActionKind.Restart, action.Kind);
         Assert.Equal(ReconcileReasons.HeartbeatLost, action.Reason);
@@ -233,11 +250,12 @@ public sealed class ReconcilePlannerTests
     public void Plan_RestartBudgetSpentThisHour_MarksFailedWithReason()
     {
         var w = Running();
-        w.AgentConnection = "disconnected";
-        w.LastHeartbeatAt = Now.AddMinutes(-5);
+        var a = Observed();
+        a.Connection = "disconnected";
+        a.LastHeartbeatAt = Now.AddMinutes(-5);
         w.ReconcileRestartCount = 3;
         w.ReconcileRestartWindowStartedAt = Now.AddMinutes(-40);
-        var action = Single(Input([w], [Resource()]));
+        var action = Single(Input([w], [Resource()], agents: [a]));
 
         Assert.Equal(ReconcileActionKind.MarkFailed, action.Kind);
         Assert.Equal(ReconcileReasons.RestartLimitReached, action.Reason);
@@ -248,12 +266,13 @@ public sealed class ReconcilePlannerTests
     public void Plan_RestartBudgetOfAnEarlierHour_RestartsAgain()
     {
         var w = Running();
-        w.AgentConnection = "disconnected";
-        w.LastHeartbeatAt = Now.AddMinutes(-5);
+        var a = Observed();
+        a.Connection = "disconnected";
+        a.LastHeartbeatAt = Now.AddMinutes(-5);
         w.ReconcileRestartCount = 3;
         w.ReconcileRestartWindowStartedAt = Now.AddMinutes(-61);
 
-        Assert.Equal(ReconcileActionKind.Restart, Single(Input([w], [Resource()])).Kind);
+        Assert.Equal(ReconcileActionKind.Restart, Single(Input([w], [Resource()], agents: [a])).Kind);
     }
 
     [Fact]
@@ -270,10 +289,11 @@ public sealed class ReconcilePlannerTests
     public void Plan_AgentNeverConnectedWithinConnectTimeout_MarksTimeout()
     {
         var w = Running();
-        w.AgentConnection = "connecting";
-        w.LastHeartbeatAt = null;
+        var a = Observed();
+        a.Connection = "connecting";
+        a.LastHeartbeatAt = null;
         w.BuildStartedAt = Now.AddSeconds(-61);
-        var action = Single(Input([w], [Resource()]));
+        var action = Single(Input([w], [Resource()], agents: [a]));
 
         Assert.Equal(ReconcileActionKind.MarkConnectTimeout, action.Kind);
         Assert.Equal(ReconcileReasons.ConnectTimeout, action.Reason);
@@ -283,10 +303,11 @@ public sealed class ReconcilePlannerTests
     public void Plan_AgentStillWithinConnectTimeout_PlansNothing()
     {
         var w = Running();
-        w.AgentConnection = "connecting";
+        var a = Observed();
+        a.Connection = "connecting";
         w.BuildStartedAt = Now.AddSeconds(-30);
 
-        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()]), Options).Actions);
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()], agents: [a]), Options).Actions);
     }
 
     [Fact]
@@ -329,9 +350,10 @@ public sealed class ReconcilePlannerTests
     public void Plan_IdleBeyondStopAfterMinutes_Stops()
     {
         var w = Running();
-        w.Sessions = 0;
-        w.LastActivityAt = Now.AddMinutes(-31);
-        var action = Single(Input([w], [Resource()], idleMinutes: 30));
+        var a = Observed();
+        a.Sessions = 0;
+        a.LastActivityAt = Now.AddMinutes(-31);
+        var action = Single(Input([w], [Resource()], idleMinutes: 30, agents: [a]));
 
         Assert.Equal(ReconcileActionKind.Stop, action.Kind);
         Assert.Equal(ReconcileReasons.IdleTimeout, action.Reason);
@@ -341,9 +363,35 @@ public sealed class ReconcilePlannerTests
     public void Plan_IdleWithAnOpenSession_IsKeptRunning()
     {
         var w = Running();
-        w.Sessions = 1;
-        w.LastActivityAt = Now.AddMinutes(-90);
+        var a = Observed();
+        a.Sessions = 1;
+        a.LastActivityAt = Now.AddMinutes(-90);
 
-        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()], idleMinutes: 30), Options).Actions);
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()], idleMinutes: 30, agents: [a]), Options).Actions);
+    }
+
+    [Fact]
+    public void Plan_AgentsRowOfAnotherBuild_CountsAsNothingHeard_AndTimesOutTheConnect()
+    {
+        // The live build's section was never written (the row still describes the build before it): nothing was heard from b1.
+        var w = Running();
+        w.BuildStartedAt = Now.AddSeconds(-61);
+        var a = Observed();
+        a.Build = "b0";
+
+        Assert.Equal(ReconcileActionKind.MarkConnectTimeout, Single(Input([w], [Resource()], agents: [a])).Kind);
+    }
+
+    [Fact]
+    public void Plan_WorkspaceOfThePreviousVersion_ReadsItsLegacyColumns_UntilItHasAnAgentsRow()
+    {
+        var legacy = Running();
+        legacy.AgentConnection = "connected";
+        legacy.LastHeartbeatAt = Now.AddSeconds(-(3 * Heartbeat + 1));
+        var noRow = Input([legacy], [Resource()]) with { Agents = null };
+        Assert.Equal(ReconcileActionKind.MarkDisconnected, Single(noRow).Kind);
+
+        // Once the agents row exists it is what counts: here a fresh heartbeat.
+        Assert.Empty(ReconcilePlanner.Plan(noRow with { Agents = new Dictionary<string, WorkspaceAgentsEntity> { ["ws-a"] = Observed() } }, Options).Actions);
     }
 }

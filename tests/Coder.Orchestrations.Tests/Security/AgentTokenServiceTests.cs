@@ -29,8 +29,8 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) => counted.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "reason").Value as string)));
         listener.Start();
 
-        string tokenA = await service.IssueAsync("ws-aaaaaaaaaaaa", "alice", "b1", CancellationToken.None);
-        await service.IssueAsync("ws-bbbbbbbbbbbb", "bob", "b1", CancellationToken.None);
+        string tokenA = await service.IssueAsync("ws-aaaaaaaaaaaa", "alice", "b1", 1, CancellationToken.None);
+        await service.IssueAsync("ws-bbbbbbbbbbbb", "bob", "b1", 1, CancellationToken.None);
 
         Assert.NotNull(await service.FindForWorkspaceAsync(tokenA, "ws-aaaaaaaaaaaa", CancellationToken.None));
         Assert.Empty(counted);
@@ -54,8 +54,8 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         var tables = await StorageFactory.CreateTablesAsync(storage);
         var service = new AgentTokenService(tables, TimeProvider.System, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
 
-        string first = await service.IssueAsync("ws-cccccccccccc", "carol", "b1", CancellationToken.None);
-        string second = await service.IssueAsync("ws-cccccccccccc", "carol", "b2", CancellationToken.None);
+        string first = await service.IssueAsync("ws-cccccccccccc", "carol", "b1", 1, CancellationToken.None);
+        string second = await service.IssueAsync("ws-cccccccccccc", "carol", "b2", 1, CancellationToken.None);
         Assert.NotEqual(first, second);
         Assert.StartsWith("cda_", first, StringComparison.Ordinal);
         Assert.Equal("b1", (await service.FindAsync(first, CancellationToken.None))!.BuildId);
@@ -92,9 +92,9 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         var time = new ManualTime(DateTimeOffset.UtcNow);
         var here = new AgentTokenService(tables, time, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
         var there = new AgentTokenService(tables, time, metrics, Options.Create(new SecurityOptions()), NullLogger<AgentTokenService>.Instance);
-        string b1 = await here.IssueAsync("ws-ffffffffffff", "fay", "b1", CancellationToken.None);
-        string b2 = await here.IssueAsync("ws-ffffffffffff", "fay", "b2", CancellationToken.None);
-        string other = await here.IssueAsync("ws-gggggggggggg", "gus", "b1", CancellationToken.None);
+        string b1 = await here.IssueAsync("ws-ffffffffffff", "fay", "b1", 1, CancellationToken.None);
+        string b2 = await here.IssueAsync("ws-ffffffffffff", "fay", "b2", 1, CancellationToken.None);
+        string other = await here.IssueAsync("ws-gggggggggggg", "gus", "b1", 1, CancellationToken.None);
         foreach (var service in new[] { here, there })
             foreach (string token in new[] { b1, b2 }) Assert.NotNull(await service.FindAsync(token, CancellationToken.None)); // cached now
 
@@ -110,7 +110,7 @@ public sealed class AgentTokenServiceTests(TestStorage storage)
         Assert.Null(await there.FindAsync(b2, CancellationToken.None));
 
         // A token issued after the revoke (the next start's build) works.
-        string b3 = await here.IssueAsync("ws-ffffffffffff", "fay", "b3", CancellationToken.None);
+        string b3 = await here.IssueAsync("ws-ffffffffffff", "fay", "b3", 1, CancellationToken.None);
         Assert.Equal("b3", (await there.FindAsync(b3, CancellationToken.None))?.BuildId);
     }
 }

@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Workspaces;
@@ -30,20 +31,20 @@ public sealed class FailureReasonTests
     [InlineData(null)]
     public void AMember_SeesAStableSentenceAndTheOperation_NeverTheRawText(string? code)
     {
-        string? shown = WorkspaceMapper.ToResponse(Failed(code), 1, Member).FailureReason;
+        string? shown = WorkspaceMapper.ToResponse(Failed(code), AgentObservation.None, 1, Member).FailureReason;
         Assert.NotNull(shown);
         Assert.DoesNotContain("/srv", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("secret detail", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", shown, StringComparison.Ordinal);
         Assert.Contains("ws-abcdefghijkl.0001.provision", shown, StringComparison.Ordinal);
-        Assert.Equal(shown, WorkspaceMapper.ToResponse(Failed(code), 1, Member with { User = "alice" }).FailureReason);
+        Assert.Equal(shown, WorkspaceMapper.ToResponse(Failed(code), AgentObservation.None, 1, Member with { User = "alice" }).FailureReason);
     }
 
     [Fact]
     public void AnAdmin_SeesTheFullText()
     {
-        Assert.Equal(Raw, WorkspaceMapper.ToResponse(Failed("activity_failed"), 1, Admin).FailureReason);
-        Assert.Contains("startup script", WorkspaceMapper.ToResponse(Failed("agent_start_error"), 1, Member).FailureReason, StringComparison.Ordinal);
-        Assert.Null(WorkspaceMapper.ToResponse(new WorkspaceEntity { PartitionKey = "alice", RowKey = "ws-x", Status = "running" }, 1, Member).FailureReason);
+        Assert.Equal(Raw, WorkspaceMapper.ToResponse(Failed("activity_failed"), AgentObservation.None, 1, Admin).FailureReason);
+        Assert.Contains("startup script", WorkspaceMapper.ToResponse(Failed("agent_start_error"), AgentObservation.None, 1, Member).FailureReason, StringComparison.Ordinal);
+        Assert.Null(WorkspaceMapper.ToResponse(new WorkspaceEntity { PartitionKey = "alice", RowKey = "ws-x", Status = "running" }, AgentObservation.None, 1, Member).FailureReason);
     }
 }

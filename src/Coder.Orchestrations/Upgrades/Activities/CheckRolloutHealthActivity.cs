@@ -16,6 +16,7 @@ namespace Coder.Orchestrations.Upgrades.Activities;
 /// </summary>
 public sealed class CheckRolloutHealthActivity(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     WorkspaceTimeline timeline,
     IOptions<RolloutOptions> options,
@@ -40,8 +41,8 @@ public sealed class CheckRolloutHealthActivity(
             var staleAfter = TimeSpan.FromSeconds(Math.Max(o.MinHeartbeatStaleSeconds, heartbeat * o.HeartbeatStaleIntervals));
             var events = await timeline.ListAsync(t.WorkspaceId, 200, "agent.", cancellationToken);
             int restarts = events.Count(e => e.At > input.Since && e.Kind == "agent.starting");
-            var lifecycle = WireNames.TryParse<AgentLifecycle>(w.AgentLifecycle, out var l) ? l : AgentLifecycle.Created;
-            string? problem = RolloutPolicy.HealthProblem(w.Status, lifecycle, w.LastHeartbeatAt, time.GetUtcNow(), staleAfter, restarts, o.CrashRestartThreshold);
+            var observed = await agents.ObserveAsync(w, cancellationToken);
+            string? problem = RolloutPolicy.HealthProblem(w.Status, observed.Lifecycle, observed.LastHeartbeatAt, time.GetUtcNow(), staleAfter, restarts, o.CrashRestartThreshold);
             results.Add(new RolloutHealth(t.WorkspaceId, problem is null, problem));
         }
 

@@ -17,6 +17,7 @@ namespace Coder.Orchestrations.Upgrades.Activities;
 /// </summary>
 public sealed class PrepareGreenActivity(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     ProvisionerRegistry provisioners,
     AgentTokenService tokens,
@@ -47,18 +48,25 @@ public sealed class PrepareGreenActivity(
         }
 
         string buildId = Ids.NewBuildId();
-        string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, buildId, cancellationToken);
+        string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, buildId, workspace.Replicas, cancellationToken);
         workspace = await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
         {
             RequireCurrent(w, op);
             w.PendingInstance = instance;
             w.PendingBuild = buildId;
             w.PendingTemplateVersion = input.Upgrade.ToVersion;
-            w.PendingAgentStates = null;
-            w.PendingHeartbeatAt = null;
             w.UpdatedAt = time.GetUtcNow();
             return true;
         }, cancellationToken) ?? throw new InvalidOperationException($"Workspace {op.WorkspaceId} no longer exists.");
+        var live = workspace;
+        await agents.MutateAsync(workspace, null, a =>
+        {
+            // Green's section starts empty; blue's live section stays as it is.
+            if (a.PendingBuild == buildId) return false;
+            if (live.AgentBuild is { } blue && a.Build != blue && a.PendingBuild == blue) a.ResetTo(blue);
+            a.ResetPendingTo(buildId);
+            return true;
+        }, cancellationToken);
 
         // A half-started green of an earlier delivery stops first, so its content is restored whole before anything runs on it.
         await provisioner.StopAsync(green, cancellationToken);

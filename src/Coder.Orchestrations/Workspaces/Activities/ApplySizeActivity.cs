@@ -12,6 +12,7 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 /// </summary>
 public sealed class ApplySizeActivity(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     ProvisionerRegistry provisioners,
     AgentTokenService tokens,
@@ -26,10 +27,6 @@ public sealed class ApplySizeActivity(
         var workspace = await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
         {
             if (w.OperationId != op.OperationId) throw new InvalidOperationException($"Operation {op.OperationId} is no longer current.");
-            var states = AgentStates.Parse(w.AgentStates);
-            foreach (string agent in states.Keys.Where(a => ReplicaOf(a) >= input.Replicas).ToList()) states.Remove(agent);
-            w.AgentStates = AgentStates.Serialize(states);
-            w.AgentLifecycle = Common.WireNames.Of(AgentStates.Aggregate(states, input.Replicas));
             if (w.Cpu != input.Cpu || w.MemoryMiB != input.MemoryMiB || w.Replicas != input.Replicas) w.LastScaledAt = now;
             w.Cpu = input.Cpu;
             w.MemoryMiB = input.MemoryMiB;
@@ -39,9 +36,20 @@ public sealed class ApplySizeActivity(
         }, cancellationToken) ?? throw new InvalidOperationException($"Workspace {op.WorkspaceId} no longer exists.");
 
         string build = workspace.AgentBuild ?? throw new InvalidOperationException("The workspace has no running build to resize.");
+
+        // Replicas that go are forgotten, and the workspace's lifecycle is the least advanced of the ones that stay.
+        await agents.MutateAsync(workspace, null, a =>
+        {
+            if (a.Build != build) return false;
+            var states = AgentStates.Parse(a.AgentStates);
+            foreach (string agent in states.Keys.Where(id => AgentIds.ReplicaOf(id) >= input.Replicas).ToList()) states.Remove(agent);
+            a.AgentStates = AgentStates.Serialize(states);
+            a.Lifecycle = Common.WireNames.Of(AgentStates.Aggregate(states, input.Replicas));
+            return true;
+        }, cancellationToken);
         var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Template {workspace.Template} v{workspace.TemplateVersion} no longer exists.");
-        string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, build, cancellationToken);
+        string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, build, input.Replicas, cancellationToken);
         var spec = new WorkspaceResourceSpec(
             workspace.ComputeRef(), workspace.Template, workspace.TemplateVersion, template.Spec.Image,
             input.Cpu, input.MemoryMiB, template.Spec.Resources?.DiskGiB, input.Replicas, build, bootstrap.Environment(op.WorkspaceId, build, token));
@@ -53,12 +61,5 @@ public sealed class ApplySizeActivity(
         }, cancellationToken);
         int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
         return new EnsureWorkspaceResult(build, input.Replicas, readyTimeout, outcome.LimitsEnforced, Reused: !outcome.Restarted, outcome.Note);
-    }
-
-    /// <summary>Agent ids end in <c>-r{replica}</c>.</summary>
-    static int ReplicaOf(string agentId)
-    {
-        int at = agentId.LastIndexOf("-r", StringComparison.Ordinal);
-        return at >= 0 && int.TryParse(agentId.AsSpan(at + 2), out int n) ? n : 0;
     }
 }

@@ -10,11 +10,11 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 
 /// <summary>
 /// Reads where a build's agents are: the lifecycle ingest recorded, and whether their compute still runs. When they are not
-/// done yet, the operation is about to wait for a signal, so the row is marked as wanting one (<see
-/// cref="WorkspaceEntity.AgentSignalWanted"/>) in a write guarded by the ETag of the row that was read: a lifecycle change
-/// stored in between fails that write, and the check reads again and sees it.
+/// done yet, the operation is about to wait for a signal, so the agents row is marked as wanting one (<see
+/// cref="WorkspaceAgentsEntity.SignalBuild"/>) in a write guarded by the ETag of the row that was read: a lifecycle change
+/// stored in between fails that write, and the check reads again and sees it. The workspace row is not written.
 /// </summary>
-public sealed class CheckAgentActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners)
+public sealed class CheckAgentActivity(WorkspaceStore workspaces, WorkspaceAgentStore agents, ProvisionerRegistry provisioners)
 {
     const int MaxAttempts = 20;
 
@@ -22,30 +22,38 @@ public sealed class CheckAgentActivity(WorkspaceStore workspaces, ProvisionerReg
     {
         for (int attempt = 1; ; attempt++)
         {
-            var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
+            var read = workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
+            var observed = agents.GetAsync(input.WorkspaceId, cancellationToken);
+            await Task.WhenAll(read, observed);
+            var workspace = await read;
             if (workspace is null) return new AgentCheckResult(AgentLifecycle.Off, 0, 0, false, "The workspace no longer exists.");
             // A blue-green green is checked on its own instance and agents, beside the live build.
             bool pending = workspace.PendingBuild is { } p && p == input.BuildId;
             if (workspace.AgentBuild != input.BuildId && !pending) return new AgentCheckResult(AgentLifecycle.Off, 0, workspace.Replicas, false, "A newer build replaced this one.");
 
-            var states = AgentStates.Parse(pending ? workspace.PendingAgentStates : workspace.AgentStates);
+            var row = await observed ?? WorkspaceAgentsEntity.FromLegacy(workspace);
+            var (lifecycle, statesJson) = row.Build == input.BuildId
+                ? (WireNames.TryParse<AgentLifecycle>(row.Lifecycle, out var l) ? l : AgentLifecycle.Created, row.AgentStates)
+                : row.PendingBuild == input.BuildId
+                    ? (AgentStates.Aggregate(AgentStates.Parse(row.PendingAgentStates), workspace.Replicas), row.PendingAgentStates)
+                    : (AgentLifecycle.Created, null);
+            var states = AgentStates.Parse(statesJson);
             int ready = states.Count(s => s.Value.Lifecycle == AgentLifecycle.Ready);
-            var lifecycle = pending ? AgentStates.Aggregate(states, workspace.Replicas)
-                : WireNames.TryParse<AgentLifecycle>(workspace.AgentLifecycle, out var l) ? l : AgentLifecycle.Created;
             string? instance = pending ? workspace.PendingInstance : workspace.ComputeInstance;
             var item = await provisioners.Get(workspace.Provisioner).FindAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, instance), cancellationToken);
             bool running = item is { Running: true } && item.BuildId == input.BuildId;
             string? reason = states.Values.Select(s => s.Reason).FirstOrDefault(r => r is not null);
             var result = new AgentCheckResult(lifecycle, ready, workspace.Replicas, running, reason);
 
-            if (!WillWait(result) || workspace.AgentSignalWanted == input.BuildId || workspace.OperationId is null) return result;
-            workspace.AgentSignalWanted = input.BuildId;
+            if (!WillWait(result) || workspace.OperationId is not { } operationId || (row.SignalBuild == input.BuildId && row.SignalOperation == operationId)) return result;
+            row.SignalBuild = input.BuildId;
+            row.SignalOperation = operationId;
             try
             {
-                await workspaces.UpdateAsync(workspace, cancellationToken);
+                await agents.SaveAsync(row, cancellationToken);
                 return result;
             }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // The row changed since it was read (perhaps the very change the operation would wait for): read it again.
             }

@@ -20,6 +20,7 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 /// </summary>
 public sealed partial class CompleteOperationActivity(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     OperationStore operations,
     WorkspaceTimeline timeline,
     IWorkspaceEventPublisher events,
@@ -68,10 +69,19 @@ public sealed partial class CompleteOperationActivity(
         return true;
     }
 
-    Task ReleaseAsync(CompleteOperationInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    async Task ReleaseAsync(CompleteOperationInput input, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var op = input.Operation;
-        return workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
+
+        // The operation's wait for its agents ends with it, so later lifecycle changes signal nobody.
+        var unmarked = agents.MutateAsync(op.WorkspaceId, null, null, a =>
+        {
+            if (a.SignalOperation != op.OperationId) return false;
+            a.SignalBuild = null;
+            a.SignalOperation = null;
+            return true;
+        }, cancellationToken);
+        var released = workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
         {
             if (w.OperationId != op.OperationId) return false;
             w.OperationId = null;
@@ -82,7 +92,6 @@ public sealed partial class CompleteOperationActivity(
                 // The operation's drain hint ends with it: the manifest changes back and the agents clear their flag.
                 w.DrainRequestId = null;
                 w.DrainReason = null;
-                w.DrainAcks = null;
             }
             w.Status = WireNames.Of(input.Status);
             w.FailureReason = input.Succeeded ? null : input.Error;
@@ -91,6 +100,7 @@ public sealed partial class CompleteOperationActivity(
             w.UpdatedAt = now;
             return true;
         }, cancellationToken);
+        await Task.WhenAll(unmarked, released);
     }
 
     async Task TombstoneAsync(WorkspaceOperationInput op, DateTimeOffset now, CancellationToken cancellationToken)
@@ -98,18 +108,24 @@ public sealed partial class CompleteOperationActivity(
         for (int attempt = 0; ; attempt++)
         {
             var w = await workspaces.GetAsync(op.Owner, op.WorkspaceId, cancellationToken);
-            if (w is null || w.Status == WireNames.Of(WorkspaceStatus.Deleted)) return;
+            if (w is null) return;
+            if (w.Status == WireNames.Of(WorkspaceStatus.Deleted))
+            {
+                // A retry after the tombstone: what the agents reported goes with the workspace.
+                await agents.DeleteAsync(op.WorkspaceId, cancellationToken);
+                return;
+            }
+
             w.OperationId = null;
             w.OperationKind = null;
             w.Status = WireNames.Of(WorkspaceStatus.Deleted);
             w.DesiredState = DesiredStates.Deleted;
             w.DeletedAt = now;
             w.UpdatedAt = now;
-            w.AgentLifecycle = "off";
-            w.AgentConnection = "disconnected";
             try
             {
                 await workspaces.TombstoneAsync(w, cancellationToken);
+                await agents.DeleteAsync(op.WorkspaceId, cancellationToken);
                 return;
             }
             catch (Azure.Data.Tables.TableTransactionFailedException e) when (e.Status == 412 && attempt < 20)

@@ -14,6 +14,7 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 /// </summary>
 public sealed class EnsureWorkspaceActivity(
     WorkspaceStore workspaces,
+    WorkspaceAgentStore agents,
     TemplateStore templates,
     ProvisionerRegistry provisioners,
     AgentTokenService tokens,
@@ -39,24 +40,27 @@ public sealed class EnsureWorkspaceActivity(
         }
 
         // A new build: a fresh token (the old one stops working), recorded before anything starts, so a retry after a
-        // crash finds either the running build or nothing.
-        // The token and the build are written side by side: both land before anything starts.
+        // crash finds either the running build or nothing. The token, the build and its reset observed state are written
+        // side by side: all land before anything starts, so the new build's first event finds its section.
         string buildId = Ids.NewBuildId();
-        var issued = tokens.IssueAsync(input.WorkspaceId, input.Owner, buildId, cancellationToken);
+        var issued = tokens.IssueAsync(input.WorkspaceId, input.Owner, buildId, workspace.Replicas, cancellationToken);
+        var observed = await agents.ReadAsync(workspace, cancellationToken);
+        var reset = agents.MutateAsync(workspace, observed, a =>
+        {
+            a.ResetTo(buildId);
+            return true;
+        }, cancellationToken);
         var now = time.GetUtcNow();
         var recorded = WorkspaceWrites.UpdateAsync(workspaces, workspace, w =>
         {
             EnsureCurrent(w, input);
             w.AgentBuild = buildId;
             w.BuildStartedAt = now;
-            w.AgentLifecycle = "created";
-            w.AgentConnection = "connecting";
-            w.AgentStates = null;
-            w.LastHeartbeatAt = null;
+            w.ClearLegacyObservedState();
             w.UpdatedAt = now;
             return true;
         }, cancellationToken);
-        await Task.WhenAll(issued, recorded);
+        await Task.WhenAll(issued, reset, recorded);
         string token = await issued;
         workspace = await recorded ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
 

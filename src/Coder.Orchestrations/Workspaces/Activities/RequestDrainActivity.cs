@@ -6,9 +6,10 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 
 /// <summary>
 /// Puts the operation's drain hint in the workspace's manifest (its config version changes, so the agents re-fetch it and
-/// answer). Idempotent: a redelivery for the same operation keeps the answers already in.
+/// answer). Idempotent: a redelivery for the same operation keeps the answers already in (answers are kept by hint, so
+/// those to an earlier hint do not count).
 /// </summary>
-public sealed class RequestDrainActivity(WorkspaceStore workspaces, IOptions<AgentBootstrapOptions> options)
+public sealed class RequestDrainActivity(WorkspaceStore workspaces, WorkspaceAgentStore agents, IOptions<AgentBootstrapOptions> options)
 {
     public async Task<DrainStatus> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
@@ -17,11 +18,10 @@ public sealed class RequestDrainActivity(WorkspaceStore workspaces, IOptions<Age
             if (w.OperationId != input.OperationId || w.DrainRequestId == input.OperationId) return false;
             w.DrainRequestId = input.OperationId;
             w.DrainReason = input.Kind.ToString().ToLowerInvariant();
-            w.DrainAcks = null;
             return true;
         }, cancellationToken);
         if (workspace is null || workspace.DrainRequestId != input.OperationId) return new DrainStatus(0, 0, 0);
-        var (expected, acknowledged) = AgentDrainCounter.Count(workspace);
+        var (expected, acknowledged) = AgentDrainCounter.Count(workspace, await agents.ReadAsync(workspace, cancellationToken));
         return new DrainStatus(expected, acknowledged, options.Value.DrainTimeoutSeconds);
     }
 }

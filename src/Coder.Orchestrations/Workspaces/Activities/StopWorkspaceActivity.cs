@@ -10,24 +10,23 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 /// Stops the workspace's compute and keeps its data, and revokes its agent tokens (a start issues new ones). Stopping a
 /// stopped workspace changes nothing.
 /// </summary>
-public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, AgentTokenService tokens, TimeProvider time)
+public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, WorkspaceAgentStore agents, ProvisionerRegistry provisioners, AgentTokenService tokens)
 {
     public async Task<bool> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
         if (workspace is null) return false;
         await provisioners.Get(workspace.Provisioner).StopAsync(workspace.ComputeRef(), cancellationToken);
-        var now = time.GetUtcNow();
-        await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
+        await agents.MutateAsync(workspace, null, a =>
         {
             // The agent reports shutting_down and off itself; a killed one cannot, so the platform's word closes it. Every
             // replica is closed too, so a shutting_down that is ingested late cannot move the workspace back from off.
-            var states = AgentStates.Parse(w.AgentStates);
+            if (workspace.AgentBuild is { } build && a.Build != build) a.ResetTo(build);
+            var states = AgentStates.Parse(a.AgentStates);
             foreach (string agent in states.Keys.ToList()) states[agent] = states[agent] with { Lifecycle = AgentLifecycle.Off };
-            w.AgentStates = AgentStates.Serialize(states);
-            w.AgentLifecycle = WireNames.Of(AgentLifecycle.Off);
-            w.AgentConnection = "disconnected";
-            w.UpdatedAt = now;
+            a.AgentStates = AgentStates.Serialize(states);
+            a.Lifecycle = WireNames.Of(AgentLifecycle.Off);
+            a.Connection = "disconnected";
             return true;
         }, cancellationToken);
         await tokens.RevokeWorkspaceAsync(input.WorkspaceId, cancellationToken);

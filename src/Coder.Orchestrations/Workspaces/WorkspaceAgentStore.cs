@@ -1,0 +1,99 @@
+using Azure;
+using Azure.Data.Tables;
+using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.State;
+
+namespace Coder.Orchestrations.Workspaces;
+
+/// <summary>
+/// The observed state of workspaces' agents (<see cref="WorkspaceAgentsEntity"/>): one row per workspace, read beside the
+/// workspace row (two point reads in parallel) and written by ingest and by the activities that start, stop, resize or
+/// switch builds. Every write is ETag-guarded (an insert for a workspace's first row); a lost race re-reads and applies
+/// again. A workspace written by the previous version has no row yet: its observed columns on the workspace row are read
+/// instead (<see cref="WorkspaceAgentsEntity.FromLegacy"/>), and the first write here starts from them.
+/// </summary>
+public sealed class WorkspaceAgentStore(CoderTables tables)
+{
+    const int MaxAttempts = 50;
+
+    public async Task<WorkspaceAgentsEntity?> GetAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        var response = await tables.WorkspaceAgents.GetEntityIfExistsAsync<WorkspaceAgentsEntity>(workspaceId, WorkspaceAgentsEntity.Row, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>The workspace's agents row, or the one its legacy columns describe (not stored yet: its ETag is empty).</summary>
+    public async Task<WorkspaceAgentsEntity> ReadAsync(WorkspaceEntity workspace, CancellationToken cancellationToken) =>
+        await GetAsync(workspace.RowKey, cancellationToken) ?? WorkspaceAgentsEntity.FromLegacy(workspace);
+
+    /// <summary>The live build's observation (see <see cref="AgentObservation.Of"/>).</summary>
+    public async Task<AgentObservation> ObserveAsync(WorkspaceEntity workspace, CancellationToken cancellationToken) =>
+        AgentObservation.Of(workspace, await ReadAsync(workspace, cancellationToken));
+
+    /// <summary>Every agents row, by workspace id (the reconciler's scan, beside its scan of the workspace rows).</summary>
+    public async Task<Dictionary<string, WorkspaceAgentsEntity>> ScanAsync(CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, WorkspaceAgentsEntity>(StringComparer.Ordinal);
+        await foreach (var row in tables.WorkspaceAgents.QueryAsync<WorkspaceAgentsEntity>(maxPerPage: 1000, cancellationToken: cancellationToken)) rows[row.PartitionKey] = row;
+        return rows;
+    }
+
+    /// <summary>Stores <paramref name="agents"/> if it is unchanged since it was read (inserts it if it was never stored); 412 or 409 otherwise.</summary>
+    public async Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken)
+    {
+        var response = agents.ETag == default
+            ? await tables.WorkspaceAgents.AddEntityAsync(agents, cancellationToken)
+            : await tables.WorkspaceAgents.UpdateEntityAsync(agents, agents.ETag, TableUpdateMode.Replace, cancellationToken);
+        agents.ETag = response.Headers.ETag ?? agents.ETag;
+        return agents;
+    }
+
+    /// <summary>
+    /// Read-modify-write of <paramref name="workspace"/>'s agents row, starting from <paramref name="read"/> when the caller
+    /// has just read it. <paramref name="mutate"/> returns false to leave the row alone and must be safe to apply twice.
+    /// Returns the row as stored.
+    /// </summary>
+    public async Task<WorkspaceAgentsEntity> MutateAsync(WorkspaceEntity workspace, WorkspaceAgentsEntity? read, Func<WorkspaceAgentsEntity, bool> mutate, CancellationToken cancellationToken) =>
+        (await MutateAsync(workspace.RowKey, workspace, read, mutate, cancellationToken))!;
+
+    /// <summary>
+    /// <see cref="MutateAsync(WorkspaceEntity, WorkspaceAgentsEntity?, Func{WorkspaceAgentsEntity, bool}, CancellationToken)"/>
+    /// for a caller that holds the agents row but not the workspace row: when the row is gone (its workspace was deleted)
+    /// and there is no <paramref name="legacySource"/>, nothing is written and the result is null.
+    /// </summary>
+    public async Task<WorkspaceAgentsEntity?> MutateAsync(string workspaceId, WorkspaceEntity? legacySource, WorkspaceAgentsEntity? read, Func<WorkspaceAgentsEntity, bool> mutate, CancellationToken cancellationToken)
+    {
+        var agents = read ?? await ReadAsync(workspaceId, legacySource, cancellationToken);
+        for (int attempt = 1; agents is not null; attempt++)
+        {
+            if (!mutate(agents)) return agents;
+            try
+            {
+                return await SaveAsync(agents, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 + attempt * 5)), cancellationToken);
+                agents = await ReadAsync(workspaceId, legacySource, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    async Task<WorkspaceAgentsEntity?> ReadAsync(string workspaceId, WorkspaceEntity? legacySource, CancellationToken cancellationToken) =>
+        await GetAsync(workspaceId, cancellationToken) ?? (legacySource is null ? null : WorkspaceAgentsEntity.FromLegacy(legacySource));
+
+    /// <summary>Removes the workspace's agents row (its workspace is deleted).</summary>
+    public async Task DeleteAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.WorkspaceAgents.DeleteEntityAsync(workspaceId, WorkspaceAgentsEntity.Row, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already gone: a retried delete.
+        }
+    }
+}
