@@ -19,6 +19,8 @@ public static class WorkspaceMapper
         Status = WireNames.TryParse<WorkspaceStatus>(w.Status, out var s) ? s : WorkspaceStatus.Pending,
         Size = new WorkspaceSize(w.Cpu, w.MemoryMiB, w.LimitsEnforced),
         Replicas = w.Replicas,
+        Isolation = w.Isolation,
+        IsolationReason = w.IsolationReason,
         Agent = new WorkspaceAgentView(
             WireNames.TryParse<AgentLifecycle>(w.AgentLifecycle, out var l) ? l : AgentLifecycle.Created,
             WireNames.TryParse<AgentConnection>(w.AgentConnection, out var c) ? c : AgentConnection.Connecting,

@@ -22,7 +22,7 @@ public static class AgentProcesses
             {
                 if (File.ReadAllText(Path.Combine(dir, "stat")).Split(')').Last().TrimStart().StartsWith('Z')) continue;
                 string cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (!cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
+                if (!cmd.Contains("coder-agent", StringComparison.Ordinal) || IsLauncher(cmd)) continue;
                 var env = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0');
                 string? wsDir = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_DIR=", StringComparison.Ordinal))?["CODER_WORKSPACE_DIR=".Length..];
                 string? ws = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_ID=", StringComparison.Ordinal))?["CODER_WORKSPACE_ID=".Length..];
@@ -60,6 +60,9 @@ public static class AgentProcesses
             }
         }
     }
+
+    /// <summary>The sandbox's launchers (bubblewrap, setpriv) carry the agent's command line and environment but are not the agent.</summary>
+    static bool IsLauncher(string commandLine) => Path.GetFileName(commandLine.Split(' ', 2)[0]) is "sh" or "setsid" or "bwrap" or "setpriv";
 
     public static bool IsAlive(int pid)
     {
