@@ -93,8 +93,8 @@ public sealed class WorkspaceProbeTests(SecurityHost fixture)
             ["a connection string with a key"] = "AccountKey=",
             ["a member's API token"] = fixture.Tokens["alice"],
         };
-        foreach (var (what, secret) in forbidden)
-            Assert.False(dump.Contains(secret, StringComparison.Ordinal), $"The probe reached {what}:\n{Excerpt(dump, secret)}");
+        var leaks = forbidden.Where(f => dump.Contains(f.Value, StringComparison.Ordinal)).Select(f => $"{f.Key}:\n{Excerpt(dump, f.Value)}").ToList();
+        Assert.True(leaks.Count == 0, "The probe reached " + string.Join("\n\n", leaks));
     }
 
     [Fact]
@@ -135,8 +135,7 @@ public sealed class WorkspaceProbeTests(SecurityHost fixture)
 
         // Another user (here nobody, as a workspace's own uid would be) cannot.
         var (exit, error) = await RunAsAsync(65534, "curl", "-sS", "--http2-prior-knowledge", "--max-time", "5", "--unix-socket", socket, "http://localhost/");
-        Assert.Equal(7, exit); // curl: could not connect
-        Assert.Contains("Permission denied", error, StringComparison.OrdinalIgnoreCase);
+        Assert.True(exit == 7, $"curl as another user: exit {exit} (7: could not connect), {error}");
         var (asHost, _) = await RunAsAsync(0, "curl", "-sS", "--http2-prior-knowledge", "--max-time", "5", "--unix-socket", socket, "http://localhost/");
         Assert.NotEqual(7, asHost);
     }

@@ -68,17 +68,42 @@ public sealed partial class LocalSandbox
             else if (Directory.Exists(link)) args.AddRange(["--ro-bind", link, link]);
         }
 
-        args.AddRange(["--dir", "/etc"]);
+        var made = new HashSet<string>(StringComparer.Ordinal) { "/", "/usr" };
+        Ancestors("/etc/x", made, args);
         foreach (string name in EtcFiles) args.AddRange(["--ro-bind-try", "/etc/" + name, "/etc/" + name]);
+        Ancestors("/var/tmp", made, args);
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/var/tmp"]);
-        foreach (string path in readOnly.Distinct(StringComparer.Ordinal)) args.AddRange(["--ro-bind", path, path]);
-        args.AddRange(["--bind", home, home, "--chdir", home, "--setenv", "HOME", home]);
+        made.UnionWith(["/tmp", "/var/tmp"]);
+        foreach (string path in readOnly.Distinct(StringComparer.Ordinal))
+        {
+            Ancestors(path, made, args);
+            args.AddRange(["--ro-bind", path, path]);
+        }
+
+        Ancestors(home, made, args);
+        args.AddRange(["--bind", home, home, "--chdir", home]);
 
         // setpriv, inside the namespaces: from here on the process is the workspace's user with no capabilities, no
         // supplementary groups and no way to gain privileges (setuid binaries included).
         args.AddRange(["--", _setpriv!, "--reuid", id, "--regid", id, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]);
         args.AddRange(command);
         return args;
+    }
+
+    /// <summary>
+    /// Makes the folders above a mount point 0755 first: bubblewrap would create them 0700 as root, and the workspace's user
+    /// could not reach what is mounted below them. Folders under /usr are the real, read-only ones.
+    /// </summary>
+    static void Ancestors(string path, HashSet<string> made, List<string> args)
+    {
+        var chain = new Stack<string>();
+        for (string? dir = Path.GetDirectoryName(path); dir is not null && !made.Contains(dir) && !dir.StartsWith("/usr/", StringComparison.Ordinal); dir = Path.GetDirectoryName(dir))
+            chain.Push(dir);
+        foreach (string dir in chain)
+        {
+            args.AddRange(["--perms", "0755", "--dir", dir]);
+            made.Add(dir);
+        }
     }
 
     /// <summary>Gives the workspace's home to its user (0700), everything in it included, without following links.</summary>
