@@ -79,7 +79,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         // Agents of another build, or replicas beyond the wanted count, go; the wanted ones that are missing start.
         var running = FindAgents(spec.Workspace).ToList();
         var stale = running.Where(a => a.BuildId != spec.BuildId || a.Replica >= spec.Replicas).ToList();
-        if (stale.Count > 0) await TerminateAsync(stale.Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+        if (stale.Count > 0) await TerminateAsync(stale, TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
         var present = running.Except(stale).Select(a => a.Replica).ToHashSet();
         var (enforced, note) = ApplyLimits(spec);
         var missing = Enumerable.Range(0, spec.Replicas).Where(r => !present.Contains(r)).ToList();
@@ -115,7 +115,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => EnsureAsync(spec, cancellationToken);
 
     public Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
-        TerminateAsync(FindAgents(workspace).Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+        TerminateAsync(FindAgents(workspace).ToList(), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
 
     /// <summary>Vertical changes rewrite the cgroup limits of the running units (no restart); replica changes start or stop units.</summary>
     public async Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
@@ -157,7 +157,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
-        await TerminateAsync(FindAgents(workspace).Select(a => a.Pid), TimeSpan.FromSeconds(2), cancellationToken);
+        await TerminateAsync(FindAgents(workspace).ToList(), TimeSpan.FromSeconds(2), cancellationToken);
         Cgroups.Remove(workspace.ComputeName);
         string dir = WorkspaceDirectory(workspace);
         for (int attempt = 0; Directory.Exists(dir); attempt++)
@@ -235,16 +235,21 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     {
         var required = new Dictionary<string, string> { [ScopeVariable] = Scope };
         if (workspaceId is not null) required["CODER_WORKSPACE_ID"] = workspaceId;
+        var found = new List<(LocalAgentProcess Agent, bool Launcher)>();
         foreach (var (pid, env) in ProcFs.FindByEnvironment(required))
         {
-            // Script processes inherit the agent's environment; only the agent's own command line names the agent. The
-            // launchers around it (sh, bwrap, setpriv) carry its command line too, but they are not the agent.
+            // Script processes inherit the agent's environment; only the agent's own command line names the agent.
             if (!env.TryGetValue("CODER_WORKSPACE_ID", out var id) || ProcFs.ReadCommandLine(pid) is not { } cmd || !cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
-            if (Launchers.Contains(Path.GetFileName(cmd.Split(' ', 2)[0]))) continue;
             int replica = env.TryGetValue("CODER_AGENT_REPLICA", out var r) && int.TryParse(r, CultureInfo.InvariantCulture, out int n) ? n : 0;
             string computeName = new WorkspaceRef(id, "", env.GetValueOrDefault(InstanceVariable)).ComputeName;
-            yield return new LocalAgentProcess(pid, id, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName);
+            found.Add((new LocalAgentProcess(pid, id, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName),
+                Launchers.Contains(Path.GetFileName(cmd.Split(' ', 2)[0]))));
         }
+
+        // The launchers around an agent (sh, bwrap, setpriv) carry its command line too. One process per agent: the agent
+        // itself, or while it is still being launched (the sandbox takes a moment), its launcher, so it is not taken for gone.
+        return found.GroupBy(f => (f.Agent.ComputeName, f.Agent.BuildId, f.Agent.Replica, f.Agent.AgentId))
+            .Select(g => g.OrderBy(f => f.Launcher).First().Agent);
     }
 
     void StartAgent(WorkspaceResourceSpec spec, string dir, int replica, bool limited, int uid)
@@ -320,10 +325,13 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
     }
 
-    /// <summary>SIGTERM to each agent's whole session, then SIGKILL to whatever is left after the grace period.</summary>
-    async Task TerminateAsync(IEnumerable<int> agentPids, TimeSpan grace, CancellationToken cancellationToken)
+    /// <summary>
+    /// SIGTERM to each agent, then SIGKILL to whatever is left after the grace period: its session and every process that
+    /// carries its agent id (its sandbox's launchers and init, which are in no session of the agent's).
+    /// </summary>
+    async Task TerminateAsync(IReadOnlyList<LocalAgentProcess> agents, TimeSpan grace, CancellationToken cancellationToken)
     {
-        var sessions = agentPids.ToList();
+        var sessions = agents.Select(a => a.Pid).ToList();
         if (sessions.Count == 0) return;
         foreach (int pid in sessions) ProcFs.Signal(pid, ProcFs.SigTerm);
         var deadline = _time.GetUtcNow() + grace;
@@ -335,6 +343,12 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         foreach (int session in sessions)
         {
             foreach (int member in ProcFs.SessionMembers(session).Append(session)) ProcFs.Signal(member, ProcFs.SigKill);
+        }
+
+        foreach (var agent in agents.Where(a => a.AgentId is not null))
+        {
+            var same = new Dictionary<string, string> { [ScopeVariable] = Scope, [AgentIds.Variable] = agent.AgentId! };
+            foreach (var (pid, _) in ProcFs.FindByEnvironment(same)) ProcFs.Signal(pid, ProcFs.SigKill);
         }
 
         deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
