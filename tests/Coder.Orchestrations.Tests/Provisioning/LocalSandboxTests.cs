@@ -40,7 +40,7 @@ public sealed class LocalSandboxTests(TestStorage storage) : IAsyncLifetime
         Environment.SetEnvironmentVariable(HostSecret, "host-secret-value");
         var provisioner = Provisioner();
         var state = await provisioner.EnsureAsync(Spec("b1"), CancellationToken.None);
-        var agent = await Eventually.WaitAsync(() => Task.FromResult(provisioner.FindAgents(Workspace).ToList()), a => a.Count == 1, TimeSpan.FromSeconds(20), "the agent to run");
+        var agent = await Eventually.WaitAsync(() => Task.FromResult(provisioner.FindAgents(Workspace).ToList()), a => a.Count == 1 && IsAgentItself(a[0].Pid), TimeSpan.FromSeconds(20), "the agent to run");
         int pid = agent[0].Pid;
         var env = Environ(pid);
 
@@ -82,7 +82,7 @@ public sealed class LocalSandboxTests(TestStorage storage) : IAsyncLifetime
         Assert.Empty(provisioner.FindAgents(Workspace));
         var restarted = Provisioner();
         await restarted.EnsureAsync(Spec("b2"), CancellationToken.None);
-        var again = await Eventually.WaitAsync(() => Task.FromResult(restarted.FindAgents(Workspace).ToList()), a => a.Count == 1, TimeSpan.FromSeconds(20), "the agent to run again");
+        var again = await Eventually.WaitAsync(() => Task.FromResult(restarted.FindAgents(Workspace).ToList()), a => a.Count == 1 && IsAgentItself(a[0].Pid), TimeSpan.FromSeconds(20), "the agent to run again");
         Assert.Equal(uid, restarted.Uids.Find(Workspace));
         Assert.Equal(uid, UidOf(again[0].Pid));
         Assert.Equal("b2", again[0].BuildId);
@@ -97,7 +97,7 @@ public sealed class LocalSandboxTests(TestStorage storage) : IAsyncLifetime
         Assert.Equal(LocalSandbox.None, state.Isolation!.Level);
         Assert.Contains(Root ? "bubblewrap was not found (/nonexistent/bwrap" : "not run as root", state.Isolation.Reason, StringComparison.Ordinal);
         Assert.Contains("Isolation: none.", state.Note, StringComparison.Ordinal);
-        var agent = await Eventually.WaitAsync(() => Task.FromResult(provisioner.FindAgents(Workspace).ToList()), a => a.Count == 1, TimeSpan.FromSeconds(20), "the unisolated agent to run");
+        var agent = await Eventually.WaitAsync(() => Task.FromResult(provisioner.FindAgents(Workspace).ToList()), a => a.Count == 1 && IsAgentItself(a[0].Pid), TimeSpan.FromSeconds(20), "the unisolated agent to run");
         Assert.Equal(Environment.UserName == "root" ? 0 : UidOf(Environment.ProcessId), UidOf(agent[0].Pid));
         Assert.Null(provisioner.Uids.Find(Workspace));
 
@@ -167,6 +167,9 @@ public sealed class LocalSandboxTests(TestStorage storage) : IAsyncLifetime
 
     static int UidOf(int pid) =>
         int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The agent (dotnet running it), not a launcher that inventory reports while the sandbox comes up.</summary>
+    static bool IsAgentItself(int pid) => Path.GetFileName(File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0]) == "dotnet";
 
     static bool ProcessAlive(int pid) => File.Exists($"/proc/{pid}/status") && !File.ReadLines($"/proc/{pid}/status").Any(l => l.StartsWith("State:\tZ", StringComparison.Ordinal));
 
