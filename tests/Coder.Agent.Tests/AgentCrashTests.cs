@@ -16,7 +16,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
     {
         await using var ingest = await IngestHarness.StartAsync();
         // The agent first sends to a port nothing listens on, so everything it writes stays in its outbox.
-        string deadQueue = EmbeddedAzurite.ConnectionStringFor(FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        string deadQueue = EmbeddedAzurite.ConnectionStringFor(AzuriteAccountKey.New(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
         await using var harness = await AgentHarness.StartAsync(ws => ManifestEndpoint.Create(ws, "v1", heartbeatSeconds: 1, metricsSeconds: 600,
                 scripts: [new ManifestScript("setup", "echo crash-test-log", 10, BlocksReady: true)]),
             agentQueueConnection: deadQueue, workspaceId: ingest.WorkspaceId, token: ingest.Token);

@@ -43,10 +43,10 @@ public sealed class BareEngineHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddDurableTaskWorker(b =>
         {
-            b.UseGrpc(sidecar.Address);
+            b.UseGrpc(sidecar.CreateChannel());
             b.AddTasks(r => r.AddOrchestrator<BareEngineOrchestrator>().AddActivity<BareEngineActivity>());
         });
-        builder.Services.AddDurableTaskClient(b => b.UseGrpc(sidecar.Address));
+        builder.Services.AddDurableTaskClient(b => b.UseGrpc(sidecar.CreateChannel()));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         var engine = new BareEngineHost(logs, sidecar, host);

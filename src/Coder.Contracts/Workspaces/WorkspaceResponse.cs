@@ -15,6 +15,13 @@ public sealed record WorkspaceResponse
     public required WorkspaceStatus Status { get; init; }
     public required WorkspaceSize Size { get; init; }
     public required int Replicas { get; init; }
+
+    /// <summary>
+    /// Extension: how the workspace's code is kept from the host and other workspaces, where the platform decides it at
+    /// run time (local: <c>sandbox</c>, or <c>none</c> with <see cref="IsolationReason"/>); absent elsewhere.
+    /// </summary>
+    public string? Isolation { get; init; }
+    public string? IsolationReason { get; init; }
     public required WorkspaceAgentView Agent { get; init; }
     public OperationRef? Operation { get; init; }
 

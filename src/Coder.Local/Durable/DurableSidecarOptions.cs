@@ -7,6 +7,12 @@ public sealed class DurableSidecarOptions
 
     public int PartitionCount { get; set; } = 4;
 
+    /// <summary>
+    /// Where the sidecar's Unix socket goes (made 0700): the local host uses <c>&lt;data dir&gt;/durable</c>. Unset, a new
+    /// private temp folder, removed when the sidecar stops.
+    /// </summary>
+    public string? SocketDirectory { get; set; }
+
     /// <summary>Queue polling backs off up to this; Durable Functions' default of 30 s is too slow for an interactive machine.</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 

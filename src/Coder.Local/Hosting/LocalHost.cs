@@ -62,11 +62,15 @@ public sealed class LocalHost : IAsyncDisposable
             });
 
             sidecarLogs = LoggerFactory.Create(l => l.AddConfiguration(config.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
-            var sidecarOptions = new DurableSidecarOptions { TaskHub = LocalHostNames.TaskHub(config["Coder:Storage:Prefix"] ?? "", config["Coder:TaskHub"] ?? "coder") };
+            var sidecarOptions = new DurableSidecarOptions
+            {
+                TaskHub = LocalHostNames.TaskHub(config["Coder:Storage:Prefix"] ?? "", config["Coder:TaskHub"] ?? "coder"),
+                SocketDirectory = Path.Combine(dataDirectory, "durable"),
+            };
             var sidecar = await DurableSidecar.StartAsync(storage, sidecarOptions, sidecarLogs, cancellationToken);
 
             var functions = FunctionCatalog.Discover(typeof(ApiPipeline).Assembly);
-            builder.Services.AddCoderLocalHost(functions, sidecar.Address);
+            builder.Services.AddCoderLocalHost(functions, sidecar);
             builder.Services.AddCoderTelemetry(builder.Configuration);
 
             var app = builder.Build();

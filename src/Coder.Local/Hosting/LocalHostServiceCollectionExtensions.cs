@@ -20,7 +20,7 @@ public static class LocalHostServiceCollectionExtensions
     /// Registers the functions with their local triggers: every orchestrator and activity with the portable durable worker
     /// under its function name, every queue trigger with a listener, every timer with a scheduler.
     /// </summary>
-    public static IServiceCollection AddCoderLocalHost(this IServiceCollection services, IReadOnlyList<FunctionDescriptor> functions, string sidecarAddress)
+    public static IServiceCollection AddCoderLocalHost(this IServiceCollection services, IReadOnlyList<FunctionDescriptor> functions, DurableSidecar sidecar)
     {
         foreach (var function in functions) FunctionInvoker.EnsureBindable(function);
 
@@ -31,7 +31,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddCoderFunctions();
         services.AddDurableTaskWorker(builder =>
         {
-            builder.UseGrpc(sidecarAddress);
+            builder.UseGrpc(sidecar.CreateChannel());
             builder.UseCoderVersioning();
             builder.AddTasks(registry =>
             {
@@ -47,7 +47,7 @@ public static class LocalHostServiceCollectionExtensions
                 }
             });
         });
-        services.AddDurableTaskClient(builder => builder.UseGrpc(sidecarAddress).UseCoderVersioning());
+        services.AddDurableTaskClient(builder => builder.UseGrpc(sidecar.CreateChannel()).UseCoderVersioning());
 
         foreach (var f in functions.Where(f => f.Kind == FunctionKind.Queue))
         {

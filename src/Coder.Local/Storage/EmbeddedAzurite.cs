@@ -5,19 +5,19 @@ namespace Coder.Local.Storage;
 
 /// <summary>
 /// Azurite from the repository's pinned npm package, on free loopback ports, with its data in a folder of ours.
-/// The local host starts it when no storage connection string is given; tests and benchmarks use it too.
+/// The local host starts it when no storage connection string is given; tests and benchmarks use it too. It runs with the
+/// data folder's own random account key (<see cref="AzuriteAccountKey"/>), so the public development key gets 403.
 /// </summary>
 public sealed class EmbeddedAzurite : IAsyncDisposable
 {
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     readonly Process _process;
     readonly string _pidFile;
 
-    EmbeddedAzurite(Process process, string pidFile, int blobPort, int queuePort, int tablePort)
+    EmbeddedAzurite(Process process, string pidFile, string accountKey, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         _pidFile = pidFile;
+        AccountKey = accountKey;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -27,10 +27,13 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
     public int QueuePort { get; }
     public int TablePort { get; }
 
-    public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
+    /// <summary>The account key this Azurite accepts (secret: whoever holds it holds all of the control plane's storage).</summary>
+    public string AccountKey { get; }
 
-    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+    public string ConnectionString => ConnectionStringFor(AccountKey, BlobPort, QueuePort, TablePort);
+
+    public static string ConnectionStringFor(string accountKey, int blobPort, int queuePort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccountKey.AccountName};AccountKey={accountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
     /// <summary>Starts Azurite with its data under <paramref name="dataDirectory"/> and waits until every service listens.</summary>
@@ -41,11 +44,13 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         string pidFile = Path.Combine(dataDirectory, "azurite.pid");
         StopStale(pidFile);
+        string accountKey = AzuriteAccountKey.LoadOrCreate(dataDirectory);
 
         for (int attempt = 0; ; attempt++)
         {
             int blob = FreePorts.Next(), queue = FreePorts.Next(), table = FreePorts.Next();
             var psi = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.Environment["AZURITE_ACCOUNTS"] = AzuriteAccountKey.AccountsVariable(accountKey);
             foreach (string arg in new[]
             {
                 script, "--silent", "--skipApiVersionCheck", "--loose", "--location", dataDirectory,
@@ -62,7 +67,7 @@ public sealed class EmbeddedAzurite : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             await File.WriteAllTextAsync(pidFile, Str(process.Id), cancellationToken);
-            var azurite = new EmbeddedAzurite(process, pidFile, blob, queue, table);
+            var azurite = new EmbeddedAzurite(process, pidFile, accountKey, blob, queue, table);
             if (await azurite.WaitUntilListeningAsync(TimeSpan.FromSeconds(30), cancellationToken)) return azurite;
             await azurite.DisposeAsync();
             if (attempt >= 2) throw new InvalidOperationException("Azurite did not start listening (tried three times).");

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Agents;
 
-/// <summary>Builds the environment a new agent starts with: its identity, its token and how to reach the control plane.</summary>
+/// <summary>Builds the environment a new agent starts with: its identity, its token and how to reach the control plane; no other secret.</summary>
 public sealed class AgentBootstrap(IOptions<AgentBootstrapOptions> options, IOptions<CoderStorageOptions> storage)
 {
     public IReadOnlyDictionary<string, string> Environment(string workspaceId, string buildId, string token)
@@ -20,7 +20,9 @@ public sealed class AgentBootstrap(IOptions<AgentBootstrapOptions> options, IOpt
         switch (o.Transport)
         {
             case "storage-queue":
-                env["CODER_AGENT_QUEUE_CONNECTION"] = o.QueueConnectionString ?? storage.Value.ConnectionString ?? "";
+                // Never the control plane's own connection string: whoever reads an agent's environment would hold the account.
+                env["CODER_AGENT_QUEUE_CONNECTION"] = o.QueueConnectionString is { Length: > 0 } sas ? sas
+                    : throw new InvalidOperationException("The storage-queue agent transport needs Coder:Agent:QueueConnectionString (an add-only queue SAS); use the http transport otherwise.");
                 env["CODER_AGENT_QUEUE_NAME"] = storage.Value.Prefix + QueueNames.AgentEvents;
                 break;
             case "servicebus":

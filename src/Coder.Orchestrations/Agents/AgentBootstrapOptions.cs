@@ -8,10 +8,17 @@ public sealed class AgentBootstrapOptions
     /// <summary>Base URL of the control plane (manifest and HTTP transport).</summary>
     public string ControlPlaneUrl { get; set; } = "http://127.0.0.1:7071";
 
-    /// <summary><c>storage-queue</c> (local default), <c>servicebus</c> or <c>http</c>.</summary>
-    public string Transport { get; set; } = "storage-queue";
+    /// <summary>
+    /// <c>http</c> (the default: the agent posts with its own token and the control plane enqueues), <c>servicebus</c> or
+    /// <c>storage-queue</c>. An agent never gets the control plane's storage connection string, so workspace code that
+    /// reads the agent's environment holds nothing but that one agent's token.
+    /// </summary>
+    public string Transport { get; set; } = "http";
 
-    /// <summary>For the storage-queue transport: the connection string agents use (Azurite locally).</summary>
+    /// <summary>
+    /// For the storage-queue transport only, and required by it: what agents connect with. It must grant no more than
+    /// adding messages to the agent queue (a queue SAS with the add permission); the account key never goes here.
+    /// </summary>
     public string? QueueConnectionString { get; set; }
 
     public string? ServiceBusNamespace { get; set; }

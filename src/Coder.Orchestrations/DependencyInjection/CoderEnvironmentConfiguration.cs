@@ -24,6 +24,7 @@ public static class CoderEnvironmentConfiguration
         ("CODER_ADMIN_PRINCIPAL_IDS", "Coder:Security:AdminPrincipalIds"),
         ("CODER_DATA_DIR", "Coder:Local:DataDirectory"),
         ("CODER_AGENT_PATH", "Coder:Local:AgentPath"),
+        ("CODER_BWRAP", "Coder:Local:BubblewrapPath"),
         ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),
         ("CODER_AGENT_TRANSPORT", "Coder:Agent:Transport"),
         ("CODER_AGENT_HEARTBEAT_SECONDS", "Coder:Agent:HeartbeatOverrideSeconds"),

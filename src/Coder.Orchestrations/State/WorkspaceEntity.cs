@@ -24,6 +24,10 @@ public sealed class WorkspaceEntity : ITableEntity
     public int Replicas { get; set; } = 1;
     public bool LimitsEnforced { get; set; } = true;
 
+    /// <summary><c>sandbox</c> or <c>none</c> (local workspaces; null elsewhere), and why <c>none</c>.</summary>
+    public string? Isolation { get; set; }
+    public string? IsolationReason { get; set; }
+
     /// <summary><c>running</c>, <c>stopped</c> or <c>deleted</c>: what the user asked for.</summary>
     public string DesiredState { get; set; } = DesiredStates.Running;
     public string Status { get; set; } = "pending";

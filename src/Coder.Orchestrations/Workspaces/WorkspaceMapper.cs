@@ -25,6 +25,8 @@ public static class WorkspaceMapper
         Status = WireNames.TryParse<WorkspaceStatus>(w.Status, out var s) ? s : WorkspaceStatus.Pending,
         Size = new WorkspaceSize(w.Cpu, w.MemoryMiB, w.LimitsEnforced),
         Replicas = w.Replicas,
+        Isolation = w.Isolation,
+        IsolationReason = w.IsolationReason,
         Agent = new WorkspaceAgentView(
             agent.Lifecycle,
             WireNames.TryParse<AgentConnection>(agent.Connection, out var c) ? c : AgentConnection.Connecting,

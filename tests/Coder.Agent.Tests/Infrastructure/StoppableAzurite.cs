@@ -13,9 +13,11 @@ public sealed class StoppableAzurite : IAsyncDisposable
     readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coder-agent-azurite-" + Guid.NewGuid().ToString("N")[..8]);
     readonly int _blobPort = FreePorts.Next(), _queuePort = FreePorts.Next(), _tablePort = FreePorts.Next();
     readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    readonly string _accountKey = AzuriteAccountKey.New();
     Process? _process;
 
-    public string ConnectionString => EmbeddedAzurite.ConnectionStringFor(_blobPort, _queuePort, _tablePort);
+    public string ConnectionString => EmbeddedAzurite.ConnectionStringFor(_accountKey, _blobPort, _queuePort, _tablePort);
 
     public async Task StartAsync()
     {
@@ -24,6 +26,7 @@ public sealed class StoppableAzurite : IAsyncDisposable
 
         Directory.CreateDirectory(_dataDirectory);
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["AZURITE_ACCOUNTS"] = AzuriteAccountKey.AccountsVariable(_accountKey);
         foreach (string argument in new[]
         {
             script, "--silent", "--skipApiVersionCheck", "--loose", "--location", _dataDirectory,

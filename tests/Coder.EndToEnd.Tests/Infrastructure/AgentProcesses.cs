@@ -22,7 +22,7 @@ public static class AgentProcesses
             {
                 if (File.ReadAllText(Path.Combine(dir, "stat")).Split(')').Last().TrimStart().StartsWith('Z')) continue;
                 string cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (!cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
+                if (!cmd.Contains("coder-agent", StringComparison.Ordinal) || IsLauncher(cmd)) continue;
                 var env = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Split('\0');
                 string? wsDir = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_DIR=", StringComparison.Ordinal))?["CODER_WORKSPACE_DIR=".Length..];
                 string? ws = env.FirstOrDefault(e => e.StartsWith("CODER_WORKSPACE_ID=", StringComparison.Ordinal))?["CODER_WORKSPACE_ID=".Length..];
@@ -60,6 +60,33 @@ public static class AgentProcesses
             }
         }
     }
+
+    /// <summary>
+    /// The host pid of the process a workspace's own code knows as <paramref name="workspacePid"/> (its <c>$!</c> or <c>$$</c>):
+    /// in a sandbox, pids are of the workspace's pid namespace, which is the one <paramref name="agentPid"/> is in.
+    /// </summary>
+    public static int HostPid(int agentPid, int workspacePid)
+    {
+        string ns = new FileInfo($"/proc/{agentPid}/ns/pid").LinkTarget ?? throw new InvalidOperationException($"No pid namespace for {agentPid}.");
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                if (new FileInfo(Path.Combine(dir, "ns", "pid")).LinkTarget != ns) continue;
+                string nsPids = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("NSpid:", StringComparison.Ordinal));
+                if (nsPids.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[^1] == workspacePid.ToString(System.Globalization.CultureInfo.InvariantCulture)) return pid;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"No process is {workspacePid} in the pid namespace of {agentPid}.");
+    }
+
+    /// <summary>The sandbox's launchers (bubblewrap, setpriv) carry the agent's command line and environment but are not the agent.</summary>
+    static bool IsLauncher(string commandLine) => Path.GetFileName(commandLine.Split(' ', 2)[0]) is "sh" or "setsid" or "bwrap" or "setpriv";
 
     public static bool IsAlive(int pid)
     {

@@ -84,7 +84,7 @@ public sealed class AutoscaleTests(TestStorage storage, ITestOutputHelper output
         string pids = await File.ReadAllTextAsync(Path.Combine(_host.DataDirectory, "workspaces", id, "burner.pids"));
         foreach (string pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            System.Diagnostics.Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture)).Kill();
+            System.Diagnostics.Process.GetProcessById(AgentProcesses.HostPid(agent, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture))).Kill();
         }
 
         var stoppedAt = DateTimeOffset.UtcNow;

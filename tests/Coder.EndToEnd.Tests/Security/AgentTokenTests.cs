@@ -216,8 +216,16 @@ public sealed class AgentTokenTests(SecurityHost fixture)
         Assert.Equal(dir, File.ReadAllText(Path.Combine(dir, "where.txt")).Trim());
         int parent = int.Parse(File.ReadAllText(Path.Combine(dir, "parent.txt")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.NotEqual(fixture.Host.ProcessId, parent);
-        Assert.Equal(agent.Pid, parent);
+
+        // The script names its parent by the pid it sees: in a sandbox, the agent's pid in the workspace's pid namespace.
+        Assert.Contains(parent, NamespacePids(agent.Pid));
     }
+
+    /// <summary>A process's pid in each pid namespace it is in, outermost first (the NSpid line of its status).</summary>
+    static IReadOnlyList<int> NamespacePids(int pid) =>
+        File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("NSpid:", StringComparison.Ordinal))
+            .Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     async Task<string> LogLinesFor(string claimed, string tokenOwner)
     {

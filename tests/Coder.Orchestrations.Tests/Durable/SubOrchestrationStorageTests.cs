@@ -28,7 +28,7 @@ public sealed class SubOrchestrationStorageTests(TestStorage storage)
 
         await using (var sidecar = await DurableSidecar.StartAsync(storage.ConnectionString, new DurableSidecarOptions { TaskHub = hub, PartitionCount = 1 }, NullLoggerFactory.Instance, deadline.Token))
         {
-            using var host = BuildWorkerHost(sidecar.Address);
+            using var host = BuildWorkerHost(sidecar);
             await host.StartAsync(deadline.Token);
             try
             {
@@ -60,15 +60,15 @@ public sealed class SubOrchestrationStorageTests(TestStorage storage)
         Assert.Equal([$"{instanceId}-first", $"{instanceId}-second"], created.Select(e => e.GetProperty("InstanceId").GetString()));
     }
 
-    static IHost BuildWorkerHost(string sidecarAddress)
+    static IHost BuildWorkerHost(DurableSidecar sidecar)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(sidecarAddress);
+            worker.UseGrpc(sidecar.CreateChannel());
             worker.AddTasks(registry => registry.AddOrchestrator<TaggedChildrenParentOrchestrator>().AddOrchestrator<EchoChildOrchestrator>());
         });
-        builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecarAddress));
+        builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecar.CreateChannel()));
         return builder.Build();
     }
 }

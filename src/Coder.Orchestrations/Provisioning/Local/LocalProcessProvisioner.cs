@@ -12,7 +12,9 @@ namespace Coder.Orchestrations.Provisioning.Local;
 /// Workspaces on this machine: a folder under the data directory plus one agent process per replica. Agents run in their
 /// own session (setsid), so they outlive a control-plane crash and their whole process tree can be signalled at once.
 /// Inventory reads /proc, so a process killed from outside is seen as gone and a stray one is seen at all. A scope tag
-/// (a hash of the data folder) keeps two local control planes on one machine out of each other's inventory.
+/// (a hash of the data folder) keeps two local control planes on one machine out of each other's inventory. Each
+/// workspace runs in its own sandbox (see <see cref="LocalSandbox"/>) as its own uid (see <see cref="WorkspaceUids"/>) with
+/// an environment built from an allow-list (see <see cref="AgentEnvironment"/>).
 /// </summary>
 public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 {
@@ -27,7 +29,8 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     readonly string _workspacesRoot;
     readonly LocalSnapshotStore _snapshots;
 
-    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger, LocalSnapshotStore snapshots)
+    /// <param name="sandbox">The boundary to use; null detects it (tests inject one that cannot isolate).</param>
+    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger, LocalSnapshotStore snapshots, LocalSandbox? sandbox = null)
     {
         _snapshots = snapshots;
         _options = options.Value;
@@ -37,7 +40,16 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         _workspacesRoot = Path.Combine(data, "workspaces");
         Scope = ScopeFor(data);
         Cgroups = new LinuxCgroups(Scope);
+        Sandbox = sandbox ?? new LocalSandbox(_options.BubblewrapPath);
+        Uids = new WorkspaceUids(data);
+        if (!Sandbox.Isolated) LogNotIsolated(_logger, Sandbox.Reason!);
     }
+
+    /// <summary>Whether workspaces are isolated from the host and each other (or why not).</summary>
+    public LocalSandbox Sandbox { get; }
+
+    /// <summary>The uid each sandboxed workspace runs as.</summary>
+    public WorkspaceUids Uids { get; }
 
     /// <summary>Where CPU and memory limits are enforced (or why they are advisory).</summary>
     public LinuxCgroups Cgroups { get; }
@@ -67,15 +79,22 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         // Agents of another build, or replicas beyond the wanted count, go; the wanted ones that are missing start.
         var running = FindAgents(spec.Workspace).ToList();
         var stale = running.Where(a => a.BuildId != spec.BuildId || a.Replica >= spec.Replicas).ToList();
-        if (stale.Count > 0) await TerminateAsync(stale.Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+        if (stale.Count > 0) await TerminateAsync(stale, TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
         var present = running.Except(stale).Select(a => a.Replica).ToHashSet();
         var (enforced, note) = ApplyLimits(spec);
-        for (int replica = 0; replica < spec.Replicas; replica++)
+        var missing = Enumerable.Range(0, spec.Replicas).Where(r => !present.Contains(r)).ToList();
+        if (missing.Count > 0)
         {
-            if (!present.Contains(replica)) StartAgent(spec, dir, replica, enforced);
+            // The home is the workspace's own before anything of it runs: restored or branched content was written by us.
+            int uid = Sandbox.Isolated ? Uids.GetOrAllocate(spec.Workspace.WorkspaceId) : -1;
+            Directory.CreateDirectory(Path.Combine(dir, ".coder-agent"));
+            Sandbox.GiveHome(dir, uid);
+            foreach (int replica in missing) StartAgent(spec, dir, replica, enforced, uid);
         }
 
-        return new WorkspaceResourceState([dir], Running: true, created, enforced, note);
+        var isolation = new WorkspaceIsolation(Sandbox.Level, Sandbox.Reason);
+        string isolationNote = Sandbox.Isolated ? "Isolation: sandbox (its own user and namespaces)." : $"Isolation: none. {Sandbox.Reason}";
+        return new WorkspaceResourceState([dir], Running: true, created, enforced, note is null ? isolationNote : $"{note} {isolationNote}", isolation);
     }
 
     /// <summary>Sets every unit's cgroup limits (live for running processes). A failure makes the limits advisory, with the reason.</summary>
@@ -96,7 +115,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public Task<WorkspaceResourceState> StartAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken) => EnsureAsync(spec, cancellationToken);
 
     public Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken) =>
-        TerminateAsync(FindAgents(workspace).Select(a => a.Pid), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
+        TerminateAsync(FindAgents(workspace).ToList(), TimeSpan.FromSeconds(_options.StopTimeoutSeconds), cancellationToken);
 
     /// <summary>Vertical changes rewrite the cgroup limits of the running units (no restart); replica changes start or stop units.</summary>
     public async Task<ResizeOutcome> ResizeAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
@@ -110,12 +129,35 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         _snapshots.CaptureAsync(WorkspaceDirectory(workspace), request.SnapshotId, request.ParentSnapshotId, cancellationToken);
 
     /// <summary>Built and verified outside the workspaces folder (so inventory never sees it), then swapped in.</summary>
-    public Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken) =>
-        _snapshots.RestoreAsync(WorkspaceDirectory(workspace), request.SnapshotId, request.ExpectedSha256, cancellationToken, Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"));
+    public async Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken)
+    {
+        string dir = WorkspaceDirectory(workspace);
+        await _snapshots.RestoreAsync(dir, request.SnapshotId, request.ExpectedSha256, cancellationToken, Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"));
+
+        // Restored files are written by the host; the workspace's user gets them back (the next start does so too).
+        if (Sandbox.Isolated && Uids.Find(workspace.WorkspaceId) is { } uid) Sandbox.GiveHome(dir, uid);
+    }
+
+    /// <summary>
+    /// How to run <paramref name="command"/> as workspace code (a snapshot hook): in the workspace's sandbox as its user,
+    /// in its folder, with an environment of <paramref name="environment"/> and a fixed PATH only.
+    /// </summary>
+    public ProcessStartInfo WorkspaceCommand(WorkspaceRef workspace, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment)
+    {
+        string dir = WorkspaceDirectory(workspace);
+        int uid = Sandbox.Isolated ? Uids.GetOrAllocate(workspace.WorkspaceId) : -1;
+        var line = Sandbox.Wrap(dir, uid, [], command);
+        var psi = new ProcessStartInfo(line[0]) { WorkingDirectory = dir, UseShellExecute = false };
+        foreach (string a in line.Skip(1)) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        foreach (var (key, value) in AgentEnvironment.Build(new Dictionary<string, string>(), HostEnvironment(), environment)) psi.Environment[key] = value;
+        psi.Environment["HOME"] = dir;
+        return psi;
+    }
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
-        await TerminateAsync(FindAgents(workspace).Select(a => a.Pid), TimeSpan.FromSeconds(2), cancellationToken);
+        await TerminateAsync(FindAgents(workspace).ToList(), TimeSpan.FromSeconds(2), cancellationToken);
         Cgroups.Remove(workspace.ComputeName);
         string dir = WorkspaceDirectory(workspace);
         for (int attempt = 0; Directory.Exists(dir); attempt++)
@@ -131,6 +173,10 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
             }
         }
 
+        // The uid goes back to the pool with the workspace's last instance (a retired blue leaves green holding it).
+        bool instanceLeft = Directory.Exists(_workspacesRoot) && Directory.EnumerateDirectories(_workspacesRoot)
+            .Any(d => WorkspaceRef.ParseComputeName(Path.GetFileName(d)).WorkspaceId == workspace.WorkspaceId);
+        if (!instanceLeft) Uids.Release(workspace.WorkspaceId);
         LogDestroyed(_logger, workspace.ComputeName);
     }
 
@@ -189,48 +235,55 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     {
         var required = new Dictionary<string, string> { [ScopeVariable] = Scope };
         if (workspaceId is not null) required["CODER_WORKSPACE_ID"] = workspaceId;
+        var found = new List<(LocalAgentProcess Agent, bool Launcher)>();
         foreach (var (pid, env) in ProcFs.FindByEnvironment(required))
         {
             // Script processes inherit the agent's environment; only the agent's own command line names the agent.
             if (!env.TryGetValue("CODER_WORKSPACE_ID", out var id) || ProcFs.ReadCommandLine(pid) is not { } cmd || !cmd.Contains("coder-agent", StringComparison.Ordinal)) continue;
             int replica = env.TryGetValue("CODER_AGENT_REPLICA", out var r) && int.TryParse(r, CultureInfo.InvariantCulture, out int n) ? n : 0;
             string computeName = new WorkspaceRef(id, "", env.GetValueOrDefault(InstanceVariable)).ComputeName;
-            yield return new LocalAgentProcess(pid, id, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName);
+            found.Add((new LocalAgentProcess(pid, id, env.GetValueOrDefault("CODER_AGENT_BUILD"), replica, env.GetValueOrDefault("CODER_AGENT_ID"), computeName),
+                Launchers.Contains(Path.GetFileName(cmd.Split(' ', 2)[0]))));
         }
+
+        // The launchers around an agent (sh, bwrap, setpriv) carry its command line too. One process per agent: the agent
+        // itself, or while it is still being launched (the sandbox takes a moment), its launcher, so it is not taken for gone.
+        return found.GroupBy(f => (f.Agent.ComputeName, f.Agent.BuildId, f.Agent.Replica, f.Agent.AgentId))
+            .Select(g => g.OrderBy(f => f.Launcher).First().Agent);
     }
 
-    void StartAgent(WorkspaceResourceSpec spec, string dir, int replica, bool limited)
+    void StartAgent(WorkspaceResourceSpec spec, string dir, int replica, bool limited, int uid)
     {
         var (program, args) = AgentCommand();
         string stateDir = Path.Combine(dir, ".coder-agent");
-        Directory.CreateDirectory(stateDir);
         var psi = new ProcessStartInfo("setsid") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardInput = true };
 
         // setsid gives the agent its own session; sh joins the unit's cgroups (so the agent and everything it starts are
-        // limited), then sends the agent's output to a log file so it never writes to our pipes.
+        // limited; the join happens out here, as the groups stay the host's), then sends the agent's output to a log file
+        // so it never writes to our pipes, and execs the sandbox around the agent.
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add((limited ? Cgroups.JoinCommand(spec.Workspace.ComputeName, replica) : "") + "exec \"$@\" >>\"$CODER_AGENT_LOG\" 2>&1");
         psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(program);
-        foreach (string a in args) psi.ArgumentList.Add(a);
+        var visible = new List<string> { Path.GetDirectoryName(args.Length > 0 ? args[0] : program)! };
+        if (args.Length > 0) visible.Add(Path.GetDirectoryName(program)!); // the dotnet runtime of a .dll agent
+        if (limited) visible.AddRange(Cgroups.GroupsOf(spec.Workspace.ComputeName, replica));
+        foreach (string a in Sandbox.Wrap(dir, uid, visible, [program, .. args])) psi.ArgumentList.Add(a);
 
-        // The agent gets none of the control plane's own settings (tokens, connection strings), only what the spec gives it.
-        foreach (string key in psi.Environment.Keys.ToList())
-        {
-            if (key.StartsWith("CODER_", StringComparison.Ordinal) || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("AzureWebJobs", StringComparison.Ordinal))
-                psi.Environment.Remove(key);
-        }
-
-        foreach (var (key, value) in spec.AgentEnvironment) psi.Environment[key] = value;
+        // Built from an allow-list: none of the control plane's own settings (tokens, connection strings) can pass.
         string agentId = AgentIds.For(spec.Workspace.WorkspaceId, spec.BuildId, replica);
-        psi.Environment[AgentIds.Variable] = agentId;
-        psi.Environment["CODER_AGENT_REPLICA"] = replica.ToString(CultureInfo.InvariantCulture);
-        psi.Environment["CODER_WORKSPACE_DIR"] = dir;
-        psi.Environment["CODER_AGENT_LOG"] = Path.Combine(stateDir, $"agent-r{replica}.log");
-        psi.Environment["HOME"] = dir;
-        psi.Environment[ScopeVariable] = Scope;
-        if (spec.Workspace.Instance is { } instance) psi.Environment[InstanceVariable] = instance;
+        var own = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AgentIds.Variable] = agentId,
+            ["CODER_AGENT_REPLICA"] = replica.ToString(CultureInfo.InvariantCulture),
+            ["CODER_WORKSPACE_DIR"] = dir,
+            ["CODER_AGENT_LOG"] = Path.Combine(stateDir, $"agent-r{replica}.log"),
+            ["HOME"] = dir,
+            [ScopeVariable] = Scope,
+        };
+        if (spec.Workspace.Instance is { } instance) own[InstanceVariable] = instance;
+        psi.Environment.Clear();
+        foreach (var (key, value) in AgentEnvironment.Build(spec.AgentEnvironment, HostEnvironment(), own)) psi.Environment[key] = value;
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("The agent process did not start.");
         process.StandardInput.Close();
@@ -241,13 +294,34 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     {
         string path = LocalAgentLaunch.Resolve(_options.AgentPath);
         if (!File.Exists(path)) throw new InvalidOperationException($"The agent was not found at {path}. Set Coder:Local:AgentPath (CODER_AGENT_PATH).");
-        return LocalAgentLaunch.Command(path);
+
+        // The sandbox binds the program's real folder, so a name found on PATH or a link is resolved first.
+        var (program, args) = LocalAgentLaunch.Command(path);
+        return (ResolveProgram(program), args);
     }
 
-    /// <summary>SIGTERM to each agent's whole session, then SIGKILL to whatever is left after the grace period.</summary>
-    async Task TerminateAsync(IEnumerable<int> agentPids, TimeSpan grace, CancellationToken cancellationToken)
+    /// <summary>The programs that start an agent and carry its command line for a moment or for good; never the agent itself.</summary>
+    static readonly HashSet<string> Launchers = new(StringComparer.Ordinal) { "sh", "setsid", "bwrap", "setpriv" };
+
+    static Dictionary<string, string?> HostEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+
+    /// <summary>A program named without a folder, found on PATH (the sandbox must see where it really is).</summary>
+    static string ResolveProgram(string program)
     {
-        var sessions = agentPids.ToList();
+        if (program.Contains('/')) return new FileInfo(program).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? program;
+        string? found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+        return found is null ? program : ResolveProgram(found);
+    }
+
+    /// <summary>
+    /// SIGTERM to each agent, then SIGKILL to whatever is left after the grace period: its session and every process that
+    /// carries its agent id (its sandbox's launchers and init, which are in no session of the agent's).
+    /// </summary>
+    async Task TerminateAsync(IReadOnlyList<LocalAgentProcess> agents, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var sessions = agents.Select(a => a.Pid).ToList();
         if (sessions.Count == 0) return;
         foreach (int pid in sessions) ProcFs.Signal(pid, ProcFs.SigTerm);
         var deadline = _time.GetUtcNow() + grace;
@@ -259,6 +333,12 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         foreach (int session in sessions)
         {
             foreach (int member in ProcFs.SessionMembers(session).Append(session)) ProcFs.Signal(member, ProcFs.SigKill);
+        }
+
+        foreach (var agent in agents.Where(a => a.AgentId is not null))
+        {
+            var same = new Dictionary<string, string> { [ScopeVariable] = Scope, [AgentIds.Variable] = agent.AgentId! };
+            foreach (var (pid, _) in ProcFs.FindByEnvironment(same)) ProcFs.Signal(pid, ProcFs.SigKill);
         }
 
         deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
@@ -277,6 +357,9 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started agent {AgentId} as process {Pid}")]
     static partial void LogStarted(ILogger logger, string agentId, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Local workspaces are not isolated: {Reason}")]
+    static partial void LogNotIsolated(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Destroyed local workspace {WorkspaceId}")]
     static partial void LogDestroyed(ILogger logger, string workspaceId);

@@ -10,6 +10,12 @@ public sealed class LocalProvisionerOptions
     /// <summary>The agent: a native binary (the AOT build) or a <c>.dll</c> run with <c>dotnet</c>. When unset, the self-contained build next to the local host (<c>agent/linux-x64/coder-agent</c>).</summary>
     public string? AgentPath { get; set; }
 
+    /// <summary>
+    /// bubblewrap (CODER_BWRAP), which sandboxes each workspace when the host runs as root; found on PATH when unset. Where
+    /// it is missing, workspaces still start, with <c>isolation: none</c> and the reason.
+    /// </summary>
+    public string? BubblewrapPath { get; set; }
+
     /// <summary>How long a stopping agent gets to run its shutdown scripts before it is killed.</summary>
     public int StopTimeoutSeconds { get; set; } = 15;
 }

@@ -11,7 +11,7 @@ namespace Coder.Orchestrations.Snapshots.Activities;
 /// <summary>
 /// Quiesce and resume: runs the workspace's <c>.coder/hooks/pre-snapshot</c> or <c>post-snapshot</c> script, if it has
 /// one, in the workspace folder with a timeout, so scripts can flush state (a database checkpoint, a paused writer) before
-/// the capture. Hooks are a local-provisioner feature; other platforms report that they run none. Re-running a hook on
+/// the capture. A hook is workspace code, so it runs in the workspace's sandbox as its user, never as the host. Hooks are a local-provisioner feature; other platforms report that they run none. Re-running a hook on
 /// redelivery is the hook's own concern, so they should be idempotent.
 /// </summary>
 public sealed class RunSnapshotHookActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, IOptions<SnapshotStoreOptions> options)
@@ -27,10 +27,13 @@ public sealed class RunSnapshotHookActivity(WorkspaceStore workspaces, Provision
         string hook = Path.Combine(dir, HookFolder, input.Hook!);
         if (!File.Exists(hook)) return new SnapshotHookResult(true, $"No {input.Hook} hook.");
 
-        var psi = new ProcessStartInfo("/bin/sh") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(hook);
-        psi.Environment["CODER_SNAPSHOT_ID"] = input.SnapshotId;
-        psi.Environment["CODER_WORKSPACE_DIR"] = dir;
+        var psi = local.WorkspaceCommand(workspace.ComputeRef(), ["/bin/sh", hook], new Dictionary<string, string>
+        {
+            ["CODER_SNAPSHOT_ID"] = input.SnapshotId,
+            ["CODER_WORKSPACE_DIR"] = dir,
+        });
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("The hook did not start.");
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         _ = process.StandardOutput.ReadToEndAsync(cancellationToken);

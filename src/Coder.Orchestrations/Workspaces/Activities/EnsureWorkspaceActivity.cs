@@ -80,12 +80,14 @@ public sealed class EnsureWorkspaceActivity(
         string resourceIds = Json.Serialize(state.ResourceIds);
         await WorkspaceWrites.UpdateAsync(workspaces, workspace, w =>
         {
-            if (w.ResourceIds == resourceIds && w.LimitsEnforced == state.LimitsEnforced) return false;
+            if (w.ResourceIds == resourceIds && w.LimitsEnforced == state.LimitsEnforced && w.Isolation == state.Isolation?.Level && w.IsolationReason == state.Isolation?.Reason) return false;
             w.ResourceIds = resourceIds;
             w.LimitsEnforced = state.LimitsEnforced;
+            w.Isolation = state.Isolation?.Level;
+            w.IsolationReason = state.Isolation?.Reason;
             return true;
         }, cancellationToken);
-        return new EnsureWorkspaceResult(buildId, workspace.Replicas, readyTimeout, state.LimitsEnforced, Reused: false, state.Note);
+        return new EnsureWorkspaceResult(buildId, workspace.Replicas, readyTimeout, state.LimitsEnforced, Reused: false, state.Note, state.Isolation?.Level);
     }
 
     static void EnsureCurrent(WorkspaceEntity workspace, WorkspaceOperationInput input)

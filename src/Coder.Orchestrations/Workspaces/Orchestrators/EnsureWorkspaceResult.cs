@@ -1,4 +1,5 @@
 namespace Coder.Orchestrations.Workspaces.Orchestrators;
 
 /// <param name="Reused">The current build was already running, so nothing was started (a retried activity).</param>
-public sealed record EnsureWorkspaceResult(string BuildId, int Replicas, int ReadyTimeoutSeconds, bool LimitsEnforced, bool Reused, string? Note);
+/// <param name="Isolation"><c>sandbox</c> or <c>none</c> where the provisioner reports it (an optional field: older outputs lack it).</param>
+public sealed record EnsureWorkspaceResult(string BuildId, int Replicas, int ReadyTimeoutSeconds, bool LimitsEnforced, bool Reused, string? Note, string? Isolation = null);

@@ -13,7 +13,8 @@ public static class ProvisionWorkspaceOrchestrator
         try
         {
             var ensure = await flow.EnsureAsync();
-            await flow.StepAsync("agent-starting", null, $"Agent build {ensure.BuildId} started; waiting for it to be ready." + (ensure.Note is null ? "" : $" {ensure.Note}"));
+            await flow.StepAsync("agent-starting", null, $"Agent build {ensure.BuildId} started; waiting for it to be ready." + (ensure.Note is null ? "" : $" {ensure.Note}"),
+                ensure.Isolation == "none" ? "isolation_none" : null);
             await flow.WaitForAgentReadyAsync(ensure);
             return await flow.SucceedAsync(WorkspaceStatus.Running, "The workspace is running.");
         }
