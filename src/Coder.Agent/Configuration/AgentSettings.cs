@@ -15,7 +15,7 @@ internal sealed record AgentSettings
     public string? Build { get; init; }
     public int Replica { get; init; }
     public required Uri ControlPlaneUrl { get; init; }
-    public AgentTransportKind Transport { get; init; } = AgentTransportKind.StorageQueue;
+    public AgentTransportKind Transport { get; init; } = AgentTransportKind.Http;
     public string? QueueConnection { get; init; }
     public string QueueName { get; init; } = "agent-events";
     public string? ServiceBusConnection { get; init; }
@@ -45,7 +45,7 @@ internal sealed record AgentSettings
 
         string workspaceDir = Path.GetFullPath(Get("CODER_WORKSPACE_DIR") ?? Directory.GetCurrentDirectory());
         int replica = ParseInt(Get("CODER_AGENT_REPLICA"), "CODER_AGENT_REPLICA") ?? 0;
-        var transport = (Get("CODER_AGENT_TRANSPORT") ?? "storage-queue") switch
+        var transport = (Get("CODER_AGENT_TRANSPORT") ?? "http") switch
         {
             "storage-queue" => AgentTransportKind.StorageQueue,
             "servicebus" => AgentTransportKind.ServiceBus,
