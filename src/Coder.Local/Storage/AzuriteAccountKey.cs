@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
+using Coder.Contracts.Files;
 
 namespace Coder.Local.Storage;
 
 /// <summary>
 /// The account key an Azurite of ours runs with (through <c>AZURITE_ACCOUNTS</c>): random, one per data folder, kept in
-/// <c>account-key</c> there (mode 0600) so a restarted Azurite opens the same data with the same key. Never the public
+/// <c>account-key</c> there (mode 0600, <see cref="SecretFile"/>) so a restarted Azurite opens the same data with the same key. Never the public
 /// development key, which any process on the machine could use against a loopback emulator.
 /// </summary>
 public static class AzuriteAccountKey
@@ -22,21 +23,8 @@ public static class AzuriteAccountKey
         string path = Path.Combine(dataDirectory, FileName);
         if (TryRead(path) is { } existing) return existing;
 
-        // Written whole to a private temp file with its final mode, then moved into place without replacing: a reader
-        // never sees a partial or world-readable key, and of two hosts racing on one folder the first key wins.
-        string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var writer = new StreamWriter(temp, create)) writer.Write(New());
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp);
-        }
-
+        // A reader never sees a partial or world-readable key, and of two hosts racing on one folder the first key wins.
+        SecretFile.TryCreate(path, New());
         return TryRead(path) ?? throw new InvalidOperationException($"The Azurite account key in {path} is empty.");
     }
 

@@ -1,4 +1,5 @@
 using Coder.Local.Hosting;
+using Coder.Local.Storage;
 
 namespace Coder.EndToEnd.Tests.Security;
 
@@ -33,5 +34,19 @@ public sealed class TokenFileTests : IDisposable
 
         // Read back, not replaced, on the next start.
         Assert.Equal(token, AdminTokenFile.Resolve(null, data).Token);
+    }
+
+    [Fact]
+    public void AzuriteAccountKey_IsCreated0600_Once_AndKeptAcrossStarts()
+    {
+        string data = Path.Combine(_root, "data");
+
+        string key = AzuriteAccountKey.LoadOrCreate(data);
+
+        var info = new FileInfo(Path.Combine(data, AzuriteAccountKey.FileName));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, info.UnixFileMode);
+        Assert.Equal(64, Convert.FromBase64String(key).Length);
+        Assert.Equal(key, AzuriteAccountKey.LoadOrCreate(data));
+        Assert.Equal([info.FullName], Directory.GetFiles(data));
     }
 }
