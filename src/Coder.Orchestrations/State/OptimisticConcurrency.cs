@@ -1,0 +1,79 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Coder.Orchestrations.State;
+
+/// <summary>
+/// The one read-mutate-conditional-write loop for table rows. Every store writes a row it read under that read's ETag;
+/// when another writer got there first (412, or 409 for an insert that found the row), it reads again and applies its
+/// change again, a bounded number of times, so no update is lost and no write is blind.
+/// </summary>
+public static class OptimisticConcurrency
+{
+    /// <summary>How many times one change is tried before the conflict reaches the caller.</summary>
+    public const int MaxAttempts = 50;
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (which reads, decides and writes conditionally) until it does not conflict.
+    /// The attempt number starts at 1. After <see cref="MaxAttempts"/> conflicts the last one is thrown.
+    /// </summary>
+    public static async Task<T> RetryOnConflictAsync<T>(Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        for (int number = 1; ; number++)
+        {
+            try
+            {
+                return await attempt(number, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && number < MaxAttempts)
+            {
+                // Jittered and growing, so writers that collided do not collide again in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 + number * 5)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Read-modify-write of one row: <paramref name="read"/> returns the row (null when there is none, which ends it with
+    /// null); <paramref name="mutate"/> changes it and returns false to leave it alone; <paramref name="write"/> stores it
+    /// under its ETag and returns it as stored. <paramref name="alreadyRead"/>, when given, is used for the first attempt
+    /// instead of a read. <paramref name="mutate"/> may run more than once, each time on a fresh read.
+    /// </summary>
+    public static Task<TRow?> MutateAsync<TRow>(
+        TRow? alreadyRead,
+        Func<CancellationToken, Task<TRow?>> read,
+        Func<TRow, bool> mutate,
+        Func<TRow, CancellationToken, Task<TRow>> write,
+        CancellationToken cancellationToken)
+        where TRow : class =>
+        RetryOnConflictAsync<TRow?>(async (number, ct) =>
+        {
+            var row = number == 1 && alreadyRead is not null ? alreadyRead : await read(ct);
+            if (row is null) return null;
+            if (!mutate(row)) return row;
+            return await write(row, ct);
+        }, cancellationToken);
+
+    /// <summary><see cref="MutateAsync{TRow}"/> of one entity of <paramref name="table"/>, replaced under its ETag.</summary>
+    public static Task<TEntity?> MutateEntityAsync<TEntity>(TableClient table, string partitionKey, string rowKey, Func<TEntity, bool> mutate, CancellationToken cancellationToken)
+        where TEntity : class, ITableEntity, new() =>
+        MutateAsync<TEntity>(
+            null,
+            async ct =>
+            {
+                var found = await table.GetEntityIfExistsAsync<TEntity>(partitionKey, rowKey, cancellationToken: ct);
+                return found.HasValue ? found.Value : null;
+            },
+            mutate,
+            (row, ct) => ReplaceAsync(table, row, ct),
+            cancellationToken);
+
+    /// <summary>Replaces <paramref name="row"/> under the ETag it was read with and carries the new ETag back on it.</summary>
+    public static async Task<TEntity> ReplaceAsync<TEntity>(TableClient table, TEntity row, CancellationToken cancellationToken)
+        where TEntity : class, ITableEntity
+    {
+        var response = await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+        row.ETag = response.Headers.ETag ?? row.ETag;
+        return row;
+    }
+}
