@@ -21,7 +21,7 @@ public sealed class AgentTestIsolationTests
         Walk(typeof(AgentTestIsolationTests).Assembly.GetName(), reached);
 
         Assert.Contains(Agent, reached);
-        Assert.Empty(reached.Intersect(ControlPlane));
+        AssertNoControlPlane(reached, "references");
     }
 
     [Fact]
@@ -36,7 +36,14 @@ public sealed class AgentTestIsolationTests
             .ToList();
 
         Assert.Contains(Agent, projects);
-        Assert.Empty(projects.Intersect(ControlPlane));
+        AssertNoControlPlane(projects, "build output (deps.json)");
+    }
+
+    static void AssertNoControlPlane(IEnumerable<string> found, string where)
+    {
+        var leaked = found.Intersect(ControlPlane).ToList();
+        Assert.True(leaked.Count == 0, $"The agent's tests reach the control plane through their {where}: {string.Join(", ", leaked)}. " +
+            "Use Coder.Testing (no control plane) here; a test of the agent against the control plane belongs in Coder.Agent.ControlPlane.Tests.");
     }
 
     /// <summary>Our assemblies (Coder.* and the agent) reachable through references; framework and packages are not followed.</summary>
