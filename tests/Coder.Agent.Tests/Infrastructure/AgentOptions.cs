@@ -12,14 +12,17 @@ public sealed record AgentOptions(
     string? QueueName,
     string Transport = "storage-queue")
 {
+    /// <summary>The build test agents belong to (the control-plane tests' ingest harness issues its token for it).</summary>
+    public const string Build = "b-0001";
+
     /// <summary>
     /// A fresh workspace and state folder under the temp folder. The agent id is the one a provisioner gives replica 0 of
-    /// <see cref="IngestHarness.Build"/>, which the token of an <see cref="IngestHarness"/> is issued for.
+    /// <see cref="Build"/> (<c>{workspace}-{build}-r{replica}</c>, the control plane's <c>AgentIds.For</c>).
     /// </summary>
     public static AgentOptions ForNewWorkspace(string workspaceId, string token, string controlPlaneUrl, string? queueConnectionString, string? queueName)
     {
         string root = Path.Combine(Path.GetTempPath(), "coder-agent-test-" + Guid.NewGuid().ToString("N")[..8]);
-        return new AgentOptions(workspaceId, Coder.Orchestrations.Provisioning.AgentIds.For(workspaceId, IngestHarness.Build, 0), token, controlPlaneUrl, Path.Combine(root, "workspace"),
+        return new AgentOptions(workspaceId, $"{workspaceId}-{Build}-r0", token, controlPlaneUrl, Path.Combine(root, "workspace"),
             Path.Combine(root, "state"), queueConnectionString, queueName);
     }
 

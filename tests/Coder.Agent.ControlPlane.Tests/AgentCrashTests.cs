@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coder.Agent.ControlPlane.Tests.Infrastructure;
 using Coder.Agent.Tests.Infrastructure;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
@@ -6,7 +7,7 @@ using Coder.Local.Storage;
 using Coder.Orchestrations.Agents;
 using Xunit.Abstractions;
 
-namespace Coder.Agent.Tests;
+namespace Coder.Agent.ControlPlane.Tests;
 
 /// <summary>kill -9 with events in the outbox, restart, and ingest (the control plane's real ingestor over Azurite).</summary>
 public sealed class AgentCrashTests(ITestOutputHelper output)

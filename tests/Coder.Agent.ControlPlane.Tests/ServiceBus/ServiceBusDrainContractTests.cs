@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Messaging.ServiceBus;
+using Coder.Agent.ControlPlane.Tests.Infrastructure;
 using Coder.Agent.Tests.Infrastructure;
 using Coder.Agent.Transport;
 using Coder.Contracts.Agents;
@@ -10,7 +11,7 @@ using Coder.Orchestrations.Agents.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Coder.Agent.Tests.ServiceBus;
+namespace Coder.Agent.ControlPlane.Tests.ServiceBus;
 
 /// <summary>
 /// The control plane's Service Bus drain, over the real ingest and tables (Azurite). No Service Bus emulator runs here, so
@@ -78,12 +79,8 @@ public sealed class ServiceBusDrainContractTests
     }
 
     static AgentEnvelope Lifecycle(string workspaceId, string agentId, long seq, AgentLifecycle state) =>
-        ServiceBusTransportContractTests.Envelope(seq, AgentEventTypes.Heartbeat, workspaceId, agentId) with
-        {
-            Type = AgentEventTypes.Lifecycle,
-            SentAt = DateTimeOffset.UtcNow.AddSeconds(seq - 10),
-            Payload = JsonSerializer.SerializeToElement(new LifecyclePayload(state), CoderJsonContext.Default.LifecyclePayload),
-        };
+        new(workspaceId, agentId, seq, DateTimeOffset.UtcNow.AddSeconds(seq - 10), AgentEventTypes.Lifecycle,
+            JsonSerializer.SerializeToElement(new LifecyclePayload(state), CoderJsonContext.Default.LifecyclePayload));
 
     /// <summary>What the agent's transport sends, as the receiver would get it back.</summary>
     static ServiceBusReceivedMessage Received(AgentEnvelope envelope, string token, long sequenceNumber)

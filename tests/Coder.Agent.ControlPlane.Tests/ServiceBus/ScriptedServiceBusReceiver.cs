@@ -1,6 +1,6 @@
 using Azure.Messaging.ServiceBus;
 
-namespace Coder.Agent.Tests.ServiceBus;
+namespace Coder.Agent.ControlPlane.Tests.ServiceBus;
 
 /// <summary>
 /// A <see cref="ServiceBusReceiver"/> through the SDK's mocking constructor over messages built with

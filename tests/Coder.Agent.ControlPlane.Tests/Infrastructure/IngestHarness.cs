@@ -1,3 +1,4 @@
+using Coder.Agent.Tests.Infrastructure;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.DependencyInjection;
@@ -7,7 +8,7 @@ using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Coder.Agent.Tests.Infrastructure;
+namespace Coder.Agent.ControlPlane.Tests.Infrastructure;
 
 /// <summary>
 /// The control plane's real ingest (<see cref="AgentEventIngestor"/>, the message handler, the Service Bus drain) over
@@ -16,7 +17,7 @@ namespace Coder.Agent.Tests.Infrastructure;
 public sealed class IngestHarness : IAsyncDisposable
 {
     public const string Owner = "agent-tests";
-    public const string Build = "b-0001";
+    public const string Build = AgentOptions.Build;
 
     readonly ServiceProvider _services;
 

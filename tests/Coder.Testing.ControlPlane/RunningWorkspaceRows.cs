@@ -1,6 +1,6 @@
 using Coder.Orchestrations.State;
 
-namespace Coder.Testing;
+namespace Coder.Testing.ControlPlane;
 
 /// <summary>The row of a workspace that is running one replica of one build, for tests that seed state directly.</summary>
 public static class RunningWorkspaceRows
