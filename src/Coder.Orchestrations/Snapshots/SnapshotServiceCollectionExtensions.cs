@@ -16,7 +16,7 @@ public static class SnapshotServiceCollectionExtensions
             var factory = sp.GetRequiredService<StorageClientFactory>();
             return new SnapshotBlobs(factory.CreateBlobServiceClient().GetBlobContainerClient(SnapshotBlobs.ContainerName(factory.Prefix)));
         });
-        services.AddSingleton<LocalSnapshotStore>();
+        services.AddSingleton<ChunkedBlobSnapshotStore>();
         services.AddSingleton<ChunkGarbageCollector>();
         services.AddSingleton<SnapshotTable>();
         services.AddSingleton<SnapshotService>();

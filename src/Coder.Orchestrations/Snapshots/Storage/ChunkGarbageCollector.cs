@@ -12,7 +12,7 @@ namespace Coder.Orchestrations.Snapshots.Storage;
 /// marker and then looks for the collector's, so at least one of them sees the other and stands down. Chunks written
 /// after the mark began are never swept either.
 /// </summary>
-public sealed partial class ChunkGarbageCollector(SnapshotBlobs blobs, LocalSnapshotStore store, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<ChunkGarbageCollector> logger)
+public sealed partial class ChunkGarbageCollector(SnapshotBlobs blobs, ChunkedBlobSnapshotStore store, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<ChunkGarbageCollector> logger)
 {
     public async Task<GarbageCollectionResult> CollectAsync(CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ namespace Coder.Orchestrations.Snapshots.Storage;
 /// Restores build the tree beside the target, verify every chunk, and only then swap it in, so a failure leaves the
 /// target as it was.
 /// </summary>
-public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<LocalSnapshotStore> logger)
+public sealed partial class ChunkedBlobSnapshotStore(SnapshotBlobs blobs, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<ChunkedBlobSnapshotStore> logger)
 {
     const string MetaSha256 = "sha256";
     const string MetaSize = "sizebytes";
