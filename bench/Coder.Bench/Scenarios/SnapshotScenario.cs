@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Coder.Local.Storage;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

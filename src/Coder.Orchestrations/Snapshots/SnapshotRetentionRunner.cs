@@ -1,6 +1,6 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using Coder.Orchestrations.Snapshots.Activities;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.Tests.Security;
 
 namespace Coder.Orchestrations.Tests.Snapshots;

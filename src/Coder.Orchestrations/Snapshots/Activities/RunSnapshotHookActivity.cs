@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Snapshots.Orchestrators;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
 

@@ -6,11 +6,10 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Provisioning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// Snapshots of a directory tree in Blob storage, content-addressed: files are cut into content-defined chunks, each
