@@ -43,6 +43,15 @@ public sealed partial class SnapshotRetentionRunner(
         foreach (string id in plan.Delete)
         {
             var snapshot = byId[id];
+
+            // A workspace row that is gone entirely leaves its snapshots in the chunk store, the local provisioner's.
+            string name = provisionerOf.GetValueOrDefault(snapshot.PartitionKey, "local");
+            if (!provisioners.IsAvailable(name) || provisioners.Get(name) is not { Capabilities.SnapshotDelete: true } provisioner)
+            {
+                LogKept(logger, id, snapshot.PartitionKey, name);
+                continue;
+            }
+
             // Splice it out of the tree first: its children take its parent, so lineage never points at a deleted node.
             foreach (var child in all.Where(c => c.ParentId == id))
             {
@@ -57,14 +66,6 @@ public sealed partial class SnapshotRetentionRunner(
 
             snapshot = await snapshots.GetAsync(snapshot.PartitionKey, snapshot.RowKey, cancellationToken);
             if (snapshot is null) continue;
-
-            // A workspace row that is gone entirely leaves its snapshots in the chunk store, the local provisioner's.
-            string name = provisionerOf.GetValueOrDefault(snapshot.PartitionKey, "local");
-            if (!provisioners.IsAvailable(name) || provisioners.Get(name) is not { Capabilities.SnapshotDelete: true } provisioner)
-            {
-                LogKept(logger, id, snapshot.PartitionKey, name);
-                continue;
-            }
 
             await provisioner.DeleteSnapshotAsync(new WorkspaceRef(snapshot.PartitionKey, snapshot.Owner), id, snapshot.Location, cancellationToken);
             await snapshots.DeleteAsync(snapshot, cancellationToken);

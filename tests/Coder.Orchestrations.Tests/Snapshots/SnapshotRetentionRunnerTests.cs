@@ -94,6 +94,7 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
             Assert.Equal(b.RowKey, (await workspaces.FindAsync(b.RowKey, CancellationToken.None))!.RowKey);
             Assert.DoesNotContain(cIds[0], result.Plan.Kept.Keys);
             Assert.NotNull(await table.GetAsync(c.RowKey, cIds[0], CancellationToken.None));
+            Assert.Equal(cIds[0], (await table.GetAsync(c.RowKey, cIds[1], CancellationToken.None))!.ParentId);
         }
         finally
         {

@@ -156,6 +156,8 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     /// <summary>With <c>/bin/sh</c>, in the workspace's sandbox as its user, in its folder, with an environment of <paramref name="environment"/> and a fixed PATH only.</summary>
     public async Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (Path.IsPathRooted(relativePath) || relativePath.Split('/').Contains(".."))
+            throw new ArgumentException($"'{relativePath}' is not a path inside the workspace.", nameof(relativePath));
         string dir = WorkspaceDirectory(workspace);
         string script = Path.Combine(dir, relativePath);
         if (!File.Exists(script)) return new WorkspaceScriptResult(Found: false);
