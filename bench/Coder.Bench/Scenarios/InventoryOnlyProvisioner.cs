@@ -32,6 +32,12 @@ public sealed class InventoryOnlyProvisioner(IReadOnlyList<InventoryItem> invent
 
     public Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken) => throw Refused();
 
+    public Task DeleteSnapshotAsync(WorkspaceRef workspace, string snapshotId, string? location, CancellationToken cancellationToken) => throw Refused();
+
+    public Task<bool> ContentLostAsync(WorkspaceRef workspace, CancellationToken cancellationToken) => throw Refused();
+
+    public Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken) => throw Refused();
+
     public Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken) => throw Refused();
 
     static NotSupportedException Refused() => new("The benchmark fleet is converged; the reconciler must not act on it.");

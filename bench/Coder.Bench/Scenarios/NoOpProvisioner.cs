@@ -37,6 +37,15 @@ public sealed class NoOpProvisioner(ReadyAtOnceAgent? agent = null) : IWorkspace
     public Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The no-op platform keeps no data to restore.");
 
+    public Task DeleteSnapshotAsync(WorkspaceRef workspace, string snapshotId, string? location, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The no-op platform keeps no snapshots.");
+
+    /// <summary>The no-op platform keeps no content, so none is ever lost.</summary>
+    public Task<bool> ContentLostAsync(WorkspaceRef workspace, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The no-op platform runs no workspace code.");
+
     public Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
         _inventory.TryRemove(workspace.WorkspaceId, out _);

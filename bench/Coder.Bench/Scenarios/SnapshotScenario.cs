@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Coder.Local.Storage;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +29,7 @@ public sealed class SnapshotScenario : IBenchmarkScenario
         await using var azurite = context.StorageConnectionString is null ? await EmbeddedAzurite.StartAsync(Path.Combine(context.ScratchDirectory, "azurite"), cancellationToken) : null;
         string connection = context.StorageConnectionString ?? azurite!.ConnectionString;
         var blobs = new SnapshotBlobs(new BlobContainerClient(connection, SnapshotBlobs.ContainerName("bench" + Environment.ProcessId)));
-        var store = new LocalSnapshotStore(blobs, Options.Create(new SnapshotStoreOptions()), TimeProvider.System, NullLogger<LocalSnapshotStore>.Instance);
+        var store = new ChunkedBlobSnapshotStore(blobs, Options.Create(new SnapshotStoreOptions()), TimeProvider.System, NullLogger<ChunkedBlobSnapshotStore>.Instance);
         string tarball = Path.Combine(context.ScratchDirectory, "tree.tgz");
         await WarmUpAsync(context.ScratchDirectory, store, cancellationToken);
 
@@ -66,7 +66,7 @@ public sealed class SnapshotScenario : IBenchmarkScenario
     /// One small capture, restore and tar round before the measured runs, so neither side pays for JIT compilation,
     /// the first connections to the store or a cold tar.
     /// </summary>
-    static async Task WarmUpAsync(string scratch, LocalSnapshotStore store, CancellationToken cancellationToken)
+    static async Task WarmUpAsync(string scratch, ChunkedBlobSnapshotStore store, CancellationToken cancellationToken)
     {
         string root = Path.Combine(scratch, "warm-up-tree");
         // Another seed: the measured tree must not find any of its chunks already stored.

@@ -2,6 +2,7 @@ using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.Local;
@@ -61,6 +62,7 @@ public static class ServiceCollectionExtensions
         services.AddCoderAzureProvisioners();
         services.AddSingleton(sp => new ProvisionerRegistry(sp.GetServices<IWorkspaceProvisioner>().Concat(sp.ConfiguredAzureProvisioners())));
 
+        services.AddCoderCompute();
         services.AddSingleton<RecordOperationStepActivity>();
         services.AddSingleton<EnsureWorkspaceActivity>();
         services.AddSingleton<CheckAgentActivity>();

@@ -29,6 +29,23 @@ public interface IWorkspaceProvisioner
     /// <summary>Replaces the workspace's data with a snapshot's. On failure the data is left as it was.</summary>
     Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Deletes one snapshot from the platform (retention). Deleting a missing one changes nothing. Only when <see cref="ProvisionerCapabilities.SnapshotDelete"/>.</summary>
+    /// <param name="location">What <see cref="SnapshotAsync"/> returned as its location; null when the capture never finished.</param>
+    Task DeleteSnapshotAsync(WorkspaceRef workspace, string snapshotId, string? location, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the workspace's content went with its compute (its home is missing or empty), so a start should refill it
+    /// from a snapshot. False on platforms whose home outlives the compute (<see cref="ProvisionerCapabilities.LostContentRestore"/>).
+    /// </summary>
+    Task<bool> ContentLostAsync(WorkspaceRef workspace, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the workspace's script at <paramref name="relativePath"/> (under its home) as workspace code: in its sandbox, as
+    /// its user, with <paramref name="environment"/>, killed at <paramref name="timeout"/>. Only when
+    /// <see cref="ProvisionerCapabilities.SnapshotHooks"/>; others throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Removes everything the workspace owns on the platform. Destroying a missing one changes nothing.</summary>
     Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken);
 

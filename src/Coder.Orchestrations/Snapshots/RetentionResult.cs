@@ -1,4 +1,4 @@
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 namespace Coder.Orchestrations.Snapshots;
 

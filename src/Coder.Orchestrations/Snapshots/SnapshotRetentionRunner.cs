@@ -1,5 +1,6 @@
 using Coder.Contracts.Templates;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Logging;
@@ -8,14 +9,16 @@ namespace Coder.Orchestrations.Snapshots;
 
 /// <summary>
 /// Applies <see cref="SnapshotRetention"/> to every snapshot: the plan is computed from the tables; each expired
-/// snapshot is spliced out of the tree, its manifest goes and then its row (ETag-guarded); a garbage collection pass
-/// then frees the chunks no remaining manifest references.
+/// snapshot is spliced out of the tree, its workspace's provisioner deletes it on the platform (a chunk-store manifest, an
+/// Azure Files share snapshot, a managed-disk snapshot) and then its row goes (ETag-guarded); a garbage collection pass
+/// then frees the chunks no remaining manifest references. A snapshot whose provisioner is not configured here, or cannot
+/// delete snapshots, is kept (row and all) rather than leaked.
 /// </summary>
 public sealed partial class SnapshotRetentionRunner(
     SnapshotTable snapshots,
     WorkspaceStore workspaces,
     TemplateStore templates,
-    LocalSnapshotStore store,
+    ProvisionerRegistry provisioners,
     ChunkGarbageCollector collector,
     TimeProvider time,
     ILogger<SnapshotRetentionRunner> logger)
@@ -25,8 +28,10 @@ public sealed partial class SnapshotRetentionRunner(
         var all = await snapshots.ScanAsync(cancellationToken);
         var policies = new Dictionary<string, SnapshotPolicy>(StringComparer.Ordinal);
         var liveSources = new HashSet<string>(StringComparer.Ordinal);
+        var provisionerOf = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var w in workspaces.ScanAsync(cancellationToken))
         {
+            provisionerOf[w.RowKey] = w.Provisioner;
             if (w.Status == "deleted") continue;
             if (w.SourceSnapshot is { } source) liveSources.Add(source);
             if ((await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken))?.Spec.Snapshots is { } policy) policies[w.RowKey] = policy;
@@ -38,6 +43,15 @@ public sealed partial class SnapshotRetentionRunner(
         foreach (string id in plan.Delete)
         {
             var snapshot = byId[id];
+
+            // A workspace row that is gone entirely leaves its snapshots in the chunk store, the local provisioner's.
+            string name = provisionerOf.GetValueOrDefault(snapshot.PartitionKey, "local");
+            if (!provisioners.IsAvailable(name) || provisioners.Get(name) is not { Capabilities.SnapshotDelete: true } provisioner)
+            {
+                LogKept(logger, id, snapshot.PartitionKey, name);
+                continue;
+            }
+
             // Splice it out of the tree first: its children take its parent, so lineage never points at a deleted node.
             foreach (var child in all.Where(c => c.ParentId == id))
             {
@@ -52,7 +66,8 @@ public sealed partial class SnapshotRetentionRunner(
 
             snapshot = await snapshots.GetAsync(snapshot.PartitionKey, snapshot.RowKey, cancellationToken);
             if (snapshot is null) continue;
-            await store.DeleteAsync(id, cancellationToken);
+
+            await provisioner.DeleteSnapshotAsync(new WorkspaceRef(snapshot.PartitionKey, snapshot.Owner), id, snapshot.Location, cancellationToken);
             await snapshots.DeleteAsync(snapshot, cancellationToken);
             deleted.Add(id);
             LogDeleted(logger, id, snapshot.PartitionKey);
@@ -64,4 +79,7 @@ public sealed partial class SnapshotRetentionRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted snapshot {SnapshotId} of workspace {WorkspaceId}")]
     static partial void LogDeleted(ILogger logger, string snapshotId, string workspaceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention keeps expired snapshot {SnapshotId} of workspace {WorkspaceId}: the {Provisioner} provisioner cannot delete it here")]
+    static partial void LogKept(ILogger logger, string snapshotId, string workspaceId, string provisioner);
 }

@@ -1,5 +1,5 @@
 using Coder.Orchestrations.Snapshots.Activities;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +16,7 @@ public static class SnapshotServiceCollectionExtensions
             var factory = sp.GetRequiredService<StorageClientFactory>();
             return new SnapshotBlobs(factory.CreateBlobServiceClient().GetBlobContainerClient(SnapshotBlobs.ContainerName(factory.Prefix)));
         });
-        services.AddSingleton<LocalSnapshotStore>();
+        services.AddSingleton<ChunkedBlobSnapshotStore>();
         services.AddSingleton<ChunkGarbageCollector>();
         services.AddSingleton<SnapshotTable>();
         services.AddSingleton<SnapshotService>();

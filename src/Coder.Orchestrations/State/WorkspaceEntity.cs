@@ -70,7 +70,7 @@ public sealed class WorkspaceEntity : ITableEntity
     public int ReconcileRestartCount { get; set; }
     public DateTimeOffset? ReconcileRestartWindowStartedAt { get; set; }
 
-    /// <summary>The live compute instance (see <see cref="Provisioning.WorkspaceRef.Instance"/>); null is the first one.</summary>
+    /// <summary>The live compute instance (the provisioner's instance name); null is the first one.</summary>
     public string? ComputeInstance { get; set; }
 
     /// <summary>A blue-green upgrade's green instance while it comes up: its instance, build and version.</summary>
@@ -110,7 +110,4 @@ public sealed class WorkspaceEntity : ITableEntity
         DiskUsedBytes = null;
         Sessions = null;
     }
-
-    /// <summary>The live instance's resources.</summary>
-    public Provisioning.WorkspaceRef ComputeRef() => new(RowKey, PartitionKey, ComputeInstance);
 }

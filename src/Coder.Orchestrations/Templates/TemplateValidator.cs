@@ -1,5 +1,6 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
 
 namespace Coder.Orchestrations.Templates;
 
@@ -34,6 +35,7 @@ public static class TemplateValidator
         ValidateRepositories(spec.Repositories, errors);
         ValidateAutoscale(spec.Autoscale, errors);
         ValidatePolicies(spec, errors);
+        if (spec.Provisioner is { } name && ProvisionerCatalog.Capabilities.TryGetValue(name, out var capabilities)) ValidateCapabilities(spec, name, capabilities, errors);
         errors.ThrowIfAny();
     }
 
@@ -66,6 +68,15 @@ public static class TemplateValidator
         else if (spec.Resources?.MemoryMiB is { } mem && mem > maxMem) errors.Add("limits.maxMemoryMiB", "Must be at least resources.memoryMiB.");
         if (l.MaxReplicas is not { } maxReplicas) errors.Add("limits.maxReplicas", "Required.");
         else if (maxReplicas is < 1 or > 20) errors.Add("limits.maxReplicas", "Between 1 and 20.");
+    }
+
+    /// <summary>What the template asks of its provisioner that the provisioner cannot do (upgrade strategies are asked per request, not here).</summary>
+    static void ValidateCapabilities(TemplateSpec spec, string provisioner, ProvisionerCapabilities capabilities, ValidationErrors errors)
+    {
+        if (spec.Limits?.MaxReplicas is { } maxReplicas && maxReplicas > capabilities.MaxReplicas)
+            errors.Add("limits.maxReplicas", $"The {provisioner} provisioner runs at most {capabilities.MaxReplicas} replica(s) per workspace.");
+        if (spec.Snapshots is not null && !capabilities.Snapshots)
+            errors.Add("snapshots", $"The {provisioner} provisioner cannot take snapshots.");
     }
 
     static void ValidateScripts(IReadOnlyList<StartupScript>? scripts, string field, ValidationErrors errors)

@@ -33,7 +33,7 @@ public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore te
             throw CoderProblemException.Conflict($"The workspace already runs v{version}.");
         if (workspace.Status != "running")
             throw CoderProblemException.Conflict($"Only a running workspace can be upgraded (it is {workspace.Status}).");
-        if (strategy == UpgradeStrategy.BlueGreen && provisioners.Get(workspace.Provisioner).Capabilities is not { Instances: true, Snapshots: true })
+        if (strategy == UpgradeStrategy.BlueGreen && !provisioners.Get(workspace.Provisioner).Capabilities.BlueGreen)
             throw CoderProblemException.Validation("strategy", $"blue-green needs a provisioner that runs a second instance and takes snapshots; {workspace.Provisioner} does not, so use in-place.");
 
         var upgrade = await upgrades.BeginAsync(workspace, version, strategy, caller.Actor, "user_request", cancellationToken);

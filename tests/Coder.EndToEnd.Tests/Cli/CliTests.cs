@@ -199,6 +199,24 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
         Assert.Empty(result.Stdout);
     }
 
+    /// <summary>The vm provisioner runs one replica per workspace: a template asking for more is refused when it is created, not when a workspace first scales.</summary>
+    [Fact]
+    public async Task TemplateAskingMoreThanItsProvisionerCanDo_Exits2NamingTheFieldAndIsNotCreated()
+    {
+        string file = Path.Combine(_cli.Home, "vm-replicas.yaml");
+        await File.WriteAllTextAsync(file, TemplateYaml
+            .Replace("name: cli-basic", "name: cli-vm-replicas", StringComparison.Ordinal)
+            .Replace("provisioner: local", "provisioner: vm\nimage: Canonical:ubuntu-24_04-lts:server:latest", StringComparison.Ordinal));
+        var result = await _cli.RunAsync("templates", "create", file);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("400", result.Stderr);
+        Assert.Contains("limits.maxReplicas", result.Stderr);
+        Assert.Contains("at most 1 replica", result.Stderr);
+
+        using var api = _host.Admin();
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/templates/cli-vm-replicas")).Status);
+    }
+
     [Fact]
     public async Task UnreadableTemplateFile_IsAUsageError()
     {

@@ -52,6 +52,7 @@ public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
         { "duplicate name", "/api/workspaces", """{"name":"taken","template":"basic"}""", 409, "" },
         { "template name breaks the rule", "/api/templates", """{"name":"X","provisioner":"local","resources":{"cpu":1,"memoryMiB":512},"limits":{"maxCpu":1,"maxMemoryMiB":512,"maxReplicas":1}}""", 400, "name" },
         { "template script name traverses", "/api/templates", """{"name":"ok-name","provisioner":"local","resources":{"cpu":1,"memoryMiB":512},"limits":{"maxCpu":1,"maxMemoryMiB":512,"maxReplicas":1},"startupScripts":[{"name":"../../etc","script":"true","timeoutSeconds":5,"blocksReady":true}]}""", 400, "startupScripts[0].name" },
+        { "template asks its provisioner for more replicas than it runs", "/api/templates", """{"name":"vm-many","provisioner":"vm","image":"Canonical:ubuntu-24_04-lts:server:latest","resources":{"cpu":1,"memoryMiB":512},"limits":{"maxCpu":1,"maxMemoryMiB":512,"maxReplicas":3}}""", 400, "limits.maxReplicas" },
         { "duplicate template", "/api/templates", Templates.Local("basic"), 409, "" },
     };
 

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 namespace Coder.Orchestrations.Tests.Snapshots;
 

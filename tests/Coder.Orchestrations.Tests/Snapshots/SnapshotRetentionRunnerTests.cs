@@ -1,7 +1,9 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Snapshots;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces;
@@ -25,7 +27,10 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
         var workspaces = new WorkspaceStore(tables);
         var templates = new TemplateStore(tables, TimeProvider.System);
         var table = new SnapshotTable(tables);
-        var runner = new SnapshotRetentionRunner(table, workspaces, templates, store, collector, TimeProvider.System, NullLogger<SnapshotRetentionRunner>.Instance);
+        // The local provisioner deletes from the chunk store; aci is not configured here.
+        string data = SnapshotStoreFactory.NewFolder("data");
+        var local = new LocalProcessProvisioner(Options.Create(new LocalProvisionerOptions { DataDirectory = data }), TimeProvider.System, NullLogger<LocalProcessProvisioner>.Instance, store);
+        var runner = new SnapshotRetentionRunner(table, workspaces, templates, new ProvisionerRegistry([local]), collector, TimeProvider.System, NullLogger<SnapshotRetentionRunner>.Instance);
         await templates.CreateAsync(new TemplateSpec { Name = "keep3", Provisioner = "local", Snapshots = new SnapshotPolicy(60, 3, null) }, "test", CancellationToken.None);
 
         var a = await CreateWorkspaceAsync(workspaces, "a");
@@ -52,6 +57,12 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
 
             // Workspace b branched from the second snapshot and is live.
             var b = await CreateWorkspaceAsync(workspaces, "b", source: ids[1]);
+
+            // Workspace c's provisioner is not configured on this control plane: its expired snapshot is kept, row and all,
+            // rather than its row deleted with the share snapshot left behind.
+            var c = await CreateWorkspaceAsync(workspaces, "c", provisioner: "aci");
+            var cIds = Enumerable.Range(0, 4).Select(_ => SnapshotIds.New(c.RowKey)).ToList();
+            for (int i = 0; i < cIds.Count; i++) await table.CreateAsync(Ready(c, cIds[i], i == 0 ? null : cIds[i - 1], "", start.AddMinutes(i)), CancellationToken.None);
             int chunksBefore = SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ChunkPrefix);
             int manifestsBefore = SnapshotStoreFactory.BlobCount(blobs, SnapshotBlobs.ManifestPrefix);
 
@@ -81,10 +92,14 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
             }
 
             Assert.Equal(b.RowKey, (await workspaces.FindAsync(b.RowKey, CancellationToken.None))!.RowKey);
+            Assert.DoesNotContain(cIds[0], result.Plan.Kept.Keys);
+            Assert.NotNull(await table.GetAsync(c.RowKey, cIds[0], CancellationToken.None));
+            Assert.Equal(cIds[0], (await table.GetAsync(c.RowKey, cIds[1], CancellationToken.None))!.ParentId);
         }
         finally
         {
             SnapshotStoreFactory.Delete(root);
+            SnapshotStoreFactory.Delete(data);
         }
     }
 
@@ -136,7 +151,7 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
         CreatedAt = at,
     };
 
-    static async Task<WorkspaceEntity> CreateWorkspaceAsync(WorkspaceStore store, string name, string? source = null)
+    static async Task<WorkspaceEntity> CreateWorkspaceAsync(WorkspaceStore store, string name, string? source = null, string provisioner = "local")
     {
         var w = new WorkspaceEntity
         {
@@ -149,6 +164,7 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
             MemoryMiB = 512,
             Status = "running",
             SourceSnapshot = source,
+            Provisioner = provisioner,
             CreatedAt = DateTimeOffset.UtcNow,
             UpdatedAt = DateTimeOffset.UtcNow,
         };

@@ -1,6 +1,6 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +10,14 @@ namespace Coder.Orchestrations.Tests.Snapshots;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public static class SnapshotStoreFactory
 {
-    public static (LocalSnapshotStore Store, SnapshotBlobs Blobs, BlobWriteCounter Counter) Create(TestStorage storage, SnapshotStoreOptions? options = null, TimeProvider? time = null)
+    public static (ChunkedBlobSnapshotStore Store, SnapshotBlobs Blobs, BlobWriteCounter Counter) Create(TestStorage storage, SnapshotStoreOptions? options = null, TimeProvider? time = null)
     {
         var counter = new BlobWriteCounter();
         var clientOptions = new BlobClientOptions();
         clientOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         var container = new BlobContainerClient(storage.ConnectionString, SnapshotBlobs.ContainerName(TestStorage.NewPrefix()), clientOptions);
         var blobs = new SnapshotBlobs(container);
-        var store = new LocalSnapshotStore(blobs, Options.Create(options ?? new SnapshotStoreOptions()), time ?? TimeProvider.System, NullLogger<LocalSnapshotStore>.Instance);
+        var store = new ChunkedBlobSnapshotStore(blobs, Options.Create(options ?? new SnapshotStoreOptions()), time ?? TimeProvider.System, NullLogger<ChunkedBlobSnapshotStore>.Instance);
         return (store, blobs, counter);
     }
 

@@ -21,6 +21,14 @@ public sealed class TemplateValidatorTests
     [Fact]
     public void Validate_AcceptsAValidSpec() => TemplateValidator.Validate(Valid(), requireName: true);
 
+    /// <summary>One replica is what a vm runs, and aci takes replicas as containers of its group.</summary>
+    [Fact]
+    public void Validate_AcceptsWhatEachProvisionerCanDo()
+    {
+        TemplateValidator.Validate(Valid() with { Provisioner = "vm", Image = "Canonical:ubuntu-24_04-lts:server:latest", Limits = new TemplateLimits(4, 8192, 1), Snapshots = new SnapshotPolicy(60, 3, null) }, requireName: true);
+        TemplateValidator.Validate(Valid() with { Provisioner = "aci", Image = "mcr.microsoft.com/devcontainers/base:ubuntu", Limits = new TemplateLimits(4, 8192, 20) }, requireName: true);
+    }
+
     public static TheoryData<string, Func<TemplateSpec, TemplateSpec>> Invalid => new()
     {
         { "name", s => s with { Name = "Python" } },
@@ -44,6 +52,7 @@ public sealed class TemplateValidatorTests
         { "autoscale.minCpu", s => s with { Autoscale = new AutoscaleSpec { MinCpu = 4, MaxCpu = 2 } } },
         { "snapshots.keepLast", s => s with { Snapshots = new SnapshotPolicy(60, 0, 7) } },
         { "agent.heartbeatSeconds", s => s with { Agent = new AgentSpec { HeartbeatSeconds = 0 } } },
+        { "limits.maxReplicas", s => s with { Provisioner = "vm", Image = "Canonical:ubuntu-24_04-lts:server:latest" } },
     };
 
     [Theory]

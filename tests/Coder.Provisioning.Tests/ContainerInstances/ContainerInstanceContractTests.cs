@@ -235,6 +235,41 @@ public sealed class ContainerInstanceContractTests : ArmContractTest
         Assert.Equal("v1", System.Text.Encoding.UTF8.GetString(files["projects/a.txt"]!));
     }
 
+    /// <summary>
+    /// Retention's delete: File Shares - Delete (Microsoft.Storage 2023-05-01) on the home share with the <c>x-ms-snapshot</c>
+    /// header (see ../shared/azure-specs/NOTES__storage-share-and-blob-snapshots.md, "Deleting snapshots"). Without the
+    /// header the fake answers 409 ShareHasSnapshots, as the service does for a share that has snapshots.
+    /// </summary>
+    [Fact]
+    public async Task Snapshot_delete_removes_that_share_snapshot_only_found_by_location_or_by_its_id_and_a_second_delete_changes_nothing()
+    {
+        var workspace = Spec(Ws).Workspace;
+        string share = "home-" + Ws;
+        await Provisioner.EnsureAsync(Spec(Ws), CancellationToken.None);
+        var first = await Provisioner.SnapshotAsync(workspace, new SnapshotRequest("snap1", null, null), CancellationToken.None);
+        await Provisioner.SnapshotAsync(workspace, new SnapshotRequest("snap2", "snap1", null), CancellationToken.None);
+        await Provisioner.SnapshotAsync(workspace, new SnapshotRequest("snap3", "snap2", null), CancellationToken.None);
+        Assert.True(Provisioner.Capabilities.SnapshotDelete);
+        Fake.ClearCalls();
+
+        await Provisioner.DeleteSnapshotAsync(workspace, "snap1", first.Location, CancellationToken.None);
+        AssertCalls($"DELETE {Share} → 200");
+        Assert.Equal([Fake.Share(share)!.Snapshots.Keys.ToArray()[0], Fake.Share(share)!.Snapshots.Keys.ToArray()[1]], Fake.Share(share)!.Snapshots.Keys);
+        Assert.Equal(["snap2", "snap3"], Fake.Share(share)!.Snapshots.Values.Select(v => v.Metadata["coder_snapshot_id"]));
+
+        // A capture that never recorded its location is found by the snapshot id in its metadata.
+        Fake.ClearCalls();
+        await Provisioner.DeleteSnapshotAsync(workspace, "snap2", null, CancellationToken.None);
+        AssertCalls("GET shares?$expand=snapshots,metadata → 200", $"DELETE {Share} → 200");
+        Assert.Equal(["snap3"], Fake.Share(share)!.Snapshots.Values.Select(v => v.Metadata["coder_snapshot_id"]));
+
+        Fake.ClearCalls();
+        await Provisioner.DeleteSnapshotAsync(workspace, "snap1", first.Location, CancellationToken.None);
+        AssertCalls($"DELETE {Share} → 204");
+        Assert.NotNull(Fake.Share(share));
+        Assert.Single(Fake.Share(share)!.Snapshots);
+    }
+
     [Fact]
     public async Task Delete_removes_the_group_as_LRO_and_the_share_with_its_snapshots_and_a_second_delete_changes_nothing()
     {

@@ -270,6 +270,11 @@ public sealed partial class FakeArmServer
                 return LongRunning(Answer.Json(snapshot is null ? 202 : 200, stored), "Microsoft.Compute", () => properties["provisioningState"] = "Succeeded", resource: id);
             }
 
+            case "DELETE":
+                // Snapshots_Delete (DiskRP 2023-01-02): 204 when there is no such snapshot, else 202 with a Location to poll.
+                if (snapshot is null) return new Answer(204, null);
+                return LongRunning(new Answer(202, null), "Microsoft.Compute", () => _resources.Remove(id), location: true);
+
             default:
                 return Answer.Error(405, "MethodNotAllowed", request.Method);
         }

@@ -8,7 +8,8 @@ namespace Coder.Provisioning.Tests.FakeArm;
 
 /// <summary>
 /// File shares through the storage resource provider (create, share snapshot via <c>$expand=snapshots</c>, stats,
-/// delete with <c>$include=snapshots</c>) and the Azure Files data plane the restore uses (list, create directory,
+/// delete with <c>$include=snapshots</c>, delete of one share snapshot with the <c>x-ms-snapshot</c> header: File Shares -
+/// Delete, Microsoft.Storage 2023-05-01, 200 when it deleted, 204 when there was nothing to delete) and the Azure Files data plane the restore uses (list, create directory,
 /// server-side copy from <c>?sharesnapshot=</c>, delete).
 /// </summary>
 public sealed partial class FakeArmServer
@@ -81,6 +82,10 @@ public sealed partial class FakeArmServer
                 var shareBody = ShareBody(baseId, existing, null);
                 if (expand.Contains("stats", StringComparison.Ordinal)) shareBody["properties"]!["shareUsageBytes"] = existing.Files.Values.Sum(f => (long)(f?.Length ?? 0));
                 return Answer.Json(200, shareBody);
+
+            case "DELETE" when request.Headers.TryGetValue("x-ms-snapshot", out var snapshot):
+                // Only that share snapshot goes; the base share and its other snapshots stay.
+                return existing is not null && existing.Snapshots.Remove(snapshot.ToString()) ? new Answer(200, null) : new Answer(204, null);
 
             case "DELETE":
                 if (existing is null) return new Answer(204, null);

@@ -52,6 +52,9 @@ public sealed class AzureLocalHost : IAsyncDisposable
 
     public string BaseUrl => _host.ApiUrl;
 
+    /// <summary>One of the host's services, for what a timer would run (retention) without waiting for the timer.</summary>
+    public T Service<T>() where T : notnull => _host.App.Services.GetRequiredService<T>();
+
     public static async Task<AzureLocalHost> StartAsync(string storageConnectionString)
     {
         var fake = await FakeArmServer.StartAsync();

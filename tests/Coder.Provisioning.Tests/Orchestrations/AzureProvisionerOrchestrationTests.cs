@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coder.Contracts.Agents;
+using Coder.Orchestrations.Snapshots;
 
 namespace Coder.Provisioning.Tests.Orchestrations;
 
@@ -27,6 +28,7 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
               "name": "{{template}}", "provisioner": "{{provisioner}}", "image": "{{image}}",
               "resources": { "cpu": 1, "memoryMiB": 2048, "diskGiB": 16 },
               "limits": { "maxCpu": 4, "maxMemoryMiB": 16384, "maxReplicas": 1 },
+              "snapshots": { "keepLast": 1 },
               "agent": { "readyTimeoutSeconds": 60 }
             }
             """, 201);
@@ -115,6 +117,26 @@ public sealed class AzureProvisionerOrchestrationTests(TestStorage storage)
         string applied = (string)timeline.Single(e => (string?)e!["kind"] == "scale.applied")!["message"]!;
         Assert.Contains(provisioner == "aci" ? "ACI cannot resize a container group in place" : "deallocated, changed and started", applied, StringComparison.Ordinal);
         Assert.Contains($"Snapshot {snapshotId} is ready", (string)timeline.Single(e => (string?)e!["kind"] == "snapshot.succeeded")!["message"]!, StringComparison.Ordinal);
+
+        // Retention (keepLast 1): after a second snapshot the first expires and is deleted on the platform, not only its row.
+        var second = await host.SendAsync(HttpMethod.Post, $"/api/workspaces/{id}/snapshots", """{"label":"second"}""", 202);
+        string secondId = (string)second["snapshotId"]!;
+        await host.WaitForOperationAsync((string)second["operation"]!["id"]!, Timeout);
+        // The host's minute timer runs retention too, so the platform's state is what is asserted, whichever run got there.
+        await host.Service<SnapshotRetentionRunner>().RunAsync(CancellationToken.None);
+        if (provisioner == "aci")
+        {
+            Assert.Contains(fake.Calls, c => c.Short == $"DELETE shares/home-{id} → 200");
+            Assert.Equal([secondId], fake.Share("home-" + id)!.Snapshots.Values.Select(v => v.Metadata["coder_snapshot_id"]));
+        }
+        else
+        {
+            Assert.Contains(fake.Calls, c => c.Short == $"DELETE snapshots/snap-{snapshotId} → 202");
+            Assert.Null(fake.Resource($"/snapshots/snap-{snapshotId}"));
+            Assert.NotNull(fake.Resource($"/snapshots/snap-{secondId}"));
+        }
+
+        Assert.Equal([secondId], (await host.GetAsync($"/api/workspaces/{id}/snapshots"))["items"]!.AsArray().Select(s => (string)s!["id"]!));
 
         // Delete: the compute and its home storage are gone from ARM, and the workspace from the API.
         var deleted = await host.SendAsync(HttpMethod.Delete, $"/api/workspaces/{id}", null, 202);

@@ -249,6 +249,38 @@ public sealed class VirtualMachineContractTests : ArmContractTest
         Assert.Equal("running", Fake.PowerState("coder-" + Ws));
     }
 
+    /// <summary>
+    /// Retention's delete: Snapshots - Delete (Microsoft.Compute/snapshots, DiskRP 2023-01-02 snapshot.json), an LRO
+    /// answered 202 with a Location to poll (see ../shared/azure-specs/NOTES__arm-long-running-operations.md), and 204
+    /// for a snapshot that is gone. The other snapshot and the data disk stay.
+    /// </summary>
+    [Fact]
+    public async Task Snapshot_delete_is_a_Snapshots_Delete_LRO_of_that_disk_snapshot_only_and_a_second_delete_changes_nothing()
+    {
+        var workspace = Spec(Ws).Workspace;
+        await Provisioner.EnsureAsync(Spec(Ws, image: Image), CancellationToken.None);
+        var first = await Provisioner.SnapshotAsync(workspace, new SnapshotRequest("s1", null, null), CancellationToken.None);
+        await Provisioner.SnapshotAsync(workspace, new SnapshotRequest("s2", "s1", null), CancellationToken.None);
+        Assert.True(Provisioner.Capabilities.SnapshotDelete);
+        Fake.ClearCalls();
+
+        await Provisioner.DeleteSnapshotAsync(workspace, "s1", first.Location, CancellationToken.None);
+        AssertCalls("DELETE snapshots/snap-s1 → 202", "GET operation → 202", "GET operation → 200");
+        Assert.Null(Fake.Resource("/snapshots/snap-s1"));
+        Assert.NotNull(Fake.Resource("/snapshots/snap-s2"));
+        Assert.NotNull(Fake.Resource("/disks/data-" + Ws));
+
+        // A capture that never recorded its location is found by its name, which comes from the snapshot id.
+        Fake.ClearCalls();
+        await Provisioner.DeleteSnapshotAsync(workspace, "s2", null, CancellationToken.None);
+        AssertCalls("DELETE snapshots/snap-s2 → 202", "GET operation → 202", "GET operation → 200");
+        Assert.Null(Fake.Resource("/snapshots/snap-s2"));
+
+        Fake.ClearCalls();
+        await Provisioner.DeleteSnapshotAsync(workspace, "s1", first.Location, CancellationToken.None);
+        AssertCalls("DELETE snapshots/snap-s1 → 204");
+    }
+
     [Fact]
     public async Task Delete_removes_VM_NIC_and_data_disk_in_dependency_order_and_a_second_delete_changes_nothing()
     {

@@ -35,7 +35,7 @@ public sealed class ArmRequests : ArmResource
 
     /// <summary>Sends one request and, when ARM answers 201/202 with an operation header, waits for the operation.</summary>
     /// <returns>The final body (null when there is none), or null for 404 when <paramref name="allowNotFound"/>.</returns>
-    public async Task<JsonDocument?> SendAsync(RequestMethod method, ResourceIdentifier resource, string? action, string apiVersion, BinaryData? body, CancellationToken cancellationToken, string? query = null, bool allowNotFound = false)
+    public async Task<JsonDocument?> SendAsync(RequestMethod method, ResourceIdentifier resource, string? action, string apiVersion, BinaryData? body, CancellationToken cancellationToken, string? query = null, bool allowNotFound = false, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var message = Pipeline.CreateMessage();
         var request = message.Request;
@@ -48,6 +48,7 @@ public sealed class ArmRequests : ArmResource
         if (query is not null) uri.AppendQuery(query.Split('=')[0], query.Split('=', 2)[1], true);
         request.Uri = uri;
         request.Headers.Add("Accept", "application/json");
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.Add(name, value);
         if (body is not null)
         {
             request.Headers.Add("Content-Type", "application/json");

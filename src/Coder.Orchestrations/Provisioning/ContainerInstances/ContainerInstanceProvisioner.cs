@@ -24,7 +24,17 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
 
     public string Name => "aci";
 
-    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: false, Snapshots: true);
+    /// <summary>
+    /// A resize recreates the group; one group per workspace (no second instance); home is a share that outlives the group
+    /// (no lost content); the platform runs no snapshot hooks; share snapshots can be deleted. Replicas are the group's
+    /// containers, at most <see cref="MaxContainers"/>.
+    /// </summary>
+    public static ProvisionerCapabilities Declared { get; } = new(LiveResize: false, Snapshots: true, SnapshotDelete: true, MaxReplicas: MaxContainers);
+
+    /// <summary>What this provisioner puts in one container group (ACI allows more; the template limit caps replicas at 20 anyway).</summary>
+    public const int MaxContainers = 20;
+
+    public ProvisionerCapabilities Capabilities => Declared;
 
     AzureProvisioningOptions Options => azure.Options;
 
@@ -147,6 +157,27 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
 
         LogRestored(logger, workspace.WorkspaceId, snapshot, wanted.Count, extra.Count);
     }
+
+    /// <summary>
+    /// Deletes the share snapshot through the storage resource provider: File Shares - Delete on the home share with the
+    /// <c>x-ms-snapshot</c> header naming the snapshot's time (absent share or snapshot: nothing to do).
+    /// </summary>
+    public async Task DeleteSnapshotAsync(WorkspaceRef workspace, string snapshotId, string? location, CancellationToken cancellationToken)
+    {
+        string share = ShareName(workspace.WorkspaceId);
+        string? time = (location is null ? null : SnapshotTime(location)) ?? await FindShareSnapshotAsync(share, snapshotId, cancellationToken);
+        if (time is null) return;
+        await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, cancellationToken,
+            allowNotFound: true, headers: new Dictionary<string, string> { ["x-ms-snapshot"] = time });
+        LogSnapshotDeleted(logger, workspace.WorkspaceId, time);
+    }
+
+    /// <summary>Home is the share, which outlives the container group: content never goes with the compute.</summary>
+    public Task<bool> ContentLostAsync(WorkspaceRef workspace, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>Not offered: ACI runs commands in a container only over an interactive exec session.</summary>
+    public Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The aci provisioner runs no workspace scripts (see its capabilities).");
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
@@ -298,6 +329,9 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Container group for workspace {WorkspaceId} stopped")]
     static partial void LogStopped(ILogger logger, string workspaceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Share snapshot {Snapshot} of workspace {WorkspaceId} deleted")]
+    static partial void LogSnapshotDeleted(ILogger logger, string workspaceId, string snapshot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {WorkspaceId} restored from share snapshot {Snapshot}: {Kept} entries copied, {Removed} removed")]
     static partial void LogRestored(ILogger logger, string workspaceId, string snapshot, int kept, int removed);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Provisioning.Local;
@@ -27,10 +27,10 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     readonly TimeProvider _time;
     readonly ILogger<LocalProcessProvisioner> _logger;
     readonly string _workspacesRoot;
-    readonly LocalSnapshotStore _snapshots;
+    readonly ChunkedBlobSnapshotStore _snapshots;
 
     /// <param name="sandbox">The boundary to use; null detects it (tests inject one that cannot isolate).</param>
-    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger, LocalSnapshotStore snapshots, LocalSandbox? sandbox = null)
+    public LocalProcessProvisioner(IOptions<LocalProvisionerOptions> options, TimeProvider time, ILogger<LocalProcessProvisioner> logger, ChunkedBlobSnapshotStore snapshots, LocalSandbox? sandbox = null)
     {
         _snapshots = snapshots;
         _options = options.Value;
@@ -63,7 +63,11 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     /// <summary>The tag that marks this control plane's agents.</summary>
     public string Scope { get; }
 
-    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: true, Snapshots: true, Instances: true);
+    /// <summary>Everything: cgroup limits change live, the folder goes with its compute and hooks run in the sandbox.</summary>
+    public static ProvisionerCapabilities Declared { get; } = new(LiveResize: true, Snapshots: true, Instances: true,
+        SnapshotHooks: true, LostContentRestore: true, SnapshotDelete: true, MaxReplicas: 20);
+
+    public ProvisionerCapabilities Capabilities => Declared;
 
     public string WorkspaceDirectory(string workspaceId) => Path.Combine(_workspacesRoot, workspaceId);
 
@@ -124,7 +128,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         return new ResizeOutcome(Restarted: false, state.LimitsEnforced, state.Note);
     }
 
-    /// <summary>The workspace folder goes to the content-addressed store in Blob; see <see cref="LocalSnapshotStore"/>.</summary>
+    /// <summary>The workspace folder goes to the content-addressed store in Blob; see <see cref="ChunkedBlobSnapshotStore"/>.</summary>
     public Task<SnapshotCapture> SnapshotAsync(WorkspaceRef workspace, SnapshotRequest request, CancellationToken cancellationToken) =>
         _snapshots.CaptureAsync(WorkspaceDirectory(workspace), request.SnapshotId, request.ParentSnapshotId, cancellationToken);
 
@@ -138,11 +142,49 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         if (Sandbox.Isolated && Uids.Find(workspace.WorkspaceId) is { } uid) Sandbox.GiveHome(dir, uid);
     }
 
-    /// <summary>
-    /// How to run <paramref name="command"/> as workspace code (a snapshot hook): in the workspace's sandbox as its user,
-    /// in its folder, with an environment of <paramref name="environment"/> and a fixed PATH only.
-    /// </summary>
-    public ProcessStartInfo WorkspaceCommand(WorkspaceRef workspace, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment)
+    /// <summary>A manifest and its row in the chunk store; the chunks it alone used go at the next garbage collection.</summary>
+    public Task DeleteSnapshotAsync(WorkspaceRef workspace, string snapshotId, string? location, CancellationToken cancellationToken) =>
+        _snapshots.DeleteAsync(snapshotId, cancellationToken);
+
+    /// <summary>The content lives in the instance's folder: a missing or empty folder lost it.</summary>
+    public Task<bool> ContentLostAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
+    {
+        string dir = WorkspaceDirectory(workspace);
+        return Task.FromResult(!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any());
+    }
+
+    /// <summary>With <c>/bin/sh</c>, in the workspace's sandbox as its user, in its folder, with an environment of <paramref name="environment"/> and a fixed PATH only.</summary>
+    public async Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (Path.IsPathRooted(relativePath) || relativePath.Split('/').Contains(".."))
+            throw new ArgumentException($"'{relativePath}' is not a path inside the workspace.", nameof(relativePath));
+        string dir = WorkspaceDirectory(workspace);
+        string script = Path.Combine(dir, relativePath);
+        if (!File.Exists(script)) return new WorkspaceScriptResult(Found: false);
+
+        var psi = WorkspaceCommand(workspace, ["/bin/sh", script], new Dictionary<string, string>(environment) { ["CODER_WORKSPACE_DIR"] = dir });
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{relativePath} did not start.");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            return new WorkspaceScriptResult(Found: true, TimedOut: true);
+        }
+
+        string error = (await stderr).Trim();
+        return new WorkspaceScriptResult(Found: true, process.ExitCode, Error: error[..Math.Min(error.Length, 500)]);
+    }
+
+    ProcessStartInfo WorkspaceCommand(WorkspaceRef workspace, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment)
     {
         string dir = WorkspaceDirectory(workspace);
         int uid = Sandbox.Isolated ? Uids.GetOrAllocate(workspace.WorkspaceId) : -1;

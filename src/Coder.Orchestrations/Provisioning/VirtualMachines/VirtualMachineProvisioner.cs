@@ -24,7 +24,13 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentD
 
     public string Name => "vm";
 
-    public ProvisionerCapabilities Capabilities { get; } = new(LiveResize: false, Snapshots: true);
+    /// <summary>
+    /// A resize reboots the VM; one VM and one replica per workspace (no second instance); home is a data disk that
+    /// outlives the VM (no lost content); no snapshot hooks are run; disk snapshots can be deleted.
+    /// </summary>
+    public static ProvisionerCapabilities Declared { get; } = new(LiveResize: false, Snapshots: true, SnapshotDelete: true, MaxReplicas: 1);
+
+    public ProvisionerCapabilities Capabilities => Declared;
 
     AzureProvisioningOptions Options => azure.Options;
 
@@ -154,6 +160,21 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentD
         await azure.CompleteAsync(t => vm.PowerOnAsync(WaitUntil.Started, t), cancellationToken);
         if (oldDisk is not null) await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetManagedDiskResource(oldDisk).DeleteAsync(WaitUntil.Started, t), cancellationToken));
     }
+
+    /// <summary>Snapshots - Delete (Microsoft.Compute/snapshots) of the disk snapshot; a missing one is already gone.</summary>
+    public async Task DeleteSnapshotAsync(WorkspaceRef workspace, string snapshotId, string? location, CancellationToken cancellationToken)
+    {
+        var id = location is null ? SnapshotResource.CreateResourceIdentifier(Options.SubscriptionId!, Options.ResourceGroup!, SnapshotName(snapshotId)) : new ResourceIdentifier(location);
+        await DeleteIfExistsAsync(azure.CompleteAsync(t => azure.Arm.GetSnapshotResource(id).DeleteAsync(WaitUntil.Started, t), cancellationToken));
+        LogSnapshotDeleted(logger, workspace.WorkspaceId, id.Name);
+    }
+
+    /// <summary>Home is a data disk that outlives the VM: content never goes with the compute.</summary>
+    public Task<bool> ContentLostAsync(WorkspaceRef workspace, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>Not offered: the control plane reaches into a VM only through its agent, which runs no snapshot hooks.</summary>
+    public Task<WorkspaceScriptResult> RunWorkspaceScriptAsync(WorkspaceRef workspace, string relativePath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The vm provisioner runs no workspace scripts (see its capabilities).");
 
     public async Task DestroyAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
@@ -358,6 +379,9 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentD
             // Already gone.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disk snapshot {Snapshot} of workspace {WorkspaceId} deleted")]
+    static partial void LogSnapshotDeleted(ILogger logger, string workspaceId, string snapshot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "VM for workspace {WorkspaceId} created with size {Size}")]
     static partial void LogCreated(ILogger logger, string workspaceId, string size);

@@ -1,5 +1,4 @@
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Orchestrators;
@@ -8,9 +7,10 @@ namespace Coder.Orchestrations.Snapshots.Activities;
 
 /// <summary>
 /// Before a start: when the workspace's content is gone with its compute, fill it from the workspace's latest snapshot (its
-/// head) instead of starting empty from the template. Only the local provisioner keeps content beside its compute; the
-/// Azure ones keep home on an Azure Files share or a data disk that outlives the compute. Idempotent: once restored, the
-/// content exists and a redelivery does nothing.
+/// head) instead of starting empty from the template. Only provisioners with
+/// <see cref="ProvisionerCapabilities.LostContentRestore"/> keep content beside their compute (local); the Azure ones keep
+/// home on an Azure Files share or a data disk that outlives the compute. Idempotent: once restored, the content exists
+/// and a redelivery does nothing.
 /// </summary>
 /// <returns>What was done, for the timeline, or null when the content was there (or there is no snapshot to restore).</returns>
 public sealed class RestoreLostContentActivity(WorkspaceStore workspaces, SnapshotTable snapshots, ProvisionerRegistry provisioners, RestoreSnapshotActivity restore)
@@ -18,9 +18,9 @@ public sealed class RestoreLostContentActivity(WorkspaceStore workspaces, Snapsh
     public async Task<string?> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
-        if (workspace?.HeadSnapshot is not { } head || provisioners.Get(workspace.Provisioner) is not LocalProcessProvisioner local) return null;
-        string dir = local.WorkspaceDirectory(workspace.ComputeRef());
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any()) return null;
+        if (workspace?.HeadSnapshot is not { } head) return null;
+        var provisioner = provisioners.Get(workspace.Provisioner);
+        if (!provisioner.Capabilities.LostContentRestore || !await provisioner.ContentLostAsync(workspace.ComputeRef(), cancellationToken)) return null;
         if (await snapshots.FindAsync(head, cancellationToken) is not { Status: "ready" })
         {
             return $"The workspace's content was gone and its latest snapshot {head} is no longer ready; starting from the template.";

@@ -1,11 +1,9 @@
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Orchestrators;
-using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 
@@ -18,11 +16,8 @@ namespace Coder.Orchestrations.Upgrades.Activities;
 public sealed class PrepareGreenActivity(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
-    TemplateStore templates,
     ProvisionerRegistry provisioners,
-    AgentTokenService tokens,
-    AgentBootstrap bootstrap,
-    IOptions<AgentBootstrapOptions> agentOptions,
+    ComputeSpecBuilder compute,
     TimeProvider time)
 {
     public async Task<EnsureWorkspaceResult> RunAsync(GreenInput input, CancellationToken cancellationToken)
@@ -32,11 +27,10 @@ public sealed class PrepareGreenActivity(
             ?? throw new InvalidOperationException($"Workspace {op.WorkspaceId} no longer exists.");
         RequireCurrent(workspace, op);
         var provisioner = provisioners.Get(workspace.Provisioner);
-        if (!provisioner.Capabilities.Instances)
+        if (!provisioner.Capabilities.BlueGreen)
             throw new InvalidOperationException($"The {provisioner.Name} provisioner cannot run a second instance of a workspace, so blue-green is not available for it; use in-place.");
-        var template = await templates.GetVersionAsync(workspace.Template, input.Upgrade.ToVersion, cancellationToken)
-            ?? throw new InvalidOperationException($"Template {workspace.Template} v{input.Upgrade.ToVersion} no longer exists.");
-        int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
+        var template = await compute.TemplateAsync(workspace.Template, input.Upgrade.ToVersion, cancellationToken);
+        int readyTimeout = template.ReadyTimeoutSeconds;
 
         // The operation's generation names the green, so every delivery of this activity aims at the same instance.
         string instance = $"g{workspace.OperationGeneration}";
@@ -48,7 +42,7 @@ public sealed class PrepareGreenActivity(
         }
 
         string buildId = Ids.NewBuildId();
-        string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, buildId, workspace.Replicas, cancellationToken);
+        string token = await compute.IssueTokenAsync(op.WorkspaceId, op.Owner, buildId, workspace.Replicas, cancellationToken);
         workspace = await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
         {
             RequireCurrent(w, op);
@@ -71,8 +65,7 @@ public sealed class PrepareGreenActivity(
         // A half-started green of an earlier delivery stops first, so its content is restored whole before anything runs on it.
         await provisioner.StopAsync(green, cancellationToken);
         await provisioner.RestoreAsync(green, new RestoreRequest(input.Point.SnapshotId, input.Point.Location, input.Point.Sha256), cancellationToken);
-        var spec = new WorkspaceResourceSpec(green, workspace.Template, input.Upgrade.ToVersion, template.Spec.Image, workspace.Cpu, workspace.MemoryMiB,
-            template.Spec.Resources?.DiskGiB, workspace.Replicas, buildId, bootstrap.Environment(op.WorkspaceId, buildId, token));
+        var spec = compute.Spec(green, template, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas, buildId, token);
         var state = await provisioner.EnsureAsync(spec, cancellationToken);
         return new EnsureWorkspaceResult(buildId, workspace.Replicas, readyTimeout, state.LimitsEnforced, Reused: false, state.Note);
     }

@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,7 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces.Orchestrators;
-using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 
@@ -13,11 +12,8 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 public sealed class ApplySizeActivity(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
-    TemplateStore templates,
     ProvisionerRegistry provisioners,
-    AgentTokenService tokens,
-    AgentBootstrap bootstrap,
-    IOptions<AgentBootstrapOptions> agentOptions,
+    ComputeSpecBuilder compute,
     TimeProvider time)
 {
     public async Task<EnsureWorkspaceResult> RunAsync(ApplySizeInput input, CancellationToken cancellationToken)
@@ -47,19 +43,15 @@ public sealed class ApplySizeActivity(
             a.Lifecycle = Common.WireNames.Of(AgentStates.Aggregate(states, input.Replicas));
             return true;
         }, cancellationToken);
-        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
-            ?? throw new InvalidOperationException($"Template {workspace.Template} v{workspace.TemplateVersion} no longer exists.");
-        string token = await tokens.IssueAsync(op.WorkspaceId, op.Owner, build, input.Replicas, cancellationToken);
-        var spec = new WorkspaceResourceSpec(
-            workspace.ComputeRef(), workspace.Template, workspace.TemplateVersion, template.Spec.Image,
-            input.Cpu, input.MemoryMiB, template.Spec.Resources?.DiskGiB, input.Replicas, build, bootstrap.Environment(op.WorkspaceId, build, token));
+        var template = await compute.TemplateAsync(workspace.Template, workspace.TemplateVersion, cancellationToken);
+        string token = await compute.IssueTokenAsync(op.WorkspaceId, op.Owner, build, input.Replicas, cancellationToken);
+        var spec = compute.Spec(workspace.ComputeRef(), template, input.Cpu, input.MemoryMiB, input.Replicas, build, token);
         var outcome = await provisioners.Get(workspace.Provisioner).ResizeAsync(spec, cancellationToken);
         await workspaces.MutateAsync(op.Owner, op.WorkspaceId, w =>
         {
             w.LimitsEnforced = outcome.LimitsEnforced;
             return true;
         }, cancellationToken);
-        int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
-        return new EnsureWorkspaceResult(build, input.Replicas, readyTimeout, outcome.LimitsEnforced, Reused: !outcome.Restarted, outcome.Note);
+        return new EnsureWorkspaceResult(build, input.Replicas, template.ReadyTimeoutSeconds, outcome.LimitsEnforced, Reused: !outcome.Restarted, outcome.Note);
     }
 }

@@ -1,10 +1,8 @@
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces.Orchestrators;
-using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 
@@ -15,11 +13,8 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 public sealed class EnsureWorkspaceActivity(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
-    TemplateStore templates,
     ProvisionerRegistry provisioners,
-    AgentTokenService tokens,
-    AgentBootstrap bootstrap,
-    IOptions<AgentBootstrapOptions> agentOptions,
+    ComputeSpecBuilder compute,
     TimeProvider time)
 {
     public async Task<EnsureWorkspaceResult> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
@@ -29,9 +24,8 @@ public sealed class EnsureWorkspaceActivity(
         EnsureCurrent(workspace, input);
         var provisioner = provisioners.Get(workspace.Provisioner);
         var lookup = provisioner.FindAsync(workspace.ComputeRef(), cancellationToken);
-        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
-            ?? throw new InvalidOperationException($"Template {workspace.Template} v{workspace.TemplateVersion} no longer exists.");
-        int readyTimeout = template.Spec.Agent?.ReadyTimeoutSeconds ?? agentOptions.Value.ReadyTimeoutSeconds;
+        var template = await compute.TemplateAsync(workspace.Template, workspace.TemplateVersion, cancellationToken);
+        int readyTimeout = template.ReadyTimeoutSeconds;
 
         var existing = await lookup;
         if (workspace.AgentBuild is { } build && existing is { Running: true } && existing.BuildId == build && existing.RunningReplicas == workspace.Replicas)
@@ -43,7 +37,7 @@ public sealed class EnsureWorkspaceActivity(
         // crash finds either the running build or nothing. The token, the build and its reset observed state are written
         // side by side: all land before anything starts, so the new build's first event finds its section.
         string buildId = Ids.NewBuildId();
-        var issued = tokens.IssueAsync(input.WorkspaceId, input.Owner, buildId, workspace.Replicas, cancellationToken);
+        var issued = compute.IssueTokenAsync(input.WorkspaceId, input.Owner, buildId, workspace.Replicas, cancellationToken);
         var observed = await agents.ReadAsync(workspace, cancellationToken);
         var reset = agents.MutateAsync(workspace, observed, a =>
         {
@@ -64,17 +58,7 @@ public sealed class EnsureWorkspaceActivity(
         string token = await issued;
         workspace = await recorded ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
 
-        var spec = new WorkspaceResourceSpec(
-            workspace.ComputeRef(),
-            workspace.Template,
-            workspace.TemplateVersion,
-            template.Spec.Image,
-            workspace.Cpu,
-            workspace.MemoryMiB,
-            template.Spec.Resources?.DiskGiB,
-            workspace.Replicas,
-            buildId,
-            bootstrap.Environment(input.WorkspaceId, buildId, token));
+        var spec = compute.Spec(workspace.ComputeRef(), template, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas, buildId, token);
         var state = await provisioner.EnsureAsync(spec, cancellationToken);
 
         string resourceIds = Json.Serialize(state.ResourceIds);

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// Frees chunks no manifest references: mark (every chunk of every manifest) then sweep (delete the rest). It never
@@ -12,7 +12,7 @@ namespace Coder.Orchestrations.Snapshots.Storage;
 /// marker and then looks for the collector's, so at least one of them sees the other and stands down. Chunks written
 /// after the mark began are never swept either.
 /// </summary>
-public sealed partial class ChunkGarbageCollector(SnapshotBlobs blobs, LocalSnapshotStore store, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<ChunkGarbageCollector> logger)
+public sealed partial class ChunkGarbageCollector(SnapshotBlobs blobs, ChunkedBlobSnapshotStore store, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<ChunkGarbageCollector> logger)
 {
     public async Task<GarbageCollectionResult> CollectAsync(CancellationToken cancellationToken)
     {

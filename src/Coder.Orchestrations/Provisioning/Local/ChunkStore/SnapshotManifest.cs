@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>What a snapshot holds: every path with its type, mode, size, link target and chunk list, sorted by path.</summary>
 /// <param name="StartedAt">When the capture began walking the tree; a file untouched since well before it can be reused by the next snapshot. Absent in format 1.</param>

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// FastCDC-style content-defined chunking over a gear rolling hash with normalized chunk sizes. Boundaries depend only on

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// The snapshot container: <c>chunks/{sha256}</c> (content-addressed, shared by every workspace and branch),

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// What says a file is the same file with the same content as when it was captured, without reading it: inode, size,

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>One path of a snapshot. <paramref name="Type"/> is <c>file</c>, <c>dir</c> or <c>symlink</c>; <paramref name="Mode"/> the Unix permission bits.</summary>
 /// <param name="Identity">A file's identity when it was captured, so the next snapshot can reuse its chunks without reading it; absent in format 1.</param>

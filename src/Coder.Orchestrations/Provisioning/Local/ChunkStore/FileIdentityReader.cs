@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// Reads a <see cref="FileIdentity"/> with <c>statx(2)</c> from libc: .NET exposes neither the inode nor the change

@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 using Azure;
 using Azure.Storage.Blobs.Models;
 
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// Compresses and uploads new chunks in the background, a bounded number at once, so reading and chunking never wait

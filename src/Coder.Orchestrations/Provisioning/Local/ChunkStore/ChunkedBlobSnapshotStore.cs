@@ -6,11 +6,10 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Provisioning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>
 /// Snapshots of a directory tree in Blob storage, content-addressed: files are cut into content-defined chunks, each
@@ -19,7 +18,7 @@ namespace Coder.Orchestrations.Snapshots.Storage;
 /// Restores build the tree beside the target, verify every chunk, and only then swap it in, so a failure leaves the
 /// target as it was.
 /// </summary>
-public sealed partial class LocalSnapshotStore(SnapshotBlobs blobs, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<LocalSnapshotStore> logger)
+public sealed partial class ChunkedBlobSnapshotStore(SnapshotBlobs blobs, IOptions<SnapshotStoreOptions> options, TimeProvider time, ILogger<ChunkedBlobSnapshotStore> logger)
 {
     const string MetaSha256 = "sha256";
     const string MetaSize = "sizebytes";

@@ -1,5 +1,5 @@
 using System.Text;
-using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.Tests.Security;
 
 namespace Coder.Orchestrations.Tests.Snapshots;
@@ -7,7 +7,7 @@ namespace Coder.Orchestrations.Tests.Snapshots;
 /// <summary>The content-addressed snapshot store against real Blob storage (Azurite) and real files.</summary>
 [Collection(StorageCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class LocalSnapshotStoreTests(TestStorage storage)
+public sealed class ChunkedBlobSnapshotStoreTests(TestStorage storage)
 {
     [Fact]
     public async Task RestoreAsync_AfterChangesDeletesAndAdds_TreeIsByteIdenticalToSnapshot()

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Snapshots.Storage;
+namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 
 /// <summary>Tuning of the local snapshot store (<c>Coder:Snapshots</c>).</summary>
 public sealed class SnapshotStoreOptions
