@@ -77,22 +77,16 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     {
         try
         {
-            for (int attempt = 0; ; attempt++)
+            bool revoked = false;
+            await OptimisticConcurrency.MutateEntityAsync<AgentTokenEntity>(tables.AgentTokens, hash, "", token =>
             {
-                var row = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
-                if (!row.HasValue || row.Value!.Revoked) return false;
-                var token = row.Value;
+                revoked = false;
+                if (token.Revoked) return false;
                 token.Revoked = true;
                 token.RevokedAt = now;
-                try
-                {
-                    await tables.AgentTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return true;
-                }
-                catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
-                {
-                }
-            }
+                return revoked = true;
+            }, cancellationToken);
+            return revoked;
         }
         finally
         {

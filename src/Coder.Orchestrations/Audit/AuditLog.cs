@@ -77,32 +77,25 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
         };
         try
         {
-            for (int attempt = 0; ; attempt++)
+            // The first failure of the minute inserts the row without a read; a 409 means it is there, so it is read and
+            // counted under its ETag, and another request of the same address and minute counting first means counting
+            // again on the new row.
+            await OptimisticConcurrency.MutateAsync(entity, async ct =>
             {
-                try
-                {
-                    await AddAsync(entity, cancellationToken);
-                    return;
-                }
-                catch (RequestFailedException e) when (e.Status == 409)
-                {
-                }
-
-                var row = await Table.GetEntityIfExistsAsync<AuditEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
-                if (!row.HasValue) continue;
-                var counted = row.Value!;
-                counted.Count = (counted.Count ?? 1) + 1;
-                counted.RequestId = entity.RequestId;
-                try
-                {
-                    await Table.UpdateEntityAsync(counted, counted.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return;
-                }
-                catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
-                {
-                    // Another request of the same address and minute counted first: count again on the new row.
-                }
-            }
+                var row = await Table.GetEntityIfExistsAsync<AuditEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct);
+                return row.HasValue ? row.Value! : entity;
+            }, row =>
+            {
+                if (row.ETag == default) return true;
+                row.Count = (row.Count ?? 1) + 1;
+                row.RequestId = entity.RequestId;
+                return true;
+            }, async (row, ct) =>
+            {
+                if (row.ETag == default) await AddAsync(row, ct);
+                else await OptimisticConcurrency.ReplaceAsync(Table, row, ct);
+                return row;
+            }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

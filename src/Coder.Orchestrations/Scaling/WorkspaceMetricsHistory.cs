@@ -29,10 +29,15 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
         await EnsureTableAsync(cancellationToken);
         long bucketSeconds = (long)BucketLength.TotalSeconds;
         var start = DateTimeOffset.FromUnixTimeSeconds(sample.At.ToUnixTimeSeconds() / bucketSeconds * bucketSeconds);
-        for (int attempt = 0; ; attempt++)
+
+        // A conflict means another replica's sample landed first: the row is read again and this one folded in on top.
+        // A workspace's first sample inserts the row (it has no ETag yet).
+        await OptimisticConcurrency.MutateAsync<MetricsHistoryEntity>(null, async ct =>
         {
-            var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: cancellationToken);
-            var entity = response.HasValue ? response.Value! : new MetricsHistoryEntity { PartitionKey = workspaceId };
+            var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: ct);
+            return response.HasValue ? response.Value! : new MetricsHistoryEntity { PartitionKey = workspaceId };
+        }, entity =>
+        {
             var buckets = entity.BucketSeconds == bucketSeconds ? MetricsHistoryCodec.Decode(entity.Data) : [];
             int at = buckets.FindIndex(b => b.Start == start);
             if (at >= 0) buckets[at] = buckets[at].Add(sample);
@@ -47,17 +52,8 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
             if (buckets.Count > MetricsHistoryOptions.MaxBuckets) buckets.RemoveRange(0, buckets.Count - MetricsHistoryOptions.MaxBuckets);
             entity.BucketSeconds = (int)bucketSeconds;
             entity.Data = MetricsHistoryCodec.Encode(buckets);
-            try
-            {
-                if (response.HasValue) await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                else await Table.AddEntityAsync(entity, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 20)
-            {
-                // Another replica's sample landed first: read again and fold this one in on top.
-            }
-        }
+            return true;
+        }, (entity, ct) => OptimisticConcurrency.SaveAsync(Table, entity, ct), cancellationToken);
     }
 
     /// <summary>The buckets of the last <paramref name="window"/>, oldest first.</summary>

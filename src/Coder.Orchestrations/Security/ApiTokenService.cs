@@ -142,22 +142,13 @@ public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOpti
     {
         try
         {
-            for (int attempt = 0; ; attempt++)
+            await OptimisticConcurrency.MutateEntityAsync<ApiTokenEntity>(tables.ApiTokens, hash, "", token =>
             {
-                var row = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);
-                if (!row.HasValue || row.Value!.Revoked) return;
-                var token = row.Value;
+                if (token.Revoked) return false;
                 token.Revoked = true;
                 token.RevokedAt = now;
-                try
-                {
-                    await tables.ApiTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return;
-                }
-                catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
-                {
-                }
-            }
+                return true;
+            }, cancellationToken);
         }
         finally
         {

@@ -61,19 +61,8 @@ public sealed class SnapshotTable
     /// <summary>Read, change, write with If-Match; retried on a conflict. <paramref name="mutate"/> returns false to change nothing.</summary>
     public async Task<SnapshotEntity?> MutateAsync(string workspaceId, string snapshotId, Func<SnapshotEntity, bool> mutate, CancellationToken cancellationToken)
     {
-        for (int attempt = 0; ; attempt++)
-        {
-            var snapshot = await GetAsync(workspaceId, snapshotId, cancellationToken);
-            if (snapshot is null || !mutate(snapshot)) return snapshot;
-            try
-            {
-                await _table.UpdateEntityAsync(snapshot, snapshot.ETag, TableUpdateMode.Replace, cancellationToken);
-                return snapshot;
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
-            {
-            }
-        }
+        await _created.Value;
+        return await OptimisticConcurrency.MutateEntityAsync(_table, workspaceId, snapshotId, mutate, cancellationToken);
     }
 
     /// <summary>Deletes the row only if it is unchanged since it was read.</summary>

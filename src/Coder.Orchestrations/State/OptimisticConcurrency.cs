@@ -68,6 +68,19 @@ public static class OptimisticConcurrency
             (row, ct) => ReplaceAsync(table, row, ct),
             cancellationToken);
 
+    /// <summary>
+    /// Stores <paramref name="row"/> conditionally: a row that was never stored (no ETag) is inserted, which is a 409 when
+    /// another writer inserted it first; a row that was read is replaced under its ETag (<see cref="ReplaceAsync"/>).
+    /// </summary>
+    public static async Task<TEntity> SaveAsync<TEntity>(TableClient table, TEntity row, CancellationToken cancellationToken)
+        where TEntity : class, ITableEntity
+    {
+        if (row.ETag != default) return await ReplaceAsync(table, row, cancellationToken);
+        var response = await table.AddEntityAsync(row, cancellationToken);
+        row.ETag = response.Headers.ETag ?? row.ETag;
+        return row;
+    }
+
     /// <summary>Replaces <paramref name="row"/> under the ETag it was read with and carries the new ETag back on it.</summary>
     public static async Task<TEntity> ReplaceAsync<TEntity>(TableClient table, TEntity row, CancellationToken cancellationToken)
         where TEntity : class, ITableEntity

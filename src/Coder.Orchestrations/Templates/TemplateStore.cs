@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
@@ -56,11 +55,11 @@ public sealed class TemplateStore(CoderTables tables, TimeProvider time)
         return new TemplateCreated(name, 1);
     }
 
-    public async Task<TemplateVersionCreated> AddVersionAsync(string name, TemplateSpec spec, string createdBy, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; ; attempt++)
+    public Task<TemplateVersionCreated> AddVersionAsync(string name, TemplateSpec spec, string createdBy, CancellationToken cancellationToken) =>
+        // A conflict means someone else added a version at the same time: the retry takes the next number.
+        OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
         {
-            var pointer = await GetPointerAsync(name, cancellationToken) ?? throw CoderProblemException.NotFound($"Template '{name}'");
+            var pointer = await GetPointerAsync(name, ct) ?? throw CoderProblemException.NotFound($"Template '{name}'");
             int next = pointer.LatestVersion + 1;
             var version = new TemplateVersionEntity
             {
@@ -73,42 +72,27 @@ public sealed class TemplateStore(CoderTables tables, TimeProvider time)
             };
             pointer.LatestVersion = next;
             pointer.UpdatedAt = version.CreatedAt;
-            try
-            {
-                // Both rows share the partition: the pointer's ETag makes the claim of "next" atomic with the insert.
-                await Table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, version), new TableTransactionAction(TableTransactionActionType.UpdateMerge, pointer, pointer.ETag)], cancellationToken);
-                return new TemplateVersionCreated(name, next);
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 10)
-            {
-                // Someone else added a version at the same time; take the next number.
-            }
-        }
-    }
 
-    public async Task<TemplateCreated> PromoteAsync(string name, int version, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; ; attempt++)
+            // Both rows share the partition: the pointer's ETag makes the claim of "next" atomic with the insert.
+            await Table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, version), new TableTransactionAction(TableTransactionActionType.UpdateMerge, pointer, pointer.ETag)], ct);
+            return new TemplateVersionCreated(name, next);
+        }, cancellationToken);
+
+    public Task<TemplateCreated> PromoteAsync(string name, int version, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
         {
-            var pointer = await GetPointerAsync(name, cancellationToken) ?? throw CoderProblemException.NotFound($"Template '{name}'");
+            var pointer = await GetPointerAsync(name, ct) ?? throw CoderProblemException.NotFound($"Template '{name}'");
             if (version < 1 || version > pointer.LatestVersion) throw CoderProblemException.NotFound($"Version {version} of template '{name}'");
             if (pointer.ActiveVersion == version) return new TemplateCreated(name, version);
-            var spec = await GetVersionAsync(name, version, cancellationToken) ?? throw CoderProblemException.NotFound($"Version {version} of template '{name}'");
+            var spec = await GetVersionAsync(name, version, ct) ?? throw CoderProblemException.NotFound($"Version {version} of template '{name}'");
             pointer.ActiveVersion = version;
             pointer.Description = spec.Spec.Description;
             pointer.Provisioner = spec.Spec.Provisioner ?? pointer.Provisioner;
             pointer.UpdatedAt = time.GetUtcNow();
-            try
-            {
-                await Table.UpdateEntityAsync(pointer, pointer.ETag, TableUpdateMode.Replace, cancellationToken);
-                _activeVersions.Remove(name);
-                return new TemplateCreated(name, version);
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 10)
-            {
-            }
-        }
-    }
+            await OptimisticConcurrency.ReplaceAsync(Table, pointer, ct);
+            _activeVersions.Remove(name);
+            return new TemplateCreated(name, version);
+        }, cancellationToken);
 
     public async Task<TemplatePointerEntity?> GetPointerAsync(string name, CancellationToken cancellationToken)
     {

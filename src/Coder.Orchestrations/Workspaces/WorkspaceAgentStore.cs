@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.State;
 
@@ -14,8 +13,6 @@ namespace Coder.Orchestrations.Workspaces;
 /// </summary>
 public sealed class WorkspaceAgentStore(CoderTables tables)
 {
-    const int MaxAttempts = 50;
-
     public async Task<WorkspaceAgentsEntity?> GetAsync(string workspaceId, CancellationToken cancellationToken)
     {
         var response = await tables.WorkspaceAgents.GetEntityIfExistsAsync<WorkspaceAgentsEntity>(workspaceId, WorkspaceAgentsEntity.Row, cancellationToken: cancellationToken);
@@ -39,14 +36,8 @@ public sealed class WorkspaceAgentStore(CoderTables tables)
     }
 
     /// <summary>Stores <paramref name="agents"/> if it is unchanged since it was read (inserts it if it was never stored); 412 or 409 otherwise.</summary>
-    public async Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken)
-    {
-        var response = agents.ETag == default
-            ? await tables.WorkspaceAgents.AddEntityAsync(agents, cancellationToken)
-            : await tables.WorkspaceAgents.UpdateEntityAsync(agents, agents.ETag, TableUpdateMode.Replace, cancellationToken);
-        agents.ETag = response.Headers.ETag ?? agents.ETag;
-        return agents;
-    }
+    public Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, agents, cancellationToken);
 
     /// <summary>
     /// Read-modify-write of <paramref name="workspace"/>'s agents row, starting from <paramref name="read"/> when the caller
@@ -61,25 +52,8 @@ public sealed class WorkspaceAgentStore(CoderTables tables)
     /// for a caller that holds the agents row but not the workspace row: when the row is gone (its workspace was deleted)
     /// and there is no <paramref name="legacySource"/>, nothing is written and the result is null.
     /// </summary>
-    public async Task<WorkspaceAgentsEntity?> MutateAsync(string workspaceId, WorkspaceEntity? legacySource, WorkspaceAgentsEntity? read, Func<WorkspaceAgentsEntity, bool> mutate, CancellationToken cancellationToken)
-    {
-        var agents = read ?? await ReadAsync(workspaceId, legacySource, cancellationToken);
-        for (int attempt = 1; agents is not null; attempt++)
-        {
-            if (!mutate(agents)) return agents;
-            try
-            {
-                return await SaveAsync(agents, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 + attempt * 5)), cancellationToken);
-                agents = await ReadAsync(workspaceId, legacySource, cancellationToken);
-            }
-        }
-
-        return null;
-    }
+    public Task<WorkspaceAgentsEntity?> MutateAsync(string workspaceId, WorkspaceEntity? legacySource, WorkspaceAgentsEntity? read, Func<WorkspaceAgentsEntity, bool> mutate, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.MutateAsync(read, ct => ReadAsync(workspaceId, legacySource, ct), mutate, SaveAsync, cancellationToken);
 
     async Task<WorkspaceAgentsEntity?> ReadAsync(string workspaceId, WorkspaceEntity? legacySource, CancellationToken cancellationToken) =>
         await GetAsync(workspaceId, cancellationToken) ?? (legacySource is null ? null : WorkspaceAgentsEntity.FromLegacy(legacySource));

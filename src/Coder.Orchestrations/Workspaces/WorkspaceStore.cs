@@ -72,34 +72,15 @@ public sealed class WorkspaceStore(CoderTables tables)
     }
 
     /// <summary>Replaces the row if its ETag still matches; throws <see cref="RequestFailedException"/> 412 otherwise.</summary>
-    public async Task<WorkspaceEntity> UpdateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
-    {
-        var response = await tables.Workspaces.UpdateEntityAsync(workspace, workspace.ETag, TableUpdateMode.Replace, cancellationToken);
-        workspace.ETag = response.Headers.ETag ?? workspace.ETag;
-        return workspace;
-    }
+    public Task<WorkspaceEntity> UpdateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.ReplaceAsync(tables.Workspaces, workspace, cancellationToken);
 
     /// <summary>
     /// Read-modify-write with ETags: <paramref name="mutate"/> returns false to leave the row alone. Retries when another
     /// writer got there first, so no update is lost. Returns the row as stored, or null when it does not exist.
     /// </summary>
-    public async Task<WorkspaceEntity?> MutateAsync(string owner, string workspaceId, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            var workspace = await GetAsync(owner, workspaceId, cancellationToken);
-            if (workspace is null) return null;
-            if (!mutate(workspace)) return workspace;
-            try
-            {
-                return await UpdateAsync(workspace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + attempt * 10)), cancellationToken);
-            }
-        }
-    }
+    public Task<WorkspaceEntity?> MutateAsync(string owner, string workspaceId, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.MutateAsync(null, ct => GetAsync(owner, workspaceId, ct), mutate, UpdateAsync, cancellationToken);
 
     /// <summary>Marks the workspace deleted and frees its name in one transaction (same partition).</summary>
     public async Task TombstoneAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)

@@ -60,6 +60,43 @@ public sealed class OptimisticConcurrencyTests(TestStorage storage)
     }
 
     [Fact]
+    public async Task ConcurrentFirstWritesOfAMissingRowInsertOnceAndKeepEveryChange()
+    {
+        var table = (await StorageFactory.CreateTablesAsync(storage)).Workspaces;
+        var key = Guid.NewGuid().ToString("n");
+
+        // A row read as missing is made fresh (no ETag), so SaveAsync inserts it; the writers that lose that race get 409,
+        // read the row the winner inserted and change it under its ETag.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => OptimisticConcurrency.MutateAsync(
+            null,
+            async ct => (await table.GetEntityIfExistsAsync<TableEntity>(key, "counter", cancellationToken: ct)) is { HasValue: true } found ? found.Value! : new TableEntity(key, "counter") { ["Count"] = 0 },
+            row => { row["Count"] = row.GetInt32("Count")!.Value + 1; return true; },
+            (row, ct) => OptimisticConcurrency.SaveAsync(table, row, ct),
+            CancellationToken.None)));
+
+        var stored = await table.GetEntityAsync<TableEntity>(key, "counter");
+        Assert.Equal(8, stored.Value.GetInt32("Count"));
+    }
+
+    [Fact]
+    public async Task SaveAsyncCarriesTheNewETagBack_AndAStaleOneIsA412()
+    {
+        var table = (await StorageFactory.CreateTablesAsync(storage)).Workspaces;
+        var key = Guid.NewGuid().ToString("n");
+        var row = await OptimisticConcurrency.SaveAsync(table, new TableEntity(key, "row") { ["Value"] = "a" }, CancellationToken.None);
+        var stale = new TableEntity(key, "row") { ["Value"] = "stale", ETag = row.ETag };
+
+        row["Value"] = "b";
+        await OptimisticConcurrency.SaveAsync(table, row, CancellationToken.None);
+
+        Assert.Equal((await table.GetEntityAsync<TableEntity>(key, "row")).Value.ETag, row.ETag);
+        var e = await Assert.ThrowsAsync<RequestFailedException>(() => OptimisticConcurrency.SaveAsync(table, stale, CancellationToken.None));
+        Assert.Equal(412, e.Status);
+        var twice = await Assert.ThrowsAsync<RequestFailedException>(() => OptimisticConcurrency.SaveAsync(table, new TableEntity(key, "row"), CancellationToken.None));
+        Assert.Equal(409, twice.Status);
+    }
+
+    [Fact]
     public async Task AConflictThatNeverClearsReachesTheCallerAfterTheCap()
     {
         int attempts = 0;

@@ -40,29 +40,22 @@ public sealed class RolloutStore(CoderTables tables)
     {
         await EnsureCreatedAsync(cancellationToken);
         string pk = RolloutClaimEntity.PartitionKeyFor(header.Template);
-        for (int attempt = 0; ; attempt++)
+        string rolloutId = await OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
         {
-            var claim = await GetAsync<RolloutClaimEntity>(pk, RolloutClaimEntity.RowKeyValue, cancellationToken);
-            if (claim?.RolloutId is { } current && await GetHeaderAsync(current, cancellationToken) is { } running && !RolloutStates.IsFinished(running.Status))
+            var claim = await GetAsync<RolloutClaimEntity>(pk, RolloutClaimEntity.RowKeyValue, ct);
+            if (claim?.RolloutId is { } current && await GetHeaderAsync(current, ct) is { } running && !RolloutStates.IsFinished(running.Status))
                 throw CoderProblemException.Conflict($"Rollout {current} of template '{header.Template}' is still {running.Status}.", current);
             int generation = (claim?.Generation ?? 0) + 1;
             string id = IdFor(header.Template, generation);
-            var next = new RolloutClaimEntity { PartitionKey = pk, Generation = generation, RolloutId = id };
-            try
-            {
-                if (claim is null) await _table.AddEntityAsync(next, cancellationToken);
-                else await _table.UpdateEntityAsync(next, claim.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 20)
-            {
-                continue;
-            }
 
-            header.PartitionKey = id;
-            header.RowKey = RolloutEntity.RowKeyValue;
-            await _table.AddEntityAsync(header, cancellationToken);
-            return header;
-        }
+            // Inserted when there was no claim, else replaced under the ETag of the one read: a lost race reads again.
+            await OptimisticConcurrency.SaveAsync(_table, new RolloutClaimEntity { PartitionKey = pk, Generation = generation, RolloutId = id, ETag = claim?.ETag ?? default }, ct);
+            return id;
+        }, cancellationToken);
+        header.PartitionKey = rolloutId;
+        header.RowKey = RolloutEntity.RowKeyValue;
+        await _table.AddEntityAsync(header, cancellationToken);
+        return header;
     }
 
     public static string IdFor(string template, int generation) => $"ro-{template}-{generation:D4}";
@@ -98,24 +91,9 @@ public sealed class RolloutStore(CoderTables tables)
     async Task<T?> MutateAsync<T>(string pk, string rk, Func<T?> create, Func<T, bool> mutate, CancellationToken cancellationToken) where T : class, ITableEntity
     {
         await EnsureCreatedAsync(cancellationToken);
-        for (int attempt = 0; ; attempt++)
-        {
-            var row = await GetAsync<T>(pk, rk, cancellationToken);
-            bool isNew = row is null;
-            row ??= create();
-            if (row is null) return null;
-            if (!mutate(row)) return row;
-            try
-            {
-                if (isNew) await _table.AddEntityAsync(row, cancellationToken);
-                else await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return row;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 50)
-            {
-                // Another writer got there first: read again and decide again.
-            }
-        }
+
+        // A created row has no ETag, so it is inserted; a read one is replaced under its ETag.
+        return await OptimisticConcurrency.MutateAsync<T>(null, async ct => await GetAsync<T>(pk, rk, ct) ?? create(), mutate, (row, ct) => OptimisticConcurrency.SaveAsync(_table, row, ct), cancellationToken);
     }
 
     async Task<T?> GetAsync<T>(string pk, string rk, CancellationToken cancellationToken) where T : class, ITableEntity

@@ -1,4 +1,3 @@
-using Azure;
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
@@ -16,14 +15,13 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 /// </summary>
 public sealed class CheckAgentActivity(WorkspaceStore workspaces, WorkspaceAgentStore agents, ProvisionerRegistry provisioners)
 {
-    const int MaxAttempts = 20;
-
-    public async Task<AgentCheckResult> RunAsync(AgentCheckInput input, CancellationToken cancellationToken)
-    {
-        for (int attempt = 1; ; attempt++)
+    // A conflict on the mark means the row changed since it was read (perhaps the very change the operation would wait
+    // for): the whole check runs again on a fresh read.
+    public Task<AgentCheckResult> RunAsync(AgentCheckInput input, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
         {
-            var read = workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken);
-            var observed = agents.GetAsync(input.WorkspaceId, cancellationToken);
+            var read = workspaces.GetAsync(input.Owner, input.WorkspaceId, ct);
+            var observed = agents.GetAsync(input.WorkspaceId, ct);
             await Task.WhenAll(read, observed);
             var workspace = await read;
             if (workspace is null) return new AgentCheckResult(AgentLifecycle.Off, 0, 0, false, "The workspace no longer exists.");
@@ -40,7 +38,7 @@ public sealed class CheckAgentActivity(WorkspaceStore workspaces, WorkspaceAgent
             var states = AgentStates.Parse(statesJson);
             int ready = states.Count(s => s.Value.Lifecycle == AgentLifecycle.Ready);
             string? instance = pending ? workspace.PendingInstance : workspace.ComputeInstance;
-            var item = await provisioners.Get(workspace.Provisioner).FindAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, instance), cancellationToken);
+            var item = await provisioners.Get(workspace.Provisioner).FindAsync(new WorkspaceRef(input.WorkspaceId, input.Owner, instance), ct);
             bool running = item is { Running: true } && item.BuildId == input.BuildId;
             string? reason = states.Values.Select(s => s.Reason).FirstOrDefault(r => r is not null);
             var result = new AgentCheckResult(lifecycle, ready, workspace.Replicas, running, reason);
@@ -48,17 +46,9 @@ public sealed class CheckAgentActivity(WorkspaceStore workspaces, WorkspaceAgent
             if (!WillWait(result) || workspace.OperationId is not { } operationId || (row.SignalBuild == input.BuildId && row.SignalOperation == operationId)) return result;
             row.SignalBuild = input.BuildId;
             row.SignalOperation = operationId;
-            try
-            {
-                await agents.SaveAsync(row, cancellationToken);
-                return result;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
-            {
-                // The row changed since it was read (perhaps the very change the operation would wait for): read it again.
-            }
-        }
-    }
+            await agents.SaveAsync(row, ct);
+            return result;
+        }, cancellationToken);
 
     /// <summary>Whether the operation goes on to wait for a signal after this check (see <see cref="WorkspaceOperationFlow.WaitForAgentReadyAsync"/>).</summary>
     static bool WillWait(AgentCheckResult check) =>

@@ -1,4 +1,3 @@
-using Azure;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
@@ -7,21 +6,12 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 public static class WorkspaceWrites
 {
     /// <summary>
-    /// Applies <paramref name="mutate"/> to <paramref name="read"/> and writes it under that read's ETag, which saves the
-    /// re-read <see cref="WorkspaceStore.MutateAsync"/> starts with. When another writer got there first (412), it falls back
-    /// to <see cref="WorkspaceStore.MutateAsync"/>, which re-reads and applies it again, so no update is lost.
+    /// <see cref="WorkspaceStore.MutateAsync"/> starting from <paramref name="read"/>, the row the caller holds, which saves
+    /// the first read: <paramref name="mutate"/> is applied to it and it is written under that read's ETag. When another
+    /// writer got there first, the row is read again and <paramref name="mutate"/> applied again
+    /// (<see cref="OptimisticConcurrency.MutateAsync"/>, as the agents row's ingest does), so no update is lost.
     /// <paramref name="mutate"/> must be safe to apply twice. Returns the row as stored, or null when it no longer exists.
     /// </summary>
-    public static async Task<WorkspaceEntity?> UpdateAsync(WorkspaceStore workspaces, WorkspaceEntity read, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken)
-    {
-        if (!mutate(read)) return read;
-        try
-        {
-            return await workspaces.UpdateAsync(read, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return await workspaces.MutateAsync(read.PartitionKey, read.RowKey, mutate, cancellationToken);
-        }
-    }
+    public static Task<WorkspaceEntity?> UpdateAsync(WorkspaceStore workspaces, WorkspaceEntity read, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.MutateAsync(read, ct => workspaces.GetAsync(read.PartitionKey, read.RowKey, ct), mutate, workspaces.UpdateAsync, cancellationToken);
 }
