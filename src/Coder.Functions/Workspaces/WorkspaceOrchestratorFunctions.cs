@@ -2,6 +2,7 @@ using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 using Coder.Orchestrations.Common;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Functions.Workspaces;
 

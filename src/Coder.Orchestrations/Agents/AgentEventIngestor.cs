@@ -5,9 +5,8 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Logging;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Agents;
 

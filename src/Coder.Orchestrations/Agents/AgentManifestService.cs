@@ -5,8 +5,8 @@ using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Agents;
 

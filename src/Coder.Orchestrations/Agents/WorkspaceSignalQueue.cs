@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Agents;
 

@@ -10,8 +10,6 @@ using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

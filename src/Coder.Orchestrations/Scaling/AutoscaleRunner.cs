@@ -6,9 +6,9 @@ using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Scaling;
 

@@ -1,8 +1,8 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Snapshots.Storage;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Logging;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots;
 

@@ -2,9 +2,9 @@ using Coder.Contracts.Snapshots;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots;
 

@@ -8,8 +8,8 @@ using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Snapshots;
 

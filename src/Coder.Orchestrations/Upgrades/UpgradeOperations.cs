@@ -5,7 +5,6 @@ using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Upgrades;
 

@@ -5,6 +5,7 @@ using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces;
 

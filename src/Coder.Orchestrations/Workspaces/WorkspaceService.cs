@@ -13,7 +13,6 @@ using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 

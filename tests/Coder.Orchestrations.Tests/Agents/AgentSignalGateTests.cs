@@ -9,11 +9,10 @@ using Coder.Orchestrations.DependencyInjection;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Tests.Provisioning;
-using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Tests.Agents;
 

@@ -4,7 +4,6 @@ using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.Snapshots.Storage;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

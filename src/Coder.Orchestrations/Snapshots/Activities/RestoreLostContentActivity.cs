@@ -1,8 +1,8 @@
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Snapshots.Orchestrators;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots.Activities;
 

@@ -3,8 +3,8 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.Snapshots.Storage;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots.Activities;
 

@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Snapshots.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;
 

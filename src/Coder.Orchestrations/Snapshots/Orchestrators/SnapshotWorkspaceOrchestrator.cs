@@ -1,5 +1,5 @@
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;
 

@@ -5,8 +5,8 @@ using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

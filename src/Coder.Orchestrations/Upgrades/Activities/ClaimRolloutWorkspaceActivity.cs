@@ -1,7 +1,7 @@
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

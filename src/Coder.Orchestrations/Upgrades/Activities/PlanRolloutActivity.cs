@@ -1,8 +1,8 @@
 using Coder.Contracts.Upgrades;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

@@ -3,9 +3,9 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

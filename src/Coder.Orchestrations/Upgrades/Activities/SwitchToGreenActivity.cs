@@ -1,8 +1,8 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

@@ -1,7 +1,7 @@
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Upgrades.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

@@ -4,6 +4,7 @@ using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Upgrades.Activities;
 using Coder.Orchestrations.Upgrades.Rollouts;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

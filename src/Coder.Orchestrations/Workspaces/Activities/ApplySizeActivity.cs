@@ -3,6 +3,8 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

@@ -4,7 +4,7 @@ using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

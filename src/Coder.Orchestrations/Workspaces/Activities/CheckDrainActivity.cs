@@ -1,5 +1,5 @@
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

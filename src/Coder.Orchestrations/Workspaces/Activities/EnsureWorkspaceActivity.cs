@@ -3,8 +3,8 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Options;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

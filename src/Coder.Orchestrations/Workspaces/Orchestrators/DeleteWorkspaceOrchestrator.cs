@@ -1,5 +1,6 @@
 using Coder.Contracts.Workspaces;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;
 

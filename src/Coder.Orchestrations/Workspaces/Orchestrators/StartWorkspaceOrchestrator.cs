@@ -1,6 +1,6 @@
 using Coder.Contracts.Workspaces;
-using Coder.Orchestrations.Upgrades;
 using Microsoft.DurableTask;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;
 

@@ -3,7 +3,7 @@ using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.DurableTask;
 
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>
 /// The steps every workspace orchestration is made of. Runs inside orchestrator code, so it only schedules activities

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 
-namespace Coder.Orchestrations.Workspaces;
+namespace Coder.Orchestrations.State;
 
 /// <summary>
 /// Workspaces in Table Storage: PK = owner, RK = workspace id, plus a name-claim row in the same partition and an

@@ -6,10 +6,9 @@ using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Logging;
 
-namespace Coder.Orchestrations.Workspaces.Activities;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>
 /// Ends an operation: the operation row, the workspace's status (and its release for the next operation), and the
