@@ -5,7 +5,6 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Coder.Orchestrations.Operations;
@@ -22,7 +21,7 @@ public sealed partial class AutoscaleRunner(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
     TemplateStore templates,
-    WorkspaceService service,
+    ScaleOperations scaling,
     WorkspaceMetricsHistory history,
     WorkspaceTimeline timeline,
     AuditLog audit,
@@ -93,7 +92,7 @@ public sealed partial class AutoscaleRunner(
                 var target = new ScaleTarget(decision.NewCpu, decision.NewMemoryMiB, workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
                 try
                 {
-                    operationId = await service.StartScaleAsync(workspace, target, Actor, RequestReason + ":" + decision.Reason, client, cancellationToken);
+                    operationId = await scaling.StartAsync(workspace, target, Actor, RequestReason + ":" + decision.Reason, client, cancellationToken);
                 }
                 catch (CoderProblemException e) when (e.Status == 409)
                 {

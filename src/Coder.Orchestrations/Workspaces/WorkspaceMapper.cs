@@ -1,5 +1,4 @@
 using Coder.Contracts.Agents;
-using Coder.Orchestrations.Agents;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;

@@ -1,4 +1,3 @@
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Microsoft.Extensions.Options;

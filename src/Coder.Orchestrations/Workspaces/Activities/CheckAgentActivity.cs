@@ -1,6 +1,5 @@
 using Azure;
 using Coder.Contracts.Agents;
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
