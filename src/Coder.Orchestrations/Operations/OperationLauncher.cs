@@ -1,6 +1,5 @@
 using Azure;
 using Coder.Contracts.Operations;
-using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask;

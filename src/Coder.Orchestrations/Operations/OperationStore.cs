@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
 using Coder.Contracts.Operations;
 using Coder.Orchestrations.State;
 

@@ -1,6 +1,4 @@
-using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.State;
 

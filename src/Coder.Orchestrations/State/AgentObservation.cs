@@ -1,6 +1,5 @@
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.State;
 

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.State;
 

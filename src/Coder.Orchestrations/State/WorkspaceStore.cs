@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.State;
 

@@ -1,5 +1,4 @@
 using Azure;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.State;
 

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts;
 using Coder.Contracts.Operations;
@@ -15,7 +14,6 @@ using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 
 namespace Coder.Orchestrations.Workspaces;
 

@@ -1,6 +1,4 @@
-using Coder.Contracts.Agents;
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Upgrades.Orchestrators;
