@@ -1,7 +1,7 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Activities;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Functions.Snapshots;
 

@@ -1,8 +1,8 @@
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Functions.Snapshots;
 

@@ -1,7 +1,7 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Functions.Upgrades;
 

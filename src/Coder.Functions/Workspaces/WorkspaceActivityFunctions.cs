@@ -1,7 +1,7 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Workspaces.Activities;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Functions.Workspaces;
 

@@ -1,8 +1,8 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 using Coder.Orchestrations.Common;
 using Microsoft.DurableTask;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Functions.Workspaces;
 

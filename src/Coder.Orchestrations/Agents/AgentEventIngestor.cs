@@ -2,11 +2,11 @@ using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Timeline;
 using Microsoft.Extensions.Logging;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Agents;
 

@@ -4,9 +4,9 @@ using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Microsoft.Extensions.Options;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Agents;
 

@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.State;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Agents;
 

@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Timeline;
 
 namespace Coder.Orchestrations.Operations;
 

@@ -2,12 +2,12 @@ using Coder.Orchestrations.Audit;
 using System.Globalization;
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Scaling;
 

@@ -1,8 +1,8 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Snapshots.Storage;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Microsoft.Extensions.Logging;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots;
 

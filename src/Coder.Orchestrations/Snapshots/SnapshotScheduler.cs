@@ -1,10 +1,10 @@
 using Coder.Contracts.Snapshots;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots;
 

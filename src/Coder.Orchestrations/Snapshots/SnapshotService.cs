@@ -3,12 +3,12 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Snapshots;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask.Client;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Snapshots;
 

@@ -1,12 +1,12 @@
 using Coder.Contracts.Operations;
 using Coder.Contracts.Upgrades;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
-using Coder.Orchestrations.Operations;
 using Microsoft.DurableTask.Client;
 
 namespace Coder.Orchestrations.Upgrades;

@@ -2,9 +2,9 @@ using Coder.Contracts.Agents;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces;
 

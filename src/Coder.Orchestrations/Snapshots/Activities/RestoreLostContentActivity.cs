@@ -1,7 +1,7 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Snapshots.Orchestrators;
-using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots.Activities;

@@ -3,8 +3,8 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.Snapshots.Storage;
-using Microsoft.Extensions.Options;
 using Coder.Orchestrations.State;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Snapshots.Activities;
 

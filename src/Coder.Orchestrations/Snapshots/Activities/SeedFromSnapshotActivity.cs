@@ -1,5 +1,5 @@
-using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots.Activities;

@@ -1,6 +1,6 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Activities;
 using Microsoft.DurableTask;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;
 

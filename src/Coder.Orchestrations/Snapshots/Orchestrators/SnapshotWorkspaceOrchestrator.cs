@@ -1,5 +1,5 @@
-using Microsoft.DurableTask;
 using Coder.Orchestrations.Operations;
+using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;
 

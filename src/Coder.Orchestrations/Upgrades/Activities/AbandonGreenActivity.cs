@@ -1,5 +1,5 @@
-using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;

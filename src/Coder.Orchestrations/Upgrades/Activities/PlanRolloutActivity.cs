@@ -1,8 +1,8 @@
 using Coder.Contracts.Upgrades;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
 using Microsoft.Extensions.Options;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

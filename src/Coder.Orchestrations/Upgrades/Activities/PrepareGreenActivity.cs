@@ -1,11 +1,11 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Microsoft.Extensions.Options;
-using Coder.Orchestrations.Operations;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

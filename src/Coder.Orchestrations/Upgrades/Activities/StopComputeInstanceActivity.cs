@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Upgrades.Orchestrators;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

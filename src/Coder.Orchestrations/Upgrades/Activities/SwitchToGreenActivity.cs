@@ -1,7 +1,7 @@
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Microsoft.Extensions.Options;
-using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

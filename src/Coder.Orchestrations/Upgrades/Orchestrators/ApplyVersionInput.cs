@@ -1,5 +1,5 @@
-
 using Coder.Orchestrations.Operations;
+
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

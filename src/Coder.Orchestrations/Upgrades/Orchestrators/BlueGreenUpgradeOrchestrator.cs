@@ -1,7 +1,7 @@
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Microsoft.DurableTask;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

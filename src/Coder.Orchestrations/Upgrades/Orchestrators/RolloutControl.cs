@@ -1,5 +1,5 @@
-using Coder.Orchestrations.Operations;
 using Coder.Contracts.Upgrades;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Microsoft.DurableTask;
 

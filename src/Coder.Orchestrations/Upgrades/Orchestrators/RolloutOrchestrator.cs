@@ -1,10 +1,10 @@
 using System.Globalization;
 using Coder.Contracts.Upgrades;
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Coder.Orchestrations.Upgrades.Rollouts;
 using Microsoft.DurableTask;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

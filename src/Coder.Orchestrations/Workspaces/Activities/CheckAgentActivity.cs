@@ -1,9 +1,9 @@
 using Azure;
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

@@ -1,5 +1,5 @@
-using Coder.Orchestrations.State;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;

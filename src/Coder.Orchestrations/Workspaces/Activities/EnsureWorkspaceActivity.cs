@@ -1,10 +1,10 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Microsoft.Extensions.Options;
-using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

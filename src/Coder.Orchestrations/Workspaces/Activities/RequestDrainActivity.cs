@@ -1,7 +1,7 @@
 using Coder.Orchestrations.Agents;
-using Microsoft.Extensions.Options;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

@@ -1,8 +1,8 @@
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;

@@ -1,6 +1,6 @@
 using Coder.Contracts.Workspaces;
-using Microsoft.DurableTask;
 using Coder.Orchestrations.Operations;
+using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;
 
