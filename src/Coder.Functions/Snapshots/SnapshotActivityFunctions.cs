@@ -1,6 +1,6 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Activities;
 using Coder.Orchestrations.Snapshots.Orchestrators;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Coder.Functions.Snapshots;

@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Orchestrators;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 

@@ -1,6 +1,6 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Coder.Functions.Upgrades;

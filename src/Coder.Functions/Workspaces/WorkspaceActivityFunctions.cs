@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Workspaces.Activities;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Azure.Functions.Worker;

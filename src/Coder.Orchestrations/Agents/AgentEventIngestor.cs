@@ -2,11 +2,10 @@ using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Logging;
 
 namespace Coder.Orchestrations.Agents;

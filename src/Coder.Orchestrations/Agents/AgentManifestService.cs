@@ -4,8 +4,8 @@ using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Agents;

@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Agents;
 

@@ -43,7 +43,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkspaceAgentStore>();
         services.AddSingleton<WorkspaceTimeline>();
         services.AddSingleton<OperationStore>();
+        services.AddSingleton<OperationLauncher>();
+        services.AddSingleton<OperationCompletion>();
+        services.AddSingleton<HungOperations>();
+        services.AddSingleton<WorkspaceAccess>();
+        services.AddSingleton<ScaleOperations>();
         services.AddSingleton<WorkspaceService>();
+        services.AddSingleton<IWorkspaceCreator>(sp => sp.GetRequiredService<WorkspaceService>());
         services.AddSingleton<ApiTokenService>();
         services.AddCoderSecurity();
         services.AddSingleton<AgentTokenService>();

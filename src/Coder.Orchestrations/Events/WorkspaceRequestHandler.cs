@@ -3,7 +3,6 @@ using Coder.Contracts.Auth;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.DurableTask.Client;
 
 namespace Coder.Orchestrations.Events;
@@ -12,7 +11,7 @@ namespace Coder.Orchestrations.Events;
 /// <c>Coder.Workspace.Requested</c> creates a workspace for the named owner, as if that member had asked. The name is
 /// unique per owner, so a redelivered event finds its workspace already there and creates nothing.
 /// </summary>
-public sealed class WorkspaceRequestHandler(WorkspaceService workspaces)
+public sealed class WorkspaceRequestHandler(IWorkspaceCreator workspaces)
 {
     /// <summary>Reads and checks the data before anything is written.</summary>
     public static WorkspaceRequestedData Read(BinaryData? data, string field)

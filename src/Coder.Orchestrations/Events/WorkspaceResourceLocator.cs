@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces;
 
 namespace Coder.Orchestrations.Events;
 

@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
 using Coder.Contracts.Operations;
 using Coder.Orchestrations.State;
 
@@ -27,24 +26,14 @@ public sealed class OperationStore(CoderTables tables)
         return response.HasValue ? response.Value : null;
     }
 
-    /// <summary>Read-modify-write with ETag retries. A finished operation is never reopened.</summary>
-    public async Task<OperationEntity?> MutateAsync(string operationId, Func<OperationEntity, bool> mutate, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            var op = await GetAsync(operationId, cancellationToken);
-            if (op is null) return null;
-            if (!mutate(op)) return op;
-            try
-            {
-                await tables.Operations.UpdateEntityAsync(op, op.ETag, TableUpdateMode.Replace, cancellationToken);
-                return op;
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
-            {
-            }
-        }
-    }
+    /// <summary>Read-modify-write under the row's ETag (<see cref="OptimisticConcurrency"/>). A finished operation is never reopened.</summary>
+    public Task<OperationEntity?> MutateAsync(string operationId, Func<OperationEntity, bool> mutate, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.MutateAsync(
+            null,
+            ct => GetAsync(operationId, ct),
+            mutate,
+            (op, ct) => OptimisticConcurrency.ReplaceAsync(tables.Operations, op, ct),
+            cancellationToken);
 
     public static bool IsFinished(string status) =>
         status is "succeeded" or "failed" or "canceled";

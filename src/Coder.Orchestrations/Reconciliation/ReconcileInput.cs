@@ -1,4 +1,3 @@
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 

@@ -9,9 +9,6 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,10 +28,10 @@ public sealed partial class ReconcilerService(
     TemplateStore templates,
     OperationStore operations,
     WorkspaceTimeline timeline,
-    WorkspaceService workspaceService,
+    OperationLauncher launcher,
     ProvisionerRegistry provisioners,
     ReconcileStateStore state,
-    CompleteOperationActivity completeOperation,
+    HungOperations hung,
     CoderMetrics metrics,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
@@ -197,7 +194,7 @@ public sealed partial class ReconcilerService(
 
                 // Decided again on the agents as they are now: a heartbeat since the scan may have changed the answer.
                 var fresh = await FreshAgentsAsync(input, row.RowKey, cancellationToken);
-                operationId = await workspaceService.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, fresh, countRestart: kind != OperationKind.Stop), client, cancellationToken);
+                operationId = await launcher.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, fresh, countRestart: kind != OperationKind.Stop), client, cancellationToken);
                 if (operationId is null) return false;
                 break;
             case ReconcileActionKind.MarkDisconnected:
@@ -286,27 +283,7 @@ public sealed partial class ReconcilerService(
     {
         var row = await workspaces.GetAsync(action.Owner!, action.WorkspaceId, cancellationToken);
         if (row is null || row.OperationId != action.OperationId) return false;
-        string operationId = action.OperationId!;
-        try
-        {
-            await client.TerminateInstanceAsync(operationId, (object)message, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Not found or already finished: either way nothing of it runs any more.
-            LogTerminateFailed(logger, operationId, e);
-        }
-
-        var kind = WireNames.TryParse<OperationKind>(row.OperationKind, out var k) ? k : OperationKind.Start;
-        var target = row.ComputeRef();
-        var provisioner = provisioners.Get(row.Provisioner);
-
-        // The same compensation the orchestrators use: a failed provision leaves nothing behind, anything else is stopped.
-        if (kind == OperationKind.Provision) await provisioner.DestroyAsync(target, cancellationToken);
-        else await provisioner.StopAsync(target, cancellationToken);
-
-        var op = new WorkspaceOperationInput(row.RowKey, row.PartitionKey, operationId, kind, Actor, action.Reason);
-        await completeOperation.RunAsync(new CompleteOperationInput(op, time.GetUtcNow(), false, WorkspaceStatus.Failed, message, message, action.Reason), cancellationToken);
+        await hung.FailAsync(row, Actor, action.Reason, message, client, cancellationToken);
         return true;
     }
 
@@ -365,7 +342,4 @@ public sealed partial class ReconcilerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inventory of provisioner {Provisioner} failed; its workspaces are left alone this pass")]
     static partial void LogInventoryFailed(ILogger logger, string provisioner, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Terminating hung orchestration {OperationId} did not succeed (it may be gone already)")]
-    static partial void LogTerminateFailed(ILogger logger, string operationId, Exception exception);
 }

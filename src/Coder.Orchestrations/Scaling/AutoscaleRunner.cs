@@ -2,11 +2,10 @@ using Coder.Orchestrations.Audit;
 using System.Globalization;
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +21,7 @@ public sealed partial class AutoscaleRunner(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
     TemplateStore templates,
-    WorkspaceService service,
+    ScaleOperations scaling,
     WorkspaceMetricsHistory history,
     WorkspaceTimeline timeline,
     AuditLog audit,
@@ -93,7 +92,7 @@ public sealed partial class AutoscaleRunner(
                 var target = new ScaleTarget(decision.NewCpu, decision.NewMemoryMiB, workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
                 try
                 {
-                    operationId = await service.StartScaleAsync(workspace, target, Actor, RequestReason + ":" + decision.Reason, client, cancellationToken);
+                    operationId = await scaling.StartAsync(workspace, target, Actor, RequestReason + ":" + decision.Reason, client, cancellationToken);
                 }
                 catch (CoderProblemException e) when (e.Status == 409)
                 {

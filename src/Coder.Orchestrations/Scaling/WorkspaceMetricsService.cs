@@ -3,12 +3,11 @@ using System.Text.RegularExpressions;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
-using Coder.Orchestrations.Workspaces;
 
 namespace Coder.Orchestrations.Scaling;
 
 /// <summary><c>GET /api/workspaces/{id}/metrics?window=1h</c>: the workspace's history over a window, for the caller who may see it.</summary>
-public sealed partial class WorkspaceMetricsService(WorkspaceService workspaces, WorkspaceMetricsHistory history)
+public sealed partial class WorkspaceMetricsService(WorkspaceAccess workspaces, WorkspaceMetricsHistory history)
 {
     public const string DefaultWindow = "1h";
 

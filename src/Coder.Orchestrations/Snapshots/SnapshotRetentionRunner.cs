@@ -1,8 +1,8 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local.ChunkStore;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Logging;
 
 namespace Coder.Orchestrations.Snapshots;

@@ -1,8 +1,8 @@
 using Coder.Contracts.Snapshots;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 

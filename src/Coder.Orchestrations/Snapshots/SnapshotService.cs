@@ -3,12 +3,11 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Snapshots;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
 
 namespace Coder.Orchestrations.Snapshots;
@@ -18,7 +17,7 @@ namespace Coder.Orchestrations.Snapshots;
 /// snapshot row is written as <c>capturing</c> before the orchestration starts and only the capture activity makes it
 /// <c>ready</c>.
 /// </summary>
-public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable snapshots, ProvisionerRegistry provisioners, TimeProvider time)
+public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLauncher launcher, SnapshotTable snapshots, ProvisionerRegistry provisioners, TimeProvider time)
 {
     public const int MaxLabelLength = 100;
 
@@ -27,11 +26,11 @@ public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable s
         if (request.Label is { Length: > MaxLabelLength }) throw CoderProblemException.Validation("label", $"At most {MaxLabelLength} characters.");
         var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
         var resume = ResumeStatus(workspace, "snapshotted");
-        string operationId = await workspaces.ClaimOperationAsync(workspace, OperationKind.Snapshot, caller.Actor, cancellationToken);
+        string operationId = await launcher.ClaimOperationAsync(workspace, OperationKind.Snapshot, caller.Actor, cancellationToken);
         string snapshotId = await RecordAsync(workspace, request.Label, trigger, operationId, cancellationToken);
         var input = new SnapshotOperationInput(new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, OperationKind.Snapshot, caller.Actor, trigger == "manual" ? "user_request" : "snapshot_schedule"), snapshotId, resume);
-        await WorkspaceService.ScheduleIdempotentAsync(client, nameof(SnapshotWorkspaceOrchestrator), input, operationId, cancellationToken);
-        return new SnapshotAccepted(new OperationRef(operationId, OperationKind.Snapshot, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)), snapshotId);
+        await OperationLauncher.ScheduleIdempotentAsync(client, nameof(SnapshotWorkspaceOrchestrator), input, operationId, cancellationToken);
+        return new SnapshotAccepted(OperationLauncher.Pending(operationId, OperationKind.Snapshot), snapshotId);
     }
 
     public async Task<OperationAccepted> RequestRestoreAsync(CallerIdentity caller, string workspaceId, RestoreWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
@@ -43,11 +42,11 @@ public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable s
         if (target is null || !caller.CanSee(target.Owner)) throw CoderProblemException.Validation("snapshotId", "No snapshot with this id was found.");
         if (target.Status != "ready") throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");
         var resume = ResumeStatus(workspace, "restored");
-        string operationId = await workspaces.ClaimOperationAsync(workspace, OperationKind.Restore, caller.Actor, cancellationToken);
+        string operationId = await launcher.ClaimOperationAsync(workspace, OperationKind.Restore, caller.Actor, cancellationToken);
         string safetyId = await RecordAsync(workspace, $"before restoring {target.RowKey}", "pre-restore", operationId, cancellationToken);
         var input = new RestoreOperationInput(new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, OperationKind.Restore, caller.Actor, "user_request"), target.RowKey, safetyId, resume);
-        await WorkspaceService.ScheduleIdempotentAsync(client, nameof(RestoreWorkspaceOrchestrator), input, operationId, cancellationToken);
-        return new OperationAccepted(new OperationRef(operationId, OperationKind.Restore, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+        await OperationLauncher.ScheduleIdempotentAsync(client, nameof(RestoreWorkspaceOrchestrator), input, operationId, cancellationToken);
+        return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Restore));
     }
 
     /// <summary>The workspace's snapshots, newest first, followed by the ancestors it branched from (taken of other workspaces).</summary>

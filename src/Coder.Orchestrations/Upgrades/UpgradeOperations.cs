@@ -1,16 +1,13 @@
 using Coder.Contracts.Operations;
 using Coder.Contracts.Upgrades;
-using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Upgrades;
 
 /// <summary>Claims a workspace for an upgrade operation, the one way both the upgrade route and rollouts start one.</summary>
-public sealed class UpgradeOperations(WorkspaceService workspaces, OperationStore operations, TimeProvider time)
+public sealed class UpgradeOperations(OperationLauncher launcher)
 {
     public static string OrchestratorFor(UpgradeStrategy strategy) => strategy switch
     {
@@ -22,19 +19,7 @@ public sealed class UpgradeOperations(WorkspaceService workspaces, OperationStor
     public async Task<UpgradeInput> BeginAsync(WorkspaceEntity workspace, int toVersion, UpgradeStrategy strategy, string actor, string reason, CancellationToken cancellationToken)
     {
         int fromVersion = workspace.TemplateVersion;
-        string operationId = await workspaces.ClaimAsync(workspace, OperationKind.Upgrade, actor, cancellationToken);
-        var now = time.GetUtcNow();
-        await operations.CreateAsync(new OperationEntity
-        {
-            PartitionKey = operationId,
-            Kind = WireNames.Of(OperationKind.Upgrade),
-            WorkspaceId = workspace.RowKey,
-            Owner = workspace.PartitionKey,
-            Status = "pending",
-            Actor = actor,
-            StartedAt = now,
-            LastProgressAt = now,
-        }, cancellationToken);
+        string operationId = await launcher.ClaimOperationAsync(workspace, OperationKind.Upgrade, actor, cancellationToken);
         return Input(workspace.RowKey, workspace.PartitionKey, operationId, actor, reason, fromVersion, toVersion, strategy);
     }
 

@@ -1,12 +1,12 @@
 using Coder.Contracts.Operations;
 using Coder.Contracts.Upgrades;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.DurableTask.Client;
 
 namespace Coder.Orchestrations.Upgrades;
@@ -15,7 +15,7 @@ namespace Coder.Orchestrations.Upgrades;
 /// The upgrade and rollout routes' logic. Input is validated before anything is written; a workspace upgrade claims the
 /// workspace like every other operation (409 while another runs), and one rollout per template runs at a time.
 /// </summary>
-public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore templates, UpgradeOperations upgrades, RolloutStore rollouts, ProvisionerRegistry provisioners, TimeProvider time)
+public sealed class UpgradeService(WorkspaceAccess workspaces, TemplateStore templates, UpgradeOperations upgrades, RolloutStore rollouts, ProvisionerRegistry provisioners, TimeProvider time)
 {
     public async Task<OperationAccepted> UpgradeWorkspaceAsync(CallerIdentity caller, string workspaceId, UpgradeWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
@@ -38,8 +38,8 @@ public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore te
 
         var upgrade = await upgrades.BeginAsync(workspace, version, strategy, caller.Actor, "user_request", cancellationToken);
         string operationId = upgrade.Operation.OperationId;
-        await WorkspaceService.ScheduleIdempotentAsync(client, UpgradeOperations.OrchestratorFor(strategy), upgrade, operationId, cancellationToken);
-        return new OperationAccepted(new OperationRef(operationId, OperationKind.Upgrade, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+        await OperationLauncher.ScheduleIdempotentAsync(client, UpgradeOperations.OrchestratorFor(strategy), upgrade, operationId, cancellationToken);
+        return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Upgrade));
     }
 
     public async Task<RolloutAccepted> CreateRolloutAsync(CallerIdentity caller, string template, CreateRolloutRequest request, DurableTaskClient client, CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ public sealed class UpgradeService(WorkspaceService workspaces, TemplateStore te
         }, cancellationToken);
         string id = header.PartitionKey;
         var input = new RolloutInput(id, template, header.Version, header.CanaryPercent, header.BatchSize, header.BakeMinutes, header.MaxFailedPercent, strategy, caller.Actor);
-        await WorkspaceService.ScheduleIdempotentAsync(client, nameof(RolloutOrchestrator), input, id, cancellationToken);
+        await OperationLauncher.ScheduleIdempotentAsync(client, nameof(RolloutOrchestrator), input, id, cancellationToken);
         return new RolloutAccepted(id, RolloutMapper.StatusUrl(id));
     }
 

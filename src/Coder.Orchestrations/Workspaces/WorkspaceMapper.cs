@@ -1,8 +1,8 @@
 using Coder.Contracts.Agents;
-using Coder.Orchestrations.Agents;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 
@@ -33,15 +33,13 @@ public static class WorkspaceMapper
             agent.LastHeartbeatAt,
             new WorkspaceMetricsView(agent.CpuPercent, agent.MemoryPercent, agent.DiskUsedBytes, agent.Sessions)),
         Operation = w.OperationId is { } opId && WireNames.TryParse<OperationKind>(w.OperationKind, out var kind)
-            ? new OperationRef(opId, kind, OperationStatus.Running, OperationUrl(opId))
+            ? new OperationRef(opId, kind, OperationStatus.Running, OperationLauncher.OperationUrl(opId))
             : null,
         FailureReason = FailureMessages.For(caller, w.FailureReason, w.FailureCode, w.FailureOperationId),
         SourceSnapshot = w.SourceSnapshot,
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
     };
-
-    public static string OperationUrl(string operationId) => $"/api/operations/{operationId}";
 
     public static string WorkspaceUrl(string workspaceId) => $"/api/workspaces/{workspaceId}";
 }

@@ -1,39 +1,37 @@
-using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
 
 namespace Coder.Orchestrations.Workspaces;
 
 /// <summary>
-/// The workspace routes' logic. Validation happens before any write, so bad input changes nothing. Operations are
-/// claimed on the workspace row with an ETag, so at most one runs per workspace; the loser of a race gets 409 naming
-/// the winner, or 412 when it named the ETag it read (If-Match), which is then the claim's own condition.
+/// The workspace routes' logic. Validation happens before any write, so bad input changes nothing. Operations start
+/// through <see cref="OperationLauncher"/>, which claims the workspace row with an ETag, so at most one runs per workspace.
 /// </summary>
-public sealed partial class WorkspaceService(
+public sealed class WorkspaceService(
     WorkspaceStore store,
     WorkspaceAgentStore agents,
     TemplateStore templates,
     OperationStore operations,
+    OperationLauncher launcher,
+    WorkspaceAccess access,
     WorkspaceTimeline timeline,
     ProvisionerRegistry provisioners,
     SnapshotTable snapshots,
-    TimeProvider time,
-    ILogger<WorkspaceService> logger)
+    TimeProvider time) : IWorkspaceCreator
 {
     public async Task<WorkspaceAccepted> CreateAsync(CallerIdentity caller, CreateWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
@@ -57,7 +55,7 @@ public sealed partial class WorkspaceService(
         double cpu = request.Size?.Cpu ?? spec.Resources!.Cpu!.Value;
         int memory = request.Size?.MemoryMiB ?? spec.Resources!.MemoryMiB!.Value;
         int replicas = request.Replicas ?? 1;
-        ValidateSize(cpu, memory, replicas, spec, errors);
+        ScaleOperations.ValidateSize(cpu, memory, replicas, spec, errors);
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
         if (source is not null && !provisioners.Get(spec.Provisioner!).Capabilities.Snapshots) errors.Add("fromSnapshot", $"The {spec.Provisioner} provisioner cannot restore snapshots.");
         errors.ThrowIfAny();
@@ -95,9 +93,9 @@ public sealed partial class WorkspaceService(
         // Timeline keys are ordered by time, so the "created" entry and the operation's start can be written side by side.
         await Task.WhenAll(
             timeline.AppendAsync(id, new TimelineEntry(now, "created", "workspace.created", $"Workspace '{workspace.Name}' created from template {workspace.Template} v{version}.", "user_request", caller.Actor), cancellationToken),
-            StartOperationAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, cancellationToken,
-                orchestrator: source is null ? null : nameof(BranchWorkspaceOrchestrator)));
-        return new WorkspaceAccepted(id, workspace.Name, WorkspaceStatus.Pending, new OperationRef(operationId, OperationKind.Provision, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+            launcher.StartClaimedAsync(workspace, OperationKind.Provision, operationId, caller.Actor, "user_request", client, scale: null,
+                orchestrator: source is null ? null : nameof(BranchWorkspaceOrchestrator), cancellationToken));
+        return new WorkspaceAccepted(id, workspace.Name, WorkspaceStatus.Pending, OperationLauncher.Pending(operationId, OperationKind.Provision));
     }
 
     public async Task<Versioned<WorkspaceResponse>> GetAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
@@ -149,19 +147,8 @@ public sealed partial class WorkspaceService(
     public async Task<OperationAccepted> RequestOperationAsync(CallerIdentity caller, string workspaceId, OperationKind kind, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
-        string operationId = await ClaimAsync(workspace, kind, caller.Actor, cancellationToken);
-        await StartOperationAsync(workspace, kind, operationId, caller.Actor, "user_request", client, cancellationToken);
-        return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
-    }
-
-    /// <summary>An operation the control plane starts itself (a reconcile trigger, automation): the same claim and schedule as a user's.</summary>
-    public async Task<OperationAccepted> RequestSystemOperationAsync(string owner, string workspaceId, OperationKind kind, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        var workspace = await store.GetAsync(owner, workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
-        string operationId = await ClaimAsync(workspace, kind, actor, cancellationToken);
-        await StartOperationAsync(workspace, kind, operationId, actor, reason, client, cancellationToken);
-        return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
+        string operationId = await launcher.StartAsync(workspace, kind, caller.Actor, "user_request", client, scale: null, unchangedSinceRead: false, cancellationToken);
+        return new OperationAccepted(OperationLauncher.Pending(operationId, kind));
     }
 
     /// <summary>PATCH: validates the new size against the template's limits, honours If-Match, and starts a scale operation.</summary>
@@ -169,7 +156,7 @@ public sealed partial class WorkspaceService(
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
         bool conditional = ifMatch is { Length: > 0 } && ifMatch != "*";
-        if (conditional && ifMatch != workspace.ETag.ToString()) throw StaleETag();
+        if (conditional && ifMatch != workspace.ETag.ToString()) throw OperationLauncher.StaleETag();
         var errors = new ValidationErrors();
         if (request.Size is null && request.Replicas is null) errors.Add("body", "Give size, replicas, or both.");
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
@@ -177,32 +164,14 @@ public sealed partial class WorkspaceService(
         errors.ThrowIfAny();
         var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken) ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
         var target = new ScaleTarget(request.Size?.Cpu ?? workspace.Cpu, request.Size?.MemoryMiB ?? workspace.MemoryMiB, request.Replicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
-        ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
+        ScaleOperations.ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
         errors.ThrowIfAny();
         if (workspace.Status is not ("running" or "failed"))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
-        string operationId = (await ClaimAsync(workspace, OperationKind.Scale, caller.Actor, cancellationToken, decide: null, unchangedSinceRead: conditional))!;
-        await StartOperationAsync(workspace, OperationKind.Scale, operationId, caller.Actor, "user_request", client, cancellationToken, target);
-        return new OperationAccepted(new OperationRef(operationId, OperationKind.Scale, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
-    }
-
-    /// <summary>
-    /// The autoscaler's way in: the same limit check, claim and scale orchestration as PATCH, with its own actor and reason.
-    /// Throws 409 when another operation holds the workspace, 400 when the size breaks the template's limits.
-    /// </summary>
-    public async Task<string> StartScaleAsync(WorkspaceEntity workspace, ScaleTarget target, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken) ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
-        var errors = new ValidationErrors();
-        ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
-        errors.ThrowIfAny();
-        if (workspace.Status != "running")
-            throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
-        string operationId = await ClaimAsync(workspace, OperationKind.Scale, actor, cancellationToken);
-        await StartOperationAsync(workspace, OperationKind.Scale, operationId, actor, reason, client, cancellationToken, target);
-        return operationId;
+        string operationId = await launcher.StartAsync(workspace, OperationKind.Scale, caller.Actor, "user_request", client, target, unchangedSinceRead: conditional, cancellationToken);
+        return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Scale));
     }
 
     public async Task<OperationResponse> GetOperationAsync(CallerIdentity caller, string operationId, CancellationToken cancellationToken)
@@ -224,144 +193,6 @@ public sealed partial class WorkspaceService(
     }
 
     /// <summary>A workspace the caller may see; anything else (missing, deleted, someone else's) is the same 404.</summary>
-    public async Task<WorkspaceEntity> FindVisibleAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
-    {
-        var workspace = await store.FindAsync(workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted" || !caller.CanSee(workspace.PartitionKey))
-            throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
-        return workspace;
-    }
-
-    /// <summary>
-    /// The control plane's own operations (the reconciler): claims the workspace as a request would, but only while
-    /// <paramref name="decide"/> still holds for the row as stored (it may also change the row in the same write).
-    /// Returns the operation id, or null when another operation runs or the decision no longer holds.
-    /// </summary>
-    public async Task<string?> TryStartSystemOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, string reason, Func<WorkspaceEntity, bool> decide, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        string? operationId;
-        try
-        {
-            operationId = await ClaimAsync(workspace, kind, actor, cancellationToken, decide);
-        }
-        catch (CoderProblemException e) when (e.Status is 404 or 409)
-        {
-            return null;
-        }
-
-        if (operationId is null) return null;
-        await StartOperationAsync(workspace, kind, operationId, actor, reason, client, cancellationToken);
-        return operationId;
-    }
-
-    /// <summary>Claims the workspace for one operation (ETag-guarded); a running one is a 409 naming it. Upgrades claim through this too.</summary>
-    public async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken) =>
-        (await ClaimAsync(workspace, kind, actor, cancellationToken, decide: null, unchangedSinceRead: false))!;
-
-    /// <summary>
-    /// The claim: one write of the workspace row under the ETag of <paramref name="workspace"/> as read. When someone else
-    /// wrote the row first (412), it reads again and decides again, unless <paramref name="unchangedSinceRead"/> says the
-    /// caller's read is the condition (a client's If-Match): then the lost race is the caller's 412.
-    /// </summary>
-    async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken, Func<WorkspaceEntity, bool>? decide, bool unchangedSinceRead = false)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            if (workspace.OperationId is { } running)
-                throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
-            if (decide is not null && !decide(workspace)) return null;
-            int generation = workspace.OperationGeneration + 1;
-            string operationId = Ids.OperationId(workspace.RowKey, generation, WireNames.Of(kind));
-            var now = time.GetUtcNow();
-            workspace.OperationId = operationId;
-            workspace.OperationKind = WireNames.Of(kind);
-            workspace.OperationGeneration = generation;
-            workspace.OperationStartedAt = now;
-            workspace.Status = WireNames.Of(WorkspaceOrchestrations.TransitionalStatus(kind));
-            workspace.DesiredState = kind switch
-            {
-                OperationKind.Stop => DesiredStates.Stopped,
-                OperationKind.Delete => DesiredStates.Deleted,
-                OperationKind.Start or OperationKind.Restart => DesiredStates.Running,
-                _ => workspace.DesiredState,
-            };
-            workspace.UpdatedAt = now;
-            try
-            {
-                await store.UpdateAsync(workspace, cancellationToken);
-                return operationId;
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && unchangedSinceRead)
-            {
-                throw StaleETag();
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
-            {
-                // Someone else wrote the row (another request or an activity): read it again and decide again.
-                workspace = await store.GetAsync(workspace.PartitionKey, workspace.RowKey, cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
-                if (workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
-            }
-        }
-    }
-
-    /// <summary>
-    /// Claims the workspace for an operation that another feature orchestrates (snapshot, restore) and records the
-    /// operation; the caller schedules its orchestration with the returned id. 409 while another operation runs.
-    /// </summary>
-    public async Task<string> ClaimOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
-    {
-        string operationId = await ClaimAsync(workspace, kind, actor, cancellationToken);
-        await RecordOperationAsync(workspace, kind, operationId, actor, cancellationToken);
-        return operationId;
-    }
-
-    async Task StartOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken, ScaleTarget? scale = null, string? orchestrator = null)
-    {
-        await RecordOperationAsync(workspace, kind, operationId, actor, cancellationToken);
-        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason, scale);
-        await ScheduleIdempotentAsync(client, orchestrator ?? WorkspaceOrchestrations.OrchestratorFor(kind), input, operationId, cancellationToken);
-        LogOperationStarted(logger, operationId, workspace.RowKey, actor);
-    }
-
-    Task RecordOperationAsync(WorkspaceEntity workspace, OperationKind kind, string operationId, string actor, CancellationToken cancellationToken) =>
-        operations.CreateAsync(new OperationEntity
-        {
-            PartitionKey = operationId,
-            Kind = WireNames.Of(kind),
-            WorkspaceId = workspace.RowKey,
-            Owner = workspace.PartitionKey,
-            Status = "pending",
-            Actor = actor,
-            StartedAt = time.GetUtcNow(),
-            LastProgressAt = time.GetUtcNow(),
-        }, cancellationToken);
-
-    /// <summary>Schedules an orchestration whose instance id is the operation id; one that already exists is the same work.</summary>
-    public static async Task ScheduleIdempotentAsync(DurableTaskClient client, string orchestrator, object input, string instanceId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), cancellationToken);
-        }
-        catch (Exception)
-        {
-            // Already scheduled by an earlier attempt of this request? Then it is the same work; otherwise it is a real failure.
-            if (await client.GetInstanceAsync(instanceId, cancellationToken) is null) throw;
-        }
-    }
-
-    static CoderProblemException StaleETag() => CoderProblemException.PreconditionFailed("The workspace changed since you read it (ETag mismatch).");
-
-    static void ValidateSize(double cpu, int memory, int replicas, Contracts.Templates.TemplateSpec spec, ValidationErrors errors)
-    {
-        var limits = spec.Limits!;
-        if (!(cpu >= 0.1)) errors.Add("size.cpu", "At least 0.1.");
-        else if (cpu > limits.MaxCpu) errors.Add("size.cpu", $"At most {limits.MaxCpu} (the template's limit).");
-        if (memory < 64) errors.Add("size.memoryMiB", "At least 64.");
-        else if (memory > limits.MaxMemoryMiB) errors.Add("size.memoryMiB", $"At most {limits.MaxMemoryMiB} (the template's limit).");
-        if (replicas > limits.MaxReplicas) errors.Add("replicas", $"At most {limits.MaxReplicas} (the template's limit).");
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} started on workspace {WorkspaceId} by {Actor}")]
-    static partial void LogOperationStarted(ILogger logger, string operationId, string workspaceId, string actor);
+    public Task<WorkspaceEntity> FindVisibleAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken) =>
+        access.FindVisibleAsync(caller, workspaceId, cancellationToken);
 }

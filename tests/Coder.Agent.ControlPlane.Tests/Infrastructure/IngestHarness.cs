@@ -4,7 +4,6 @@ using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.DependencyInjection;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Coder.EndToEnd.Tests.Infrastructure;
-using Coder.Orchestrations.Upgrades;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.EndToEnd.Tests.Upgrades;
 

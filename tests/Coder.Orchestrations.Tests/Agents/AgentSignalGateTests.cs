@@ -6,12 +6,11 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.DependencyInjection;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Tests.Provisioning;
-using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using Coder.Contracts.Agents;
-using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Tests.Agents;
 

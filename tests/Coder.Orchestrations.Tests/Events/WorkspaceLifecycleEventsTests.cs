@@ -3,7 +3,7 @@ using Azure.Messaging;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Events;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Tests.Events;
 

@@ -6,7 +6,6 @@ using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -6,7 +6,6 @@ using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.Provisioning.Local.ChunkStore;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

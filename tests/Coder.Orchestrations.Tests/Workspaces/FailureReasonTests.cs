@@ -1,4 +1,3 @@
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Workspaces;

@@ -1,7 +1,6 @@
 using Azure;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces;
 
 namespace Coder.Orchestrations.Tests.Workspaces;
 

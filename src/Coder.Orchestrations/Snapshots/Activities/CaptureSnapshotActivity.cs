@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Snapshots.Orchestrators;
-using Coder.Orchestrations.Workspaces;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Snapshots.Activities;
 

@@ -1,6 +1,7 @@
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.Provisioning.Local.ChunkStore;
+using Coder.Orchestrations.Snapshots.Orchestrators;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
 

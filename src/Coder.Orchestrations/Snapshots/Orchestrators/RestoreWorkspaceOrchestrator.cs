@@ -1,6 +1,6 @@
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;

@@ -1,5 +1,5 @@
 using Coder.Contracts.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;
 

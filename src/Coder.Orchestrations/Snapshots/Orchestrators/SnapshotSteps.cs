@@ -1,5 +1,5 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Snapshots.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;
@@ -11,7 +11,7 @@ public static class SnapshotSteps
     public const string PostSnapshotHook = "post-snapshot";
 
     /// <summary>Capture is idempotent per snapshot id, so transient failures (a collection in progress) are retried.</summary>
-    public static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    public static readonly TaskOptions Retry = ActivityRetry.WithAttempts(5);
 
     /// <summary>Runs the pre-snapshot hook, captures, and always runs the post-snapshot hook. A failed capture marks the snapshot failed.</summary>
     public static async Task<SnapshotCaptureResult> CaptureAsync(TaskOrchestrationContext context, WorkspaceOperationInput operation, string snapshotId)

@@ -1,4 +1,4 @@
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Snapshots.Orchestrators;

@@ -1,6 +1,6 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

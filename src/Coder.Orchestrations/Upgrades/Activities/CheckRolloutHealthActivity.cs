@@ -1,11 +1,9 @@
-using Coder.Contracts.Agents;
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Common;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Upgrades.Activities;

@@ -1,7 +1,7 @@
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

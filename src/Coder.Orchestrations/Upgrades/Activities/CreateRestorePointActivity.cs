@@ -1,7 +1,7 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

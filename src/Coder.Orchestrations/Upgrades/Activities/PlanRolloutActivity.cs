@@ -1,7 +1,7 @@
 using Coder.Contracts.Upgrades;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Upgrades.Rollouts;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Upgrades.Activities;

@@ -1,9 +1,13 @@
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Upgrades.Orchestrators;
 using Coder.Orchestrations.Workspaces;
 using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
 
 namespace Coder.Orchestrations.Upgrades.Activities;
 

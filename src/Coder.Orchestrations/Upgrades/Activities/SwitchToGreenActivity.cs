@@ -1,8 +1,7 @@
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Upgrades.Orchestrators;
-using Coder.Orchestrations.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Upgrades.Activities;

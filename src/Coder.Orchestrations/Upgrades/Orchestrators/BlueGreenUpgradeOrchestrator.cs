@@ -1,6 +1,6 @@
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
@@ -12,7 +12,7 @@ namespace Coder.Orchestrations.Upgrades.Orchestrators;
 /// </summary>
 public static class BlueGreenUpgradeOrchestrator
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    static readonly TaskOptions Retry = ActivityRetry.Options;
 
     public static async Task<UpgradeOutcome> RunAsync(TaskOrchestrationContext context, UpgradeInput input)
     {

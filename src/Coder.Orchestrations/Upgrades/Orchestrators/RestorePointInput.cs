@@ -1,4 +1,5 @@
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
+
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

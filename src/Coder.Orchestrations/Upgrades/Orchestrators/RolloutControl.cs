@@ -1,4 +1,5 @@
 using Coder.Contracts.Upgrades;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Microsoft.DurableTask;
 
@@ -11,7 +12,7 @@ namespace Coder.Orchestrations.Upgrades.Orchestrators;
 /// </summary>
 public sealed class RolloutControl
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    static readonly TaskOptions Retry = ActivityRetry.Options;
 
     readonly TaskOrchestrationContext _context;
     readonly string _rolloutId;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Coder.Contracts.Upgrades;
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Upgrades.Activities;
 using Coder.Orchestrations.Upgrades.Rollouts;
 using Microsoft.DurableTask;
@@ -15,7 +16,7 @@ namespace Coder.Orchestrations.Upgrades.Orchestrators;
 /// </summary>
 public static class RolloutOrchestrator
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    static readonly TaskOptions Retry = ActivityRetry.Options;
 
     public static async Task<RolloutOutcome> RunAsync(TaskOrchestrationContext context, RolloutInput input)
     {

@@ -1,5 +1,5 @@
 using Coder.Contracts.Upgrades;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
 
 namespace Coder.Orchestrations.Upgrades.Orchestrators;
 

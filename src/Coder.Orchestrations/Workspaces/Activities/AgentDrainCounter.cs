@@ -1,5 +1,4 @@
 using Coder.Contracts.Agents;
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;

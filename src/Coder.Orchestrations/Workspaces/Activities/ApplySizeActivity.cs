@@ -1,6 +1,9 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Workspaces.Activities;

@@ -1,9 +1,8 @@
 using Coder.Contracts.Agents;
-using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

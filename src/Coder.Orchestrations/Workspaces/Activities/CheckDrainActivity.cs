@@ -1,5 +1,5 @@
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

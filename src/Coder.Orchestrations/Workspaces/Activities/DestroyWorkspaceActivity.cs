@@ -1,6 +1,7 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

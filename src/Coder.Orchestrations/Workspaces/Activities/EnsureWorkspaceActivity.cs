@@ -1,8 +1,11 @@
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Workspaces.Orchestrators;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Workspaces.Activities;

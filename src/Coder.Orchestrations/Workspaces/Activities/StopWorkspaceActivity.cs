@@ -1,8 +1,9 @@
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Workspaces.Activities;
 

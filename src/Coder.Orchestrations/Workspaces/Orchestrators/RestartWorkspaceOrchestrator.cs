@@ -1,4 +1,5 @@
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Operations;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;

@@ -1,5 +1,5 @@
 using Coder.Contracts.Workspaces;
-using Coder.Orchestrations.Upgrades;
+using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.DurableTask;
 
@@ -8,7 +8,7 @@ namespace Coder.Orchestrations.Workspaces.Orchestrators;
 /// <summary>Tells the agents to prepare (drain), applies a new size and waits for every replica to be ready; on failure it rolls back to the old size and says why.</summary>
 public static class ScaleWorkspaceOrchestrator
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    static readonly TaskOptions Retry = ActivityRetry.WithAttempts(3);
 
     public static async Task<OperationOutcome> RunAsync(TaskOrchestrationContext context, WorkspaceOperationInput input)
     {

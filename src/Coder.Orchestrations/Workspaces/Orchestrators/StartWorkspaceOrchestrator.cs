@@ -1,5 +1,5 @@
 using Coder.Contracts.Workspaces;
-using Coder.Orchestrations.Upgrades;
+using Coder.Orchestrations.Operations;
 using Microsoft.DurableTask;
 
 namespace Coder.Orchestrations.Workspaces.Orchestrators;

@@ -1,8 +1,7 @@
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.State;
 
-namespace Coder.Orchestrations.Agents;
+namespace Coder.Orchestrations.State;
 
 /// <summary>
 /// The live build's agents as observed: what <c>GET</c> shows and what the reconciler, the autoscaler and the health gates
@@ -37,7 +36,7 @@ public sealed record AgentObservation(
 
         if (build is not null && agents.PendingBuild == build)
         {
-            var lifecycle = Agents.AgentStates.Aggregate(Agents.AgentStates.Parse(agents.PendingAgentStates), workspace.Replicas);
+            var lifecycle = State.AgentStates.Aggregate(State.AgentStates.Parse(agents.PendingAgentStates), workspace.Replicas);
             return None with { Lifecycle = lifecycle, Connection = agents.PendingHeartbeatAt is null ? "connecting" : "connected", LastHeartbeatAt = agents.PendingHeartbeatAt, AgentStates = agents.PendingAgentStates };
         }
 

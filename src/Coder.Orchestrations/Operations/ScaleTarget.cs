@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>A size change and the size it replaces (for the rollback).</summary>
 public sealed record ScaleTarget(double Cpu, int MemoryMiB, int Replicas, double FromCpu, int FromMemoryMiB, int FromReplicas)

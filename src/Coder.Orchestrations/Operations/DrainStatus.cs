@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 /// <param name="Expected">Ready agents asked to prepare.</param>
 /// <param name="Acknowledged">Those of them that answered.</param>

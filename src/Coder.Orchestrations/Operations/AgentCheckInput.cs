@@ -1,3 +1,3 @@
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 public sealed record AgentCheckInput(string WorkspaceId, string Owner, string BuildId);

@@ -3,7 +3,7 @@ using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.DurableTask;
 
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>
 /// The steps every workspace orchestration is made of. Runs inside orchestrator code, so it only schedules activities
@@ -12,7 +12,7 @@ namespace Coder.Orchestrations.Workspaces.Orchestrators;
 public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, WorkspaceOperationInput input)
 {
     /// <summary>Activities are idempotent, so transient failures are retried.</summary>
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    static readonly TaskOptions Retry = ActivityRetry.Options;
 
     /// <summary>How long to wait for an agent signal before reading state again, in case a signal was lost.</summary>
     static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);

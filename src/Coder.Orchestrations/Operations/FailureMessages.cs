@@ -1,6 +1,6 @@
 using Coder.Orchestrations.Security;
 
-namespace Coder.Orchestrations.Workspaces;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>
 /// What a failure says to whom. A failure's full text can hold raw exception text: an ARM error body, a host path, a

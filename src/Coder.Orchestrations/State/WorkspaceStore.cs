@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.State;
 
-namespace Coder.Orchestrations.Workspaces;
+namespace Coder.Orchestrations.State;
 
 /// <summary>
 /// Workspaces in Table Storage: PK = owner, RK = workspace id, plus a name-claim row in the same partition and an

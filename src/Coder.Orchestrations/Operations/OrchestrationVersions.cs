@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 
-namespace Coder.Orchestrations.Upgrades;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>
 /// The versioning rule (README "Orchestration versioning"): an instance keeps the version it started with for life, and

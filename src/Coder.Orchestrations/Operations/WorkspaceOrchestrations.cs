@@ -2,7 +2,7 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Workspaces.Orchestrators;
 
-namespace Coder.Orchestrations.Workspaces;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>Which orchestration runs an operation kind, and the status a workspace shows while it runs.</summary>
 public static class WorkspaceOrchestrations

@@ -2,23 +2,22 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Events;
-using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 using Microsoft.Extensions.Logging;
 
-namespace Coder.Orchestrations.Workspaces.Activities;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>
 /// Ends an operation: the operation row, the workspace's status (and its release for the next operation), and the
 /// timeline. A finished delete tombstones the workspace and frees its name. Then the lifecycle CloudEvent is published
 /// (at least once: a retry republishes it with the same id) and the operation's span and metrics are recorded (once).
 /// A failure's full text goes to the rows admins read and to the log; the timeline gets the member's sentence
-/// (<see cref="FailureMessages"/>). Idempotent.
+/// (<see cref="FailureMessages"/>). Idempotent. The complete activity runs it at the end of every orchestration, and the
+/// reconciler when it fails a hung operation.
 /// </summary>
-public sealed partial class CompleteOperationActivity(
+public sealed partial class OperationCompletion(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
     OperationStore operations,
@@ -26,9 +25,9 @@ public sealed partial class CompleteOperationActivity(
     IWorkspaceEventPublisher events,
     CoderMetrics metrics,
     TimeProvider time,
-    ILogger<CompleteOperationActivity> logger)
+    ILogger<OperationCompletion> logger)
 {
-    public async Task<bool> RunAsync(CompleteOperationInput input, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(CompleteOperationInput input, CancellationToken cancellationToken)
     {
         var op = input.Operation;
         var now = time.GetUtcNow();
@@ -103,39 +102,26 @@ public sealed partial class CompleteOperationActivity(
         await Task.WhenAll(unmarked, released);
     }
 
-    async Task TombstoneAsync(WorkspaceOperationInput op, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; ; attempt++)
+    Task TombstoneAsync(WorkspaceOperationInput op, DateTimeOffset now, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
         {
-            var w = await workspaces.GetAsync(op.Owner, op.WorkspaceId, cancellationToken);
-            if (w is null) return;
-            if (w.Status == WireNames.Of(WorkspaceStatus.Deleted))
+            var w = await workspaces.GetAsync(op.Owner, op.WorkspaceId, ct);
+            if (w is null) return false;
+            if (w.Status != WireNames.Of(WorkspaceStatus.Deleted))
             {
-                // A retry after the tombstone: what the agents reported goes with the workspace.
-                await agents.DeleteAsync(op.WorkspaceId, cancellationToken);
-                return;
+                w.OperationId = null;
+                w.OperationKind = null;
+                w.Status = WireNames.Of(WorkspaceStatus.Deleted);
+                w.DesiredState = DesiredStates.Deleted;
+                w.DeletedAt = now;
+                w.UpdatedAt = now;
+                await workspaces.TombstoneAsync(w, ct);
             }
 
-            w.OperationId = null;
-            w.OperationKind = null;
-            w.Status = WireNames.Of(WorkspaceStatus.Deleted);
-            w.DesiredState = DesiredStates.Deleted;
-            w.DeletedAt = now;
-            w.UpdatedAt = now;
-            try
-            {
-                await workspaces.TombstoneAsync(w, cancellationToken);
-                await agents.DeleteAsync(op.WorkspaceId, cancellationToken);
-                return;
-            }
-            catch (Azure.Data.Tables.TableTransactionFailedException e) when (e.Status == 412 && attempt < 20)
-            {
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 412 && attempt < 20)
-            {
-            }
-        }
-    }
+            // What the agents reported goes with the workspace (also on a retry after the tombstone).
+            await agents.DeleteAsync(op.WorkspaceId, ct);
+            return true;
+        }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} of workspace {WorkspaceId} failed ({Reason}): {Error}")]
     static partial void LogFailed(ILogger logger, string operationId, string workspaceId, string? reason, string error);

@@ -1,6 +1,6 @@
 using Coder.Contracts.Agents;
 
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 /// <param name="Lifecycle">The build's lifecycle: the least advanced of its replicas.</param>
 /// <param name="ProcessesRunning">False when the platform says the build's compute is gone.</param>

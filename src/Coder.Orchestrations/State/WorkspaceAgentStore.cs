@@ -1,8 +1,9 @@
 using Azure;
+using Azure.Data.Tables;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.State;
 
-namespace Coder.Orchestrations.Workspaces;
+namespace Coder.Orchestrations.State;
 
 /// <summary>
 /// The observed state of workspaces' agents (<see cref="WorkspaceAgentsEntity"/>): one row per workspace, read beside the

@@ -1,5 +1,5 @@
 using Coder.Contracts.Agents;
 
-namespace Coder.Orchestrations.Agents;
+namespace Coder.Orchestrations.State;
 
 public sealed record AgentReplicaState(AgentLifecycle Lifecycle, string? Reason, DateTimeOffset? LastHeartbeatAt);

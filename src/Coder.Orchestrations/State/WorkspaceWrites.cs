@@ -1,6 +1,7 @@
+using Azure;
 using Coder.Orchestrations.State;
 
-namespace Coder.Orchestrations.Workspaces.Activities;
+namespace Coder.Orchestrations.State;
 
 /// <summary>Row writes for activities that already hold the workspace row they change.</summary>
 public static class WorkspaceWrites

@@ -1,10 +1,8 @@
-using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.State;
 using Coder.Orchestrations.Timeline;
-using Coder.Orchestrations.Workspaces.Orchestrators;
 
-namespace Coder.Orchestrations.Workspaces.Activities;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>Records a step: the operation's progress, the workspace's status, and a timeline entry. Idempotent.</summary>
 public sealed class RecordOperationStepActivity(WorkspaceStore workspaces, OperationStore operations, WorkspaceTimeline timeline, TimeProvider time)

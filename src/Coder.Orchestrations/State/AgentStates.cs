@@ -1,7 +1,7 @@
 using Coder.Contracts.Agents;
 using Coder.Orchestrations.Common;
 
-namespace Coder.Orchestrations.Agents;
+namespace Coder.Orchestrations.State;
 
 /// <summary>Per-agent lifecycle of the current build (one agent per replica), kept as JSON on the workspace row.</summary>
 public static class AgentStates

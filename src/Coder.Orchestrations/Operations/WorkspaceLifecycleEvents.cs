@@ -5,9 +5,9 @@ using Azure.Messaging;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
-using Coder.Orchestrations.Workspaces.Orchestrators;
+using Coder.Orchestrations.Events;
 
-namespace Coder.Orchestrations.Events;
+namespace Coder.Orchestrations.Operations;
 
 /// <summary>Which lifecycle CloudEvent a finished operation publishes, and the event itself.</summary>
 public static class WorkspaceLifecycleEvents

@@ -1,5 +1,5 @@
 using Coder.Contracts.Workspaces;
 
-namespace Coder.Orchestrations.Workspaces.Orchestrators;
+namespace Coder.Orchestrations.Operations;
 
 public sealed record OperationOutcome(bool Succeeded, WorkspaceStatus Status, string? Error = null);
