@@ -183,7 +183,7 @@ public sealed partial class WorkspaceService(
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
-        string operationId = (await ClaimAsync(workspace, OperationKind.Scale, caller.Actor, cancellationToken, decide: null, unchangedSinceRead: conditional))!;
+        string operationId = (await ClaimAsync(workspace, OperationKind.Scale, caller.Actor, decide: null, unchangedSinceRead: conditional, cancellationToken))!;
         await StartOperationAsync(workspace, OperationKind.Scale, operationId, caller.Actor, "user_request", client, cancellationToken, target);
         return new OperationAccepted(new OperationRef(operationId, OperationKind.Scale, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
     }
@@ -242,7 +242,7 @@ public sealed partial class WorkspaceService(
         string? operationId;
         try
         {
-            operationId = await ClaimAsync(workspace, kind, actor, cancellationToken, decide);
+            operationId = await ClaimAsync(workspace, kind, actor, decide, unchangedSinceRead: false, cancellationToken);
         }
         catch (CoderProblemException e) when (e.Status is 404 or 409)
         {
@@ -256,14 +256,14 @@ public sealed partial class WorkspaceService(
 
     /// <summary>Claims the workspace for one operation (ETag-guarded); a running one is a 409 naming it. Upgrades claim through this too.</summary>
     public async Task<string> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken) =>
-        (await ClaimAsync(workspace, kind, actor, cancellationToken, decide: null, unchangedSinceRead: false))!;
+        (await ClaimAsync(workspace, kind, actor, decide: null, unchangedSinceRead: false, cancellationToken))!;
 
     /// <summary>
     /// The claim: one write of the workspace row under the ETag of <paramref name="workspace"/> as read. When someone else
     /// wrote the row first (412), it reads again and decides again, unless <paramref name="unchangedSinceRead"/> says the
     /// caller's read is the condition (a client's If-Match): then the lost race is the caller's 412.
     /// </summary>
-    async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken, Func<WorkspaceEntity, bool>? decide, bool unchangedSinceRead = false)
+    async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, string actor, Func<WorkspaceEntity, bool>? decide, bool unchangedSinceRead, CancellationToken cancellationToken)
     {
         for (int attempt = 0; ; attempt++)
         {
