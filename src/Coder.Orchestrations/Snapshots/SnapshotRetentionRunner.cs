@@ -27,7 +27,7 @@ public sealed partial class SnapshotRetentionRunner(
         var liveSources = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var w in workspaces.ScanAsync(cancellationToken))
         {
-            if (w.Status == "deleted") continue;
+            if (w.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) continue;
             if (w.SourceSnapshot is { } source) liveSources.Add(source);
             if ((await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken))?.Spec.Snapshots is { } policy) policies[w.RowKey] = policy;
         }

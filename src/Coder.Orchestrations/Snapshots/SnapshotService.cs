@@ -41,7 +41,7 @@ public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable s
         if (request.SnapshotId is null) throw CoderProblemException.Validation("snapshotId", "Required.");
         var target = await snapshots.FindAsync(request.SnapshotId, cancellationToken);
         if (target is null || !caller.CanSee(target.Owner)) throw CoderProblemException.Validation("snapshotId", "No snapshot with this id was found.");
-        if (target.Status != "ready") throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");
+        if (!target.IsIn(SnapshotStatus.Ready)) throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");
         var resume = ResumeStatus(workspace, "restored");
         string operationId = await workspaces.ClaimOperationAsync(workspace, OperationKind.Restore, caller.Actor, cancellationToken);
         string safetyId = await RecordAsync(workspace, $"before restoring {target.RowKey}", "pre-restore", operationId, cancellationToken);

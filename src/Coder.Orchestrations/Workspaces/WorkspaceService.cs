@@ -46,7 +46,7 @@ public sealed partial class WorkspaceService(
         if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
         errors.ThrowIfAny();
         var source = request.FromSnapshot is null ? null : await snapshots.FindAsync(request.FromSnapshot, cancellationToken);
-        if (request.FromSnapshot is not null && (source is null || source.Status != "ready" || !caller.CanSee(source.Owner)))
+        if (request.FromSnapshot is not null && (source is null || !source.IsIn(Contracts.Snapshots.SnapshotStatus.Ready) || !caller.CanSee(source.Owner)))
             errors.Add("fromSnapshot", "No ready snapshot with this id was found.");
         errors.ThrowIfAny();
 
@@ -120,7 +120,7 @@ public sealed partial class WorkspaceService(
 
         var (items, next) = await store.ListPageAsync(caller.IsAdmin ? null : caller.User, continuationToken, 100, cancellationToken);
         var active = new Dictionary<string, int?>(StringComparer.Ordinal);
-        var shown = items.Where(w => (status is null ? w.Status != "deleted" : w.Status == status) && (template is null || w.Template == template)).ToList();
+        var shown = items.Where(w => (status is null ? !w.IsIn(WorkspaceStatus.Deleted) : w.Status == status) && (template is null || w.Template == template)).ToList();
         var observed = await Task.WhenAll(shown.Select(w => agents.GetAsync(w.RowKey, cancellationToken)));
         var result = new List<WorkspaceResponse>();
         for (int i = 0; i < shown.Count; i++)
@@ -158,7 +158,7 @@ public sealed partial class WorkspaceService(
     public async Task<OperationAccepted> RequestSystemOperationAsync(string owner, string workspaceId, OperationKind kind, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await store.GetAsync(owner, workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
+        if (workspace is null || workspace.IsIn(WorkspaceStatus.Deleted)) throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
         string operationId = await ClaimAsync(workspace, kind, actor, cancellationToken);
         await StartOperationAsync(workspace, kind, operationId, actor, reason, client, cancellationToken);
         return new OperationAccepted(new OperationRef(operationId, kind, OperationStatus.Pending, WorkspaceMapper.OperationUrl(operationId)));
@@ -179,7 +179,7 @@ public sealed partial class WorkspaceService(
         var target = new ScaleTarget(request.Size?.Cpu ?? workspace.Cpu, request.Size?.MemoryMiB ?? workspace.MemoryMiB, request.Replicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
         ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
         errors.ThrowIfAny();
-        if (workspace.Status is not ("running" or "failed"))
+        if (!workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Failed))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
@@ -198,7 +198,7 @@ public sealed partial class WorkspaceService(
         var errors = new ValidationErrors();
         ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
         errors.ThrowIfAny();
-        if (workspace.Status != "running")
+        if (!workspace.IsIn(WorkspaceStatus.Running))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
         string operationId = await ClaimAsync(workspace, OperationKind.Scale, actor, cancellationToken);
         await StartOperationAsync(workspace, OperationKind.Scale, operationId, actor, reason, client, cancellationToken, target);
@@ -227,7 +227,7 @@ public sealed partial class WorkspaceService(
     public async Task<WorkspaceEntity> FindVisibleAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
     {
         var workspace = await store.FindAsync(workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted" || !caller.CanSee(workspace.PartitionKey))
+        if (workspace is null || workspace.IsIn(WorkspaceStatus.Deleted) || !caller.CanSee(workspace.PartitionKey))
             throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
         return workspace;
     }
@@ -299,7 +299,7 @@ public sealed partial class WorkspaceService(
             {
                 // Someone else wrote the row (another request or an activity): read it again and decide again.
                 workspace = await store.GetAsync(workspace.PartitionKey, workspace.RowKey, cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
-                if (workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
+                if (workspace.IsIn(WorkspaceStatus.Deleted)) throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
             }
         }
     }
