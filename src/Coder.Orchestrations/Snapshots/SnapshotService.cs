@@ -91,12 +91,9 @@ public sealed class SnapshotService(WorkspaceService workspaces, SnapshotTable s
         if (!provisioners.Get(workspace.Provisioner).Capabilities.Snapshots)
             throw CoderProblemException.Conflict($"Workspaces of the {workspace.Provisioner} provisioner cannot be {verb} yet.");
         if (workspace.OperationId is { } running) throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
-        return workspace.Status switch
-        {
-            "running" => WorkspaceStatus.Running,
-            "stopped" => WorkspaceStatus.Stopped,
-            _ => throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status})."),
-        };
+        return workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Stopped)
+            ? WireNames.Parse<WorkspaceStatus>(workspace.Status)
+            : throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status}).");
     }
 
     async Task<string> RecordAsync(WorkspaceEntity workspace, string? label, string trigger, string operationId, CancellationToken cancellationToken)
