@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Coder.Bench;
 
 /// <summary>Closed-loop load: <c>clients</c> callers each run the operation back to back for a fixed time.</summary>
-internal static class LoadGenerator
+static class LoadGenerator
 {
     public sealed record Outcome(int Count, double PerSecond, double P50Ms, double P99Ms);
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Coder.Bench;
 
 /// <summary>What the results need to be read against: the machine's memory and how busy it was (other work shares it).</summary>
-internal static class MachineInfo
+static class MachineInfo
 {
     public static long TotalMemoryMiB()
     {

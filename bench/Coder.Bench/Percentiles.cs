@@ -1,7 +1,7 @@
 namespace Coder.Bench;
 
 /// <summary>Nearest-rank percentiles over measured latencies.</summary>
-internal static class Percentiles
+static class Percentiles
 {
     public static double Of(IReadOnlyCollection<double> values, double percentile)
     {

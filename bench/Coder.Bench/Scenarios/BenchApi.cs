@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Coder.Bench.Scenarios;
 
 /// <summary>The few API calls the scenarios make, as the admin.</summary>
-internal static class BenchApi
+static class BenchApi
 {
     public static async Task CreateTemplateAsync(HttpClient api, string name, CancellationToken cancellationToken, string provisioner = NoOpProvisioner.ProvisionerName)
     {

@@ -1,4 +1,4 @@
 namespace Coder.Agent.Configuration;
 
 /// <summary>The environment does not describe a runnable agent; the message names the variable.</summary>
-internal sealed class AgentConfigurationException(string message) : Exception(message);
+public sealed class AgentConfigurationException(string message) : Exception(message);

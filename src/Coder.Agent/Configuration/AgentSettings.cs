@@ -7,7 +7,7 @@ namespace Coder.Agent.Configuration;
 /// The agent's configuration, read from the environment the provisioner sets (the binding contract with the control plane's
 /// provisioners). <see cref="Token"/> is a secret: it is never logged and never passed on to scripts.
 /// </summary>
-internal sealed record AgentSettings
+public sealed record AgentSettings
 {
     public required string WorkspaceId { get; init; }
     public required string AgentId { get; init; }
@@ -84,7 +84,7 @@ internal sealed record AgentSettings
         return settings;
     }
 
-    private void Validate()
+    void Validate()
     {
         switch (Transport)
         {
@@ -100,7 +100,7 @@ internal sealed record AgentSettings
         }
     }
 
-    private static int? ParseInt(string? value, string name) =>
+    static int? ParseInt(string? value, string name) =>
         value is null ? null
         : int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= 0 ? parsed
         : throw new AgentConfigurationException($"{name} must be a non-negative integer.");

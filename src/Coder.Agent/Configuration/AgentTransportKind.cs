@@ -1,7 +1,7 @@
 namespace Coder.Agent.Configuration;
 
 /// <summary>How events leave the outbox (<c>CODER_AGENT_TRANSPORT</c>).</summary>
-internal enum AgentTransportKind
+public enum AgentTransportKind
 {
     StorageQueue,
     ServiceBus,

@@ -13,9 +13,9 @@ namespace Coder.Agent.ControlPlane;
 /// Fetches <c>GET /api/agent/manifest</c> with the agent token. Polls send <c>If-None-Match</c> with the current config
 /// version (the control plane's ETag) so an unchanged manifest costs a 304.
 /// </summary>
-internal sealed class ManifestClient(HttpClient http, Uri baseUrl, string token, TimeProvider time, ILogger logger)
+public sealed class ManifestClient(HttpClient http, Uri baseUrl, string token, TimeProvider time, ILogger logger)
 {
-    private readonly Uri _manifestUri = new(baseUrl, "api/agent/manifest");
+    readonly Uri _manifestUri = new(baseUrl, "api/agent/manifest");
 
     /// <summary>Fetches until it succeeds, redialing with backoff (100 ms to 10 s) while the control plane is unreachable.</summary>
     public async Task<AgentManifest> FetchInitialAsync(CancellationToken cancellationToken)
@@ -25,14 +25,14 @@ internal sealed class ManifestClient(HttpClient http, Uri baseUrl, string token,
         {
             try
             {
-                var fetch = await FetchAsync(null, cancellationToken).ConfigureAwait(false);
+                var fetch = await FetchAsync(null, cancellationToken);
                 if (fetch.Manifest is not null) return fetch.Manifest;
             }
             catch (Exception ex) when (IsTransient(ex, cancellationToken))
             {
                 Log.ManifestUnavailable(logger, ex);
             }
-            await Task.Delay(backoff.Next(), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(backoff.Next(), time, cancellationToken);
         }
     }
 
@@ -42,13 +42,13 @@ internal sealed class ManifestClient(HttpClient http, Uri baseUrl, string token,
         using var request = new HttpRequestMessage(HttpMethod.Get, _manifestUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (currentVersion is not null) request.Headers.TryAddWithoutValidation("If-None-Match", Quote(currentVersion));
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotModified) return new ManifestFetch(null);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"GET api/agent/manifest answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
-        var manifest = await response.Content.ReadFromJsonAsync(CoderJsonContext.Default.AgentManifest, cancellationToken).ConfigureAwait(false)
+        var manifest = await response.Content.ReadFromJsonAsync(CoderJsonContext.Default.AgentManifest, cancellationToken)
             ?? throw new HttpRequestException("GET api/agent/manifest answered an empty body.");
         return new ManifestFetch(manifest);
     }
@@ -56,5 +56,5 @@ internal sealed class ManifestClient(HttpClient http, Uri baseUrl, string token,
     public static bool IsTransient(Exception ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or TaskCanceledException or System.Text.Json.JsonException;
 
-    private static string Quote(string version) => version.StartsWith('"') || version.StartsWith("W/", StringComparison.Ordinal) ? version : $"\"{version}\"";
+    static string Quote(string version) => version.StartsWith('"') || version.StartsWith("W/", StringComparison.Ordinal) ? version : $"\"{version}\"";
 }

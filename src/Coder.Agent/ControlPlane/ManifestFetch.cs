@@ -3,4 +3,4 @@ using Coder.Contracts.Agents;
 namespace Coder.Agent.ControlPlane;
 
 /// <summary>The answer to one manifest poll: a new manifest, or null when the control plane said 304 Not Modified.</summary>
-internal sealed record ManifestFetch(AgentManifest? Manifest);
+public sealed record ManifestFetch(AgentManifest? Manifest);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Agent.Diagnostics;
 
 /// <summary>Source-generated log messages. None of them carries the agent token or a connection string.</summary>
-internal static partial class Log
+public static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Agent starting for workspace {WorkspaceId} as {AgentId} over {Transport}; {Pending} events pending in the outbox")]
     public static partial void AgentStarting(ILogger logger, string workspaceId, string agentId, AgentTransportKind transport, int pending);

@@ -6,9 +6,9 @@ namespace Coder.Agent.Diagnostics;
 /// A minimal line logger on stderr. The agent avoids the console logging provider and its configuration stack to stay small
 /// under Native AOT; structured values still come from the source-generated <see cref="Log"/> methods.
 /// </summary>
-internal sealed class StderrLogger(string category, LogLevel minimum, TimeProvider time) : ILogger
+public sealed class StderrLogger(string category, LogLevel minimum, TimeProvider time) : ILogger
 {
-    private static readonly Lock WriteLock = new();
+    static readonly Lock WriteLock = new();
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -35,7 +35,7 @@ internal sealed class StderrLogger(string category, LogLevel minimum, TimeProvid
         _ => LogLevel.Information,
     };
 
-    private static string Level(LogLevel level) => level switch
+    static string Level(LogLevel level) => level switch
     {
         LogLevel.Trace => "trce",
         LogLevel.Debug => "dbug",

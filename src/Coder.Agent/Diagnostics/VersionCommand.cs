@@ -7,7 +7,7 @@ namespace Coder.Agent.Diagnostics;
 /// plane that runs this before it hands the agent to a workspace learns whether the agent can start at all (an agent
 /// copied without its dependencies fails here, not in the workspace).
 /// </summary>
-internal static class VersionCommand
+public static class VersionCommand
 {
     public const string Flag = "--version";
 

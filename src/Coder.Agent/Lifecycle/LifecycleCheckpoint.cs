@@ -3,4 +3,4 @@ using Coder.Contracts.Agents;
 namespace Coder.Agent.Lifecycle;
 
 /// <summary>The last lifecycle state this agent id reported, so a restarted agent never reports backwards.</summary>
-internal sealed record LifecycleCheckpoint(string AgentId, AgentLifecycle State);
+public sealed record LifecycleCheckpoint(string AgentId, AgentLifecycle State);

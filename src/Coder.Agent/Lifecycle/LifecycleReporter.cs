@@ -11,14 +11,14 @@ namespace Coder.Agent.Lifecycle;
 /// Reports lifecycle states strictly forward (<see cref="AgentLifecycleOrder"/>), like Coder's agent which rejects backward
 /// moves. The last state is persisted per agent id, so an agent restarted after a crash continues where it was.
 /// </summary>
-internal sealed class LifecycleReporter
+public sealed class LifecycleReporter
 {
-    private const string FileName = "lifecycle.json";
-    private readonly Lock _gate = new();
-    private readonly EventOutbox _outbox;
-    private readonly string _path;
-    private readonly string _agentId;
-    private readonly ILogger _logger;
+    const string FileName = "lifecycle.json";
+    readonly Lock _gate = new();
+    readonly EventOutbox _outbox;
+    readonly string _path;
+    readonly string _agentId;
+    readonly ILogger _logger;
 
     public LifecycleReporter(EventOutbox outbox, string stateDirectory, string agentId, ILogger logger)
     {
@@ -54,7 +54,7 @@ internal sealed class LifecycleReporter
         }
     }
 
-    private AgentLifecycle? LoadPrevious()
+    AgentLifecycle? LoadPrevious()
     {
         try
         {

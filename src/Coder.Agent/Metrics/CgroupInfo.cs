@@ -6,14 +6,14 @@ namespace Coder.Agent.Metrics;
 /// The agent's own cgroup limits and OOM counter, v2 where mounted, else v1. Missing or unlimited values are null, and the
 /// caller falls back to machine totals.
 /// </summary>
-internal sealed class CgroupInfo
+public sealed class CgroupInfo
 {
-    private const string Root = "/sys/fs/cgroup";
-    private readonly string? _memoryDir;
-    private readonly string? _cpuDir;
-    private readonly bool _v2;
+    const string Root = "/sys/fs/cgroup";
+    readonly string? _memoryDir;
+    readonly string? _cpuDir;
+    readonly bool _v2;
 
-    private CgroupInfo(string? memoryDir, string? cpuDir, bool v2)
+    CgroupInfo(string? memoryDir, string? cpuDir, bool v2)
     {
         _memoryDir = memoryDir;
         _cpuDir = cpuDir;
@@ -88,14 +88,14 @@ internal sealed class CgroupInfo
         return 0;
     }
 
-    private static double? Ratio(string quota, string period) =>
+    static double? Ratio(string quota, string period) =>
         double.TryParse(quota, CultureInfo.InvariantCulture, out double q) && double.TryParse(period, CultureInfo.InvariantCulture, out double p) && p > 0
             ? q / p : null;
 
-    private static string FirstExisting(string preferred, string fallback, string probe) =>
+    static string FirstExisting(string preferred, string fallback, string probe) =>
         File.Exists(Path.Combine(preferred, probe)) ? preferred : fallback;
 
-    private static string? Read(string? dir, string file)
+    static string? Read(string? dir, string file)
     {
         if (dir is null) return null;
         try

@@ -1,9 +1,9 @@
 namespace Coder.Agent.Metrics;
 
 /// <summary>Bytes used by the files under the workspace folder (symlinks are not followed).</summary>
-internal static class DiskUsage
+public static class DiskUsage
 {
-    private static readonly EnumerationOptions Options = new()
+    static readonly EnumerationOptions Options = new()
     {
         RecurseSubdirectories = true,
         IgnoreInaccessible = true,

@@ -7,7 +7,7 @@ using Coder.Contracts.Agents;
 namespace Coder.Agent.Metrics;
 
 /// <summary>Builds one <see cref="MetricsPayload"/>: process tree, cgroup or machine memory, disk, sessions, plugins, outbox drops.</summary>
-internal sealed class MetricsCollector(AgentSettings settings, ProcessTreeSampler sampler, CgroupInfo cgroup, SessionTracker sessions,
+public sealed class MetricsCollector(AgentSettings settings, ProcessTreeSampler sampler, CgroupInfo cgroup, SessionTracker sessions,
     PluginResults plugins, EventOutbox outbox, DateTimeOffset startedAt, TimeProvider time)
 {
     public const string OutboxDroppedMetric = "agent.outbox.dropped";
@@ -37,7 +37,7 @@ internal sealed class MetricsCollector(AgentSettings settings, ProcessTreeSample
         };
     }
 
-    private static long MachineMemoryBytes()
+    static long MachineMemoryBytes()
     {
         try
         {

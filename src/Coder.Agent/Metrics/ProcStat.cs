@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Coder.Agent.Metrics;
 
 /// <summary>The fields of <c>/proc/[pid]/stat</c> the agent needs.</summary>
-internal readonly record struct ProcStat(int Pid, int ParentPid, int SessionId, long CpuTicks, long StartTime, long RssPages)
+public readonly record struct ProcStat(int Pid, int ParentPid, int SessionId, long CpuTicks, long StartTime, long RssPages)
 {
     /// <summary>Parses one stat line; the command name may hold spaces and parentheses, so fields are read after the last ')'.</summary>
     public static ProcStat? Parse(string line)

@@ -4,12 +4,12 @@ namespace Coder.Agent.Metrics;
 /// Samples the workspace's process tree from <c>/proc</c>: the agent, its descendants, and every process in a session the
 /// agent started. CPU is the tick delta since the previous sample; memory is resident set size.
 /// </summary>
-internal sealed class ProcessTreeSampler(WorkspaceProcesses sessions, TimeProvider time)
+public sealed class ProcessTreeSampler(WorkspaceProcesses sessions, TimeProvider time)
 {
-    private const double TicksPerSecond = 100; // USER_HZ is 100 on every Linux ABI .NET supports.
-    private readonly int _self = Environment.ProcessId;
-    private Dictionary<(int Pid, long Start), long> _previousTicks = [];
-    private long _previousTimestamp;
+    const double TicksPerSecond = 100; // USER_HZ is 100 on every Linux ABI .NET supports.
+    readonly int _self = Environment.ProcessId;
+    Dictionary<(int Pid, long Start), long> _previousTicks = [];
+    long _previousTimestamp;
 
     public readonly record struct Sample(double CpuCores, long MemoryBytes, int Processes);
 
@@ -46,7 +46,7 @@ internal sealed class ProcessTreeSampler(WorkspaceProcesses sessions, TimeProvid
         return new Sample(cores, rssPages * Environment.SystemPageSize, members.Count);
     }
 
-    private bool DescendsFromSelf(ProcStat stat, Dictionary<int, ProcStat> byPid)
+    bool DescendsFromSelf(ProcStat stat, Dictionary<int, ProcStat> byPid)
     {
         var current = stat;
         for (int depth = 0; depth < 64; depth++)
@@ -57,7 +57,7 @@ internal sealed class ProcessTreeSampler(WorkspaceProcesses sessions, TimeProvid
         return false;
     }
 
-    private static List<ProcStat> ReadAll()
+    static List<ProcStat> ReadAll()
     {
         var result = new List<ProcStat>();
         foreach (string dir in Directory.EnumerateDirectories("/proc"))

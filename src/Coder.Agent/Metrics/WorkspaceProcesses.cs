@@ -6,9 +6,9 @@ namespace Coder.Agent.Metrics;
 /// The process sessions the agent started (each script runs as its own session leader). A background daemon a startup
 /// script left behind keeps its session id after it is re-parented, so it still counts as part of the workspace.
 /// </summary>
-internal sealed class WorkspaceProcesses
+public sealed class WorkspaceProcesses
 {
-    private readonly ConcurrentDictionary<int, byte> _sessions = new();
+    readonly ConcurrentDictionary<int, byte> _sessions = new();
 
     public void AddSession(int sessionId) => _sessions.TryAdd(sessionId, 0);
 

@@ -8,4 +8,4 @@ namespace Coder.Agent.Outbox;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(OutboxCheckpoint))]
 [JsonSerializable(typeof(LifecycleCheckpoint))]
-internal sealed partial class AgentJsonContext : JsonSerializerContext;
+public sealed partial class AgentJsonContext : JsonSerializerContext;

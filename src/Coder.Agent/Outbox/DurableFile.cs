@@ -1,7 +1,7 @@
 namespace Coder.Agent.Outbox;
 
 /// <summary>Crash-safe small-file writes: write a temp file, optionally fsync it, rename it over the target.</summary>
-internal static class DurableFile
+public static class DurableFile
 {
     /// <param name="flushToDisk">
     /// False for files whose loss on power failure is harmless: the rename alone is atomic and survives a process crash

@@ -12,29 +12,29 @@ namespace Coder.Agent.Outbox;
 /// numbering after the highest seq it ever wrote, so nothing is lost or repeated. The outbox is bounded: when full it drops
 /// the oldest metrics first, then other droppable events, but never lifecycle or script events, and counts what it dropped.
 /// </summary>
-internal sealed class EventOutbox : IDisposable
+public sealed class EventOutbox : IDisposable
 {
-    private const string LogFileName = "outbox.jsonl";
-    private const string CheckpointFileName = "outbox.checkpoint";
-    private const int CompactAfterAckedLines = 512;
+    const string LogFileName = "outbox.jsonl";
+    const string CheckpointFileName = "outbox.checkpoint";
+    const int CompactAfterAckedLines = 512;
 
-    private readonly Lock _gate = new();
-    private readonly List<AgentEnvelope> _pending = [];
-    private readonly string _logPath;
-    private readonly string _checkpointPath;
-    private readonly string _workspaceId;
-    private readonly string _agentId;
-    private readonly int _capacity;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private FileStream _log;
-    private long _ackedSeq;
-    private long _nextSeq;
-    private long _ackedLinesInFile;
-    private long _dropped;
-    private TaskCompletionSource _appended = NewSignal();
+    readonly Lock _gate = new();
+    readonly List<AgentEnvelope> _pending = [];
+    readonly string _logPath;
+    readonly string _checkpointPath;
+    readonly string _workspaceId;
+    readonly string _agentId;
+    readonly int _capacity;
+    readonly TimeProvider _time;
+    readonly ILogger _logger;
+    FileStream _log;
+    long _ackedSeq;
+    long _nextSeq;
+    long _ackedLinesInFile;
+    long _dropped;
+    TaskCompletionSource _appended = NewSignal();
 
-    private EventOutbox(string directory, string workspaceId, string agentId, int capacity, TimeProvider time, ILogger logger)
+    EventOutbox(string directory, string workspaceId, string agentId, int capacity, TimeProvider time, ILogger logger)
     {
         Directory.CreateDirectory(directory);
         _logPath = Path.Combine(directory, LogFileName);
@@ -151,9 +151,9 @@ internal sealed class EventOutbox : IDisposable
         }
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static byte[] Serialize(AgentEnvelope envelope)
+    static byte[] Serialize(AgentEnvelope envelope)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(envelope, CoderJsonContext.Default.AgentEnvelope);
         byte[] line = new byte[json.Length + 1];
@@ -163,7 +163,7 @@ internal sealed class EventOutbox : IDisposable
     }
 
     /// <summary>Drops down to 90% of capacity: oldest metrics first, then heartbeats, logs, sessions and custom events.</summary>
-    private bool MakeRoom()
+    bool MakeRoom()
     {
         int target = _capacity * 9 / 10;
         int before = _pending.Count;
@@ -182,7 +182,7 @@ internal sealed class EventOutbox : IDisposable
         return dropped > 0;
     }
 
-    private void Compact()
+    void Compact()
     {
         _log.Dispose();
         Rewrite();
@@ -190,7 +190,7 @@ internal sealed class EventOutbox : IDisposable
     }
 
     /// <summary>Replaces the log with exactly the pending events (crash safe), then records the position.</summary>
-    private void Rewrite()
+    void Rewrite()
     {
         using var buffer = new MemoryStream();
         foreach (var envelope in _pending) buffer.Write(Serialize(envelope));
@@ -199,13 +199,13 @@ internal sealed class EventOutbox : IDisposable
         WriteCheckpoint();
     }
 
-    private void WriteCheckpoint(bool flushToDisk = true) =>
+    void WriteCheckpoint(bool flushToDisk = true) =>
         DurableFile.WriteAtomically(_checkpointPath,
             JsonSerializer.SerializeToUtf8Bytes(new OutboxCheckpoint(_ackedSeq, _nextSeq), AgentJsonContext.Default.OutboxCheckpoint), flushToDisk);
 
-    private FileStream OpenForAppend() => new(_logPath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+    FileStream OpenForAppend() => new(_logPath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
 
-    private void Load()
+    void Load()
     {
         if (File.Exists(_checkpointPath))
         {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Coder.Agent.Plugins;
 
 /// <summary>What a plugin printed: <c>{"metrics":{name:number}, "metadata":{name:string}}</c>.</summary>
-internal sealed record PluginOutput(IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, string> Metadata)
+public sealed record PluginOutput(IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <exception cref="JsonException">The output is not that shape.</exception>
     public static PluginOutput Parse(string text)

@@ -1,10 +1,10 @@
 namespace Coder.Agent.Plugins;
 
 /// <summary>The latest metrics of every plugin, keyed <c>{plugin}.{metric}</c>, for the next metrics event.</summary>
-internal sealed class PluginResults
+public sealed class PluginResults
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, IReadOnlyDictionary<string, double>> _byPlugin = new(StringComparer.Ordinal);
+    readonly Lock _gate = new();
+    readonly Dictionary<string, IReadOnlyDictionary<string, double>> _byPlugin = new(StringComparer.Ordinal);
 
     public void Set(string plugin, IReadOnlyDictionary<string, double> metrics)
     {

@@ -16,10 +16,10 @@ namespace Coder.Agent.Plugins;
 /// Runs the manifest's plugins, each on its own interval with a timeout, and restarts the set when the manifest changes.
 /// A plugin that crashes, hangs or prints garbage is reported as a <c>custom</c> event and never blocks the agent.
 /// </summary>
-internal sealed class PluginSupervisor(AgentSettings settings, ManifestState manifest, ScriptRunner scripts, PluginResults results,
+public sealed class PluginSupervisor(AgentSettings settings, ManifestState manifest, ScriptRunner scripts, PluginResults results,
     WorkspaceProcesses processes, EventOutbox outbox, TimeProvider time, ILogger logger)
 {
-    private const int MaxOutputChars = 64 * 1024;
+    const int MaxOutputChars = 64 * 1024;
 
     public string PluginsDirectory => Path.Combine(settings.WorkspaceDirectory, ".coder", "plugins");
 
@@ -34,7 +34,7 @@ internal sealed class PluginSupervisor(AgentSettings settings, ManifestState man
             var loops = plugins.Select(p => Task.Run(() => LoopAsync(p, round.Token), CancellationToken.None)).ToList();
             try
             {
-                await Task.Delay(Timeout.Infinite, round.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, round.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -42,20 +42,20 @@ internal sealed class PluginSupervisor(AgentSettings settings, ManifestState man
             }
             finally
             {
-                await Task.WhenAll(loops).ConfigureAwait(false);
+                await Task.WhenAll(loops);
             }
         }
     }
 
-    private async Task LoopAsync(AgentPlugin plugin, CancellationToken cancellationToken)
+    async Task LoopAsync(AgentPlugin plugin, CancellationToken cancellationToken)
     {
         Dictionary<string, string>? lastMetadata = null;
         try
         {
             while (true)
             {
-                lastMetadata = await RunOnceAsync(plugin, lastMetadata, cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, plugin.IntervalSeconds)), time, cancellationToken).ConfigureAwait(false);
+                lastMetadata = await RunOnceAsync(plugin, lastMetadata, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, plugin.IntervalSeconds)), time, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -64,7 +64,7 @@ internal sealed class PluginSupervisor(AgentSettings settings, ManifestState man
         }
     }
 
-    private async Task<Dictionary<string, string>?> RunOnceAsync(AgentPlugin plugin, Dictionary<string, string>? lastMetadata,
+    async Task<Dictionary<string, string>?> RunOnceAsync(AgentPlugin plugin, Dictionary<string, string>? lastMetadata,
         CancellationToken cancellationToken)
     {
         string command = Path.IsPathRooted(plugin.Command) ? plugin.Command : Path.GetFullPath(Path.Combine(PluginsDirectory, plugin.Command));
@@ -80,7 +80,7 @@ internal sealed class PluginSupervisor(AgentSettings settings, ManifestState man
             }
         }
         var outcome = await ProcessRunner.RunAsync(plugin.Name, info, TimeSpan.FromSeconds(Math.Max(1, plugin.TimeoutSeconds)),
-            line => Append(stdout, line), line => Append(stderr, line), time, processes.AddSession, cancellationToken).ConfigureAwait(false);
+            line => Append(stdout, line), line => Append(stderr, line), time, processes.AddSession, cancellationToken);
         if (outcome.Canceled) return lastMetadata;
         if (!outcome.Succeeded)
         {
@@ -108,7 +108,7 @@ internal sealed class PluginSupervisor(AgentSettings settings, ManifestState man
         }
     }
 
-    private void Fail(AgentPlugin plugin, string reason, string stderr)
+    void Fail(AgentPlugin plugin, string reason, string stderr)
     {
         Log.PluginFailed(logger, plugin.Name, reason);
         string tail = stderr.Length > 2048 ? stderr[^2048..] : stderr;
@@ -117,6 +117,6 @@ internal sealed class PluginSupervisor(AgentSettings settings, ManifestState man
             CoderJsonContext.Default.CustomPayload);
     }
 
-    private static bool Same(Dictionary<string, string> a, Dictionary<string, string> b) =>
+    static bool Same(Dictionary<string, string> a, Dictionary<string, string> b) =>
         a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out string? value) && value == pair.Value);
 }

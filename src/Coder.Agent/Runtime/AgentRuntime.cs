@@ -20,10 +20,10 @@ namespace Coder.Agent.Runtime;
 /// the outcome, then heartbeat, meter, serve sessions and run plugins as named routines until SIGTERM; then report
 /// <c>shutting_down</c>, run the shutdown scripts, report <c>off</c> and flush the outbox within a bounded time.
 /// </summary>
-internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, AgentLoggers loggers)
+public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, AgentLoggers loggers)
 {
-    private readonly ILogger _logger = loggers.Create("agent");
-    private DrainResponder? _drain;
+    readonly ILogger _logger = loggers.Create("agent");
+    DrainResponder? _drain;
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -59,7 +59,7 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
         try
         {
             lifecycle.Report(AgentLifecycle.Created);
-            manifest = new ManifestState(await manifestClient.FetchInitialAsync(shutdown).ConfigureAwait(false), settings.HeartbeatSecondsOverride);
+            manifest = new ManifestState(await manifestClient.FetchInitialAsync(shutdown), settings.HeartbeatSecondsOverride);
             lifecycle.Report(AgentLifecycle.Starting);
 
             var sessions = new SessionTracker(outbox, time);
@@ -80,36 +80,36 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
             }
             else
             {
-                await RunStartupAsync(manifest.Current, scripts, lifecycle, shutdown).ConfigureAwait(false);
+                await RunStartupAsync(manifest.Current, scripts, lifecycle, shutdown);
             }
-            await Task.Delay(Timeout.Infinite, shutdown).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, shutdown);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             // SIGTERM: fall through to the shutdown sequence.
         }
 
-        await routinesStop.CancelAsync().ConfigureAwait(false);
-        await routines.WhenAllStoppedAsync().ConfigureAwait(false);
+        await routinesStop.CancelAsync();
+        await routines.WhenAllStoppedAsync();
         lifecycle.Report(AgentLifecycle.ShuttingDown);
         foreach (var script in manifest?.Current.ShutdownScripts ?? [])
         {
-            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current.Env, CancellationToken.None).ConfigureAwait(false);
+            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current.Env, CancellationToken.None);
         }
         lifecycle.Report(AgentLifecycle.Off);
-        await senderStop.CancelAsync().ConfigureAwait(false);
-        await senderRoutines.WhenAllStoppedAsync().ConfigureAwait(false);
-        bool flushed = await sender.FlushAsync(settings.ShutdownFlushTimeout).ConfigureAwait(false);
+        await senderStop.CancelAsync();
+        await senderRoutines.WhenAllStoppedAsync();
+        bool flushed = await sender.FlushAsync(settings.ShutdownFlushTimeout);
         Log.AgentStopped(_logger, flushed, outbox.PendingCount);
     }
 
-    private async Task RunStartupAsync(AgentManifest manifest, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
+    async Task RunStartupAsync(AgentManifest manifest, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
     {
         using var readyDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, manifest.ReadyTimeoutSeconds)), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(readyDeadline.Token, shutdown);
         foreach (var script in manifest.Scripts)
         {
-            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest.Env, linked.Token).ConfigureAwait(false);
+            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest.Env, linked.Token);
             shutdown.ThrowIfCancellationRequested();
             if (outcome.Canceled)
             {
@@ -132,7 +132,7 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
         lifecycle.Report(AgentLifecycle.Ready);
     }
 
-    private async Task HeartbeatLoopAsync(ManifestState manifest, ManifestClient client, EventOutbox outbox, DateTimeOffset startedAt,
+    async Task HeartbeatLoopAsync(ManifestState manifest, ManifestClient client, EventOutbox outbox, DateTimeOffset startedAt,
         CancellationToken cancellationToken)
     {
         string replica = settings.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -142,19 +142,19 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
             outbox.Append(AgentEventTypes.Heartbeat,
                 new HeartbeatPayload(manifest.Current.ConfigVersion, (long)(beatAt - startedAt).TotalSeconds, replica),
                 CoderJsonContext.Default.HeartbeatPayload);
-            await RefreshManifestAsync(manifest, client, cancellationToken).ConfigureAwait(false);
-            while (!await IntervalWait.UntilAsync(beatAt + manifest.HeartbeatInterval, time, manifest.ChangeToken, cancellationToken).ConfigureAwait(false))
+            await RefreshManifestAsync(manifest, client, cancellationToken);
+            while (!await IntervalWait.UntilAsync(beatAt + manifest.HeartbeatInterval, time, manifest.ChangeToken, cancellationToken))
             {
                 // The interval changed while waiting: wait again against the new one.
             }
         }
     }
 
-    private async Task RefreshManifestAsync(ManifestState manifest, ManifestClient client, CancellationToken cancellationToken)
+    async Task RefreshManifestAsync(ManifestState manifest, ManifestClient client, CancellationToken cancellationToken)
     {
         try
         {
-            var fetch = await client.FetchAsync(manifest.Current.ConfigVersion, cancellationToken).ConfigureAwait(false);
+            var fetch = await client.FetchAsync(manifest.Current.ConfigVersion, cancellationToken);
             if (fetch.Manifest is { } next && manifest.TryUpdate(next))
             {
                 Log.ManifestApplied(_logger, next.ConfigVersion, next.Intervals.HeartbeatSeconds, next.Intervals.MetricsSeconds, next.Plugins.Count);
@@ -171,13 +171,13 @@ internal sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Ag
         }
     }
 
-    private async Task MetricsLoopAsync(ManifestState manifest, MetricsCollector collector, EventOutbox outbox, CancellationToken cancellationToken)
+    async Task MetricsLoopAsync(ManifestState manifest, MetricsCollector collector, EventOutbox outbox, CancellationToken cancellationToken)
     {
         collector.Collect(); // primes the CPU baseline so the first report covers a real interval
         var last = time.GetUtcNow();
         while (true)
         {
-            while (!await IntervalWait.UntilAsync(last + manifest.MetricsInterval, time, manifest.ChangeToken, cancellationToken).ConfigureAwait(false))
+            while (!await IntervalWait.UntilAsync(last + manifest.MetricsInterval, time, manifest.ChangeToken, cancellationToken))
             {
                 // The interval changed while waiting.
             }

@@ -1,10 +1,10 @@
 namespace Coder.Agent.Runtime;
 
 /// <summary>Exponential backoff with full jitter between <c>initial</c> and <c>max</c>, as Coder's agent redials.</summary>
-internal sealed class Backoff(TimeSpan initial, TimeSpan max)
+public sealed class Backoff(TimeSpan initial, TimeSpan max)
 {
-    private readonly TimeSpan _initial = initial;
-    private TimeSpan _current = initial;
+    readonly TimeSpan _initial = initial;
+    TimeSpan _current = initial;
 
     public TimeSpan Next()
     {

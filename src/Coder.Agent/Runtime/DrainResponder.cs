@@ -10,10 +10,10 @@ namespace Coder.Agent.Runtime;
 /// <c>draining=…</c>) and reports a <c>drain</c> event with the open session count, so the control plane can go on with
 /// the resize. A manifest without a hint clears the flag.
 /// </summary>
-internal sealed class DrainResponder(EventOutbox outbox, SessionTracker sessions)
+public sealed class DrainResponder(EventOutbox outbox, SessionTracker sessions)
 {
-    private readonly Lock _gate = new();
-    private string? _answered;
+    readonly Lock _gate = new();
+    string? _answered;
 
     public void Observe(AgentManifest manifest)
     {

@@ -9,19 +9,19 @@ namespace Coder.Agent.Runtime;
 /// Drains the outbox through the transport in seq order. A failed send is retried with exponential backoff and jitter
 /// (100 ms up to 30 s); only delivered events are acknowledged, so an outage or a crash loses nothing.
 /// </summary>
-internal sealed class EventSender(EventOutbox outbox, IEventTransport transport, Action<string> onConfigVersion, TimeProvider time, ILogger logger)
+public sealed class EventSender(EventOutbox outbox, IEventTransport transport, Action<string> onConfigVersion, TimeProvider time, ILogger logger)
 {
-    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
-    private bool _offline;
+    readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+    bool _offline;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            await outbox.WaitForEventsAsync(cancellationToken).ConfigureAwait(false);
-            if (!await SendOnceAsync(cancellationToken).ConfigureAwait(false))
+            await outbox.WaitForEventsAsync(cancellationToken);
+            if (!await SendOnceAsync(cancellationToken))
             {
-                await Task.Delay(_backoff.Next(), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_backoff.Next(), time, cancellationToken);
             }
         }
     }
@@ -35,9 +35,9 @@ internal sealed class EventSender(EventOutbox outbox, IEventTransport transport,
         {
             while (outbox.PendingCount > 0)
             {
-                if (!await SendOnceAsync(cts.Token).ConfigureAwait(false))
+                if (!await SendOnceAsync(cts.Token))
                 {
-                    await Task.Delay(backoff.Next(), time, cts.Token).ConfigureAwait(false);
+                    await Task.Delay(backoff.Next(), time, cts.Token);
                 }
             }
             return true;
@@ -50,11 +50,11 @@ internal sealed class EventSender(EventOutbox outbox, IEventTransport transport,
     }
 
     /// <returns>False when the transport failed and the caller should back off.</returns>
-    private async Task<bool> SendOnceAsync(CancellationToken cancellationToken)
+    async Task<bool> SendOnceAsync(CancellationToken cancellationToken)
     {
         var batch = outbox.Peek(transport.MaxBatchSize);
         if (batch.Count == 0) return true;
-        var result = await transport.SendAsync(batch, cancellationToken).ConfigureAwait(false);
+        var result = await transport.SendAsync(batch, cancellationToken);
         if (result.Delivered > 0) outbox.Acknowledge(batch[result.Delivered - 1].Seq);
         if (result.ConfigVersion is not null) onConfigVersion(result.ConfigVersion);
         if (result.Error is not null)

@@ -1,7 +1,7 @@
 namespace Coder.Agent.Runtime;
 
 /// <summary>Waits for an interval that may change while waiting.</summary>
-internal static class IntervalWait
+public static class IntervalWait
 {
     /// <summary>
     /// Waits until <paramref name="due"/>; returns false early when <paramref name="changed"/> fires (the caller then recomputes
@@ -14,7 +14,7 @@ internal static class IntervalWait
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(changed, cancellationToken);
         try
         {
-            await Task.Delay(delay, time, linked.Token).ConfigureAwait(false);
+            await Task.Delay(delay, time, linked.Token);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

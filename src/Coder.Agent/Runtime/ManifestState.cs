@@ -6,11 +6,11 @@ namespace Coder.Agent.Runtime;
 /// The manifest the agent runs now. Routines read intervals from it on every turn and wait on <see cref="ChangeToken"/>,
 /// so a new config version takes effect at once, without a restart.
 /// </summary>
-internal sealed class ManifestState(AgentManifest initial, int? heartbeatSecondsOverride)
+public sealed class ManifestState(AgentManifest initial, int? heartbeatSecondsOverride)
 {
-    private readonly Lock _gate = new();
-    private AgentManifest _current = initial;
-    private CancellationTokenSource _changed = new();
+    readonly Lock _gate = new();
+    AgentManifest _current = initial;
+    CancellationTokenSource _changed = new();
 
     public AgentManifest Current
     {

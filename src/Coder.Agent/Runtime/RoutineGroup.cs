@@ -7,9 +7,9 @@ namespace Coder.Agent.Runtime;
 /// Named long-running routines, as in Coder's agent: a routine that fails is logged and restarted with backoff
 /// (100 ms to 10 s); one routine failing never stops the others.
 /// </summary>
-internal sealed class RoutineGroup(TimeProvider time, ILogger logger)
+public sealed class RoutineGroup(TimeProvider time, ILogger logger)
 {
-    private readonly List<Task> _running = [];
+    readonly List<Task> _running = [];
 
     public void Start(string name, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
         _running.Add(Task.Run(() => SuperviseAsync(name, body, cancellationToken), CancellationToken.None));
@@ -17,14 +17,14 @@ internal sealed class RoutineGroup(TimeProvider time, ILogger logger)
     /// <summary>Completes when every routine has stopped (they stop when their token is cancelled).</summary>
     public Task WhenAllStoppedAsync() => Task.WhenAll(_running);
 
-    private async Task SuperviseAsync(string name, Func<CancellationToken, Task> body, CancellationToken cancellationToken)
+    async Task SuperviseAsync(string name, Func<CancellationToken, Task> body, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await body(cancellationToken).ConfigureAwait(false);
+                await body(cancellationToken);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -37,7 +37,7 @@ internal sealed class RoutineGroup(TimeProvider time, ILogger logger)
             }
             try
             {
-                await Task.Delay(backoff.Next(), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(backoff.Next(), time, cancellationToken);
             }
             catch (OperationCanceledException)
             {

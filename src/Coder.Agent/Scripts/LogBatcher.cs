@@ -8,18 +8,18 @@ namespace Coder.Agent.Scripts;
 /// message after base64) and a total cap per script; output past the total cap is discarded and the last batch is marked
 /// <c>truncated</c>. Lines longer than the batch cap are cut and marked too.
 /// </summary>
-internal sealed class LogBatcher(string source, string stream, Action<LogPayload> ship, int batchBytes = LogBatcher.DefaultBatchBytes,
+public sealed class LogBatcher(string source, string stream, Action<LogPayload> ship, int batchBytes = LogBatcher.DefaultBatchBytes,
     long totalBytes = LogBatcher.DefaultTotalBytes)
 {
     public const int DefaultBatchBytes = 32 * 1024;
     public const long DefaultTotalBytes = 1024 * 1024;
 
-    private readonly Lock _gate = new();
-    private readonly List<string> _lines = [];
-    private int _bytes;
-    private long _total;
-    private bool _truncated;
-    private bool _overTotal;
+    readonly Lock _gate = new();
+    readonly List<string> _lines = [];
+    int _bytes;
+    long _total;
+    bool _truncated;
+    bool _overTotal;
 
     public void Add(string line)
     {
@@ -52,7 +52,7 @@ internal sealed class LogBatcher(string source, string stream, Action<LogPayload
         lock (_gate) FlushLocked();
     }
 
-    private void FlushLocked()
+    void FlushLocked()
     {
         if (_lines.Count == 0 && !_truncated) return;
         ship(new LogPayload(source, stream, [.. _lines], _truncated));

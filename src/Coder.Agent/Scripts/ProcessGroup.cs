@@ -7,10 +7,10 @@ namespace Coder.Agent.Scripts;
 /// Starts commands in their own session and process group (through <c>setsid</c>) so a timeout kills everything the script
 /// started, including background children, by signalling the group.
 /// </summary>
-internal static partial class ProcessGroup
+public static partial class ProcessGroup
 {
-    private const int SigKill = 9;
-    private static readonly string? SetsidPath = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+    const int SigKill = 9;
+    static readonly string? SetsidPath = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     /// <summary>A start info that runs <paramref name="fileName"/> as a new process group leader where <c>setsid</c> exists.</summary>
     public static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory)

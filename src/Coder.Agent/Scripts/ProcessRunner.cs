@@ -7,9 +7,9 @@ namespace Coder.Agent.Scripts;
 /// cancellation the whole group is killed. Output readers get a short grace period after exit, because a background child
 /// that keeps the pipe open must not hold the agent.
 /// </summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
-    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
 
     public static async Task<ScriptOutcome> RunAsync(string name, ProcessStartInfo startInfo, TimeSpan timeout,
         Action<string> onStdout, Action<string> onStderr, TimeProvider time, Action<int>? onStarted, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ internal static class ProcessRunner
         bool timedOut = false, canceled = false;
         try
         {
-            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+            await process.WaitForExitAsync(linked.Token);
         }
         catch (OperationCanceledException)
         {
@@ -44,11 +44,11 @@ internal static class ProcessRunner
             canceled = !timedOut;
             ProcessGroup.Kill(process);
             await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), time, CancellationToken.None)
-                .ConfigureAwait(false);
+                ;
         }
         try
         {
-            await Task.WhenAll(stdout, stderr).WaitAsync(OutputGrace, time, CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(stdout, stderr).WaitAsync(OutputGrace, time, CancellationToken.None);
         }
         catch (TimeoutException)
         {
@@ -58,11 +58,11 @@ internal static class ProcessRunner
         return new ScriptOutcome(name, exitCode, time.GetElapsedTime(started), timedOut, canceled);
     }
 
-    private static async Task PumpAsync(StreamReader reader, Action<string> onLine)
+    static async Task PumpAsync(StreamReader reader, Action<string> onLine)
     {
         try
         {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line) onLine(line);
+            while (await reader.ReadLineAsync() is { } line) onLine(line);
         }
         catch (IOException)
         {

@@ -12,7 +12,7 @@ namespace Coder.Agent.Scripts;
 /// Runs manifest scripts with <c>/bin/sh -c</c> in the workspace folder, with the manifest env plus the agent's CODER_*
 /// variables (secrets removed), ships their output as <c>log</c> events and their outcome as a <c>script</c> event.
 /// </summary>
-internal sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, WorkspaceProcesses processes, TimeProvider time, ILogger logger)
+public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, WorkspaceProcesses processes, TimeProvider time, ILogger logger)
 {
     public const string StartupPhase = "startup";
     public const string ShutdownPhase = "shutdown";
@@ -27,7 +27,7 @@ internal sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, W
         var stderr = new LogBatcher(script.Name, "stderr", Ship);
         Log.ScriptStarting(logger, phase, script.Name);
         var outcome = await ProcessRunner.RunAsync(script.Name, info, TimeSpan.FromSeconds(Math.Max(1, script.TimeoutSeconds)),
-            stdout.Add, stderr.Add, time, processes.AddSession, cancellationToken).ConfigureAwait(false);
+            stdout.Add, stderr.Add, time, processes.AddSession, cancellationToken);
         stdout.Flush();
         stderr.Flush();
         outbox.Append(AgentEventTypes.Script,

@@ -6,7 +6,7 @@ namespace Coder.Agent.Sessions;
 /// The control socket's line protocol. Requests: <c>open [id]</c>, <c>close id</c>, <c>activity</c>, <c>status</c>.
 /// Replies: <c>ok key=value ...</c> or <c>error message</c>, one line each.
 /// </summary>
-internal static class SessionProtocol
+public static class SessionProtocol
 {
     public static string Handle(string request, SessionTracker tracker)
     {
@@ -30,7 +30,7 @@ internal static class SessionProtocol
         }
     }
 
-    private static string Status(SessionTracker tracker)
+    static string Status(SessionTracker tracker)
     {
         var (active, last) = tracker.Snapshot();
         string drain = tracker.DrainReason is { } reason ? $" draining={reason}" : "";

@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Agent.Sessions;
 
 /// <summary>The Unix domain socket (<c>agent.sock</c> in the state folder) through which workspace tools report sessions.</summary>
-internal sealed class SessionSocketServer(string socketPath, SessionTracker tracker, ILogger logger)
+public sealed class SessionSocketServer(string socketPath, SessionTracker tracker, ILogger logger)
 {
-    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ internal sealed class SessionSocketServer(string socketPath, SessionTracker trac
         {
             while (true)
             {
-                var client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                var client = await listener.AcceptAsync(cancellationToken);
                 _ = ServeAsync(client, cancellationToken);
             }
         }
@@ -32,7 +32,7 @@ internal sealed class SessionSocketServer(string socketPath, SessionTracker trac
         }
     }
 
-    private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
+    async Task ServeAsync(Socket client, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ClientTimeout);
@@ -41,9 +41,9 @@ internal sealed class SessionSocketServer(string socketPath, SessionTracker trac
             await using var stream = new NetworkStream(client, ownsSocket: true);
             using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
-            while (await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
             {
-                await writer.WriteLineAsync(SessionProtocol.Handle(line, tracker).AsMemory(), timeout.Token).ConfigureAwait(false);
+                await writer.WriteLineAsync(SessionProtocol.Handle(line, tracker).AsMemory(), timeout.Token);
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)

@@ -5,12 +5,12 @@ using Coder.Contracts.Json;
 namespace Coder.Agent.Sessions;
 
 /// <summary>Open sessions and the last activity time; every open and close is reported as a <c>session</c> event.</summary>
-internal sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
+public sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
 {
-    private readonly Lock _gate = new();
-    private readonly HashSet<string> _open = new(StringComparer.Ordinal);
-    private DateTimeOffset? _lastActivity;
-    private string? _drainReason;
+    readonly Lock _gate = new();
+    readonly HashSet<string> _open = new(StringComparer.Ordinal);
+    DateTimeOffset? _lastActivity;
+    string? _drainReason;
 
     /// <summary>Why the control plane asked the agent to prepare (for example <c>scale</c>), or null when it did not.</summary>
     public string? DrainReason
@@ -51,6 +51,6 @@ internal sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
         lock (_gate) return (_open.Count, _lastActivity);
     }
 
-    private void Report(string change) =>
+    void Report(string change) =>
         outbox.Append(AgentEventTypes.Session, new SessionPayload(_open.Count, _lastActivity, change), CoderJsonContext.Default.SessionPayload);
 }

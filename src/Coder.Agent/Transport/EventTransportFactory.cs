@@ -3,7 +3,7 @@ using Coder.Agent.Configuration;
 namespace Coder.Agent.Transport;
 
 /// <summary>Chooses the transport named by <c>CODER_AGENT_TRANSPORT</c>.</summary>
-internal static class EventTransportFactory
+public static class EventTransportFactory
 {
     public static IEventTransport Create(AgentSettings settings, HttpClient http) => settings.Transport switch
     {

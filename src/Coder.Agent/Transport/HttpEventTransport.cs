@@ -6,7 +6,7 @@ using Coder.Contracts.Json;
 namespace Coder.Agent.Transport;
 
 /// <summary>HTTP: <c>POST {CODER_URL}/api/agent/events</c> with an <see cref="AgentEventsBatch"/> and the bearer token.</summary>
-internal sealed class HttpEventTransport(HttpClient http, Uri baseUrl, string token) : IEventTransport
+public sealed class HttpEventTransport(HttpClient http, Uri baseUrl, string token) : IEventTransport
 {
     public int MaxBatchSize => 100;
 
@@ -19,12 +19,12 @@ internal sealed class HttpEventTransport(HttpClient http, Uri baseUrl, string to
                 Content = JsonContent.Create(new AgentEventsBatch(envelopes), CoderJsonContext.Default.AgentEventsBatch),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return new TransportSendResult(0, new HttpRequestException($"POST api/agent/events answered {(int)response.StatusCode}.", null, response.StatusCode));
             }
-            var accepted = await response.Content.ReadFromJsonAsync(CoderJsonContext.Default.AgentEventsAccepted, cancellationToken).ConfigureAwait(false);
+            var accepted = await response.Content.ReadFromJsonAsync(CoderJsonContext.Default.AgentEventsAccepted, cancellationToken);
             return new TransportSendResult(envelopes.Count, null, accepted?.ConfigVersion);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or System.Text.Json.JsonException or TaskCanceledException

@@ -3,7 +3,7 @@ using Coder.Contracts.Agents;
 namespace Coder.Agent.Transport;
 
 /// <summary>Delivers envelopes from the outbox to the control plane. Every transport shares the envelope and the outbox.</summary>
-internal interface IEventTransport : IAsyncDisposable
+public interface IEventTransport : IAsyncDisposable
 {
     /// <summary>How many envelopes one <see cref="SendAsync"/> call takes at most.</summary>
     int MaxBatchSize { get; }

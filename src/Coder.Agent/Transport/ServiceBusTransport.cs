@@ -9,7 +9,7 @@ namespace Coder.Agent.Transport;
 /// Azure Service Bus (production): body = JSON envelope, ContentType <c>application/json</c>, MessageId <c>{agentId}:{seq}</c>
 /// so the queue's duplicate detection drops a resend after a crash between send and acknowledge.
 /// </summary>
-internal sealed class ServiceBusTransport(ServiceBusSender sender, string token, ServiceBusClient? ownedClient = null) : IEventTransport
+public sealed class ServiceBusTransport(ServiceBusSender sender, string token, ServiceBusClient? ownedClient = null) : IEventTransport
 {
     public const string JsonContentType = "application/json";
 
@@ -41,7 +41,7 @@ internal sealed class ServiceBusTransport(ServiceBusSender sender, string token,
         try
         {
             // One call sends the batch atomically: either all are enqueued or none is.
-            await sender.SendMessagesAsync(envelopes.Select(e => ToMessage(e, token)).ToList(), cancellationToken).ConfigureAwait(false);
+            await sender.SendMessagesAsync(envelopes.Select(e => ToMessage(e, token)).ToList(), cancellationToken);
             return new TransportSendResult(envelopes.Count);
         }
         catch (Exception ex) when (ex is ServiceBusException or UnauthorizedAccessException or Azure.Identity.AuthenticationFailedException
@@ -53,7 +53,7 @@ internal sealed class ServiceBusTransport(ServiceBusSender sender, string token,
 
     public async ValueTask DisposeAsync()
     {
-        await sender.DisposeAsync().ConfigureAwait(false);
-        if (ownedClient is not null) await ownedClient.DisposeAsync().ConfigureAwait(false);
+        await sender.DisposeAsync();
+        if (ownedClient is not null) await ownedClient.DisposeAsync();
     }
 }

@@ -10,9 +10,9 @@ namespace Coder.Agent.Transport;
 /// Azure Storage Queue: one envelope per message, the message text is base64 of the UTF-8 JSON (what the Functions queue
 /// trigger expects). The SDK's own retries are off: the outbox's sender owns retry and backoff.
 /// </summary>
-internal sealed class StorageQueueTransport(QueueClient queue, string token) : IEventTransport
+public sealed class StorageQueueTransport(QueueClient queue, string token) : IEventTransport
 {
-    private bool _queueEnsured;
+    bool _queueEnsured;
 
     public int MaxBatchSize => 32;
 
@@ -32,7 +32,7 @@ internal sealed class StorageQueueTransport(QueueClient queue, string token) : I
             foreach (var envelope in envelopes)
             {
                 var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope with { Token = token }, CoderJsonContext.Default.AgentEnvelope));
-                await SendOneAsync(body, cancellationToken).ConfigureAwait(false);
+                await SendOneAsync(body, cancellationToken);
                 delivered++;
             }
             return new TransportSendResult(delivered);
@@ -46,18 +46,18 @@ internal sealed class StorageQueueTransport(QueueClient queue, string token) : I
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task SendOneAsync(BinaryData body, CancellationToken cancellationToken)
+    async Task SendOneAsync(BinaryData body, CancellationToken cancellationToken)
     {
         try
         {
-            await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(body, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && !_queueEnsured)
         {
             // The control plane normally creates the queue; creating it here keeps a fresh local setup from stalling.
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             _queueEnsured = true;
-            await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(body, cancellationToken: cancellationToken);
         }
     }
 }

@@ -13,7 +13,7 @@ public static class FunctionsServiceCollectionExtensions
     public static IServiceCollection AddCoderFunctions(this IServiceCollection services)
     {
         services.AddCoderOrchestrations();
-        services.AddSingleton<ApiPipeline>();
+        services.TryAddSingleton<ApiPipeline>();
         // On Azure the agent builds live in blob storage; the local host registers its build output first.
         services.TryAddSingleton<IAgentBinaryStore, BlobAgentBinaryStore>();
         services.AddHostedService<StorageInitializationService>();

@@ -77,7 +77,7 @@ public sealed partial class AgentEventIngestor(
         if (markerRead is not null && (await markerRead).HasValue) return IngestOutcome.Duplicate;
 
         var workspace = await workspaceRead;
-        if (workspace is null || workspace.Status == "deleted")
+        if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted))
         {
             LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "workspace deleted");
             return IngestOutcome.Rejected;

@@ -24,7 +24,7 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
         var principal = await tokens.FindAsync(token, cancellationToken);
         if (principal is null) return null;
         var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted") return null;
+        if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return null;
 
         // A blue-green green runs the version it upgrades to while blue still runs the old one.
         bool pending = workspace.PendingBuild is { } p && p == principal.BuildId;

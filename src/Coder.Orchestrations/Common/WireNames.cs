@@ -11,6 +11,17 @@ public static class WireNames
 
     public static string Of<T>(T value) where T : struct, Enum => Maps(typeof(T)).ToName[value];
 
+    /// <summary>Whether <paramref name="name"/> is the wire name of one of <paramref name="values"/>.</summary>
+    public static bool IsAny<T>(string? name, ReadOnlySpan<T> values) where T : struct, Enum
+    {
+        foreach (var value in values)
+        {
+            if (name == Of(value)) return true;
+        }
+
+        return false;
+    }
+
     public static T Parse<T>(string name) where T : struct, Enum =>
         TryParse<T>(name, out var value) ? value : throw new FormatException($"'{name}' is not a {typeof(T).Name}.");
 

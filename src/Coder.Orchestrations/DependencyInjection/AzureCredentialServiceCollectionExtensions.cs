@@ -21,7 +21,8 @@ public static class AzureCredentialServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCoderAzureCredential(this IServiceCollection services)
     {
-        services.AddAzureClients(clients => clients.UseCredential(_ => new DefaultAzureCredential()));
+        // AddAzureClients adds its options' configuration on every call; once is enough.
+        if (!services.Any(d => d.ServiceType == typeof(AzureComponentFactory))) services.AddAzureClients(clients => clients.UseCredential(_ => new DefaultAzureCredential()));
         services.TryAddSingleton<TokenCredential>(sp => sp.GetRequiredService<AzureComponentFactory>()
             .CreateTokenCredential(sp.GetRequiredService<IConfiguration>().GetSection(IdentityConnectionSection)));
         return services;

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Messaging.EventGrid;
+using Coder.Orchestrations.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,20 +13,18 @@ public static class EventsServiceCollectionExtensions
     /// <summary>The Event Grid webhook's handlers and the lifecycle event publisher (custom topic on Azure, Storage Queue locally).</summary>
     public static IServiceCollection AddCoderEvents(this IServiceCollection services)
     {
-        services.AddOptions<EventGridOptions>()
-            .BindConfiguration(EventGridOptions.Section)
-            .Configure<IConfiguration>((o, config) =>
-            {
-                // The documented flat settings, as the Bicep sets them.
-                o.WebhookKey ??= config["CODER_EVENTGRID_KEY"];
-                o.TopicEndpoint ??= config["CODER_EVENTGRID_TOPIC_ENDPOINT"];
-            });
+        services.TryBindOptions<EventGridOptions>(EventGridOptions.Section, options => options.Configure<IConfiguration>((o, config) =>
+        {
+            // The documented flat settings, as the Bicep sets them.
+            o.WebhookKey ??= config["CODER_EVENTGRID_KEY"];
+            o.TopicEndpoint ??= config["CODER_EVENTGRID_TOPIC_ENDPOINT"];
+        }));
 
-        services.AddSingleton<WebhookAuthenticator>();
-        services.AddSingleton<WorkspaceResourceLocator>();
-        services.AddSingleton<TemplateUploadHandler>();
-        services.AddSingleton<WorkspaceRequestHandler>();
-        services.AddSingleton<EventGridWebhookService>();
+        services.TryAddSingleton<WebhookAuthenticator>();
+        services.TryAddSingleton<WorkspaceResourceLocator>();
+        services.TryAddSingleton<TemplateUploadHandler>();
+        services.TryAddSingleton<WorkspaceRequestHandler>();
+        services.TryAddSingleton<EventGridWebhookService>();
 
         services.TryAddSingleton<IWorkspaceEventPublisher>(sp =>
         {

@@ -31,7 +31,7 @@ public static class ReconcilePlanner
         PlanRetiredInstances(input, actions);
         foreach (var w in input.Workspaces)
         {
-            if (w.Status == DesiredStates.Deleted) continue;
+            if (w.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) continue;
             if (PlanWorkspace(input, options, w, inventory) is { } action) actions.Add(action);
         }
 
@@ -50,7 +50,7 @@ public static class ReconcilePlanner
             rows.TryGetValue(item.WorkspaceId, out var w);
 
             // A live workspace owns it; a delete in progress is removing it already.
-            if (w is not null && (w.Status != DesiredStates.Deleted || w.OperationId is not null)) continue;
+            if (w is not null && (!w.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted) || w.OperationId is not null)) continue;
             string key = ReconcileInput.OrphanKey(item.Provisioner, item.ComputeName);
             var firstSeen = input.OrphansFirstSeen.TryGetValue(key, out var at) ? at : input.Now;
             sightings[key] = firstSeen;
@@ -82,12 +82,12 @@ public static class ReconcilePlanner
         bool resourceRuns = inventory.TryGetValue(ReconcileInput.OrphanKey(w.Provisioner, w.ComputeRef().ComputeName), out var item) && item.Running;
         if (w.DesiredState == DesiredStates.Stopped)
         {
-            return known && resourceRuns && w.Status is ("stopped" or "failed")
+            return known && resourceRuns && w.IsIn(Contracts.Workspaces.WorkspaceStatus.Stopped, Contracts.Workspaces.WorkspaceStatus.Failed)
                 ? Act(ReconcileActionKind.Stop, w, ReconcileReasons.StoppedButRunning, $"Stopping the workspace: it should be stopped, but {item!.RunningReplicas} unit(s) of it still run on {w.Provisioner}.")
                 : null;
         }
 
-        if (w.DesiredState != DesiredStates.Running || w.Status != "running") return null;
+        if (w.DesiredState != DesiredStates.Running || !w.IsIn(Contracts.Workspaces.WorkspaceStatus.Running)) return null;
         if (known && !resourceRuns)
         {
             string? snapshot = input.LatestSnapshots?.GetValueOrDefault(w.RowKey);

@@ -131,7 +131,7 @@ public sealed partial class ReconcilerService(
         var progress = new Dictionary<string, OperationProgress>(StringComparer.Ordinal);
         foreach (var w in rows)
         {
-            if (w.Status == DesiredStates.Deleted) continue;
+            if (w.IsIn(WorkspaceStatus.Deleted)) continue;
             string key = ReconcileInput.TemplateKey(w.Template, w.TemplateVersion);
             if (!policies.ContainsKey(key) && await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken) is { } version)
             {
@@ -152,7 +152,7 @@ public sealed partial class ReconcilerService(
         }
 
         // The head snapshot is on the row (the last snapshot, restore or branch source), so this costs no round trip.
-        var latest = rows.Where(w => w.Status != DesiredStates.Deleted && w.HeadSnapshot is not null).ToDictionary(w => w.RowKey, w => w.HeadSnapshot!, StringComparer.Ordinal);
+        var latest = rows.Where(w => !w.IsIn(WorkspaceStatus.Deleted) && w.HeadSnapshot is not null).ToDictionary(w => w.RowKey, w => w.HeadSnapshot!, StringComparer.Ordinal);
 
         return new ReconcileInput(time.GetUtcNow(), rows, inventory, known, policies, progress, orphans, latest);
     }

@@ -1,5 +1,7 @@
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coder.Orchestrations.Reconciliation;
 
@@ -8,12 +10,12 @@ public static class ReconciliationServiceCollectionExtensions
     /// <summary>The reconciler: options (<c>Coder:Reconcile</c>), its state table, the acting service and the on-demand trigger.</summary>
     public static IServiceCollection AddCoderReconciliation(this IServiceCollection services)
     {
-        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section);
-        services.AddSingleton<ReconcileStateStore>();
-        services.AddSingleton<ReconcilerService>();
+        services.TryBindOptions<ReconcileOptions>(ReconcileOptions.Section);
+        services.TryAddSingleton<ReconcileStateStore>();
+        services.TryAddSingleton<ReconcilerService>();
 
         // Event Grid's resource events reconcile one workspace through the same planner as the timer.
-        services.AddSingleton<IWorkspaceReconcileTrigger, ReconcilerWorkspaceTrigger>();
+        services.TryAddSingleton<IWorkspaceReconcileTrigger, ReconcilerWorkspaceTrigger>();
         return services;
     }
 }

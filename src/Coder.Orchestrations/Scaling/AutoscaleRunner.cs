@@ -37,7 +37,7 @@ public sealed partial class AutoscaleRunner(
         int evaluated = 0, started = 0;
         await foreach (var workspace in workspaces.ScanAsync(cancellationToken))
         {
-            if (workspace.Status != "running" || workspace.OperationId is not null) continue;
+            if (!workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Running) || workspace.OperationId is not null) continue;
             var key = (workspace.Template, workspace.TemplateVersion);
             if (!settingsByVersion.TryGetValue(key, out var settings))
             {

@@ -16,6 +16,9 @@ public sealed class SnapshotEntity : ITableEntity
     public string? Label { get; set; }
     public string Status { get; set; } = "capturing";
 
+    /// <summary>Whether <see cref="Status"/> is one of <paramref name="statuses"/> (compared by wire name).</summary>
+    public bool IsIn(params ReadOnlySpan<Contracts.Snapshots.SnapshotStatus> statuses) => Common.WireNames.IsAny(Status, statuses);
+
     /// <summary><c>manual</c>, <c>scheduled</c> or <c>pre-restore</c>.</summary>
     public string Trigger { get; set; } = "manual";
     public string? OperationId { get; set; }

@@ -21,11 +21,11 @@ public static class SnapshotRetention
             int rank = 0;
             foreach (var s in group.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal))
             {
-                if (s.Status == "capturing") kept[s.Id] = "capturing";
+                if (s.IsIn(Contracts.Snapshots.SnapshotStatus.Capturing)) kept[s.Id] = "capturing";
                 else if (policy is null || (policy.KeepLast is null && policy.KeepDays is null)) kept[s.Id] = "no retention policy";
-                else if (s.Status == "ready" && policy.KeepLast is { } last && rank < last) kept[s.Id] = $"among the newest {last}";
-                else if (s.Status == "ready" && policy.KeepDays is { } days && now - s.CreatedAt < TimeSpan.FromDays(days)) kept[s.Id] = $"younger than {days} days";
-                if (s.Status == "ready") rank++;
+                else if (s.IsIn(Contracts.Snapshots.SnapshotStatus.Ready) && policy.KeepLast is { } last && rank < last) kept[s.Id] = $"among the newest {last}";
+                else if (s.IsIn(Contracts.Snapshots.SnapshotStatus.Ready) && policy.KeepDays is { } days && now - s.CreatedAt < TimeSpan.FromDays(days)) kept[s.Id] = $"younger than {days} days";
+                if (s.IsIn(Contracts.Snapshots.SnapshotStatus.Ready)) rank++;
             }
         }
 

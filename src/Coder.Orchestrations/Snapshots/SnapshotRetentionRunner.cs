@@ -32,7 +32,7 @@ public sealed partial class SnapshotRetentionRunner(
         await foreach (var w in workspaces.ScanAsync(cancellationToken))
         {
             provisionerOf[w.RowKey] = w.Provisioner;
-            if (w.Status == "deleted") continue;
+            if (w.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) continue;
             if (w.SourceSnapshot is { } source) liveSources.Add(source);
             if ((await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken))?.Spec.Snapshots is { } policy) policies[w.RowKey] = policy;
         }

@@ -29,10 +29,10 @@ public sealed partial class SnapshotScheduler(
         var now = time.GetUtcNow();
         await foreach (var w in workspaces.ScanAsync(cancellationToken))
         {
-            if (w.Status is not ("running" or "stopped") || w.OperationId is not null) continue;
+            if (!w.IsIn(Contracts.Workspaces.WorkspaceStatus.Running, Contracts.Workspaces.WorkspaceStatus.Stopped) || w.OperationId is not null) continue;
             var policy = (await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken))?.Spec.Snapshots;
             if (policy?.IntervalMinutes is not { } interval || interval < 1) continue;
-            var newest = (await snapshots.ListAsync(w.RowKey, cancellationToken)).Where(s => s.Status != "failed").Select(s => (DateTimeOffset?)s.CreatedAt).Max();
+            var newest = (await snapshots.ListAsync(w.RowKey, cancellationToken)).Where(s => !s.IsIn(SnapshotStatus.Failed)).Select(s => (DateTimeOffset?)s.CreatedAt).Max();
             if (newest is { } last && now - last < TimeSpan.FromMinutes(interval)) continue;
             try
             {

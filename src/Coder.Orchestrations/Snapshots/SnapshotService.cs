@@ -40,7 +40,7 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
         if (request.SnapshotId is null) throw CoderProblemException.Validation("snapshotId", "Required.");
         var target = await snapshots.FindAsync(request.SnapshotId, cancellationToken);
         if (target is null || !caller.CanSee(target.Owner)) throw CoderProblemException.Validation("snapshotId", "No snapshot with this id was found.");
-        if (target.Status != "ready") throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");
+        if (!target.IsIn(SnapshotStatus.Ready)) throw CoderProblemException.Validation("snapshotId", $"The snapshot is {target.Status}, not ready.");
         var resume = ResumeStatus(workspace, "restored");
         string operationId = await launcher.ClaimOperationAsync(workspace, OperationKind.Restore, caller.Actor, cancellationToken);
         string safetyId = await RecordAsync(workspace, $"before restoring {target.RowKey}", "pre-restore", operationId, cancellationToken);
@@ -90,12 +90,9 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
         if (!provisioners.Get(workspace.Provisioner).Capabilities.Snapshots)
             throw CoderProblemException.Conflict($"Workspaces of the {workspace.Provisioner} provisioner cannot be {verb} yet.");
         if (workspace.OperationId is { } running) throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
-        return workspace.Status switch
-        {
-            "running" => WorkspaceStatus.Running,
-            "stopped" => WorkspaceStatus.Stopped,
-            _ => throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status})."),
-        };
+        return workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Stopped)
+            ? WireNames.Parse<WorkspaceStatus>(workspace.Status)
+            : throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status}).");
     }
 
     async Task<string> RecordAsync(WorkspaceEntity workspace, string? label, string trigger, string operationId, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
-using Coder.Orchestrations.Snapshots.Activities;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning.Local.ChunkStore;
+using Coder.Orchestrations.Snapshots.Activities;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coder.Orchestrations.Snapshots;
 
@@ -10,24 +12,24 @@ public static class SnapshotServiceCollectionExtensions
     /// <summary>The snapshot store, table, services, activities and the scheduler.</summary>
     public static IServiceCollection AddCoderSnapshots(this IServiceCollection services)
     {
-        services.AddOptions<SnapshotStoreOptions>().BindConfiguration(SnapshotStoreOptions.Section);
-        services.AddSingleton(sp =>
+        services.TryBindOptions<SnapshotStoreOptions>(SnapshotStoreOptions.Section);
+        services.TryAddSingleton(sp =>
         {
             var factory = sp.GetRequiredService<StorageClientFactory>();
             return new SnapshotBlobs(factory.CreateBlobServiceClient().GetBlobContainerClient(SnapshotBlobs.ContainerName(factory.Prefix)));
         });
-        services.AddSingleton<ChunkedBlobSnapshotStore>();
-        services.AddSingleton<ChunkGarbageCollector>();
-        services.AddSingleton<SnapshotTable>();
-        services.AddSingleton<SnapshotService>();
-        services.AddSingleton<SnapshotRetentionRunner>();
-        services.AddSingleton<SnapshotScheduler>();
-        services.AddSingleton<RunSnapshotHookActivity>();
-        services.AddSingleton<CaptureSnapshotActivity>();
-        services.AddSingleton<FailSnapshotActivity>();
-        services.AddSingleton<RestoreSnapshotActivity>();
-        services.AddSingleton<SeedFromSnapshotActivity>();
-        services.AddSingleton<RestoreLostContentActivity>();
+        services.TryAddSingleton<ChunkedBlobSnapshotStore>();
+        services.TryAddSingleton<ChunkGarbageCollector>();
+        services.TryAddSingleton<SnapshotTable>();
+        services.TryAddSingleton<SnapshotService>();
+        services.TryAddSingleton<SnapshotRetentionRunner>();
+        services.TryAddSingleton<SnapshotScheduler>();
+        services.TryAddSingleton<RunSnapshotHookActivity>();
+        services.TryAddSingleton<CaptureSnapshotActivity>();
+        services.TryAddSingleton<FailSnapshotActivity>();
+        services.TryAddSingleton<RestoreSnapshotActivity>();
+        services.TryAddSingleton<SeedFromSnapshotActivity>();
+        services.TryAddSingleton<RestoreLostContentActivity>();
         return services;
     }
 }

@@ -31,6 +31,10 @@ public sealed class WorkspaceEntity : ITableEntity
     /// <summary><c>running</c>, <c>stopped</c> or <c>deleted</c>: what the user asked for.</summary>
     public string DesiredState { get; set; } = DesiredStates.Running;
     public string Status { get; set; } = "pending";
+
+    /// <summary>Whether <see cref="Status"/> is one of <paramref name="statuses"/> (compared by wire name).</summary>
+    public bool IsIn(params ReadOnlySpan<Contracts.Workspaces.WorkspaceStatus> statuses) => Common.WireNames.IsAny(Status, statuses);
+
     /// <summary>The failure's full text (admins only: it can hold raw exception text); members see <see cref="FailureCode"/>'s sentence.</summary>
     public string? FailureReason { get; set; }
     public string? FailureCode { get; set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
@@ -21,8 +22,7 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCoderTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddMetrics();
-        services.TryAddSingleton<CoderMetrics>();
+        services.AddCoderMetrics();
 
         string? appInsights = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
         bool useAad = configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true;
@@ -63,6 +63,15 @@ public static class TelemetryServiceCollectionExtensions
             });
         }
 
+        return services;
+    }
+
+    /// <summary>The meter factory and the control plane's instruments, without any exporter (tests listen in process).</summary>
+    public static IServiceCollection AddCoderMetrics(this IServiceCollection services)
+    {
+        // AddMetrics adds a start-up validation on every call; once is enough.
+        if (!services.Any(d => d.ServiceType == typeof(IMeterFactory))) services.AddMetrics();
+        services.TryAddSingleton<CoderMetrics>();
         return services;
     }
 }

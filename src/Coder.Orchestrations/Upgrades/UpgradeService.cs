@@ -31,7 +31,7 @@ public sealed class UpgradeService(WorkspaceAccess workspaces, TemplateStore tem
             throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
         if (version == workspace.TemplateVersion)
             throw CoderProblemException.Conflict($"The workspace already runs v{version}.");
-        if (workspace.Status != "running")
+        if (!workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Running))
             throw CoderProblemException.Conflict($"Only a running workspace can be upgraded (it is {workspace.Status}).");
         if (strategy == UpgradeStrategy.BlueGreen && !provisioners.Get(workspace.Provisioner).Capabilities.BlueGreen)
             throw CoderProblemException.Validation("strategy", $"blue-green needs a provisioner that runs a second instance and takes snapshots; {workspace.Provisioner} does not, so use in-place.");

@@ -1,6 +1,8 @@
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Upgrades.Activities;
 using Coder.Orchestrations.Upgrades.Rollouts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coder.Orchestrations.Upgrades;
 
@@ -9,21 +11,21 @@ public static class UpgradesServiceCollectionExtensions
     /// <summary>Workspace upgrades and fleet rollouts: services, the rollout store and the activities.</summary>
     public static IServiceCollection AddCoderUpgrades(this IServiceCollection services)
     {
-        services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section);
-        services.AddSingleton<RolloutStore>();
-        services.AddSingleton<UpgradeOperations>();
-        services.AddSingleton<UpgradeService>();
-        services.AddSingleton<CreateRestorePointActivity>();
-        services.AddSingleton<RestoreFromRestorePointActivity>();
-        services.AddSingleton<ApplyTemplateVersionActivity>();
-        services.AddSingleton<PlanRolloutActivity>();
-        services.AddSingleton<ClaimRolloutWorkspaceActivity>();
-        services.AddSingleton<RecordRolloutActivity>();
-        services.AddSingleton<CheckRolloutHealthActivity>();
-        services.AddSingleton<PrepareGreenActivity>();
-        services.AddSingleton<SwitchToGreenActivity>();
-        services.AddSingleton<StopComputeInstanceActivity>();
-        services.AddSingleton<AbandonGreenActivity>();
+        services.TryBindOptions<RolloutOptions>(RolloutOptions.Section);
+        services.TryAddSingleton<RolloutStore>();
+        services.TryAddSingleton<UpgradeOperations>();
+        services.TryAddSingleton<UpgradeService>();
+        services.TryAddSingleton<CreateRestorePointActivity>();
+        services.TryAddSingleton<RestoreFromRestorePointActivity>();
+        services.TryAddSingleton<ApplyTemplateVersionActivity>();
+        services.TryAddSingleton<PlanRolloutActivity>();
+        services.TryAddSingleton<ClaimRolloutWorkspaceActivity>();
+        services.TryAddSingleton<RecordRolloutActivity>();
+        services.TryAddSingleton<CheckRolloutHealthActivity>();
+        services.TryAddSingleton<PrepareGreenActivity>();
+        services.TryAddSingleton<SwitchToGreenActivity>();
+        services.TryAddSingleton<StopComputeInstanceActivity>();
+        services.TryAddSingleton<AbandonGreenActivity>();
         return services;
     }
 }

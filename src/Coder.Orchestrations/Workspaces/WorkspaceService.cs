@@ -44,7 +44,7 @@ public sealed class WorkspaceService(
         if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
         errors.ThrowIfAny();
         var source = request.FromSnapshot is null ? null : await snapshots.FindAsync(request.FromSnapshot, cancellationToken);
-        if (request.FromSnapshot is not null && (source is null || source.Status != "ready" || !caller.CanSee(source.Owner)))
+        if (request.FromSnapshot is not null && (source is null || !source.IsIn(Contracts.Snapshots.SnapshotStatus.Ready) || !caller.CanSee(source.Owner)))
             errors.Add("fromSnapshot", "No ready snapshot with this id was found.");
         errors.ThrowIfAny();
 
@@ -118,7 +118,7 @@ public sealed class WorkspaceService(
 
         var (items, next) = await store.ListPageAsync(caller.IsAdmin ? null : caller.User, continuationToken, 100, cancellationToken);
         var active = new Dictionary<string, int?>(StringComparer.Ordinal);
-        var shown = items.Where(w => (status is null ? w.Status != "deleted" : w.Status == status) && (template is null || w.Template == template)).ToList();
+        var shown = items.Where(w => (status is null ? !w.IsIn(WorkspaceStatus.Deleted) : w.Status == status) && (template is null || w.Template == template)).ToList();
         var observed = await Task.WhenAll(shown.Select(w => agents.GetAsync(w.RowKey, cancellationToken)));
         var result = new List<WorkspaceResponse>();
         for (int i = 0; i < shown.Count; i++)
@@ -166,7 +166,7 @@ public sealed class WorkspaceService(
         var target = new ScaleTarget(request.Size?.Cpu ?? workspace.Cpu, request.Size?.MemoryMiB ?? workspace.MemoryMiB, request.Replicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
         ScaleOperations.ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
         errors.ThrowIfAny();
-        if (workspace.Status is not ("running" or "failed"))
+        if (!workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Failed))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.

@@ -19,15 +19,15 @@ public sealed class TypeReferenceGraph
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value, o => o.OperandType);
 
-    readonly MetadataReader reader;
-    readonly PEReader pe;
-    readonly TypeCollector collector;
+    readonly MetadataReader _reader;
+    readonly PEReader _pe;
+    readonly TypeCollector _collector;
 
     TypeReferenceGraph(PEReader pe)
     {
-        this.pe = pe;
-        reader = pe.GetMetadataReader();
-        collector = new TypeCollector(reader);
+        _pe = pe;
+        _reader = pe.GetMetadataReader();
+        _collector = new TypeCollector(_reader);
     }
 
     /// <summary>Source type (full name) → the assembly's other source types it uses.</summary>
@@ -45,30 +45,30 @@ public sealed class TypeReferenceGraph
     Dictionary<string, IReadOnlySet<string>> Collect()
     {
         var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var handle in reader.TypeDefinitions)
+        foreach (var handle in _reader.TypeDefinitions)
         {
-            string owner = collector.SourceTypeOf(handle);
+            string owner = _collector.SourceTypeOf(handle);
             if (owner.Length == 0) continue;
             if (!result.TryGetValue(owner, out var used)) result[owner] = used = new HashSet<string>(StringComparer.Ordinal);
-            var type = reader.GetTypeDefinition(handle);
+            var type = _reader.GetTypeDefinition(handle);
 
-            collector.AddEntity(type.BaseType, used);
-            foreach (var i in type.GetInterfaceImplementations()) collector.AddEntity(reader.GetInterfaceImplementation(i).Interface, used);
-            foreach (var f in type.GetFields()) collector.AddSignature(reader.GetFieldDefinition(f).DecodeSignature(collector, null), used);
+            _collector.AddEntity(type.BaseType, used);
+            foreach (var i in type.GetInterfaceImplementations()) _collector.AddEntity(_reader.GetInterfaceImplementation(i).Interface, used);
+            foreach (var f in type.GetFields()) _collector.AddSignature(_reader.GetFieldDefinition(f).DecodeSignature(_collector, null), used);
             foreach (var p in type.GetProperties())
             {
-                var sig = reader.GetPropertyDefinition(p).DecodeSignature(collector, null);
-                collector.AddSignature(sig.ReturnType, used);
-                foreach (var t in sig.ParameterTypes) collector.AddSignature(t, used);
+                var sig = _reader.GetPropertyDefinition(p).DecodeSignature(_collector, null);
+                _collector.AddSignature(sig.ReturnType, used);
+                foreach (var t in sig.ParameterTypes) _collector.AddSignature(t, used);
             }
 
             foreach (var m in type.GetMethods())
             {
-                var method = reader.GetMethodDefinition(m);
-                var sig = method.DecodeSignature(collector, null);
-                collector.AddSignature(sig.ReturnType, used);
-                foreach (var t in sig.ParameterTypes) collector.AddSignature(t, used);
-                if (method.RelativeVirtualAddress != 0) AddBody(pe.GetMethodBody(method.RelativeVirtualAddress), used);
+                var method = _reader.GetMethodDefinition(m);
+                var sig = method.DecodeSignature(_collector, null);
+                _collector.AddSignature(sig.ReturnType, used);
+                foreach (var t in sig.ParameterTypes) _collector.AddSignature(t, used);
+                if (method.RelativeVirtualAddress != 0) AddBody(_pe.GetMethodBody(method.RelativeVirtualAddress), used);
             }
         }
 
@@ -82,8 +82,8 @@ public sealed class TypeReferenceGraph
     {
         if (!body.LocalSignature.IsNil)
         {
-            var locals = reader.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(collector, null);
-            foreach (var t in locals) collector.AddSignature(t, used);
+            var locals = _reader.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(_collector, null);
+            foreach (var t in locals) _collector.AddSignature(t, used);
         }
 
         var il = body.GetILReader();
@@ -109,7 +109,7 @@ public sealed class TypeReferenceGraph
                     il.Offset += count * 4;
                     break;
                 case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType:
-                    collector.AddEntity(MetadataTokens.EntityHandle(il.ReadInt32()), used);
+                    _collector.AddEntity(MetadataTokens.EntityHandle(il.ReadInt32()), used);
                     break;
                 default:
                     il.Offset += 4;

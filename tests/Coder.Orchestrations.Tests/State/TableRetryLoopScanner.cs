@@ -11,7 +11,7 @@ namespace Coder.Orchestrations.Tests.State;
 /// with blobs (leases, conditional uploads) is a different thing and is left alone; <c>foreach</c> walks items, it does
 /// not retry one row.
 /// </summary>
-internal static partial class TableRetryLoopScanner
+static partial class TableRetryLoopScanner
 {
     /// <summary>One finding: the 1-based line and what was found there.</summary>
     public sealed record Finding(int Line, string What);

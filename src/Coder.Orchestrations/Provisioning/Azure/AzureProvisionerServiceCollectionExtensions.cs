@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning.ContainerInstances;
 using Coder.Orchestrations.Provisioning.VirtualMachines;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ public static class AzureProvisionerServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCoderAzureProvisioners(this IServiceCollection services)
     {
-        services.AddOptions<AzureProvisioningOptions>().BindConfiguration(AzureProvisioningOptions.Section);
+        services.TryBindOptions<AzureProvisioningOptions>(AzureProvisioningOptions.Section);
         services.TryAddSingleton(sp => new AzureClients(
             sp.GetRequiredService<IOptions<AzureProvisioningOptions>>(),
             sp.GetRequiredService<TimeProvider>(),

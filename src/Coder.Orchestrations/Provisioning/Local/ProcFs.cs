@@ -4,7 +4,7 @@ using System.Text;
 namespace Coder.Orchestrations.Provisioning.Local;
 
 /// <summary>Reads processes from /proc and signals them. Linux only, which is where the local provisioner runs.</summary>
-internal static partial class ProcFs
+static partial class ProcFs
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;

@@ -14,7 +14,7 @@ public sealed class CaptureSnapshotActivity(WorkspaceStore workspaces, SnapshotT
     {
         var snapshot = await snapshots.GetAsync(input.WorkspaceId, input.SnapshotId, cancellationToken)
             ?? throw new InvalidOperationException($"Snapshot {input.SnapshotId} is not recorded.");
-        if (snapshot.Status == "ready") return new SnapshotCaptureResult(snapshot.RowKey, snapshot.SizeBytes ?? 0, snapshot.Sha256!, snapshot.UploadedBytes ?? 0);
+        if (snapshot.IsIn(Contracts.Snapshots.SnapshotStatus.Ready)) return new SnapshotCaptureResult(snapshot.RowKey, snapshot.SizeBytes ?? 0, snapshot.Sha256!, snapshot.UploadedBytes ?? 0);
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
         var capture = await provisioners.Get(workspace.Provisioner).SnapshotAsync(workspace.ComputeRef(), new SnapshotRequest(snapshot.RowKey, snapshot.ParentId, snapshot.Label), cancellationToken);
@@ -22,7 +22,7 @@ public sealed class CaptureSnapshotActivity(WorkspaceStore workspaces, SnapshotT
         var now = time.GetUtcNow();
         snapshot = await snapshots.MutateAsync(input.WorkspaceId, input.SnapshotId, s =>
         {
-            if (s.Status == "ready") return false;
+            if (s.IsIn(Contracts.Snapshots.SnapshotStatus.Ready)) return false;
             s.Status = "ready";
             s.SizeBytes = capture.SizeBytes;
             s.Sha256 = capture.Sha256;

@@ -10,7 +10,7 @@ public sealed class FailSnapshotActivity(SnapshotTable snapshots, TimeProvider t
         var now = time.GetUtcNow();
         await snapshots.MutateAsync(input.WorkspaceId, input.SnapshotId, s =>
         {
-            if (s.Status != "capturing") return false;
+            if (!s.IsIn(Contracts.Snapshots.SnapshotStatus.Capturing)) return false;
             s.Status = "failed";
             s.Error = input.Error;
             s.CompletedAt = now;

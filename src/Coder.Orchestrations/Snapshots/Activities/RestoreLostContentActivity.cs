@@ -21,7 +21,7 @@ public sealed class RestoreLostContentActivity(WorkspaceStore workspaces, Snapsh
         if (workspace?.HeadSnapshot is not { } head) return null;
         var provisioner = provisioners.Get(workspace.Provisioner);
         if (!provisioner.Capabilities.LostContentRestore || !await provisioner.ContentLostAsync(workspace.ComputeRef(), cancellationToken)) return null;
-        if (await snapshots.FindAsync(head, cancellationToken) is not { Status: "ready" })
+        if (await snapshots.FindAsync(head, cancellationToken) is not { } headSnapshot || !headSnapshot.IsIn(Contracts.Snapshots.SnapshotStatus.Ready))
         {
             return $"The workspace's content was gone and its latest snapshot {head} is no longer ready; starting from the template.";
         }

@@ -13,7 +13,7 @@ public sealed class RestoreSnapshotActivity(WorkspaceStore workspaces, SnapshotT
     public async Task<bool> RunAsync(SnapshotStepInput input, CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.FindAsync(input.SnapshotId, cancellationToken);
-        if (snapshot is not { Status: "ready" }) throw new InvalidOperationException($"Snapshot {input.SnapshotId} is not ready.");
+        if (snapshot is null || !snapshot.IsIn(Contracts.Snapshots.SnapshotStatus.Ready)) throw new InvalidOperationException($"Snapshot {input.SnapshotId} is not ready.");
         var workspace = await workspaces.GetAsync(input.Owner, input.WorkspaceId, cancellationToken)
             ?? throw new InvalidOperationException($"Workspace {input.WorkspaceId} no longer exists.");
         await provisioners.Get(workspace.Provisioner).RestoreAsync(workspace.ComputeRef(), new RestoreRequest(snapshot.RowKey, snapshot.Location!, snapshot.Sha256), cancellationToken);

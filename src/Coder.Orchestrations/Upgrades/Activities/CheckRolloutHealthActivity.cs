@@ -28,7 +28,7 @@ public sealed class CheckRolloutHealthActivity(
         foreach (var t in input.Targets)
         {
             var w = await workspaces.GetAsync(t.Owner, t.WorkspaceId, cancellationToken);
-            if (w is null || w.Status == "deleted")
+            if (w is null || w.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted))
             {
                 results.Add(new RolloutHealth(t.WorkspaceId, false, "workspace_deleted: the workspace is gone."));
                 continue;

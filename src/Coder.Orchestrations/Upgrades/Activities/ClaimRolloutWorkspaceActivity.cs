@@ -18,7 +18,7 @@ public sealed class ClaimRolloutWorkspaceActivity(WorkspaceStore workspaces, Ope
         string actor = ActorFor(input.RolloutId, input.Rollback);
         string reason = input.Rollback ? "rollout_rollback" : "rollout";
         var workspace = await workspaces.GetAsync(t.Owner, t.WorkspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted") return new RolloutClaimResult(null, false, "The workspace was deleted.");
+        if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return new RolloutClaimResult(null, false, "The workspace was deleted.");
 
         if (workspace.OperationId is { } running)
         {
@@ -30,7 +30,7 @@ public sealed class ClaimRolloutWorkspaceActivity(WorkspaceStore workspaces, Ope
         }
 
         if (workspace.TemplateVersion == input.ToVersion) return new RolloutClaimResult(null, false, $"It already runs v{input.ToVersion}.");
-        if (workspace.Status != "running") return new RolloutClaimResult(null, false, $"It is {workspace.Status}, not running.");
+        if (!workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Running)) return new RolloutClaimResult(null, false, $"It is {workspace.Status}, not running.");
         try
         {
             var upgrade = await upgrades.BeginAsync(workspace, input.ToVersion, input.Strategy, actor, reason, cancellationToken);

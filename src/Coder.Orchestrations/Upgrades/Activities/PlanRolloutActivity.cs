@@ -24,7 +24,7 @@ public sealed class PlanRolloutActivity(RolloutStore rollouts, WorkspaceStore wo
         var targets = new List<RolloutTarget>();
         await foreach (var w in workspaces.ScanAsync(cancellationToken))
         {
-            if (w.Template == input.Template && w.Status != "deleted" && w.TemplateVersion < input.Version) targets.Add(new RolloutTarget(w.RowKey, w.PartitionKey, w.TemplateVersion));
+            if (w.Template == input.Template && !w.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted) && w.TemplateVersion < input.Version) targets.Add(new RolloutTarget(w.RowKey, w.PartitionKey, w.TemplateVersion));
         }
 
         targets.Sort((a, b) => string.CompareOrdinal(a.WorkspaceId, b.WorkspaceId));

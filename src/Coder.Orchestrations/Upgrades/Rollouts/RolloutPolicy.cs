@@ -31,7 +31,7 @@ public static class RolloutPolicy
     public static string? HealthProblem(string status, AgentLifecycle lifecycle, DateTimeOffset? lastHeartbeatAt, DateTimeOffset now, TimeSpan staleAfter, int restartsInWindow, int restartThreshold)
     {
         if (lifecycle == AgentLifecycle.StartError) return "agent_start_error: a startup script that blocks ready failed.";
-        if (status != "running") return $"workspace_not_running: the workspace is {status}.";
+        if (status != Common.WireNames.Of(Contracts.Workspaces.WorkspaceStatus.Running)) return $"workspace_not_running: the workspace is {status}.";
         if (lifecycle != AgentLifecycle.Ready) return $"agent_not_ready: the agent is {Common.WireNames.Of(lifecycle)}.";
         if (lastHeartbeatAt is not { } beat || now - beat > staleAfter)
             return $"heartbeat_stale: no heartbeat for {(lastHeartbeatAt is { } b ? (now - b).TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " s" : "ever")} (limit {staleAfter.TotalSeconds:0} s).";

@@ -4,7 +4,7 @@ using Coder.Orchestrations.State;
 namespace Coder.Orchestrations.Workspaces.Activities;
 
 /// <summary>Counts a workspace's ready agents and how many of them answered its current drain hint.</summary>
-internal static class AgentDrainCounter
+static class AgentDrainCounter
 {
     public static (int Expected, int Acknowledged) Count(WorkspaceEntity workspace, WorkspaceAgentsEntity agents)
     {

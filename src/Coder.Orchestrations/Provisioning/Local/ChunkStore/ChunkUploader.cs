@@ -9,7 +9,7 @@ namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 /// Compresses and uploads new chunks in the background, a bounded number at once, so reading and chunking never wait
 /// for a round trip and the cores stay busy compressing. The first failure surfaces on the next enqueue or on completion.
 /// </summary>
-internal sealed class ChunkUploader(SnapshotBlobs blobs, int maxInFlight)
+sealed class ChunkUploader(SnapshotBlobs blobs, int maxInFlight)
 {
     readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
     readonly List<Task> _uploads = [];

@@ -6,7 +6,7 @@ namespace Coder.Orchestrations.Provisioning.Local.ChunkStore;
 /// Reads a <see cref="FileIdentity"/> with <c>statx(2)</c> from libc: .NET exposes neither the inode nor the change
 /// time. Null where statx is unavailable (not Linux, old libc), which only means the file is read again.
 /// </summary>
-internal static partial class FileIdentityReader
+static partial class FileIdentityReader
 {
     const int AtFdCwd = -100;
     const int AtSymlinkNoFollow = 0x100;
