@@ -1,7 +1,7 @@
 using Coder.Contracts.Agents;
 using Coder.Functions.DependencyInjection;
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using Coder.Infra.Tests.Arm;
 using Coder.Infra.Tests.Bicep;
 using Coder.Infra.Tests.Deployment;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Xunit;
 using YamlDotNet.RepresentationModel;
 
@@ -60,7 +61,7 @@ public sealed class SignInAndHooksTests(CompiledMainTemplate compiled)
         Assert.Contains("--name linux-x64/coder-agent", script, StringComparison.Ordinal);
         Assert.Contains("--metadata \"sha256=$sha256\"", script, StringComparison.Ordinal);
         Assert.Equal("agent-binaries", _deployed.Output("AZURE_AGENT_BINARIES_CONTAINER"));
-        Assert.Equal(Coder.Orchestrations.Agents.Binaries.BlobAgentBinaryStore.ContainerName, _deployed.Output("AZURE_AGENT_BINARIES_CONTAINER"));
+        Assert.Equal(Coder.Orchestrations.Provisioning.AgentDelivery.BlobAgentBinaryStore.ContainerName, _deployed.Output("AZURE_AGENT_BINARIES_CONTAINER"));
 
         var upload = Assert.Single(_deployed.Resources, r => r.Type == "Microsoft.Authorization/roleAssignments"
             && r.Evaluate("properties.roleDefinitionId").Select(v => ArmEvaluator.Resolved(v, r.Scope)).Constant().EndsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StringComparison.Ordinal));

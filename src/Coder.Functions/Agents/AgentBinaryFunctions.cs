@@ -1,6 +1,6 @@
 using Coder.Functions.Http;
-using Coder.Orchestrations.Agents.Binaries;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Coder.Functions.Agents;

@@ -63,6 +63,6 @@ public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifes
         if (signal is null) return;
         var instance = await client.GetInstanceAsync(signal.InstanceId, cancellationToken);
         if (instance is not { IsRunning: true }) return;
-        await client.RaiseEventAsync(signal.InstanceId, Orchestrations.Operations.AgentSignal.EventName, signal.Signal, cancellationToken);
+        await client.RaiseEventAsync(signal.InstanceId, Orchestrations.Agents.AgentSignal.EventName, signal.Signal, cancellationToken);
     }
 }

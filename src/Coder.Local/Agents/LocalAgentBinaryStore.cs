@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Local;
 
 namespace Coder.Local.Agents;

@@ -2,7 +2,7 @@ using Coder.Functions.DependencyInjection;
 using Coder.Local.Agents;
 using Coder.Local.Durable;
 using Coder.Local.FunctionHost;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Local;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask.Client;

@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
+using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
@@ -25,7 +26,7 @@ public sealed partial class AgentEventIngestor(
     AgentTokenService tokens,
     WorkspaceTimeline timeline,
     WorkspaceSignalQueue signals,
-    Scaling.WorkspaceMetricsHistory metricsHistory,
+    WorkspaceMetricsHistory metricsHistory,
     Telemetry.CoderMetrics metrics,
     TimeProvider time,
     ILogger<AgentEventIngestor> logger) : IAgentEventIngestor
@@ -202,7 +203,7 @@ public sealed partial class AgentEventIngestor(
                     a.Connection = "connected";
                     return true;
                 }, cancellationToken);
-                if (live) await metricsHistory.RecordAsync(id, new Scaling.MetricSample(sentAt, m.CpuPercent, m.MemoryPercent, m.Sessions, m.OomKills, workspace.Cpu, workspace.MemoryMiB), cancellationToken);
+                if (live) await metricsHistory.RecordAsync(id, new MetricSample(sentAt, m.CpuPercent, m.MemoryPercent, m.Sessions, m.OomKills, workspace.Cpu, workspace.MemoryMiB), cancellationToken);
                 break;
             }
 

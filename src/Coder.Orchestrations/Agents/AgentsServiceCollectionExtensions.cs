@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,5 +1,6 @@
 using Coder.Contracts.Agents;
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Workspaces.Activities;
 using Microsoft.DurableTask;
 

@@ -1,12 +1,13 @@
-using Coder.Orchestrations.Audit;
-using Coder.Orchestrations.Telemetry;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Audit;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;
 using Microsoft.DurableTask.Client;

@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Agents.Metrics;
 namespace Coder.Orchestrations.Scaling;
 
 /// <summary>Everything the policy decides from: settings, the current size, the recent history, and when it last changed.</summary>

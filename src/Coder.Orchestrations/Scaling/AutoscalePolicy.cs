@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coder.Orchestrations.Agents.Metrics;
 
 namespace Coder.Orchestrations.Scaling;
 

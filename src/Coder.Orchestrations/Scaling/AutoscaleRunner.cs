@@ -1,6 +1,7 @@
-using Coder.Orchestrations.Audit;
 using System.Globalization;
 using Coder.Contracts.Templates;
+using Coder.Orchestrations.Agents.Metrics;
+using Coder.Orchestrations.Audit;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;

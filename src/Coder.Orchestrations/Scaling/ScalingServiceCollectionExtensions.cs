@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Coder.Contracts.Workspaces;
+using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

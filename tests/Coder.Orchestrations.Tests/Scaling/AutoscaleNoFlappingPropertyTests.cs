@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Scaling;
 
 namespace Coder.Orchestrations.Tests.Scaling;

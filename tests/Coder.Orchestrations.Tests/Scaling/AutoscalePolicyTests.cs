@@ -1,4 +1,5 @@
 using Coder.Contracts.Templates;
+using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Scaling;
 
 namespace Coder.Orchestrations.Tests.Scaling;

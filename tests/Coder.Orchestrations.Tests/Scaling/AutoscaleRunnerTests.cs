@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coder.Contracts.Templates;
+using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.DependencyInjection;
 using Coder.Orchestrations.Scaling;

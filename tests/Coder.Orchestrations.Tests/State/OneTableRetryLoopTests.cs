@@ -11,12 +11,6 @@ public sealed class OneTableRetryLoopTests
     /// <summary>The file that holds the one loop, relative to the repository root.</summary>
     const string TheLoop = "src/Coder.Orchestrations/State/OptimisticConcurrency.cs";
 
-    /// <summary>
-    /// Loops that issue #21 converts in the same change, in code that is being moved (h1-kernel's lane), by file name
-    /// because their folders change. An entry must still hold a loop: once it is converted, the entry has to go.
-    /// </summary>
-    static readonly string[] PendingConversion = ["WorkspaceService.cs", "OperationStore.cs", "CompleteOperationActivity.cs"];
-
     [Fact]
     public void NoFileInSrcButOptimisticConcurrencyRetriesATableWriteByHand()
     {
@@ -28,12 +22,9 @@ public sealed class OneTableRetryLoopTests
 
         // The scanner sees the real loop, or its silence about the others would mean nothing.
         Assert.Contains(found, f => f.File == TheLoop);
-        var pending = found.Where(f => PendingConversion.Contains(Path.GetFileName(f.File))).Select(f => Path.GetFileName(f.File)).ToHashSet();
-        Assert.True(PendingConversion.All(pending.Contains),
-            $"Converted to {nameof(OptimisticConcurrency)} already, so remove from {nameof(PendingConversion)}: {string.Join(", ", PendingConversion.Where(p => !pending.Contains(p)))}");
 
         var handWritten = found
-            .Where(f => f.File != TheLoop && !PendingConversion.Contains(Path.GetFileName(f.File)))
+            .Where(f => f.File != TheLoop)
             .SelectMany(f => f.Findings.Select(x => $"{f.File}:{x.Line}: {x.What}"))
             .ToList();
         Assert.True(handWritten.Count == 0,

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Azure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.ContainerInstances;
 using Coder.Provisioning.Tests.AgentBinaries;

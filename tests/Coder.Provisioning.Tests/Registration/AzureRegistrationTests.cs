@@ -1,7 +1,7 @@
-using Coder.Orchestrations.Agents.Binaries;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.DependencyInjection;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Coder.Orchestrations.Agents.Binaries;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.VirtualMachines;
 using Coder.Provisioning.Tests.FakeArm;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using System.Text;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.VirtualMachines;
 using Coder.Provisioning.Tests.AgentBinaries;
 using Coder.Provisioning.Tests.FakeArm;

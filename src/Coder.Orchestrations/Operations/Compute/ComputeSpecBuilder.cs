@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Templates;
 using Microsoft.Extensions.Options;
 

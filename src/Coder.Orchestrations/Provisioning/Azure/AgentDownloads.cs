@@ -1,5 +1,5 @@
 using Coder.Orchestrations.Agents;
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Provisioning.Azure;

@@ -1,4 +1,5 @@
-using Coder.Orchestrations.Agents.Binaries;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
+
 
 namespace Coder.Orchestrations.Provisioning.Local;
 

@@ -1,4 +1,5 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Timeline;

@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Agents;
+namespace Coder.Orchestrations.Provisioning.AgentDelivery;
 
 /// <summary>What a new agent is told about the control plane, besides its token.</summary>
 public sealed class AgentBootstrapOptions

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Coder.Orchestrations.State;
 
-namespace Coder.Orchestrations.Agents.Binaries;
+namespace Coder.Orchestrations.Provisioning.AgentDelivery;
 
 /// <summary>
 /// The agent builds on Azure: blob <c>{platform}/coder-agent</c> in the <c>agent-binaries</c> container of the state

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Coder.Orchestrations.Scaling;
+namespace Coder.Orchestrations.Agents.Metrics;
 
 /// <summary>Packs buckets into 40 bytes each (little-endian: start, samples, four percentages, size, sessions, OOM count).</summary>
 public static class MetricsHistoryCodec

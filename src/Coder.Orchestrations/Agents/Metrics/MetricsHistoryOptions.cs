@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Scaling;
+namespace Coder.Orchestrations.Agents.Metrics;
 
 /// <summary>The rolling metrics window per workspace: <see cref="Buckets"/> aggregates of <see cref="BucketSeconds"/> each.</summary>
 public sealed class MetricsHistoryOptions

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Scaling;
+namespace Coder.Orchestrations.Agents.Metrics;
 
 /// <summary>One agent metrics report, with the size the workspace had when it was ingested.</summary>
 /// <param name="OomKills">The cgroup's cumulative OOM-kill counter as the agent read it.</param>

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Agents.Binaries;
+namespace Coder.Orchestrations.Provisioning.AgentDelivery;
 
 /// <summary>
 /// Where the control plane keeps the agent builds it hands to workspaces, as coderd serves its agents from <c>/bin/</c>:

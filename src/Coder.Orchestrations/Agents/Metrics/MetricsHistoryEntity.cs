@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace Coder.Orchestrations.Scaling;
+namespace Coder.Orchestrations.Agents.Metrics;
 
 /// <summary>
 /// A workspace's metrics history in one row (PK = workspace id, RK = <see cref="RowKeyValue"/>): the buckets packed by

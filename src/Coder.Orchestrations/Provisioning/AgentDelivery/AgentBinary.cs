@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Agents.Binaries;
+namespace Coder.Orchestrations.Provisioning.AgentDelivery;
 
 /// <summary>One agent build the control plane serves, for one platform (<c>linux-x64</c>): what a bootstrap verifies before it runs the file.</summary>
 /// <param name="Platform">The <c>{os}-{arch}</c> the binary runs on, as in the route <c>/api/agent/binary/{os}-{arch}</c>.</param>

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Scaling;
+namespace Coder.Orchestrations.Agents.Metrics;
 
 /// <summary>
 /// One aggregate of the metrics history: every sample (of every replica) whose time falls in [Start, Start + bucket).

@@ -1,4 +1,4 @@
-namespace Coder.Orchestrations.Agents.Binaries;
+namespace Coder.Orchestrations.Provisioning.AgentDelivery;
 
 /// <summary>Where agents download their binary from the control plane (anonymous, cacheable by ETag).</summary>
 public static class AgentBinaryRoutes

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Options;
 
-namespace Coder.Orchestrations.Scaling;
+namespace Coder.Orchestrations.Agents.Metrics;
 
 /// <summary>
 /// The rolling metrics window of every workspace, written by agent metrics ingest and read by the autoscaler and the
