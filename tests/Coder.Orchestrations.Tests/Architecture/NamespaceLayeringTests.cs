@@ -15,6 +15,23 @@ public sealed class NamespaceLayeringTests
 
     const int MaxWorkspacesUsers = 6;
 
+    /// <summary>
+    /// The layers, bottom first, as docs/architecture.md draws them: a folder uses its own layer and the ones below it.
+    /// A new top-level folder fails <see cref="EveryFolderUsesOnlyItsLayerAndTheOnesBelow"/> until it is placed here.
+    /// </summary>
+    static readonly string[][] Layers =
+    [
+        ["Common", "Telemetry"],
+        ["State"],
+        ["Audit", "Timeline"],
+        ["Provisioning"],
+        ["Templates", "Security"],
+        ["Events", "Agents"],
+        ["Operations"],
+        ["Workspaces", "Snapshots", "Upgrades", "Scaling", "Reconciliation"],
+        ["DependencyInjection"],
+    ];
+
     static readonly Lazy<TypeReferenceGraph> Graph = new(() => TypeReferenceGraph.Read(typeof(OperationStore).Assembly.Location));
 
     [Fact]
@@ -23,6 +40,16 @@ public sealed class NamespaceLayeringTests
         var edges = FolderEdges(Graph.Value.References);
         var circles = NamespaceCycles.Find(edges.Keys);
         Assert.True(circles.Count == 0, "Namespace circles among the top-level folders of Coder.Orchestrations:\n" + string.Join("\n", circles.Select(c => Describe(c, edges))));
+    }
+
+    [Fact]
+    public void EveryFolderUsesOnlyItsLayerAndTheOnesBelow()
+    {
+        var layerOf = Layers.SelectMany((folders, layer) => folders.Select(f => (f, layer))).ToDictionary(x => x.f, x => x.layer);
+        var folders = Graph.Value.References.Keys.Select(FolderOf).Where(f => f.Length > 0).ToHashSet();
+        Assert.True(folders.All(layerOf.ContainsKey), $"Folders not placed in a layer: {string.Join(", ", folders.Where(f => !layerOf.ContainsKey(f)).Order())}");
+        var upward = FolderEdges(Graph.Value.References).Where(e => layerOf[e.Key.To] > layerOf[e.Key.From]).ToList();
+        Assert.True(upward.Count == 0, "Folders that use a layer above their own:\n" + string.Join("\n", upward.Select(e => $"  {e.Key.From} → {e.Key.To}: {string.Join(", ", e.Value.Order(StringComparer.Ordinal).Take(6))}")));
     }
 
     [Fact]
