@@ -28,7 +28,7 @@ public static class AgentBuilds
     static async Task<string> PublishNativeAsync(string repoRoot, CancellationToken cancellationToken)
     {
         string output = Path.Combine(repoRoot, "src", "Coder.Agent", "bin", "bench-aot");
-        await DotnetAsync(repoRoot, cancellationToken, "publish", "src/Coder.Agent", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output);
+        await DotnetAsync(repoRoot, ["publish", "src/Coder.Agent", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output], cancellationToken);
         return Path.Combine(output, "coder-agent");
     }
 
@@ -36,11 +36,11 @@ public static class AgentBuilds
     public static async Task<string> ManagedAsync(string repoRoot, CancellationToken cancellationToken)
     {
         string output = Path.Combine(repoRoot, "src", "Coder.Agent", "bin", "bench-jit");
-        await DotnetAsync(repoRoot, cancellationToken, "build", "src/Coder.Agent", "-c", "Release", "-o", output);
+        await DotnetAsync(repoRoot, ["build", "src/Coder.Agent", "-c", "Release", "-o", output], cancellationToken);
         return Path.Combine(output, "coder-agent.dll");
     }
 
-    static async Task DotnetAsync(string repoRoot, CancellationToken cancellationToken, params string[] arguments)
+    static async Task DotnetAsync(string repoRoot, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = repoRoot, UseShellExecute = false, RedirectStandardOutput = true };
         foreach (string argument in arguments) info.ArgumentList.Add(argument);

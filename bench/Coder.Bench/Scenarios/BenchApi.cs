@@ -7,12 +7,13 @@ namespace Coder.Bench.Scenarios;
 /// <summary>The few API calls the scenarios make, as the admin.</summary>
 static class BenchApi
 {
-    public static async Task CreateTemplateAsync(HttpClient api, string name, CancellationToken cancellationToken, string provisioner = NoOpProvisioner.ProvisionerName)
+    /// <summary>POST /api/templates: a small template on the no-op provisioner.</summary>
+    public static async Task CreateTemplateAsync(HttpClient api, string name, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
             ["name"] = name,
-            ["provisioner"] = provisioner,
+            ["provisioner"] = NoOpProvisioner.ProvisionerName,
             ["resources"] = new JsonObject { ["cpu"] = 1, ["memoryMiB"] = 512 },
             ["limits"] = new JsonObject { ["maxCpu"] = 2, ["maxMemoryMiB"] = 1024, ["maxReplicas"] = 1 },
         };

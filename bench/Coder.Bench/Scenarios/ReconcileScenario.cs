@@ -89,7 +89,7 @@ public sealed class ReconcileScenario : IBenchmarkScenario
 
             // A converged fleet needs no durable client: the pass plans nothing, so it starts nothing.
             sw.Restart();
-            var outcome = await reconciler.RunPassAsync("bench", null!, cancellationToken);
+            var outcome = await reconciler.RunPassAsync("bench", null!, nextOccurrence: null, cancellationToken);
             passTimes.Add(sw.Elapsed.TotalMilliseconds);
             if (outcome.Planned.Count != 0) throw new InvalidOperationException($"The benchmark fleet should be converged, but the pass planned {outcome.Planned.Count} actions, e.g. {outcome.Planned[0]}.");
         }

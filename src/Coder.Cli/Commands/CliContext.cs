@@ -75,7 +75,7 @@ public sealed class CliContext(CliConsole console, ConfigStore config, TimeProvi
     /// A 202's operation: with <c>--no-wait</c> its id is printed at once; otherwise it is followed to the end, and
     /// <paramref name="onSuccess"/> prints the result.
     /// </summary>
-    public async Task FollowAsync(ParseResult parse, CoderClient client, ApiResponse accepted, CancellationToken cancellationToken, Func<Task>? onSuccess = null)
+    public async Task FollowAsync(ParseResult parse, CoderClient client, ApiResponse accepted, Func<Task> onSuccess, CancellationToken cancellationToken)
     {
         var operation = accepted.Body?["operation"] ?? throw new ApiException(new ApiProblem { Title = "Unexpected answer", Status = (int)accepted.Status, Detail = "The response named no operation." });
         string id = (string?)operation["id"] ?? "";
@@ -86,9 +86,8 @@ public sealed class CliContext(CliConsole console, ConfigStore config, TimeProvi
             return;
         }
 
-        var final = await new OperationWaiter(client, Console, Time).WaitAsync(id, cancellationToken);
-        if (onSuccess is not null) await onSuccess();
-        else if (parse.GetValue(OutputOption) == OutputFormat.Json) Console.WriteJson(final);
+        await new OperationWaiter(client, Console, Time).WaitAsync(id, cancellationToken);
+        await onSuccess();
     }
 
     public void Print(ParseResult parse, JsonNode? body, Action<IAnsiConsole> table)

@@ -21,11 +21,11 @@ public static class SnapshotCommands
             var accepted = await client.PostJsonAsync($"/api/workspaces/{Uri.EscapeDataString(id)}/snapshots", body.ToJsonString(), ct);
             string snapshotId = (string?)accepted.Body?["snapshotId"] ?? "";
             context.Console.Error.WriteLine($"Snapshot {snapshotId} accepted.");
-            await context.FollowAsync(parse, client, accepted, ct, () =>
+            await context.FollowAsync(parse, client, accepted, () =>
             {
                 context.Print(parse, new JsonObject { ["workspaceId"] = id, ["snapshotId"] = snapshotId }, c => c.WriteLine(snapshotId));
                 return Task.CompletedTask;
-            });
+            }, ct);
         });
         yield return snapshot;
 
@@ -46,7 +46,7 @@ public static class SnapshotCommands
         {
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(restoreWorkspace)!, ct);
             var accepted = await client.PostJsonAsync($"/api/workspaces/{Uri.EscapeDataString(id)}/restore", new JsonObject { ["snapshotId"] = parse.GetValue(snapshotId) }.ToJsonString(), ct);
-            await context.FollowAsync(parse, client, accepted, ct, () => WorkspaceCommands.ShowAsync(context, parse, client, id, ct));
+            await context.FollowAsync(parse, client, accepted, () => WorkspaceCommands.ShowAsync(context, parse, client, id, ct), ct);
         });
         yield return restore;
     }

@@ -21,7 +21,7 @@ public static class UpgradeCommands
             var body = new JsonObject { ["strategy"] = parse.GetValue(strategy) };
             if (parse.GetValue(version) is { } v) body["version"] = v;
             var accepted = await client.PostJsonAsync($"/api/workspaces/{Uri.EscapeDataString(id)}/upgrade", body.ToJsonString(), ct);
-            await context.FollowAsync(parse, client, accepted, ct, () => WorkspaceCommands.ShowAsync(context, parse, client, id, ct));
+            await context.FollowAsync(parse, client, accepted, () => WorkspaceCommands.ShowAsync(context, parse, client, id, ct), ct);
         });
         yield return upgrade;
         yield return Rollout(context);

@@ -49,7 +49,7 @@ public static class WorkspaceCommands
             var accepted = await client.PostAsync("/api/workspaces", request, CoderJsonContext.Default.CreateWorkspaceRequest, ct);
             string id = (string)accepted.Body!["id"]!;
             context.Console.Error.WriteLine($"Workspace {id} accepted.");
-            await context.FollowAsync(parse, client, accepted, ct, () => ShowAsync(context, parse, client, id, ct));
+            await context.FollowAsync(parse, client, accepted, () => ShowAsync(context, parse, client, id, ct), ct);
         });
         return command;
     }
@@ -99,7 +99,7 @@ public static class WorkspaceCommands
         {
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
             var accepted = await client.PostJsonAsync($"/api/workspaces/{Uri.EscapeDataString(id)}/{verb}", null, ct);
-            await context.FollowAsync(parse, client, accepted, ct, () => ShowAsync(context, parse, client, id, ct));
+            await context.FollowAsync(parse, client, accepted, () => ShowAsync(context, parse, client, id, ct), ct);
         });
         return command;
     }
@@ -112,11 +112,11 @@ public static class WorkspaceCommands
         {
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
             var accepted = await client.DeleteAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", ct);
-            await context.FollowAsync(parse, client, accepted, ct, () =>
+            await context.FollowAsync(parse, client, accepted, () =>
             {
                 context.Print(parse, new JsonObject { ["id"] = id, ["status"] = "deleted" }, c => c.MarkupLine($"Workspace {Markup.Escape(id)} is deleted."));
                 return Task.CompletedTask;
-            });
+            }, ct);
         });
         return command;
     }
@@ -137,7 +137,7 @@ public static class WorkspaceCommands
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
             var request = new ScaleWorkspaceRequest(c is null && m is null ? null : new WorkspaceSize(c, m), r);
             var accepted = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.ScaleWorkspaceRequest, parse.GetValue(ifMatch), ct);
-            await context.FollowAsync(parse, client, accepted, ct, () => ShowAsync(context, parse, client, id, ct));
+            await context.FollowAsync(parse, client, accepted, () => ShowAsync(context, parse, client, id, ct), ct);
         });
         return command;
     }

@@ -27,8 +27,8 @@ public sealed class CoderClient : IDisposable
 
     public Task<ApiResponse> DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
 
-    public Task<ApiResponse> PostAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken, string? ifMatch = null) =>
-        SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body, type), ifMatch, cancellationToken);
+    public Task<ApiResponse> PostAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body, type), null, cancellationToken);
 
     public Task<ApiResponse> PatchAsync<T>(string path, T body, JsonTypeInfo<T> type, string? ifMatch, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Patch, path, JsonSerializer.Serialize(body, type), ifMatch, cancellationToken);

@@ -15,6 +15,6 @@ public sealed class ReconcileFunctions(ReconcilerService reconciler)
 
     [Function(nameof(ReconcileTimer))]
     public Task ReconcileTimer([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        reconciler.RunPassAsync(timer.IsPastDue ? "timer-past-due" : "timer", client, cancellationToken,
-            timer.ScheduleStatus?.Next is { } next && next != default ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null);
+        reconciler.RunPassAsync(timer.IsPastDue ? "timer-past-due" : "timer", client,
+            timer.ScheduleStatus?.Next is { } next && next != default ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null, cancellationToken);
 }

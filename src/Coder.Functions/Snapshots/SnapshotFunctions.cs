@@ -19,7 +19,7 @@ public sealed class SnapshotFunctions(ApiPipeline api, SnapshotService snapshots
         {
             // The body is optional: an empty one means no label.
             var body = req.ContentLength is null or 0 ? new CreateSnapshotRequest() : await ApiPipeline.ReadBodyAsync<CreateSnapshotRequest>(req, ct);
-            var accepted = await snapshots.RequestSnapshotAsync(caller, id, body, client, ct);
+            var accepted = await snapshots.RequestSnapshotAsync(caller, id, body, client, trigger: "manual", ct);
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
 

@@ -46,7 +46,7 @@ public sealed partial class ReconcilerService(
     public static string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>One pass over the whole fleet; records the pass (who ran it, when, what it did) and returns the outcome.</summary>
-    public async Task<ReconcileOutcome> RunPassAsync(string trigger, DurableTaskClient client, CancellationToken cancellationToken, DateTimeOffset? nextOccurrence = null)
+    public async Task<ReconcileOutcome> RunPassAsync(string trigger, DurableTaskClient client, DateTimeOffset? nextOccurrence, CancellationToken cancellationToken)
     {
         await state.EnsureCreatedAsync(cancellationToken);
         var startedAt = time.GetUtcNow();

@@ -36,7 +36,7 @@ public sealed partial class SnapshotScheduler(
             if (newest is { } last && now - last < TimeSpan.FromMinutes(interval)) continue;
             try
             {
-                var accepted = await service.RequestSnapshotAsync(Scheduler, w.RowKey, new CreateSnapshotRequest { Label = "scheduled" }, client, cancellationToken, trigger: "scheduled");
+                var accepted = await service.RequestSnapshotAsync(Scheduler, w.RowKey, new CreateSnapshotRequest { Label = "scheduled" }, client, trigger: "scheduled", cancellationToken);
                 LogScheduled(logger, accepted.SnapshotId, w.RowKey);
             }
             catch (CoderProblemException e) when (e.Status == 409)

@@ -21,7 +21,7 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
 {
     public const int MaxLabelLength = 100;
 
-    public async Task<SnapshotAccepted> RequestSnapshotAsync(CallerIdentity caller, string workspaceId, CreateSnapshotRequest request, DurableTaskClient client, CancellationToken cancellationToken, string trigger = "manual")
+    public async Task<SnapshotAccepted> RequestSnapshotAsync(CallerIdentity caller, string workspaceId, CreateSnapshotRequest request, DurableTaskClient client, string trigger, CancellationToken cancellationToken)
     {
         if (request.Label is { Length: > MaxLabelLength }) throw CoderProblemException.Validation("label", $"At most {MaxLabelLength} characters.");
         var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);

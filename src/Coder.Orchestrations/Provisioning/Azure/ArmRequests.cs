@@ -34,8 +34,13 @@ public sealed class ArmRequests : ArmResource
     }
 
     /// <summary>Sends one request and, when ARM answers 201/202 with an operation header, waits for the operation.</summary>
-    /// <returns>The final body (null when there is none), or null for 404 when <paramref name="allowNotFound"/>.</returns>
-    public async Task<JsonDocument?> SendAsync(RequestMethod method, ResourceIdentifier resource, string? action, string apiVersion, BinaryData? body, CancellationToken cancellationToken, string? query = null, bool allowNotFound = false, IReadOnlyDictionary<string, string>? headers = null)
+    /// <returns>The final body (null when there is none).</returns>
+    public Task<JsonDocument?> SendAsync(RequestMethod method, ResourceIdentifier resource, string? action, string apiVersion, BinaryData? body, CancellationToken cancellationToken) =>
+        SendAsync(method, resource, action, apiVersion, body, ArmRequestOptions.None, cancellationToken);
+
+    /// <summary>Sends one request and, when ARM answers 201/202 with an operation header, waits for the operation.</summary>
+    /// <returns>The final body (null when there is none), or null for 404 when <see cref="ArmRequestOptions.AllowNotFound"/>.</returns>
+    public async Task<JsonDocument?> SendAsync(RequestMethod method, ResourceIdentifier resource, string? action, string apiVersion, BinaryData? body, ArmRequestOptions options, CancellationToken cancellationToken)
     {
         using var message = Pipeline.CreateMessage();
         var request = message.Request;
@@ -45,10 +50,10 @@ public sealed class ArmRequests : ArmResource
         uri.AppendPath(resource.ToString(), escape: false);
         if (action is not null) uri.AppendPath("/" + action, escape: false);
         uri.AppendQuery("api-version", apiVersion, true);
-        if (query is not null) uri.AppendQuery(query.Split('=')[0], query.Split('=', 2)[1], true);
+        if (options.Query is { } query) uri.AppendQuery(query.Split('=')[0], query.Split('=', 2)[1], true);
         request.Uri = uri;
         request.Headers.Add("Accept", "application/json");
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.Add(name, value);
+        foreach (var (name, value) in options.Headers ?? new Dictionary<string, string>()) request.Headers.Add(name, value);
         if (body is not null)
         {
             request.Headers.Add("Content-Type", "application/json");
@@ -57,7 +62,7 @@ public sealed class ArmRequests : ArmResource
 
         await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
-        if (allowNotFound && response.Status == 404) return null;
+        if (options.AllowNotFound && response.Status == 404) return null;
         if (response.IsError) throw new RequestFailedException(response);
 
         JsonDocument? result = response.Content.ToMemory().Length > 0 ? JsonDocument.Parse(response.Content.ToMemory()) : null;

@@ -41,15 +41,15 @@ public sealed partial class WorkspaceIdentityGrants(AzureClients azure, ILogger 
     public async Task DestroyAsync(WorkspaceRef workspace, IEnumerable<WorkspaceGrant> grants, CancellationToken cancellationToken)
     {
         var id = IdentityId(workspace.WorkspaceId);
-        using var found = await azure.Requests.SendAsync(RequestMethod.Get, id, null, IdentitiesApiVersion, null, cancellationToken, allowNotFound: true);
+        using var found = await azure.Requests.SendAsync(RequestMethod.Get, id, null, IdentitiesApiVersion, null, new() { AllowNotFound = true }, cancellationToken);
         if (found is null) return;
         string principalId = Text(found.RootElement.GetProperty("properties"), "principalId");
         foreach (var grant in grants)
         {
-            using var _ = await azure.Requests.SendAsync(RequestMethod.Delete, AssignmentId(grant, principalId), null, RoleAssignmentsApiVersion, null, cancellationToken, allowNotFound: true);
+            using var _ = await azure.Requests.SendAsync(RequestMethod.Delete, AssignmentId(grant, principalId), null, RoleAssignmentsApiVersion, null, new() { AllowNotFound = true }, cancellationToken);
         }
 
-        using var deleted = await azure.Requests.SendAsync(RequestMethod.Delete, id, null, IdentitiesApiVersion, null, cancellationToken, allowNotFound: true);
+        using var deleted = await azure.Requests.SendAsync(RequestMethod.Delete, id, null, IdentitiesApiVersion, null, new() { AllowNotFound = true }, cancellationToken);
         LogDestroyed(logger, workspace.WorkspaceId);
     }
 

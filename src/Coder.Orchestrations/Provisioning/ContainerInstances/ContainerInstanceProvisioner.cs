@@ -75,7 +75,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
     /// <summary>Stopping deallocates the containers (billing stops); the group definition and the share stay.</summary>
     public async Task StopAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
-        await azure.Requests.SendAsync(RequestMethod.Post, GroupId(workspace.WorkspaceId), "stop", AzureClients.ContainerGroupsApiVersion, null, cancellationToken, allowNotFound: true);
+        await azure.Requests.SendAsync(RequestMethod.Post, GroupId(workspace.WorkspaceId), "stop", AzureClients.ContainerGroupsApiVersion, null, new() { AllowNotFound = true }, cancellationToken);
         LogStopped(logger, workspace.WorkspaceId);
     }
 
@@ -101,12 +101,12 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
         if (time is null)
         {
             var body = BinaryData.FromObjectAsJson(new { properties = new { metadata = new Dictionary<string, string> { [SnapshotIdMetadata] = request.SnapshotId } } });
-            using var created = await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, body, cancellationToken, query: "$expand=snapshots");
+            using var created = await azure.Requests.SendAsync(RequestMethod.Put, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, body, new() { Query = "$expand=snapshots" }, cancellationToken);
             time = created?.RootElement.GetProperty("properties").GetProperty("snapshotTime").GetString()
                 ?? throw new InvalidOperationException("The storage resource provider returned no snapshotTime.");
         }
 
-        using var stats = await azure.Requests.SendAsync(RequestMethod.Get, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, cancellationToken, query: "$expand=stats");
+        using var stats = await azure.Requests.SendAsync(RequestMethod.Get, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, new() { Query = "$expand=stats" }, cancellationToken);
         long size = stats is not null && stats.RootElement.GetProperty("properties").TryGetProperty("shareUsageBytes", out var usage) ? usage.GetInt64() : 0;
         string location = $"{azure.Files.GetShareClient(share).Uri}?sharesnapshot={time}";
         // Share snapshots are incremental on the service side and carry no content hash; the platform does not report
@@ -167,8 +167,8 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
         string share = ShareName(workspace.WorkspaceId);
         string? time = (location is null ? null : SnapshotTime(location)) ?? await FindShareSnapshotAsync(share, snapshotId, cancellationToken);
         if (time is null) return;
-        await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, cancellationToken,
-            allowNotFound: true, headers: new Dictionary<string, string> { ["x-ms-snapshot"] = time });
+        await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null,
+            new() { AllowNotFound = true, Headers = new Dictionary<string, string> { ["x-ms-snapshot"] = time } }, cancellationToken);
         LogSnapshotDeleted(logger, workspace.WorkspaceId, time);
     }
 
@@ -184,7 +184,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
         await DeleteGroupAsync(workspace.WorkspaceId, cancellationToken);
         await _identities.DestroyAsync(workspace, Grants(workspace.WorkspaceId, WorkspaceGrant.ForAgentQueue(Options)), cancellationToken);
         // $include=snapshots: a share with snapshots cannot be deleted on its own.
-        await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, cancellationToken, query: "$include=snapshots", allowNotFound: true);
+        await azure.Requests.SendAsync(RequestMethod.Delete, ShareId(workspace.WorkspaceId), null, AzureClients.FileSharesApiVersion, null, new() { Query = "$include=snapshots", AllowNotFound = true }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<InventoryItem>> InventoryAsync(CancellationToken cancellationToken)
@@ -274,7 +274,7 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
 
     async Task<string?> FindShareSnapshotAsync(string share, string snapshotId, CancellationToken cancellationToken)
     {
-        using var list = await azure.Requests.SendAsync(RequestMethod.Get, SharesId, null, AzureClients.FileSharesApiVersion, null, cancellationToken, query: "$expand=snapshots,metadata");
+        using var list = await azure.Requests.SendAsync(RequestMethod.Get, SharesId, null, AzureClients.FileSharesApiVersion, null, new() { Query = "$expand=snapshots,metadata" }, cancellationToken);
         if (list is null) return null;
         foreach (var item in list.RootElement.GetProperty("value").EnumerateArray())
         {

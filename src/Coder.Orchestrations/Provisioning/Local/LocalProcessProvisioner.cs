@@ -136,7 +136,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
     public async Task RestoreAsync(WorkspaceRef workspace, RestoreRequest request, CancellationToken cancellationToken)
     {
         string dir = WorkspaceDirectory(workspace);
-        await _snapshots.RestoreAsync(dir, request.SnapshotId, request.ExpectedSha256, cancellationToken, Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"));
+        await _snapshots.RestoreAsync(dir, request.SnapshotId, request.ExpectedSha256, stagingRoot: Path.Combine(Path.GetDirectoryName(_workspacesRoot)!, "snapshot-staging"), cancellationToken);
 
         // Restored files are written by the host; the workspace's user gets them back (the next start does so too).
         if (Sandbox.Isolated && Uids.Find(workspace.WorkspaceId) is { } uid) Sandbox.GiveHome(dir, uid);

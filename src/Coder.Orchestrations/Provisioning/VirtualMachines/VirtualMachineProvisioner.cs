@@ -207,7 +207,7 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentD
     public async Task<InventoryItem?> FindAsync(WorkspaceRef workspace, CancellationToken cancellationToken)
     {
         if (workspace.Instance is not null) return null;
-        var vm = await GetVmAsync(workspace.WorkspaceId, cancellationToken, InstanceViewType.InstanceView);
+        var vm = await GetVmAsync(workspace.WorkspaceId, InstanceViewType.InstanceView, cancellationToken);
         return vm is null ? null : Item(workspace.WorkspaceId, vm, vm.Data.InstanceView is { } view && IsRunning(view));
     }
 
@@ -356,7 +356,9 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentD
     static bool IsRunning(VirtualMachineInstanceView view) =>
         view.Statuses.Any(s => string.Equals(s.Code, "PowerState/running", StringComparison.OrdinalIgnoreCase));
 
-    async Task<VirtualMachineResource?> GetVmAsync(string workspaceId, CancellationToken cancellationToken, InstanceViewType? expand = null)
+    Task<VirtualMachineResource?> GetVmAsync(string workspaceId, CancellationToken cancellationToken) => GetVmAsync(workspaceId, expand: null, cancellationToken);
+
+    async Task<VirtualMachineResource?> GetVmAsync(string workspaceId, InstanceViewType? expand, CancellationToken cancellationToken)
     {
         try
         {

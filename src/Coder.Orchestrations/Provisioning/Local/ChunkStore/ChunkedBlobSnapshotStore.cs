@@ -144,8 +144,12 @@ public sealed partial class ChunkedBlobSnapshotStore(SnapshotBlobs blobs, IOptio
     /// folder, every chunk is checked against its hash, and only a complete, verified tree is swapped in. Platform folders
     /// (<see cref="SnapshotStoreOptions.ExcludedNames"/>) of the target are kept. On any failure the target is unchanged.
     /// </summary>
-    /// <param name="stagingRoot">Where to build the tree (same file system as the target); by default beside the target.</param>
-    public async Task RestoreAsync(string targetDirectory, string snapshotId, string? expectedSha256, CancellationToken cancellationToken, string? stagingRoot = null)
+    public Task RestoreAsync(string targetDirectory, string snapshotId, string? expectedSha256, CancellationToken cancellationToken) =>
+        RestoreAsync(targetDirectory, snapshotId, expectedSha256, stagingRoot: null, cancellationToken);
+
+    /// <inheritdoc cref="RestoreAsync(string, string, string, CancellationToken)"/>
+    /// <param name="stagingRoot">Where to build the tree (same file system as the target); null: beside the target.</param>
+    public async Task RestoreAsync(string targetDirectory, string snapshotId, string? expectedSha256, string? stagingRoot, CancellationToken cancellationToken)
     {
         await blobs.EnsureCreatedAsync();
         var manifest = await TryReadManifestAsync(snapshotId, expectedSha256, cancellationToken)
