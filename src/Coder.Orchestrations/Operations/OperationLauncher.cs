@@ -1,5 +1,6 @@
 using Azure;
 using Coder.Contracts.Operations;
+using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask;
@@ -67,7 +68,7 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
     public async Task<OperationAccepted> RequestSystemOperationAsync(string owner, string workspaceId, OperationKind kind, string actor, string reason, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await store.GetAsync(owner, workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted") throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
+        if (workspace is null || workspace.IsIn(WorkspaceStatus.Deleted)) throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
         string operationId = await StartAsync(workspace, kind, actor, reason, client, scale: null, unchangedSinceRead: false, cancellationToken);
         return new OperationAccepted(Pending(operationId, kind));
     }

@@ -1,5 +1,6 @@
 using Coder.Contracts.Operations;
 using Coder.Contracts.Templates;
+using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.State;
@@ -21,7 +22,7 @@ public sealed class ScaleOperations(TemplateStore templates, OperationLauncher l
         var errors = new ValidationErrors();
         ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
         errors.ThrowIfAny();
-        if (workspace.Status != "running")
+        if (!workspace.IsIn(WorkspaceStatus.Running))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
         return await launcher.StartAsync(workspace, OperationKind.Scale, actor, reason, client, target, unchangedSinceRead: false, cancellationToken);
     }

@@ -1,3 +1,4 @@
+using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 
@@ -10,7 +11,7 @@ public sealed class WorkspaceAccess(WorkspaceStore store)
     public async Task<WorkspaceEntity> FindVisibleAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
     {
         var workspace = await store.FindAsync(workspaceId, cancellationToken);
-        if (workspace is null || workspace.Status == "deleted" || !caller.CanSee(workspace.PartitionKey))
+        if (workspace is null || workspace.IsIn(WorkspaceStatus.Deleted) || !caller.CanSee(workspace.PartitionKey))
             throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
         return workspace;
     }
