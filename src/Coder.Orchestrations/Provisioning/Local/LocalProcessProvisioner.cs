@@ -377,18 +377,26 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
             foreach (int member in ProcFs.SessionMembers(session).Append(session)) ProcFs.Signal(member, ProcFs.SigKill);
         }
 
+        var stragglers = new HashSet<int>(sessions);
         foreach (var agent in agents.Where(a => a.AgentId is not null))
         {
-            var same = new Dictionary<string, string> { [ScopeVariable] = Scope, [AgentIds.Variable] = agent.AgentId! };
-            foreach (var (pid, _) in ProcFs.FindByEnvironment(same)) ProcFs.Signal(pid, ProcFs.SigKill);
+            foreach (var (pid, _) in ProcFs.FindByEnvironment(SameAgent(agent)))
+            {
+                ProcFs.Signal(pid, ProcFs.SigKill);
+                stragglers.Add(pid);
+            }
         }
 
+        // Stopped means gone: the agent and the launchers around it (a sandbox's outer process outlives its child for a
+        // moment), or inventory would still report the agent it carried the command line of.
         deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
-        while (sessions.Any(ProcFs.IsAlive) && _time.GetUtcNow() < deadline)
+        while (stragglers.Any(ProcFs.IsAlive) && _time.GetUtcNow() < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
         }
     }
+
+    Dictionary<string, string> SameAgent(LocalAgentProcess agent) => new() { [ScopeVariable] = Scope, [AgentIds.Variable] = agent.AgentId! };
 
     static Dictionary<string, string> Tags(string workspaceId, string? build)
     {
