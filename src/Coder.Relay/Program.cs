@@ -1,0 +1,16 @@
+using Coder.Relay;
+using Coder.Relay.Protocol;
+
+// The local relay runs as its own process so that relayed sessions outlive the control plane that mints their tokens.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddCoderRelay(builder.Configuration);
+// Request URLs carry sb-hc-token: hosting's per-request logs (Information) must never be written, whatever the config.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+var app = builder.Build();
+// Resolve now so a missing or world-readable key file stops the relay at start, not at its first connection.
+app.Services.GetRequiredService<RelayKeyRing>();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.MapGet("/healthz", () => Results.Text("ok"));
+app.Map(HybridConnectionProtocol.PathPrefix + "{**path}", (HttpContext context, HybridConnectionEndpoint endpoint) => endpoint.HandleAsync(context));
+app.Run();
