@@ -205,11 +205,19 @@ public sealed partial class HybridConnectionEndpoint(
 
     static Uri RelayBase(HttpRequest request) => new($"{(request.IsHttps ? "https" : "http")}://{request.Host}");
 
+    /// <summary>
+    /// The sender's headers as the doc passes them on (Host, Sec-WebSocket-Protocol and -Extensions included), less the
+    /// credentials and the hop's own handshake fields.
+    /// </summary>
     static Dictionary<string, string> ConnectHeaders(HttpRequest request) =>
         request.Headers
-            .Where(h => !h.Key.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase)
-                && h.Key is not ("Host" or "Connection" or "Upgrade" or HybridConnectionProtocol.AuthorizationHeader))
+            .Where(h => !NotForwarded.Contains(h.Key))
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HybridConnectionProtocol.AuthorizationHeader, "Authorization", "Connection", "Upgrade", "Sec-WebSocket-Key",
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listener online for {Path}")]
     static partial void LogListening(ILogger logger, string path);

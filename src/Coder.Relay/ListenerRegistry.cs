@@ -31,15 +31,30 @@ public sealed class ListenerRegistry(IOptions<RelayOptions> options)
         }
     }
 
-    /// <summary>The listeners of <paramref name="path"/> in the order to try them, starting with the next in turn.</summary>
+    /// <summary>
+    /// The listeners a sender to <paramref name="path"/> reaches, in the order to try them, starting with the next in turn.
+    /// A sender may extend the registered path with a suffix (<c>hyco/suffix</c> reaches the listeners of <c>hyco</c>), so
+    /// the longest registered path that is <paramref name="path"/> or a parent of it wins.
+    /// </summary>
     public IReadOnlyList<ControlChannel> InTurn(string path)
     {
         lock (_lock)
         {
-            if (!_byPath.TryGetValue(path, out var entry)) return [];
-            int start = entry.Next % entry.Channels.Count;
-            _byPath[path] = (entry.Channels, start + 1);
-            return [.. entry.Channels.Skip(start), .. entry.Channels.Take(start)];
+            for (string? candidate = path; candidate is not null; candidate = Parent(candidate))
+            {
+                if (!_byPath.TryGetValue(candidate, out var entry)) continue;
+                int start = entry.Next % entry.Channels.Count;
+                _byPath[candidate] = (entry.Channels, start + 1);
+                return [.. entry.Channels.Skip(start), .. entry.Channels.Take(start)];
+            }
+
+            return [];
         }
+    }
+
+    static string? Parent(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash > 0 ? path[..slash] : null;
     }
 }

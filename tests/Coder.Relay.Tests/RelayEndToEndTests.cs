@@ -136,7 +136,53 @@ public sealed class RelayEndToEndTests(RelayFixture fixture) : IClassFixture<Rel
         Assert.NotNull(offered);
         Assert.Contains($"/$hc/{path}?sb-hc-action=accept&sb-hc-id={offered.Id}", offered.Address, StringComparison.Ordinal);
         Assert.Equal("127.0.0.1", offered.RemoteEndpoint!.Address);
-        Assert.DoesNotContain(offered.ConnectHeaders!.Keys, k => k.StartsWith("Sec-WebSocket-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal($"127.0.0.1:{fixture.Relay.Port}", offered.ConnectHeaders!["Host"]);
+        Assert.Equal("13", offered.ConnectHeaders["Sec-WebSocket-Version"]);
+        Assert.DoesNotContain(offered.ConnectHeaders.Keys, k => k is "Sec-WebSocket-Key" or "ServiceBusAuthorization" or "Authorization");
+    }
+
+    [Fact]
+    public async Task ASenderMayExtendThePath_AndReachesTheListenerOfItsRegisteredParent()
+    {
+        string path = NewPath();
+        HybridConnectionAccept? offered = null;
+        var options = new HybridConnectionListenerOptions { AcceptHandler = (accept, _) => { offered = accept; return ValueTask.FromResult<HybridConnectionRejection?>(null); } };
+        await using var listener = new EchoListener(Relay, path, fixture.Keys.Listen(), options);
+        await listener.StartAsync();
+        var sendTokens = fixture.Keys.Send();
+
+        await using var stream = await Sender($"{path}/replica-1", (_, ct) => sendTokens(HybridConnectionProtocol.Resource(Relay, path), ct)).CreateConnectionAsync(CancellationToken.None);
+        await stream.WriteAsync("hi"u8.ToArray());
+        byte[] echoed = await ReadExactlyAsync(stream, 2);
+
+        Assert.Equal("hi"u8.ToArray(), echoed);
+        Assert.Contains($"/$hc/{path}/replica-1?sb-hc-action=accept", offered!.Address, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenewToken_WithAValidToken_KeepsTheListener_AndWithAnExpiredOne_ClosesItsControlChannel()
+    {
+        string path = NewPath();
+        var valid = fixture.Keys.Listen();
+        var expired = fixture.Keys.Listen(new ShiftedTimeProvider(TimeSpan.FromHours(-1)));
+        bool expire = false;
+        await using var listener = new EchoListener(Relay, path, (resource, ct) => expire ? expired(resource, ct) : valid(resource, ct));
+        await listener.StartAsync();
+
+        await listener.Listener.RenewTokenAsync(CancellationToken.None);
+        await using (var stream = await Sender(path).CreateConnectionAsync(CancellationToken.None))
+        {
+            await stream.WriteAsync(new byte[] { 7 });
+            Assert.Equal([7], await ReadExactlyAsync(stream, 1));
+        }
+
+        Assert.True(listener.Listener.IsOnline);
+        Assert.Equal(1, listener.Listener.ControlChannelsOpened);
+        expire = true;
+        await listener.Listener.RenewTokenAsync(CancellationToken.None);
+
+        await Eventually.WaitAsync(() => !listener.Listener.IsOnline, TimeSpan.FromSeconds(10), "the relay to close a control channel whose renewed token is expired");
+        Assert.Contains($"Refused renewToken on {path} with 401", fixture.Relay.Output, StringComparison.Ordinal);
     }
 
     [Fact]
