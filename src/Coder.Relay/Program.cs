@@ -4,8 +4,9 @@ using Coder.Relay.Protocol;
 // The local relay runs as its own process so that relayed sessions outlive the control plane that mints their tokens.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddCoderRelay(builder.Configuration);
-// Request URLs carry sb-hc-token: hosting's per-request logs (Information) must never be written, whatever the config.
-builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+// Request URLs carry sb-hc-token: ASP.NET Core's per-request logs (Information and below) must never be written,
+// whatever the config says.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
 var app = builder.Build();
 // Resolve now so a missing or world-readable key file stops the relay at start, not at its first connection.

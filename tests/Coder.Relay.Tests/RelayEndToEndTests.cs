@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Coder.Relay.Protocol;
 using Coder.Relay.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Coder.Relay.Tests;
 
@@ -8,7 +9,7 @@ namespace Coder.Relay.Tests;
 /// The real Coder.Relay process, a listener and senders through Coder.Relay.Protocol, over loopback WebSockets; the
 /// statuses are those of https://learn.microsoft.com/azure/azure-relay/relay-hybrid-connections-protocol.
 /// </summary>
-public sealed class RelayEndToEndTests(RelayFixture fixture) : IClassFixture<RelayFixture>
+public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper output) : IClassFixture<RelayFixture>
 {
     const int TenMiB = 10 * 1024 * 1024;
 
@@ -26,6 +27,7 @@ public sealed class RelayEndToEndTests(RelayFixture fixture) : IClassFixture<Rel
         await listener.StartAsync();
         byte[] payload = RandomNumberGenerator.GetBytes(TenMiB);
 
+        long started = TimeProvider.System.GetTimestamp();
         await using var stream = await Sender(path).CreateConnectionAsync(CancellationToken.None);
         var writing = Task.Run(async () =>
         {
@@ -34,6 +36,8 @@ public sealed class RelayEndToEndTests(RelayFixture fixture) : IClassFixture<Rel
         });
         byte[] echoed = await ReadExactlyAsync(stream, payload.Length);
         await writing;
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        output.WriteLine($"10 MiB echoed in {elapsed.TotalMilliseconds:0} ms ({2 * TenMiB / elapsed.TotalSeconds / (1 << 20):0} MiB/s through the relay, both directions)");
 
         Assert.Equal(Convert.ToHexString(SHA256.HashData(payload)), Convert.ToHexString(SHA256.HashData(echoed)));
     }

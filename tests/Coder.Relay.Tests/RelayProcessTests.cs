@@ -1,10 +1,11 @@
 using Coder.Relay.Protocol;
 using Coder.Relay.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Coder.Relay.Tests;
 
 /// <summary>The relay as its own process with its default settings: a crash and restart, and a key file it must refuse.</summary>
-public sealed class RelayProcessTests : IDisposable
+public sealed class RelayProcessTests(ITestOutputHelper output) : IDisposable
 {
     readonly string _directory = Directory.CreateTempSubdirectory("coder-relay-").FullName;
     readonly RelayKeys _keys = new();
@@ -34,6 +35,7 @@ public sealed class RelayProcessTests : IDisposable
         byte[] echoed = new byte[message.Length];
         await stream.ReadExactlyAsync(echoed);
 
+        output.WriteLine($"control channel reopened {reconnectedAfter.TotalMilliseconds:0} ms after the relay died (restart included)");
         Assert.Equal(message, echoed);
         Assert.InRange(reconnectedAfter, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
