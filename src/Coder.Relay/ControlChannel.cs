@@ -13,6 +13,9 @@ public sealed class ControlChannel(string path, WebSocket socket) : IDisposable
 
     public WebSocket Socket { get; } = socket;
 
+    /// <summary>When the token the listener last presented (at listen or by <c>renewToken</c>) expires.</summary>
+    public DateTimeOffset TokenExpiresAt { get; set; }
+
     public async Task SendAcceptAsync(HybridConnectionAccept accept, CancellationToken cancellationToken)
     {
         byte[] message = JsonSerializer.SerializeToUtf8Bytes(new ControlChannelMessage(Accept: accept), RelayJsonContext.Default.ControlChannelMessage);
@@ -20,6 +23,21 @@ public sealed class ControlChannel(string path, WebSocket socket) : IDisposable
         try
         {
             await Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Closes the channel from the relay's side with a status the listener sees (1008 for a token that ran out).</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await Socket.CloseOutputAsync(status, description, cancellationToken);
         }
         finally
         {

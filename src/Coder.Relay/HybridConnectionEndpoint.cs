@@ -57,7 +57,7 @@ public sealed partial class HybridConnectionEndpoint(
     async Task ListenAsync(HttpContext context, string path)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var channel = new ControlChannel(path, socket);
+        using var channel = new ControlChannel(path, socket) { TokenExpiresAt = TokenExpiry(context.Request) };
         if (!listeners.TryAdd(channel))
         {
             await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "listener limit reached", context.RequestAborted);
@@ -65,6 +65,8 @@ public sealed partial class HybridConnectionEndpoint(
         }
 
         LogListening(logger, path);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var expiry = CloseWhenTokenExpiresAsync(channel, ended.Token);
         try
         {
             await ReadControlAsync(channel, context.RequestAborted);
@@ -76,8 +78,34 @@ public sealed partial class HybridConnectionEndpoint(
         finally
         {
             listeners.Remove(channel);
+            await ended.CancelAsync();
+            await expiry;
         }
     }
+
+    /// <summary>
+    /// A listener stays only as long as its token: unless <c>renewToken</c> moves the expiry on, the channel is closed with
+    /// 1008 (policy violation) when it passes, as the service does.
+    /// </summary>
+    async Task CloseWhenTokenExpiresAsync(ControlChannel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var remaining = channel.TokenExpiresAt - timeProvider.GetUtcNow(); remaining > TimeSpan.Zero; remaining = channel.TokenExpiresAt - timeProvider.GetUtcNow())
+                await Task.Delay(remaining, timeProvider, cancellationToken);
+
+            listeners.Remove(channel);
+            LogTokenExpired(logger, channel.Path);
+            await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "token expired", cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The channel ended first.
+        }
+    }
+
+    static DateTimeOffset TokenExpiry(HttpRequest request) =>
+        RelaySasToken.Parse(request.Query[HybridConnectionProtocol.TokenParameter].FirstOrDefault() ?? request.Headers[HybridConnectionProtocol.AuthorizationHeader].FirstOrDefault())!.ExpiresAt;
 
     /// <summary>Reads the listener's commands; a <c>renewToken</c> whose token does not hold closes the channel.</summary>
     async Task ReadControlAsync(ControlChannel channel, CancellationToken cancellationToken)
@@ -85,15 +113,18 @@ public sealed partial class HybridConnectionEndpoint(
         var reader = new ControlChannelReader(channel.Socket);
         while (await reader.ReadAsync(cancellationToken) is { } message)
         {
-            if (message.RenewToken is { } renew && authorizer.Refuse(renew.Token, channel.Path, RelayRights.Listen) is { } refused)
+            if (message.RenewToken is not { } renew) continue;
+            if (authorizer.Refuse(renew.Token, channel.Path, RelayRights.Listen) is { } refused)
             {
                 LogRefused(logger, "renewToken", channel.Path, refused);
-                await channel.Socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "renewed token refused", cancellationToken);
+                await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "renewed token refused", cancellationToken);
                 return;
             }
+
+            channel.TokenExpiresAt = RelaySasToken.Parse(renew.Token)!.ExpiresAt;
         }
 
-        await channel.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
+        await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "", cancellationToken);
     }
 
     async Task ConnectAsync(HttpContext context, string path)
@@ -227,6 +258,9 @@ public sealed partial class HybridConnectionEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Action} on {Path} with {Status}")]
     static partial void LogRefused(ILogger logger, string action, string path, int status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listener token for {Path} expired; control channel closed")]
+    static partial void LogTokenExpired(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No listener of {Path} answered a sender in time")]
     static partial void LogNoAnswer(ILogger logger, string path);

@@ -232,6 +232,18 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
         Assert.DoesNotContain(fixture.Keys.SendKey, output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AListenerWhoseTokenRunsOut_IsClosedByTheRelay_AndReconnectsWithAFreshOne()
+    {
+        string path = NewPath();
+        await using var listener = new EchoListener(Relay, path, RelaySasToken.Provider(RelayKeys.ListenKeyName, fixture.Keys.ListenKey, TimeSpan.FromSeconds(2), TimeProvider.System));
+        await listener.StartAsync();
+
+        await Eventually.WaitAsync(() => listener.Listener.ControlChannelsOpened >= 2, TimeSpan.FromSeconds(10), "the relay to close the channel at the token's expiry and the listener to reopen it");
+
+        Assert.Contains($"Listener token for {path} expired", fixture.Relay.Output, StringComparison.Ordinal);
+    }
+
     static async Task<byte[]> ReadExactlyAsync(Stream stream, int length)
     {
         byte[] buffer = new byte[length];
