@@ -14,6 +14,9 @@ namespace Coder.Relay.Protocol;
 /// </summary>
 public sealed partial class HybridConnectionListener : IAsyncDisposable
 {
+    /// <summary>A token source that keeps handing out expired tokens must not make the listener spin.</summary>
+    static readonly TimeSpan MinRenewInterval = TimeSpan.FromMilliseconds(100);
+
     readonly Uri _relay;
     readonly string _path;
     readonly RelayTokenProvider _tokenProvider;
@@ -27,6 +30,8 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
     ClientWebSocket? _control;
     Task? _loop;
     int _controlChannelsOpened;
+    int _tokensRenewed;
+    long _tokenExpiresAtUnixSeconds;
 
     public HybridConnectionListener(Uri relay, string path, RelayTokenProvider tokenProvider, HybridConnectionListenerOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
@@ -43,6 +48,9 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
 
     /// <summary>How many times a _control channel was opened (1 after <see cref="OpenAsync"/>, +1 per reconnect).</summary>
     public int ControlChannelsOpened => Volatile.Read(ref _controlChannelsOpened);
+
+    /// <summary>How many <c>renewToken</c> commands were sent, by <see cref="RenewTokenAsync"/> or before expiry.</summary>
+    public int TokensRenewed => Volatile.Read(ref _tokensRenewed);
 
     /// <summary>Opens the _control channel (failing with the _relay's status if it refuses) and keeps it open from then on.</summary>
     public async Task OpenAsync(CancellationToken cancellationToken)
@@ -80,6 +88,34 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
         {
             _sendLock.Release();
         }
+
+        NoteTokenExpiry(token);
+        Interlocked.Increment(ref _tokensRenewed);
+    }
+
+    void NoteTokenExpiry(string token) =>
+        Volatile.Write(ref _tokenExpiresAtUnixSeconds, RelaySasToken.Parse(token)?.ExpiresAtUnixSeconds ?? 0);
+
+    /// <summary>
+    /// Renews halfway through what remains of the token's life, so the service never closes the channel for an expired
+    /// token. Tokens that are not shared access signatures carry no expiry here and are not renewed.
+    /// </summary>
+    async Task RenewBeforeExpiryAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (Volatile.Read(ref _tokenExpiresAtUnixSeconds) is var expiry and > 0)
+            {
+                var remaining = DateTimeOffset.FromUnixTimeSeconds(expiry) - _timeProvider.GetUtcNow();
+                await Task.Delay(TimeSpan.FromTicks(Math.Max(remaining.Ticks / 2, MinRenewInterval.Ticks)), _timeProvider, cancellationToken).ConfigureAwait(false);
+                await RenewTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or HybridConnectionException or HttpRequestException)
+        {
+            // The channel ended (its loop reconnects with a fresh token) or the token source failed; the service closes
+            // the channel at expiry and the reconnect takes over.
+        }
     }
 
     async Task<ClientWebSocket> ConnectControlAsync(CancellationToken cancellationToken)
@@ -88,6 +124,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
         var address = HybridConnectionProtocol.Address(_relay, _path, HybridConnectionProtocol.ListenAction, _listenerId, token);
         var socket = await RelayWebSockets.ConnectAsync(address, _options.KeepAliveInterval, cancellationToken).ConfigureAwait(false);
         _control = socket;
+        NoteTokenExpiry(token);
         Interlocked.Increment(ref _controlChannelsOpened);
         LogOnline(_logger, _path);
         return socket;
@@ -119,6 +156,8 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
                 }
             }
 
+            using var channelEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var renewing = _options.RenewTokenBeforeExpiry ? RenewBeforeExpiryAsync(channelEnded.Token) : Task.CompletedTask;
             try
             {
                 await ReceiveControlAsync(socket, cancellationToken).ConfigureAwait(false);
@@ -133,6 +172,8 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
             }
             finally
             {
+                await channelEnded.CancelAsync().ConfigureAwait(false);
+                await renewing.ConfigureAwait(false);
                 socket.Dispose();
                 socket = null;
             }

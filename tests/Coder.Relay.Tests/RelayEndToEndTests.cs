@@ -236,12 +236,29 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
     public async Task AListenerWhoseTokenRunsOut_IsClosedByTheRelay_AndReconnectsWithAFreshOne()
     {
         string path = NewPath();
-        await using var listener = new EchoListener(Relay, path, RelaySasToken.Provider(RelayKeys.ListenKeyName, fixture.Keys.ListenKey, TimeSpan.FromSeconds(2), TimeProvider.System));
+        var shortTokens = RelaySasToken.Provider(RelayKeys.ListenKeyName, fixture.Keys.ListenKey, TimeSpan.FromSeconds(2), TimeProvider.System);
+        await using var listener = new EchoListener(Relay, path, shortTokens, new HybridConnectionListenerOptions { RenewTokenBeforeExpiry = false });
         await listener.StartAsync();
 
         await Eventually.WaitAsync(() => listener.Listener.ControlChannelsOpened >= 2, TimeSpan.FromSeconds(10), "the relay to close the channel at the token's expiry and the listener to reopen it");
 
         Assert.Contains($"Listener token for {path} expired", fixture.Relay.Output, StringComparison.Ordinal);
+        Assert.Equal(0, listener.Listener.TokensRenewed);
+    }
+
+    [Fact]
+    public async Task AListener_RenewsItsTokenBeforeExpiry_AndKeepsOneControlChannel()
+    {
+        string path = NewPath();
+        var shortTokens = RelaySasToken.Provider(RelayKeys.ListenKeyName, fixture.Keys.ListenKey, TimeSpan.FromSeconds(3), TimeProvider.System);
+        await using var listener = new EchoListener(Relay, path, shortTokens);
+        await listener.StartAsync();
+
+        await Eventually.WaitAsync(() => listener.Listener.TokensRenewed >= 3, TimeSpan.FromSeconds(15), "three renewals before expiry");
+
+        Assert.Equal(1, listener.Listener.ControlChannelsOpened);
+        Assert.True(listener.Listener.IsOnline);
+        Assert.DoesNotContain($"Listener token for {path} expired", fixture.Relay.Output, StringComparison.Ordinal);
     }
 
     static async Task<byte[]> ReadExactlyAsync(Stream stream, int length)
