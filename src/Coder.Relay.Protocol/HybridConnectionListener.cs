@@ -122,7 +122,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
     {
         string token = await _tokenProvider(HybridConnectionProtocol.Resource(_relay, _path), cancellationToken).ConfigureAwait(false);
         var address = HybridConnectionProtocol.Address(_relay, _path, HybridConnectionProtocol.ListenAction, _listenerId, token);
-        var socket = await RelayWebSockets.ConnectAsync(address, _options.KeepAliveInterval, cancellationToken).ConfigureAwait(false);
+        var socket = await RelayWebSockets.ConnectAsync(address, _options.KeepAliveInterval, headers: null, cancellationToken).ConfigureAwait(false);
         _control = socket;
         NoteTokenExpiry(token);
         Interlocked.Increment(ref _controlChannelsOpened);
@@ -204,7 +204,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
                 return;
             }
 
-            var socket = await RelayWebSockets.ConnectAsync(new Uri(accept.Address), _options.KeepAliveInterval, cancellationToken).ConfigureAwait(false);
+            var socket = await RelayWebSockets.ConnectAsync(new Uri(accept.Address), _options.KeepAliveInterval, headers: null, cancellationToken).ConfigureAwait(false);
             var stream = RelayWebSockets.AsStream(socket);
             if (!_accepted.Writer.TryWrite(stream)) await stream.DisposeAsync().ConfigureAwait(false);
         }
@@ -220,7 +220,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
         var address = new Uri($"{accept.Address}&{HybridConnectionProtocol.StatusCodeParameter}={rejection.StatusCode}&{HybridConnectionProtocol.StatusDescriptionParameter}={Uri.EscapeDataString(rejection.Description)}");
         try
         {
-            using var socket = await RelayWebSockets.ConnectAsync(address, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            using var socket = await RelayWebSockets.ConnectAsync(address, Timeout.InfiniteTimeSpan, headers: null, cancellationToken).ConfigureAwait(false);
         }
         catch (HybridConnectionException e) when (e.StatusCode == HybridConnectionProtocol.RejectedRendezvousStatus)
         {

@@ -5,9 +5,10 @@ namespace Coder.Relay.Protocol;
 /// <summary>Opens the protocol's WebSockets and turns a refused upgrade into its HTTP status.</summary>
 static class RelayWebSockets
 {
-    public static async Task<ClientWebSocket> ConnectAsync(Uri address, TimeSpan keepAlive, CancellationToken cancellationToken)
+    public static async Task<ClientWebSocket> ConnectAsync(Uri address, TimeSpan keepAlive, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) socket.Options.SetRequestHeader(name, value);
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = keepAlive;
         try

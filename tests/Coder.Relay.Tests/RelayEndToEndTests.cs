@@ -17,7 +17,8 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
 
     static string NewPath() => $"workspaces/{Guid.NewGuid():N}";
 
-    HybridConnectionClient Sender(string path, RelayTokenProvider? tokens = null) => new(Relay, path, tokens ?? fixture.Keys.Send());
+    HybridConnectionClient Sender(string path, RelayTokenProvider? tokens = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(Relay, path, tokens ?? fixture.Keys.Send(), headers);
 
     [Fact]
     public async Task TenMiB_EchoesBothWays_WithTheSameSha256()
@@ -133,7 +134,8 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
         await using var listener = new EchoListener(Relay, path, fixture.Keys.Listen(), options);
         await listener.StartAsync();
 
-        var refused = await Assert.ThrowsAsync<HybridConnectionException>(() => Sender(path).CreateConnectionAsync(CancellationToken.None));
+        var sender = Sender(path, headers: new Dictionary<string, string> { ["X-Coder-Session"] = "shell" });
+        var refused = await Assert.ThrowsAsync<HybridConnectionException>(() => sender.CreateConnectionAsync(CancellationToken.None));
 
         Assert.Equal(429, refused.StatusCode);
         Assert.Equal(0, listener.Accepted);
@@ -142,6 +144,7 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
         Assert.Equal("127.0.0.1", offered.RemoteEndpoint!.Address);
         Assert.Equal($"127.0.0.1:{fixture.Relay.Port}", offered.ConnectHeaders!["Host"]);
         Assert.Equal("13", offered.ConnectHeaders["Sec-WebSocket-Version"]);
+        Assert.Equal("shell", offered.ConnectHeaders["X-Coder-Session"]);
         Assert.DoesNotContain(offered.ConnectHeaders.Keys, k => k is "Sec-WebSocket-Key" or "ServiceBusAuthorization" or "Authorization");
     }
 
