@@ -45,7 +45,7 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
     {
         if (frame.Type == MuxFrameType.Open)
         {
-            if (Open(frame, writer) is { } refusal)
+            if (Open(frame, writer, cancellationToken) is { } refusal)
             {
                 Log.ConnectSessionRefused(logger, _connectionId, frame.SessionId, refusal);
                 await writer.SendAsync(MuxFrame.Error(frame.SessionId, refusal), cancellationToken);
@@ -86,7 +86,7 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
     }
 
     /// <returns>Why the session was refused, or null when it started.</returns>
-    string? Open(MuxFrame frame, MuxFrameWriter writer)
+    string? Open(MuxFrame frame, MuxFrameWriter writer, CancellationToken cancellationToken)
     {
         if (_sessions.ContainsKey(frame.SessionId)) return $"session {frame.SessionId} is already open on this connection";
         if (_sessions.Count >= options.MaxSessionsPerConnection)
@@ -120,11 +120,11 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
         }
 
         _sessions[frame.SessionId] = session;
-        _running[frame.SessionId] = RunSessionAsync(session, request.Kind, writer);
+        _running[frame.SessionId] = RunSessionAsync(session, request.Kind, writer, cancellationToken);
         return null;
     }
 
-    async Task RunSessionAsync(MuxSession session, string kind, MuxFrameWriter writer)
+    async Task RunSessionAsync(MuxSession session, string kind, MuxFrameWriter writer, CancellationToken cancellationToken)
     {
         await Task.Yield();
         string trackedId = $"connect-{_connectionId}-{session.Id}";
@@ -132,9 +132,13 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
         Log.ConnectSessionOpened(logger, _connectionId, session.Id, kind);
         try
         {
-            await session.RunAsync(CancellationToken.None);
+            await session.RunAsync(cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            session.Abort(); // The connection ended.
+        }
+        catch (Exception e)
         {
             Log.ConnectSessionFailed(logger, _connectionId, session.Id, e.Message);
             session.Abort();
