@@ -142,6 +142,43 @@ public sealed class MuxSessionTests
     }
 
     [Fact]
+    public async Task A_session_whose_reader_stalls_stops_at_its_window_and_the_others_go_on()
+    {
+        await using var harness = new MuxHarness();
+        var stalled = harness.Client.Session(1);
+        stalled.Withhold();
+        await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x"]));
+        await Eventually.WaitAsync(() => stalled.StdoutLength == MuxFrameCodec.InitialWindow, Deadline, "the stalled session to fill its window");
+
+        var other = await harness.Client.OpenAsync(2, new OpenSessionRequest("exec", ["echo", "not blocked"]));
+
+        Assert.Equal(0, await other.ExitCode.Task.WaitAsync(Deadline));
+        Assert.Equal("not blocked\n", other.Stdout);
+        Assert.Equal(MuxFrameCodec.InitialWindow, stalled.StdoutLength);
+        Assert.False(stalled.ExitCode.Task.IsCompleted);
+
+        await harness.Client.ReleaseAsync(1);
+
+        Assert.Equal(0, await stalled.ExitCode.Task.WaitAsync(Deadline));
+        Assert.Equal(new string('x', 1_000_000), stalled.Stdout);
+    }
+
+    [Fact]
+    public async Task A_client_that_sends_past_its_window_loses_the_session()
+    {
+        await using var harness = new MuxHarness();
+        var session = await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sleep", "100"]));
+        byte[] chunk = new byte[MuxFrameCodec.MaxDataChunk];
+
+        // More than the window plus what the pipe to a process that never reads can hold.
+        for (int sent = 0; sent <= 2 * MuxFrameCodec.InitialWindow; sent += chunk.Length)
+            await harness.Client.SendAsync(MuxFrame.Data(1, MuxChannel.Stdin, chunk));
+
+        Assert.Contains("without a window", await session.Error.Task.WaitAsync(Deadline), StringComparison.Ordinal);
+        await Eventually.WaitAsync(() => harness.Tracker.Snapshot().Active == 0, Deadline, "the broken session to end");
+    }
+
+    [Fact]
     public async Task Bad_open_frames_name_the_field_at_fault()
     {
         await using var harness = new MuxHarness();

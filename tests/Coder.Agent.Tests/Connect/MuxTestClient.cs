@@ -30,6 +30,9 @@ sealed class MuxTestClient : IAsyncDisposable
 
     public ValueTask SendAsync(MuxFrame frame) => _writer.SendAsync(frame, CancellationToken.None);
 
+    /// <summary>Grants the window a withholding session owes (see <see cref="ClientSession.Withhold"/>) and grants as it reads again.</summary>
+    public ValueTask ReleaseAsync(uint id) => SendAsync(MuxFrame.Window(id, Session(id).Release()));
+
     public ValueTask TypeAsync(uint id, string text) => SendAsync(MuxFrame.Data(id, MuxChannel.Stdin, Encoding.UTF8.GetBytes(text)));
 
     async Task ReadAsync()
@@ -40,8 +43,8 @@ sealed class MuxTestClient : IAsyncDisposable
             switch (frame.Type)
             {
                 case MuxFrameType.Data:
-                    session.Append(frame.Channel, frame.Bytes.Span);
-                    await _writer.SendAsync(MuxFrame.Window(frame.SessionId, frame.Bytes.Length), CancellationToken.None);
+                    if (session.Append(frame.Channel, frame.Bytes.Span) is var credit and > 0)
+                        await _writer.SendAsync(MuxFrame.Window(frame.SessionId, credit), CancellationToken.None);
                     break;
                 case MuxFrameType.Exit:
                     session.ExitCode.TrySetResult(frame.Code);
@@ -97,9 +100,41 @@ sealed class MuxTestClient : IAsyncDisposable
             get { lock (_gate) return Encoding.UTF8.GetString(_stderr.ToArray()); }
         }
 
-        public void Append(MuxChannel channel, ReadOnlySpan<byte> bytes)
+        bool _withholding;
+        int _owed;
+
+        public int StdoutLength
         {
-            lock (_gate) (channel == MuxChannel.Stderr ? _stderr : _stdout).Write(bytes);
+            get { lock (_gate) return (int)_stdout.Length; }
+        }
+
+        /// <summary>Reads but grants no window, as a user whose terminal has stopped reading.</summary>
+        public void Withhold()
+        {
+            lock (_gate) _withholding = true;
+        }
+
+        public int Release()
+        {
+            lock (_gate)
+            {
+                _withholding = false;
+                int owed = _owed;
+                _owed = 0;
+                return owed;
+            }
+        }
+
+        /// <returns>The window to grant now.</returns>
+        public int Append(MuxChannel channel, ReadOnlySpan<byte> bytes)
+        {
+            lock (_gate)
+            {
+                (channel == MuxChannel.Stderr ? _stderr : _stdout).Write(bytes);
+                if (!_withholding) return bytes.Length;
+                _owed += bytes.Length;
+                return 0;
+            }
         }
     }
 }
