@@ -62,8 +62,8 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
                 if (!session.Receive(frame.Bytes))
                 {
                     _sessions.TryRemove(session.Id, out _); // One error frame; the rest of its flood is ignored.
-                    session.Abort();
                     await writer.SendAsync(MuxFrame.Error(session.Id, $"more than {MuxFrameCodec.InitialWindow} bytes in flight without a window"), cancellationToken);
+                    session.Abort();
                 }
 
                 break;

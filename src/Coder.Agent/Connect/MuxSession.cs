@@ -60,7 +60,14 @@ public abstract class MuxSession(uint id, MuxFrameWriter writer)
         }
         finally
         {
-            complete();
+            try
+            {
+                complete();
+            }
+            catch (IOException)
+            {
+                // Closing a pipe whose reader is gone flushes into nothing.
+            }
         }
     }
 

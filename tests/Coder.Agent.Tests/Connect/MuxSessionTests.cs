@@ -8,7 +8,7 @@ namespace Coder.Agent.Tests.Connect;
 /// <summary>The agent's side of a user connection with real processes, a real pseudo-terminal and real sockets.</summary>
 public sealed class MuxSessionTests
 {
-    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30); // generous: the machine may be loaded; passing runs take a few seconds
 
     [Fact]
     public async Task Exec_keeps_stdout_stderr_and_the_exit_code_apart_and_starts_in_the_home()
@@ -45,21 +45,30 @@ public sealed class MuxSessionTests
     public async Task Pty_runs_an_interactive_shell_that_follows_resizes_and_is_interrupted_by_ctrl_c()
     {
         await using var harness = new MuxHarness();
-        var session = await harness.Client.OpenAsync(1, new OpenSessionRequest("pty", Cols: 80, Rows: 24));
+        // Without the machine's rc files: this machine's root .bashrc runs pyenv init, which stalls for minutes under load.
+        var session = await harness.Client.OpenAsync(1, new OpenSessionRequest("pty", ["/bin/bash", "--norc", "--noprofile", "-i"], Cols: 80, Rows: 24));
+        // A user types at the prompt; input typed before the shell sets up its line editor may be lost, as in any terminal.
+        await Eventually.WaitAsync(() => Task.FromResult(session.Error.Task.IsCompleted ? $"error: {session.Error.Task.Result}" : session.Stdout),
+            shown => shown.TrimEnd().EndsWith('#') || shown.TrimEnd().EndsWith('$'), Deadline,
+            "the shell's prompt");
 
         await harness.Client.TypeAsync(1, "echo $((6*7))\r");
-        await Eventually.WaitAsync(() => session.Stdout.Contains("42\r\n", StringComparison.Ordinal), Deadline, "42 on the terminal");
+        await Eventually.WaitAsync(() => Task.FromResult(session.Stdout), shown => shown.Contains("42\r\n", StringComparison.Ordinal), Deadline, "42 on the terminal");
 
         await harness.Client.SendAsync(MuxFrame.Resize(1, 132, 43));
         await harness.Client.TypeAsync(1, "stty size; pwd\r");
-        await Eventually.WaitAsync(() => session.Stdout.Contains("43 132\r\n", StringComparison.Ordinal), Deadline, "stty size to follow the resize");
+        await Eventually.WaitAsync(() => Task.FromResult(session.Stdout), shown => shown.Contains("43 132\r\n", StringComparison.Ordinal), Deadline,
+            "stty size to follow the resize");
         Assert.Contains(harness.Home + "\r\n", session.Stdout, StringComparison.Ordinal);
 
-        await harness.Client.TypeAsync(1, "sleep 100; echo slept $?\r");
+        // A duration no other process on the machine sleeps, so the wait below sees this shell's sleep.
+        string duration = $"100.{Random.Shared.Next(100_000, 999_999)}";
+        await harness.Client.TypeAsync(1, $"sleep {duration}; echo slept $?\r");
         await Eventually.WaitAsync(() => SleepRuns(), Deadline, "sleep 100 to start");
         await harness.Client.TypeAsync(1, "\u0003");
         await harness.Client.TypeAsync(1, "echo after-$((1+1))\r");
-        await Eventually.WaitAsync(() => session.Stdout.Contains("after-2", StringComparison.Ordinal), Deadline, "the shell to answer after Ctrl-C");
+        await Eventually.WaitAsync(() => Task.FromResult(session.Stdout), shown => shown.Contains("after-2", StringComparison.Ordinal), Deadline,
+            "the shell to answer after Ctrl-C");
         Assert.DoesNotContain("slept 0", session.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, harness.Tracker.Snapshot().Active);
 
@@ -71,7 +80,7 @@ public sealed class MuxSessionTests
         {
             try
             {
-                return File.ReadAllText(Path.Combine(dir, "cmdline")) == "sleep\0100\0";
+                return File.ReadAllText(Path.Combine(dir, "cmdline")) == $"sleep\0{duration}\0";
             }
             catch (IOException)
             {
@@ -199,7 +208,7 @@ public sealed class MuxSessionTests
         var harness = new MuxHarness();
         string marker = $"coder-connect-{Guid.NewGuid():n}";
         await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sh", "-c", $"sleep 100; : {marker}"]));
-        await harness.Client.OpenAsync(2, new OpenSessionRequest("pty"));
+        await harness.Client.OpenAsync(2, new OpenSessionRequest("pty", ["/bin/sh", "-i"]));
         await Eventually.WaitAsync(() => harness.Tracker.Snapshot().Active == 2, Deadline, "both sessions open");
 
         await harness.DisposeAsync();
