@@ -65,16 +65,38 @@ public sealed class MuxSessionTests
         string duration = $"100.{Random.Shared.Next(100_000, 999_999)}";
         await harness.Client.TypeAsync(1, $"sleep {duration}; echo slept $?\r");
         await Eventually.WaitAsync(() => SleepRuns(), Deadline, "sleep 100 to start");
-        await harness.Client.TypeAsync(1, "\u0003");
-        await harness.Client.TypeAsync(1, "echo after-$((1+1))\r");
-        await Eventually.WaitAsync(() => Task.FromResult(session.Stdout), shown => shown.Contains("after-2", StringComparison.Ordinal), Deadline,
-            "the shell to answer after Ctrl-C");
+        // Ctrl-C, then the shell's next prompt. A Ctrl-C that lands while the shell is still handing the terminal to its
+        // job reaches the shell, not sleep, and a terminal may drop what is typed along with an interrupt; so, as a user
+        // would, a key that got no answer within two seconds is pressed again. sleep 100 outlasts the deadline: only
+        // Ctrl-C ends it, so the prompt coming back proves the interrupt.
+        int interruptedAt = session.Stdout.Length;
+        await PressUntilAsync("\u0003", shown => shown.Contains("^C", StringComparison.Ordinal) && (shown.TrimEnd().EndsWith('#') || shown.TrimEnd().EndsWith('$')),
+            "the prompt after Ctrl-C");
+        // Ctrl-U first, so a retyped line replaces a partly dropped one.
+        await PressUntilAsync("\u0015echo after-$((1+1))\r", shown => shown.Contains("after-2", StringComparison.Ordinal), "the shell to answer after Ctrl-C");
         Assert.DoesNotContain("slept 0", session.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, harness.Tracker.Snapshot().Active);
 
         await harness.Client.TypeAsync(1, "exit 3\r");
         Assert.Equal(3, await session.ExitCode.Task.WaitAsync(Deadline));
         await Eventually.WaitAsync(() => harness.Tracker.Snapshot().Active == 0, Deadline, "the shell's session to leave the tracker");
+
+        async Task PressUntilAsync(string keys, Func<string, bool> answered, string what)
+        {
+            var lastPressed = System.Diagnostics.Stopwatch.StartNew();
+            await harness.Client.TypeAsync(1, keys);
+            await Eventually.WaitAsync(async () =>
+            {
+                string shown = session.Stdout[interruptedAt..];
+                if (!answered(shown) && lastPressed.Elapsed >= TimeSpan.FromSeconds(2))
+                {
+                    await harness.Client.TypeAsync(1, keys);
+                    lastPressed.Restart();
+                }
+
+                return shown;
+            }, answered, Deadline, what, interval: TimeSpan.FromMilliseconds(200));
+        }
 
         bool SleepRuns() => Directory.EnumerateDirectories("/proc").Any(dir =>
         {

@@ -129,6 +129,10 @@ public sealed class LocalSandboxTests(TestStorage storage) : IAsyncLifetime
         Assert.Equal(10, results.Select(r => r.uid).Distinct().Count());
         Assert.Equal(10, Directory.GetFiles(Path.Combine(_data, "uids", "taken")).Count(f => !f.EndsWith(".tmp", StringComparison.Ordinal)) - 2);
 
+        // A data folder from before records are links still holds plain files: they are read the same.
+        File.WriteAllText(Path.Combine(_data, "uids", "workspaces", "ws-legacy"), "2000123\n");
+        Assert.Equal(2_000_123, uids.GetOrAllocate("ws-legacy"));
+
         // Released with the workspace: the record goes, and the uid is free for another.
         uids.Release("ws-a");
         Assert.Null(other.Find("ws-a"));

@@ -7,7 +7,7 @@ namespace Coder.Orchestrations.Provisioning.Local;
 /// <summary>
 /// The Unix user each sandboxed workspace runs as: one per workspace (its blue and green instances share it), from a
 /// fixed high range no distribution hands out, recorded in the data folder so a restarted host, or a second host on the
-/// same folder, gives the workspace the same user. Both records are created exclusively (create-new, or a link that
+/// same folder, gives the workspace the same user. Both records are created exclusively (a symbolic link, which
 /// fails when the name exists), so two hosts racing for one workspace or one uid end with a single owner.
 /// </summary>
 public sealed class WorkspaceUids
@@ -32,7 +32,9 @@ public sealed class WorkspaceUids
         string path = Path.Combine(_byWorkspace, workspaceId);
         try
         {
-            return int.TryParse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture, out int uid) ? uid : null;
+            // A record is a symbolic link whose target is the uid; a data folder from before holds regular files.
+            string recorded = new FileInfo(path).LinkTarget ?? File.ReadAllText(path);
+            return int.TryParse(recorded.Trim(), CultureInfo.InvariantCulture, out int uid) ? uid : null;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -71,20 +73,19 @@ public sealed class WorkspaceUids
         File.Delete(Path.Combine(_taken, Str(uid)));
     }
 
-    /// <summary>Writes <paramref name="content"/> to a new file at <paramref name="path"/>; false when the name already exists.</summary>
+    /// <summary>Records <paramref name="content"/> at <paramref name="path"/>; false when the name already exists.</summary>
     static bool TryCreate(string path, string content)
     {
-        // Written whole under a private name, then linked into place without replacing: readers never see it half-written.
-        string temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, content);
+        // symlink(2) creates the name and its content in one step and fails when the name exists, so of two hosts racing
+        // for one record exactly one wins and no reader sees it half-written. (File.Move without overwrite is not that:
+        // on Linux it checks and then renames, so a second mover could replace the first one's record.)
         try
         {
-            File.Move(temp, path, overwrite: false);
+            File.CreateSymbolicLink(path, content);
             return true;
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException) when (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {
-            File.Delete(temp);
             return false;
         }
     }
