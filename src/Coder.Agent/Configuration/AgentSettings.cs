@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Coder.Agent.Connect;
 
 namespace Coder.Agent.Configuration;
 
@@ -30,7 +31,13 @@ public sealed record AgentSettings
     public int OutboxCapacity { get; init; } = 10_000;
     public TimeSpan ShutdownFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Sessions one user connection may hold open at once (<c>CODER_AGENT_MAX_SESSIONS_PER_CONNECTION</c>).</summary>
+    public int MaxSessionsPerConnection { get; init; } = MuxOptions.DefaultMaxSessionsPerConnection;
+
     public string SocketPath => Path.Combine(StateDirectory, "agent.sock");
+
+    /// <summary>What a user connection's sessions run with: the workspace's home and the per-connection cap.</summary>
+    public MuxOptions ConnectOptions => new() { WorkspaceDirectory = WorkspaceDirectory, MaxSessionsPerConnection = MaxSessionsPerConnection };
 
     /// <summary>Variables that carry secrets and so are removed from the environment of scripts and plugins.</summary>
     public static IReadOnlyList<string> SecretVariables { get; } =
@@ -79,6 +86,8 @@ public sealed record AgentSettings
             HeartbeatSecondsOverride = ParseInt(Get("CODER_AGENT_HEARTBEAT_SECONDS"), "CODER_AGENT_HEARTBEAT_SECONDS"),
             OutboxCapacity = ParseInt(Get("CODER_AGENT_OUTBOX_CAPACITY"), "CODER_AGENT_OUTBOX_CAPACITY") ?? 10_000,
             ShutdownFlushTimeout = TimeSpan.FromSeconds(ParseInt(Get("CODER_AGENT_FLUSH_SECONDS"), "CODER_AGENT_FLUSH_SECONDS") ?? 5),
+            MaxSessionsPerConnection = ParseInt(Get("CODER_AGENT_MAX_SESSIONS_PER_CONNECTION"), "CODER_AGENT_MAX_SESSIONS_PER_CONNECTION")
+                ?? MuxOptions.DefaultMaxSessionsPerConnection,
         };
         settings.Validate();
         return settings;
@@ -93,6 +102,10 @@ public sealed record AgentSettings
             case AgentTransportKind.ServiceBus when ServiceBusConnection is null && ServiceBusNamespace is null:
                 throw new AgentConfigurationException(
                     "CODER_AGENT_SERVICEBUS_CONNECTION or CODER_AGENT_SERVICEBUS_NAMESPACE is required for the servicebus transport.");
+        }
+        if (MaxSessionsPerConnection < 1)
+        {
+            throw new AgentConfigurationException("CODER_AGENT_MAX_SESSIONS_PER_CONNECTION must be at least 1.");
         }
         if (OutboxCapacity < 16)
         {

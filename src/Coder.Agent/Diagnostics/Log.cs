@@ -63,4 +63,19 @@ public static partial class Log
 
     [LoggerMessage(18, LogLevel.Warning, "Plugin {Plugin} failed: {Reason}")]
     public static partial void PluginFailed(ILogger logger, string plugin, string reason);
+
+    [LoggerMessage(19, LogLevel.Information, "Connection {ConnectionId}: session {SessionId} opened ({Kind})")]
+    public static partial void ConnectSessionOpened(ILogger logger, string connectionId, uint sessionId, string kind);
+
+    [LoggerMessage(20, LogLevel.Information, "Connection {ConnectionId}: session {SessionId} closed")]
+    public static partial void ConnectSessionClosed(ILogger logger, string connectionId, uint sessionId);
+
+    [LoggerMessage(21, LogLevel.Warning, "Connection {ConnectionId}: session {SessionId} refused: {Reason}")]
+    public static partial void ConnectSessionRefused(ILogger logger, string connectionId, uint sessionId, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "Connection {ConnectionId}: session {SessionId} failed: {Reason}")]
+    public static partial void ConnectSessionFailed(ILogger logger, string connectionId, uint sessionId, string reason);
+
+    [LoggerMessage(23, LogLevel.Warning, "Connection {ConnectionId} broken: {Reason}")]
+    public static partial void ConnectBroken(ILogger logger, string connectionId, string reason);
 }

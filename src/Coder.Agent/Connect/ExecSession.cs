@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Coder.Agent.Scripts;
+
+namespace Coder.Agent.Connect;
+
+/// <summary>A non-interactive command: stdin from the peer, stdout and stderr on their own channels, then its exit code.</summary>
+public sealed class ExecSession(uint id, MuxFrameWriter writer, IReadOnlyList<string> command, string workingDirectory) : MuxSession(id, writer)
+{
+    Process? _process;
+
+    public override async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var info = ProcessGroup.CreateStartInfo(command[0], command.Skip(1), workingDirectory);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {command[0]}");
+        _process = process;
+        var input = PumpInputAsync(process.StandardInput.BaseStream, process.StandardInput.Close, cancellationToken);
+        var stdout = PumpOutputAsync(process.StandardOutput.BaseStream, MuxChannel.Stdout, cancellationToken);
+        var stderr = PumpOutputAsync(process.StandardError.BaseStream, MuxChannel.Stderr, cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        await Task.WhenAll(stdout, stderr);
+        EndInput();
+        await input;
+        await Writer.SendAsync(MuxFrame.Exit(Id, process.ExitCode), cancellationToken);
+        await Writer.SendAsync(MuxFrame.Close(Id), cancellationToken);
+    }
+
+    public override void Signal(int signal)
+    {
+        if (_process is { } process) _ = PtyNative.Kill(-process.Id, signal); // The command leads its own process group (setsid).
+    }
+
+    public override void Abort()
+    {
+        if (_process is { } process) ProcessGroup.Kill(process);
+    }
+}

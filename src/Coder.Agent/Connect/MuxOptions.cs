@@ -1,0 +1,13 @@
+namespace Coder.Agent.Connect;
+
+/// <summary>Settings of the connect protocol's agent side.</summary>
+public sealed record MuxOptions
+{
+    public const int DefaultMaxSessionsPerConnection = 32;
+
+    /// <summary>Where shells and commands start: the workspace's home, where its scripts run.</summary>
+    public required string WorkspaceDirectory { get; init; }
+
+    /// <summary>Open sessions one connection may hold; one more is refused with an error frame.</summary>
+    public int MaxSessionsPerConnection { get; init; } = DefaultMaxSessionsPerConnection;
+}

@@ -1,0 +1,4 @@
+namespace Coder.Agent.Connect;
+
+/// <summary>A frame that breaks the connect protocol; the connection ends.</summary>
+public sealed class MuxProtocolException(string message) : Exception(message);
