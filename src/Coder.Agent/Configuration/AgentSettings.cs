@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using Coder.Agent.Connect;
+using Coder.Connect.Protocol;
 
 namespace Coder.Agent.Configuration;
 

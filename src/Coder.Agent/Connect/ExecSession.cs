@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Diagnostics;
 using Coder.Agent.Scripts;
 

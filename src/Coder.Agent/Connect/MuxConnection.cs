@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Coder.Agent.Diagnostics;

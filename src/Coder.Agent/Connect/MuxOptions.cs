@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 namespace Coder.Agent.Connect;
 
 /// <summary>Settings of the connect protocol's agent side.</summary>

@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Threading.Channels;
 
 namespace Coder.Agent.Connect;

@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Runtime.InteropServices;
 
 namespace Coder.Agent.Connect;

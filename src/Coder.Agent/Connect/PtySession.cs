@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
@@ -12,7 +13,11 @@ namespace Coder.Agent.Connect;
 public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<string>? shell, ushort cols, ushort rows, string workingDirectory)
     : MuxSession(id, writer)
 {
-    const string Launcher = "pts=$1; shift; exec setsid -c \"$@\" <\"$pts\" >\"$pts\" 2>&1";
+    // A host started in the background (nohup, `cmd &`, CI) hands its agent SIGINT and SIGQUIT ignored, and an ignored
+    // disposition survives exec: without the reset, ^C on the terminal reached a sleep that ignored it. A terminal's shell
+    // starts with default dispositions, as sshd and login give it (GNU env; where it lacks the option, as before).
+    const string Launcher = "pts=$1; shift; if env --default-signal true 2>/dev/null; then set -- env --default-signal -- \"$@\"; fi; " +
+        "exec setsid -c \"$@\" <\"$pts\" >\"$pts\" 2>&1";
     const int SigHangUp = 1;
     const int SigKill = 9;
     static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(2);

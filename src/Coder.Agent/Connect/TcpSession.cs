@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Net;
 using System.Net.Sockets;
 

@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Collections;
 using Coder.Agent.Configuration;
 

@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 namespace Coder.Agent.Tests.Connect;
 
 /// <summary>One end of an in-memory connection: reads what the other end writes and the reverse.</summary>

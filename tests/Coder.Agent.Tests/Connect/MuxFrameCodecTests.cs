@@ -1,4 +1,5 @@
 using Coder.Agent.Connect;
+using Coder.Connect.Protocol;
 
 namespace Coder.Agent.Tests.Connect;
 

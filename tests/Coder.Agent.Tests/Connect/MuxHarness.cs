@@ -1,4 +1,5 @@
 using Coder.Agent.Connect;
+using Coder.Connect.Protocol;
 using Coder.Agent.Outbox;
 using Coder.Agent.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Coder.Agent.Connect;
+using Coder.Connect.Protocol;
 
 namespace Coder.Agent.Tests.Connect;
 
@@ -85,7 +86,17 @@ public sealed class MuxSessionTests
         {
             var lastPressed = System.Diagnostics.Stopwatch.StartNew();
             await harness.Client.TypeAsync(1, keys);
-            await Eventually.WaitAsync(async () =>
+            try
+            {
+                await WaitAnsweredAsync();
+            }
+            catch (TimeoutException timeout)
+            {
+                // What the kernel says about the sleep, for the day this fails: its signal masks and whose the terminal is.
+                throw new TimeoutException($"{timeout.Message}\nsleep: {SleepState()}", timeout);
+            }
+
+            async Task WaitAnsweredAsync() => await Eventually.WaitAsync(async () =>
             {
                 string shown = session.Stdout[interruptedAt..];
                 if (!answered(shown) && lastPressed.Elapsed >= TimeSpan.FromSeconds(2))
@@ -96,6 +107,26 @@ public sealed class MuxSessionTests
 
                 return shown;
             }, answered, Deadline, what, interval: TimeSpan.FromMilliseconds(200));
+        }
+
+        string SleepState()
+        {
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(dir, "cmdline")) != $"sleep\0{duration}\0") continue;
+                    string[] stat = File.ReadAllText(Path.Combine(dir, "stat")).Split(' ');
+                    var masks = File.ReadAllLines(Path.Combine(dir, "status")).Where(line => line.StartsWith("Sig", StringComparison.Ordinal));
+                    return $"pid {Path.GetFileName(dir)} pgrp {stat[4]} session {stat[5]} tty {stat[6]} tpgid {stat[7]}; {string.Join("; ", masks)}";
+                }
+                catch (IOException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+
+            return "not running";
         }
 
         bool SleepRuns() => Directory.EnumerateDirectories("/proc").Any(dir =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Coder.Agent.Connect;
+using Coder.Connect.Protocol;
 
 namespace Coder.Agent.Tests.Connect;
 

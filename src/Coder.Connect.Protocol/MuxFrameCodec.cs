@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>
 /// Reads and writes the frames of the connect protocol, which multiplexes sessions over one byte stream.

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>One frame of the connect protocol: a type, the session it belongs to and its type-specific payload.</summary>
 public readonly record struct MuxFrame(MuxFrameType Type, uint SessionId, ReadOnlyMemory<byte> Payload)

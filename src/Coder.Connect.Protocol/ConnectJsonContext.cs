@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>Source-generated JSON for the connect protocol's open frames (the agent is trimmed and AOT-compiled).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,4 +1,4 @@
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>Which stream of a session a data frame carries; the values are on the wire.</summary>
 public enum MuxChannel : byte

@@ -1,4 +1,4 @@
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>The frame types of the connect protocol; the values are on the wire (see <see cref="MuxFrameCodec"/>).</summary>
 public enum MuxFrameType : byte

@@ -1,4 +1,4 @@
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>Writes whole frames to the shared stream, one at a time, from any session.</summary>
 public sealed class MuxFrameWriter(Stream stream) : IDisposable

@@ -1,4 +1,4 @@
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>Bytes a session may still send before the peer grants more (the <c>window</c> frames).</summary>
 public sealed class CreditWindow(int initial)

@@ -1,4 +1,4 @@
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>The payload of an <c>open</c> frame.</summary>
 /// <param name="Kind"><c>pty</c>, <c>exec</c> or <c>tcp</c>.</param>

@@ -1,4 +1,4 @@
-namespace Coder.Agent.Connect;
+namespace Coder.Connect.Protocol;
 
 /// <summary>A frame that breaks the connect protocol; the connection ends.</summary>
 public sealed class MuxProtocolException(string message) : Exception(message);
