@@ -127,6 +127,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
         NoteTokenExpiry(token);
         Interlocked.Increment(ref _controlChannelsOpened);
         LogOnline(_logger, _path);
+        _options.OnlineChanged?.Invoke(true);
         return socket;
     }
 
@@ -148,8 +149,9 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
                 {
                     break;
                 }
-                catch (Exception e) when (e is WebSocketException or HybridConnectionException or HttpRequestException)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
+                    // Whatever failed (the relay, the network or the token source), the listener keeps trying.
                     LogReconnectFailed(_logger, _path, delay.TotalMilliseconds, e.Message);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                     continue;
@@ -176,6 +178,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
                 await renewing.ConfigureAwait(false);
                 socket.Dispose();
                 socket = null;
+                _options.OnlineChanged?.Invoke(false);
             }
         }
 
@@ -195,6 +198,7 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
 
     async Task AnswerAsync(HybridConnectionAccept accept, CancellationToken cancellationToken)
     {
+        bool admitted = false;
         try
         {
             var rejection = _options.AcceptHandler is { } handler ? await handler(accept, cancellationToken).ConfigureAwait(false) : null;
@@ -204,14 +208,20 @@ public sealed partial class HybridConnectionListener : IAsyncDisposable
                 return;
             }
 
+            admitted = true;
             var socket = await RelayWebSockets.ConnectAsync(new Uri(accept.Address), _options.KeepAliveInterval, headers: null, cancellationToken).ConfigureAwait(false);
             var stream = RelayWebSockets.AsStream(socket);
-            if (!_accepted.Writer.TryWrite(stream)) await stream.DisposeAsync().ConfigureAwait(false);
+            if (!_accepted.Writer.TryWrite(stream))
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                _options.RendezvousFailed?.Invoke(accept);
+            }
         }
         catch (Exception e) when (e is WebSocketException or HybridConnectionException or HttpRequestException or OperationCanceledException)
         {
             // The sender gave up or the _relay expired the rendezvous; that sender's connect fails, the listener goes on.
             LogAcceptFailed(_logger, _path, e.Message);
+            if (admitted) _options.RendezvousFailed?.Invoke(accept);
         }
     }
 

@@ -16,4 +16,10 @@ public sealed class HybridConnectionListenerOptions
 
     /// <summary>Decides per sender; null accepts. A rejection reaches the sender as its connect's HTTP status.</summary>
     public Func<HybridConnectionAccept, CancellationToken, ValueTask<HybridConnectionRejection?>>? AcceptHandler { get; set; }
+
+    /// <summary>Called with true each time the control channel opens and with false each time it drops (the listener then reconnects).</summary>
+    public Action<bool>? OnlineChanged { get; set; }
+
+    /// <summary>Called when a sender the <see cref="AcceptHandler"/> let through could not be joined (the rendezvous failed).</summary>
+    public Action<HybridConnectionAccept>? RendezvousFailed { get; set; }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Agent.Connect;
 
 /// <summary>
-/// The agent's side of one user connection: reads frames (see <see cref="MuxFrameCodec"/>), opens pty, exec and tcp
+/// The agent's side of one user connection: reads frames (see <see cref="MuxFrameCodec"/>), opens pty, exec, tcp and ssh
 /// sessions up to a per-connection cap, routes input, resizes and signals to them, and reports each open session to the
 /// <see cref="SessionTracker"/> so <c>session status</c> and idle auto-stop count it.
 /// </summary>
@@ -109,6 +109,7 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
             "pty" => new PtySession(frame.SessionId, writer, request.Command, request.Cols ?? 80, request.Rows ?? 24, options.WorkspaceDirectory),
             "exec" when request.Command is { Count: > 0 } command => new ExecSession(frame.SessionId, writer, command, options.WorkspaceDirectory),
             "tcp" when request.Port is >= 1 and <= 65535 => new TcpSession(frame.SessionId, writer, request.Port.Value),
+            "ssh" when options.Ssh is { Executable: not null } ssh => new SshSession(frame.SessionId, writer, ssh, options.WorkspaceDirectory, logger),
             _ => null,
         };
         if (session is null)
@@ -117,7 +118,8 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
             {
                 "exec" => "command: an exec session needs a command",
                 "tcp" => "port: a tcp session needs a port between 1 and 65535",
-                _ => $"kind: '{request.Kind}' is not a session kind; expected pty, exec or tcp",
+                "ssh" => SshServer.NotInstalled,
+                _ => $"kind: '{request.Kind}' is not a session kind; expected pty, exec, tcp or ssh",
             };
         }
 

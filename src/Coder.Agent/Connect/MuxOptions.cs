@@ -11,4 +11,7 @@ public sealed record MuxOptions
 
     /// <summary>Open sessions one connection may hold; one more is refused with an error frame.</summary>
     public int MaxSessionsPerConnection { get; init; } = DefaultMaxSessionsPerConnection;
+
+    /// <summary>Serves <c>ssh</c> sessions; null or without an executable refuses them (<see cref="SshServer.NotInstalled"/>).</summary>
+    public SshServer? Ssh { get; init; }
 }

@@ -78,4 +78,19 @@ public static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Connection {ConnectionId} broken: {Reason}")]
     public static partial void ConnectBroken(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(24, LogLevel.Information, "Relay connection {ConnectionId} accepted for session {SessionHeader} from {Remote}")]
+    public static partial void RelayConnectionAccepted(ILogger logger, string connectionId, string sessionHeader, string remote);
+
+    [LoggerMessage(25, LogLevel.Warning, "Relay connection refused: {Active} of {Limit} connections are open")]
+    public static partial void RelayConnectionRefused(ILogger logger, int active, int limit);
+
+    [LoggerMessage(26, LogLevel.Warning, "Relay listener on {Path} could not open; retrying in {DelayMs} ms: {Reason}")]
+    public static partial void RelayOpenFailed(ILogger logger, string path, double delayMs, string reason);
+
+    [LoggerMessage(27, LogLevel.Information, "Relay listener on {Path}: listening={Listening}, sshd={Sshd}")]
+    public static partial void RelayStatus(ILogger logger, string path, bool listening, string? sshd);
+
+    [LoggerMessage(28, LogLevel.Debug, "sshd: {Line}")]
+    public static partial void SshdOutput(ILogger logger, string line);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Coder.Agent.Configuration;
+using Coder.Agent.Connect;
 using Coder.Agent.ControlPlane;
 using Coder.Agent.Diagnostics;
 using Coder.Agent.Lifecycle;
@@ -70,6 +71,10 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             routines.Start("heartbeat", ct => HeartbeatLoopAsync(manifest, manifestClient, outbox, startedAt, ct), routinesStop.Token);
             routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
+            if (manifest.Current.Connect is { } connect)
+            {
+                routines.Start("relay", CreateRelayServer(connect, http, sessions).RunAsync, routinesStop.Token);
+            }
             routines.Start("plugins", new PluginSupervisor(settings, manifest, scripts, plugins, processes, outbox, time, loggers.Create("plugins")).RunAsync,
                 routinesStop.Token);
 
@@ -101,6 +106,19 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
         await senderRoutines.WhenAllStoppedAsync();
         bool flushed = await sender.FlushAsync(settings.ShutdownFlushTimeout);
         Log.AgentStopped(_logger, flushed, outbox.PendingCount);
+    }
+
+    /// <summary>The relay listener the manifest's <c>connect</c> asks for, with tokens and SSH keys from the control plane.</summary>
+    RelayConnectServer CreateRelayServer(AgentConnectManifest connect, HttpClient http, SessionTracker sessions)
+    {
+        var client = new ConnectClient(http, settings.ControlPlaneUrl, settings.Token);
+        var mux = settings.ConnectOptions with
+        {
+            MaxSessionsPerConnection = Math.Max(1, connect.MaxSessionsPerConnection),
+            Ssh = new SshServer(SshServer.Locate(), settings.StateDirectory, client.GetAuthorizedKeysAsync),
+        };
+        return new RelayConnectServer(new Uri(connect.RelayUrl), connect.Path, Math.Max(1, connect.MaxConnections), mux,
+            RelayTokenCache.For(client, settings.Replica, time).Provider, sessions, time, loggers.Create("relay"));
     }
 
     async Task RunStartupAsync(AgentManifest manifest, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)

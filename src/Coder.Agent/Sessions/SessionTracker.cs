@@ -51,6 +51,13 @@ public sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
         lock (_gate) return (_open.Count, _lastActivity);
     }
 
-    void Report(string change) =>
-        outbox.Append(AgentEventTypes.Session, new SessionPayload(_open.Count, _lastActivity, change), CoderJsonContext.Default.SessionPayload);
+    /// <summary>Reports the relay listener's state and sshd availability as a <c>session</c> event with change <c>connect</c>.</summary>
+    public void ReportConnect(AgentConnectStatus status)
+    {
+        lock (_gate) Report("connect", status);
+    }
+
+    void Report(string change, AgentConnectStatus? connect = null) =>
+        outbox.Append(AgentEventTypes.Session, new SessionPayload(_open.Count, _lastActivity, change) { Connect = connect },
+            CoderJsonContext.Default.SessionPayload);
 }
