@@ -14,6 +14,7 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
     public const string NotInstalled = "sshd is not installed in this workspace image";
     static readonly string[] Candidates = ["/usr/sbin/sshd"];
     readonly string _directory = Path.Combine(stateDirectory, "ssh");
+    const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     readonly SemaphoreSlim _hostKeyGate = new(1, 1);
 
     /// <summary>The sshd binary, or null when the image has none (ssh sessions are then refused).</summary>
@@ -39,11 +40,12 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
     public async Task<IReadOnlyList<string>> PrepareAsync(CancellationToken cancellationToken)
     {
         if (executable is null) throw new InvalidOperationException(NotInstalled);
-        Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Public material only, readable by the login user (sshd reads authorized keys as that user); the host key is 0600.
+        Directory.CreateDirectory(_directory, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         await EnsureHostKeyAsync(cancellationToken);
         var keys = await authorizedKeys(cancellationToken);
-        WritePrivate(AuthorizedKeysPath, string.Concat(keys.Select(k => k.Trim() + "\n")));
-        WritePrivate(ConfigPath, Config());
+        WriteReadable(AuthorizedKeysPath, string.Concat(keys.Select(k => k.Trim() + "\n")));
+        WriteReadable(ConfigPath, Config());
         if (Environment.IsPrivilegedProcess)
         {
             // As root sshd separates privileges into this directory; images install it but only create it when the service starts.
@@ -98,11 +100,11 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
         }
     }
 
-    static void WritePrivate(string path, string content)
+    static void WriteReadable(string path, string content)
     {
         string partial = path + ".new";
         File.WriteAllText(partial, content, new UTF8Encoding(false));
-        File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(partial, Readable);
         File.Move(partial, path, overwrite: true);
     }
 }

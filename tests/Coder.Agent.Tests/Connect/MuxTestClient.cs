@@ -104,6 +104,9 @@ sealed class MuxTestClient : IAsyncDisposable
         bool _withholding;
         int _owed;
 
+        /// <summary>Also hands each stdout chunk here, in order, for a session used as a byte stream (ssh, tcp).</summary>
+        public Action<byte[]>? OnStdout { get; set; }
+
         public int StdoutLength
         {
             get { lock (_gate) return (int)_stdout.Length; }
@@ -132,6 +135,7 @@ sealed class MuxTestClient : IAsyncDisposable
             lock (_gate)
             {
                 (channel == MuxChannel.Stderr ? _stderr : _stdout).Write(bytes);
+                if (channel == MuxChannel.Stdout) OnStdout?.Invoke(bytes.ToArray());
                 if (!_withholding) return bytes.Length;
                 _owed += bytes.Length;
                 return 0;

@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Text;
 using Coder.Local.Storage;
 
-namespace Coder.Relay.Tests.Infrastructure;
+namespace Coder.Testing;
 
 /// <summary>The real Coder.Relay, run from its build output with <c>dotnet</c> as its own process on a loopback port.</summary>
 public sealed class RelayProcess : IAsyncDisposable

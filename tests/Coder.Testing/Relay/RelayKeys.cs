@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Coder.Relay.Protocol;
 
-namespace Coder.Relay.Tests.Infrastructure;
+namespace Coder.Testing;
 
 /// <summary>The test relay's two keys, one per right, and the key file (mode 0600) the relay is given.</summary>
 public sealed class RelayKeys
