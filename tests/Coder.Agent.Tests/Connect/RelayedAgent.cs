@@ -37,10 +37,7 @@ sealed class RelayedAgent : IAsyncDisposable
         var tokens = new RelayTokenCache(_ =>
         {
             Interlocked.Increment(ref _tokensFetched);
-            var expiresAt = TimeProvider.System.GetUtcNow().AddHours(1);
-            string token = RelaySasToken.Create(HybridConnectionProtocol.Resource(Relay.Address, Path), RelayKeys.ListenKeyName, Keys.ListenKey,
-                TimeSpan.FromHours(1), TimeProvider.System);
-            return Task.FromResult(new AgentRelayToken(Relay.Address.ToString(), Path, token, expiresAt));
+            return Task.FromResult(ListenToken(Relay.Address, Path));
         }, TimeProvider.System);
         Server = new RelayConnectServer(Relay.Address, Path, maxConnections, new MuxOptions { WorkspaceDirectory = Home, Ssh = Ssh }, tokens.Provider, Tracker,
             TimeProvider.System, NullLogger.Instance, new HybridConnectionListenerOptions { MaxReconnectDelay = TimeSpan.FromSeconds(2) });
@@ -61,11 +58,23 @@ sealed class RelayedAgent : IAsyncDisposable
     /// <summary>The owner's public keys, as <c>GET /api/agent/ssh-keys</c> answers them.</summary>
     public IReadOnlyList<string> AuthorizedKeys { get; set; } = [];
 
-    public static async Task<RelayedAgent> StartAsync(int maxConnections = 16)
+    /// <summary>A relay process with <see cref="Keys"/>; the caller deletes the key file's directory.</summary>
+    public static async Task<(RelayProcess Relay, string KeyFile)> StartRelayAsync()
     {
         string keyFile = Keys.WriteKeyFile(Directory.CreateTempSubdirectory("coder-relay-keys-").FullName);
         var relay = RelayProcess.Start(keyFile, RelayProcess.FreePort());
         await relay.WaitHealthyAsync();
+        return (relay, keyFile);
+    }
+
+    /// <summary>A Listen token for exactly <paramref name="path"/>, as <c>POST /api/agent/relay-token</c> mints it (one hour).</summary>
+    public static AgentRelayToken ListenToken(Uri relay, string path) =>
+        new(relay.ToString(), path, RelaySasToken.Create(HybridConnectionProtocol.Resource(relay, path), RelayKeys.ListenKeyName, Keys.ListenKey, TimeSpan.FromHours(1),
+            TimeProvider.System), TimeProvider.System.GetUtcNow().AddHours(1));
+
+    public static async Task<RelayedAgent> StartAsync(int maxConnections = 16)
+    {
+        var (relay, keyFile) = await StartRelayAsync();
         var agent = new RelayedAgent(relay, keyFile, maxConnections);
         await agent.WaitListeningAsync(TimeSpan.FromSeconds(20));
         return agent;

@@ -18,6 +18,7 @@ public sealed class ManifestEndpoint : IAsyncDisposable
     readonly Task _serving;
     AgentManifest _manifest;
     int _fetches;
+    int _relayTokens;
 
     public ManifestEndpoint(string token, AgentManifest manifest)
     {
@@ -34,6 +35,15 @@ public sealed class ManifestEndpoint : IAsyncDisposable
 
     /// <summary>Full manifest bodies served (200s), not counting 304s.</summary>
     public int Fetches => Volatile.Read(ref _fetches);
+
+    /// <summary>Answers <c>POST /api/agent/relay-token</c> for a replica; null (or no handler) is 404, as for a replica the token does not cover.</summary>
+    public Func<int, AgentRelayToken?>? RelayTokens { get; set; }
+
+    /// <summary>What <c>GET /api/agent/ssh-keys</c> answers: the owner's public keys.</summary>
+    public IReadOnlyList<string> SshKeys { get; set; } = [];
+
+    /// <summary>Relay tokens handed out (200s).</summary>
+    public int RelayTokensIssued => Volatile.Read(ref _relayTokens);
 
     public AgentManifest Manifest
     {
@@ -78,16 +88,35 @@ public sealed class ManifestEndpoint : IAsyncDisposable
     void Answer(HttpListenerContext context)
     {
         using var response = context.Response;
-        if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath != "/api/agent/manifest")
-        {
-            response.StatusCode = 404;
-            return;
-        }
-
         if (context.Request.Headers["Authorization"] != "Bearer " + _token)
         {
             response.StatusCode = 401;
             return;
+        }
+
+        switch (context.Request.HttpMethod, context.Request.Url?.AbsolutePath)
+        {
+            case ("GET", "/api/agent/manifest"):
+                break;
+            case ("POST", "/api/agent/relay-token"):
+                var request = JsonSerializer.Deserialize(context.Request.InputStream, CoderJsonContext.Default.AgentRelayTokenRequest);
+                if (request is not null && RelayTokens?.Invoke(request.Replica) is { } token)
+                {
+                    Interlocked.Increment(ref _relayTokens);
+                    Write(response, JsonSerializer.SerializeToUtf8Bytes(token, CoderJsonContext.Default.AgentRelayToken));
+                }
+                else
+                {
+                    response.StatusCode = 404;
+                }
+
+                return;
+            case ("GET", "/api/agent/ssh-keys"):
+                Write(response, JsonSerializer.SerializeToUtf8Bytes(new AgentSshKeys(SshKeys), CoderJsonContext.Default.AgentSshKeys));
+                return;
+            default:
+                response.StatusCode = 404;
+                return;
         }
 
         var manifest = Manifest;
@@ -99,12 +128,16 @@ public sealed class ManifestEndpoint : IAsyncDisposable
             return;
         }
 
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, CoderJsonContext.Default.AgentManifest);
+        Write(response, JsonSerializer.SerializeToUtf8Bytes(manifest, CoderJsonContext.Default.AgentManifest));
+        Interlocked.Increment(ref _fetches);
+    }
+
+    static void Write(HttpListenerResponse response, byte[] body)
+    {
         response.StatusCode = 200;
         response.ContentType = "application/json";
         response.ContentLength64 = body.Length;
         response.OutputStream.Write(body);
-        Interlocked.Increment(ref _fetches);
     }
 
     public async ValueTask DisposeAsync()
