@@ -5,12 +5,13 @@ using Coder.Relay.Protocol;
 namespace Coder.Agent.Connect;
 
 /// <summary>
-/// The listener's token source: asks the control plane for a Listen token and hands the same one out while more than half
-/// of its life remains, so reconnects during a relay outage do not each cost a control-plane call, while the listener's
-/// renewal (halfway through the token's life) gets a fresh one.
+/// The listener's token source: asks the control plane for a Listen token and hands the same one out during the first
+/// <see cref="ReuseFraction"/> of its life, so reconnects during a relay outage do not each cost a control-plane call, while
+/// the listener's renewal (halfway through the token's life) always gets a fresh one.
 /// </summary>
 public sealed class RelayTokenCache(Func<CancellationToken, Task<AgentRelayToken>> fetch, TimeProvider time)
 {
+    public const double ReuseFraction = 0.4;
     readonly SemaphoreSlim _gate = new(1, 1);
     AgentRelayToken? _current;
     DateTimeOffset _fetchedAt;
@@ -26,7 +27,7 @@ public sealed class RelayTokenCache(Func<CancellationToken, Task<AgentRelayToken
         try
         {
             var now = time.GetUtcNow();
-            if (_current is { } current && now < _fetchedAt + (current.ExpiresAt - _fetchedAt) / 2) return current.Token;
+            if (_current is { } current && now < _fetchedAt + (current.ExpiresAt - _fetchedAt) * ReuseFraction) return current.Token;
             _current = await fetch(cancellationToken);
             _fetchedAt = now;
             return _current.Token;

@@ -99,6 +99,42 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Refused_tokens_are_retried_with_backoff_until_the_agent_listens()
+    {
+        await using var agent = await RelayedAgent.StartAsync(refusedTokens: 2);
+
+        Assert.Equal(3, agent.TokensFetched);
+        await using var client = await agent.ConnectAsync();
+        var exec = await client.OpenAsync(1, new OpenSessionRequest("exec", ["true"]));
+        Assert.Equal(0, await exec.ExitCode.Task.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task The_token_cache_reuses_a_token_for_reconnects_and_fetches_a_fresh_one_for_the_renewal()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-12-07T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        int fetched = 0;
+        var cache = new RelayTokenCache(_ =>
+        {
+            int n = Interlocked.Increment(ref fetched);
+            return Task.FromResult(new Coder.Contracts.Agents.AgentRelayToken("ws://relay", "ws-a-0", $"token-{n}", clock.GetUtcNow().AddHours(1)));
+        }, clock);
+
+        Assert.Equal("token-1", await cache.GetAsync(CancellationToken.None));
+        clock.Now += TimeSpan.FromMinutes(20); // a reconnect during an outage
+        Assert.Equal("token-1", await cache.GetAsync(CancellationToken.None));
+        clock.Now += TimeSpan.FromMinutes(10); // the listener's renewal, halfway through the token's life
+        Assert.Equal("token-2", await cache.GetAsync(CancellationToken.None));
+    }
+
+    sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
     public async Task Ssh_runs_a_command_through_sshd_with_the_owners_key_and_the_workspaces_kept_host_key()
     {
         if (SshServer.Locate() is null)

@@ -23,7 +23,7 @@ sealed class RelayedAgent : IAsyncDisposable
     readonly Task _running;
     int _tokensFetched;
 
-    RelayedAgent(RelayProcess relay, string keyFile, int maxConnections)
+    RelayedAgent(RelayProcess relay, string keyFile, int maxConnections, int refusedTokens)
     {
         Relay = relay;
         _keyFile = keyFile;
@@ -36,7 +36,8 @@ sealed class RelayedAgent : IAsyncDisposable
         Ssh = new SshServer(SshServer.Locate(), StateDirectory, _ => Task.FromResult<IReadOnlyList<string>>(AuthorizedKeys));
         var tokens = new RelayTokenCache(_ =>
         {
-            Interlocked.Increment(ref _tokensFetched);
+            if (Interlocked.Increment(ref _tokensFetched) <= refusedTokens)
+                throw new HttpRequestException("POST api/agent/relay-token answered 401.", null, System.Net.HttpStatusCode.Unauthorized);
             return Task.FromResult(ListenToken(Relay.Address, Path));
         }, TimeProvider.System);
         Server = new RelayConnectServer(Relay.Address, Path, maxConnections, new MuxOptions { WorkspaceDirectory = Home, Ssh = Ssh }, tokens.Provider, Tracker,
@@ -53,6 +54,7 @@ sealed class RelayedAgent : IAsyncDisposable
     public SessionTracker Tracker { get; }
     public SshServer Ssh { get; }
     public RelayConnectServer Server { get; }
+    /// <summary>Token requests, refused ones included.</summary>
     public int TokensFetched => Volatile.Read(ref _tokensFetched);
 
     /// <summary>The owner's public keys, as <c>GET /api/agent/ssh-keys</c> answers them.</summary>
@@ -72,10 +74,11 @@ sealed class RelayedAgent : IAsyncDisposable
         new(relay.ToString(), path, RelaySasToken.Create(HybridConnectionProtocol.Resource(relay, path), RelayKeys.ListenKeyName, Keys.ListenKey, TimeSpan.FromHours(1),
             TimeProvider.System), TimeProvider.System.GetUtcNow().AddHours(1));
 
-    public static async Task<RelayedAgent> StartAsync(int maxConnections = 16)
+    /// <param name="refusedTokens">How many token requests the control plane refuses (401) before it answers.</param>
+    public static async Task<RelayedAgent> StartAsync(int maxConnections = 16, int refusedTokens = 0)
     {
         var (relay, keyFile) = await StartRelayAsync();
-        var agent = new RelayedAgent(relay, keyFile, maxConnections);
+        var agent = new RelayedAgent(relay, keyFile, maxConnections, refusedTokens);
         await agent.WaitListeningAsync(TimeSpan.FromSeconds(20));
         return agent;
     }
