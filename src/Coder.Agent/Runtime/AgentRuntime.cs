@@ -71,10 +71,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             routines.Start("heartbeat", ct => HeartbeatLoopAsync(manifest, manifestClient, outbox, startedAt, ct), routinesStop.Token);
             routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
-            if (manifest.Current.Connect is { } connect)
-            {
-                routines.Start("relay", CreateRelayServer(connect, http, sessions).RunAsync, routinesStop.Token);
-            }
+            routines.Start("relay", ct => RelayLoopAsync(manifest, http, sessions, ct), routinesStop.Token);
             routines.Start("plugins", new PluginSupervisor(settings, manifest, scripts, plugins, processes, outbox, time, loggers.Create("plugins")).RunAsync,
                 routinesStop.Token);
 
@@ -106,6 +103,52 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
         await senderRoutines.WhenAllStoppedAsync();
         bool flushed = await sender.FlushAsync(settings.ShutdownFlushTimeout);
         Log.AgentStopped(_logger, flushed, outbox.PendingCount);
+    }
+
+    /// <summary>
+    /// Listens on the relay while the manifest carries <c>connect</c>: a manifest that gains it starts the listener, one that
+    /// changes it restarts it, one that drops it stops it; other manifest changes leave open connections alone.
+    /// </summary>
+    async Task RelayLoopAsync(ManifestState manifest, HttpClient http, SessionTracker sessions, CancellationToken cancellationToken)
+    {
+        AgentConnectManifest? running = null;
+        CancellationTokenSource? stop = null;
+        Task serving = Task.CompletedTask;
+        try
+        {
+            while (true)
+            {
+                var changed = manifest.ChangeToken;
+                if (manifest.Current.Connect != running)
+                {
+                    if (stop is not null) await stop.CancelAsync();
+                    await serving;
+                    stop?.Dispose();
+                    (running, stop, serving) = (manifest.Current.Connect, null, Task.CompletedTask);
+                    if (running is not null)
+                    {
+                        stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        serving = CreateRelayServer(running, http, sessions).RunAsync(stop.Token);
+                    }
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, changed);
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, time, wait.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The manifest changed: compare its connect with the running one.
+                }
+            }
+        }
+        finally
+        {
+            if (stop is not null) await stop.CancelAsync();
+            await serving;
+            stop?.Dispose();
+        }
     }
 
     /// <summary>The relay listener the manifest's <c>connect</c> asks for, with tokens and SSH keys from the control plane.</summary>

@@ -22,7 +22,7 @@ public sealed class AgentRelayProcessTests
             await using var harness = await AgentHarness.StartAsync(ws =>
             {
                 path = $"ws-{ws}-0";
-                return ManifestEndpoint.Create(ws, "v1", metricsSeconds: 600, scripts: [new ManifestScript("marker", "echo from-startup > marker.txt", 30, true)]) with
+                return ManifestEndpoint.Create(ws, "v1", heartbeatSeconds: 1, metricsSeconds: 600, scripts: [new ManifestScript("marker", "echo from-startup > marker.txt", 30, true)]) with
                 {
                     Connect = new AgentConnectManifest(relay.Address.ToString().TrimEnd('/'), path),
                 };
@@ -46,6 +46,17 @@ public sealed class AgentRelayProcessTests
             Assert.Equal(1, harness.Manifest.RelayTokensIssued);
             Assert.DoesNotContain("SharedAccessSignature", harness.Agent!.Log, StringComparison.Ordinal);
             Assert.DoesNotContain("sig=", harness.Agent.Log, StringComparison.Ordinal);
+
+            // A manifest change that leaves connect alone keeps the connection; one that drops connect stops the listener.
+            harness.Manifest.Manifest = harness.Manifest.Manifest with { ConfigVersion = "v2", Intervals = new AgentIntervals(2, 600) };
+            await harness.WaitForAsync(_ => harness.Queue.Payloads(AgentEventTypes.Heartbeat, CoderJsonContext.Default.HeartbeatPayload).Any(b => b.ConfigVersion == "v2"),
+                Deadline, "a heartbeat on v2");
+            var again = await client.OpenAsync(3, new OpenSessionRequest("exec", ["true"]));
+            Assert.Equal(0, await again.ExitCode.Task.WaitAsync(Deadline));
+
+            harness.Manifest.Manifest = harness.Manifest.Manifest with { ConfigVersion = "v3", Connect = null };
+            await harness.WaitForAsync(_ => !Reported().Last().Listening, Deadline, "the agent to stop listening when connect is gone");
+            Assert.Equal([false, true, false], Reported().Select(s => s.Listening));
         }
         finally
         {
