@@ -44,6 +44,12 @@ public sealed record AgentSettings
     public static IReadOnlyList<string> SecretVariables { get; } =
         ["CODER_AGENT_TOKEN", "CODER_AGENT_QUEUE_CONNECTION", "CODER_AGENT_SERVICEBUS_CONNECTION"];
 
+    /// <summary>Removes <see cref="SecretVariables"/> from an environment a workspace process (script, plugin, session) starts with.</summary>
+    public static void RemoveSecrets(IDictionary<string, string?> environment)
+    {
+        foreach (string secret in SecretVariables) environment.Remove(secret);
+    }
+
     public static AgentSettings FromEnvironment() => FromVariables(Environment.GetEnvironmentVariables());
 
     public static AgentSettings FromVariables(IDictionary variables)

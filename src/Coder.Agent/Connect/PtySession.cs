@@ -1,3 +1,4 @@
+using Coder.Agent.Configuration;
 using Coder.Connect.Protocol;
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
@@ -48,6 +49,7 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
         info.ArgumentList.Add("coder-pty");
         info.ArgumentList.Add(PtyNative.SubordinatePath(terminal));
         foreach (string part in shell is { Count: > 0 } ? shell : DefaultShell()) info.ArgumentList.Add(part);
+        AgentSettings.RemoveSecrets(info.Environment);
         info.Environment["TERM"] = Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb" ? term : "xterm-256color";
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shell");

@@ -70,7 +70,7 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
         "PrintMotd no",
         "LogLevel ERROR",
         "Subsystem sftp internal-sftp",
-        "") ;
+        "");
 
     async Task EnsureHostKeyAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Coder.Agent.Configuration;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -24,6 +25,7 @@ public static partial class ProcessGroup
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        AgentSettings.RemoveSecrets(info.Environment); // Commands users run through a connection see no agent secret either.
         if (SetsidPath is not null) info.ArgumentList.Add(fileName);
         foreach (string argument in arguments) info.ArgumentList.Add(argument);
         return info;

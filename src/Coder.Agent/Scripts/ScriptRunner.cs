@@ -40,7 +40,7 @@ public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, Wor
     /// <summary>The agent's environment without secrets, plus the manifest env and the CODER_* variables scripts rely on.</summary>
     public void ApplyEnvironment(IDictionary<string, string?> target, IReadOnlyDictionary<string, string> env)
     {
-        foreach (string secret in AgentSettings.SecretVariables) target.Remove(secret);
+        AgentSettings.RemoveSecrets(target);
         foreach (var (key, value) in env) target[key] = value;
         target["CODER_WORKSPACE_ID"] = settings.WorkspaceId;
         target["CODER_AGENT_ID"] = settings.AgentId;

@@ -44,6 +44,11 @@ public sealed class AgentRelayProcessTests
             Assert.Equal("from-startup\n", exec.Stdout);
             Assert.Equal("err\n", exec.Stderr);
             Assert.Equal(1, harness.Manifest.RelayTokensIssued);
+
+            // A user's command sees none of the agent's secrets (the agent runs with CODER_AGENT_TOKEN set).
+            var env = await client.OpenAsync(2, new OpenSessionRequest("exec", ["sh", "-c", "echo token=${CODER_AGENT_TOKEN:-none}"]));
+            Assert.Equal(0, await env.ExitCode.Task.WaitAsync(Deadline));
+            Assert.Equal("token=none\n", env.Stdout);
             Assert.DoesNotContain("SharedAccessSignature", harness.Agent!.Log, StringComparison.Ordinal);
             Assert.DoesNotContain("sig=", harness.Agent.Log, StringComparison.Ordinal);
 
