@@ -127,13 +127,6 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
         Assert.Equal("token-2", await cache.GetAsync(CancellationToken.None));
     }
 
-    sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public async Task Ssh_runs_a_command_through_sshd_with_the_owners_key_and_the_workspaces_kept_host_key()
     {
