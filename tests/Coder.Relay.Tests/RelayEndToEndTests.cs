@@ -193,11 +193,18 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task UnansweredSender_FailsWith504_AfterThePendingConnectTimeout()
+    public async Task UnansweredSender_FailsWith504_AfterThePendingConnectTimeout_AndTheLateAdmissionIsReportedAsFailed()
     {
         string path = NewPath();
         var never = new TaskCompletionSource<HybridConnectionRejection?>();
-        var options = new HybridConnectionListenerOptions { AcceptHandler = (_, _) => new ValueTask<HybridConnectionRejection?>(never.Task) };
+        var failed = new TaskCompletionSource<HybridConnectionAccept>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var online = new List<bool>();
+        var options = new HybridConnectionListenerOptions
+        {
+            AcceptHandler = (_, _) => new ValueTask<HybridConnectionRejection?>(never.Task),
+            RendezvousFailed = accept => failed.TrySetResult(accept),
+            OnlineChanged = state => { lock (online) online.Add(state); },
+        };
         await using var listener = new EchoListener(Relay, path, fixture.Keys.Listen(), options);
         await listener.StartAsync();
         var started = TimeProvider.System.GetTimestamp();
@@ -207,6 +214,10 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
         Assert.Equal(504, refused.StatusCode);
         Assert.InRange(TimeProvider.System.GetElapsedTime(started), RelayFixture.PendingConnectTimeout - TimeSpan.FromMilliseconds(100), RelayFixture.PendingConnectTimeout * 4);
         never.SetResult(null);
+        // Admitted too late: the relay has dropped the rendezvous, so the slot a listener reserved for it must be given back.
+        await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, listener.Accepted);
+        lock (online) Assert.Equal([true], online);
     }
 
     [Fact]
