@@ -8,12 +8,17 @@ namespace Coder.Agent.Connect;
 public sealed class ExecSession(uint id, MuxFrameWriter writer, IReadOnlyList<string> command, string workingDirectory) : MuxSession(id, writer)
 {
     Process? _process;
+    volatile bool _aborted;
 
     public override async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (_aborted) return;
         var info = ProcessGroup.CreateStartInfo(command[0], command.Skip(1), workingDirectory);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {command[0]}");
         _process = process;
+        // An abort that came while the process was starting found no process to kill (a client that floods its window
+        // right after open did that under load, and the session then lived as long as its command).
+        if (_aborted) ProcessGroup.Kill(process);
         var input = PumpInputAsync(process.StandardInput.BaseStream, process.StandardInput.Close, cancellationToken);
         var stdout = PumpOutputAsync(process.StandardOutput.BaseStream, MuxChannel.Stdout, cancellationToken);
         var stderr = PumpOutputAsync(process.StandardError.BaseStream, MuxChannel.Stderr, cancellationToken);
@@ -32,6 +37,7 @@ public sealed class ExecSession(uint id, MuxFrameWriter writer, IReadOnlyList<st
 
     public override void Abort()
     {
+        _aborted = true;
         if (_process is { } process) ProcessGroup.Kill(process);
     }
 }

@@ -25,6 +25,7 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
 
     int _terminal = -1;
     Process? _process;
+    volatile bool _aborted;
 
     public override async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +55,7 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shell");
         _process = process;
+        if (_aborted) Abort(); // The connection ended while the shell was starting.
         process.StandardInput.Close();
         var typed = PumpInputAsync(input, () => Abort(), cancellationToken);
         var shown = PumpOutputAsync(output, MuxChannel.Stdout, cancellationToken);
@@ -79,6 +81,7 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
     /// <summary>Hangs up the shell's session, as a closed terminal window does, and kills what is left of its group.</summary>
     public override void Abort()
     {
+        _aborted = true;
         if (_process is not { } process) return;
         try
         {
