@@ -13,13 +13,17 @@ namespace Coder.Agent.Connect;
 public sealed class SshSession(uint id, MuxFrameWriter writer, SshServer server, string workingDirectory, ILogger logger) : MuxSession(id, writer)
 {
     Process? _process;
+    volatile bool _aborted;
 
     public override async Task RunAsync(CancellationToken cancellationToken)
     {
         var arguments = await server.PrepareAsync(cancellationToken);
+        if (_aborted) return;
         var info = ProcessGroup.CreateStartInfo(server.Executable!, arguments, workingDirectory);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {server.Executable}");
         _process = process;
+        // An abort while the keys were fetched or sshd was starting found no process to kill.
+        if (_aborted) ProcessGroup.Kill(process);
         var input = PumpInputAsync(process.StandardInput.BaseStream, process.StandardInput.Close, cancellationToken);
         var output = PumpOutputAsync(process.StandardOutput.BaseStream, MuxChannel.Stdout, cancellationToken);
         var diagnostics = LogDiagnosticsAsync(process.StandardError, cancellationToken);
@@ -39,6 +43,7 @@ public sealed class SshSession(uint id, MuxFrameWriter writer, SshServer server,
 
     public override void Abort()
     {
+        _aborted = true;
         if (_process is { } process) ProcessGroup.Kill(process);
     }
 }
