@@ -14,4 +14,7 @@ public sealed record AgentManifest(
 
     /// <summary>Set while an operation asks the agent to prepare for a resize; null otherwise.</summary>
     public AgentDrainHint? Drain { get; init; }
+
+    /// <summary>Present when a relay is configured: the agent listens on it only then.</summary>
+    public Connect.AgentConnectSettings? Connect { get; init; }
 }
