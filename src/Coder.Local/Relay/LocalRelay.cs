@@ -42,11 +42,18 @@ public static class LocalRelay
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        // Another host on this data folder may have won the port a moment earlier: its relay (same keys) is the one.
+        // Ours exited, yet something answers: another host on this data folder won the port a moment earlier (its relay
+        // has the same keys, and it records itself), or a stranger holds the port (whose keys are not ours).
         if (process.HasExited)
         {
-            var winner = ReadRecord(recordFile);
-            return new LocalRelayConnection(WebSocketUrl(url), KeyName, key, winner?.Pid, "reused");
+            // The winner records itself right after its health check passes.
+            for (var until = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5); DateTimeOffset.UtcNow < until; await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken))
+            {
+                if (ReadRecord(recordFile) is { } winner && winner.Url == url && IsAlive(winner.Pid))
+                    return new LocalRelayConnection(WebSocketUrl(url), KeyName, key, winner.Pid, "reused");
+            }
+
+            throw new InvalidOperationException($"Port {port} is taken by a relay this data folder did not start; set CODER_RELAY_PORT to another port.");
         }
 
         WriteRecord(recordFile, new LocalRelayRecord(process.Id, url));
