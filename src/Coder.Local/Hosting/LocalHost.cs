@@ -60,8 +60,10 @@ public sealed class LocalHost : IAsyncDisposable
                 config.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Coder:Relay:Url"] = relay.Url,
-                    ["Coder:Relay:KeyName"] = relay.KeyName,
-                    ["Coder:Relay:Key"] = relay.Key,
+                    ["Coder:Relay:KeyName"] = LocalRelay.KeyName,
+                    ["Coder:Relay:Key"] = relay.Keys.Key,
+                    ["Coder:Relay:SendKeyName"] = relay.Keys.SendKey is null ? null : LocalRelay.SendKeyName,
+                    ["Coder:Relay:SendKey"] = relay.Keys.SendKey,
                 });
             }
 

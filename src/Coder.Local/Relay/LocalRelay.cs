@@ -16,6 +16,7 @@ public static class LocalRelay
 {
     public const int DefaultPort = 7072;
     public const string KeyName = "coder-control-plane";
+    public const string SendKeyName = "coder-connect";
     public const string RelayDllName = "Coder.Relay.dll";
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -25,12 +26,12 @@ public static class LocalRelay
         string folder = Path.Combine(dataDirectory, "relay");
         Directory.CreateDirectory(folder);
         string keyFile = Path.Combine(folder, "keys.json");
-        string key = ReadOrCreateKey(keyFile);
+        var keys = ReadOrCreateKeys(keyFile);
         string recordFile = Path.Combine(folder, "relay.json");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         if (ReadRecord(recordFile) is { } recorded && IsAlive(recorded.Pid) && await IsHealthyAsync(http, recorded.Url, cancellationToken))
-            return new LocalRelayConnection(WebSocketUrl(recorded.Url), KeyName, key, recorded.Pid, "reused");
+            return new LocalRelayConnection(WebSocketUrl(recorded.Url), keys, recorded.Pid, "reused");
 
         string url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         using var process = Start(keyFile, url, Path.Combine(folder, "relay.log"));
@@ -50,14 +51,14 @@ public static class LocalRelay
             for (var until = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5); DateTimeOffset.UtcNow < until; await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken))
             {
                 if (ReadRecord(recordFile) is { } winner && winner.Url == url && IsAlive(winner.Pid))
-                    return new LocalRelayConnection(WebSocketUrl(url), KeyName, key, winner.Pid, "reused");
+                    return new LocalRelayConnection(WebSocketUrl(url), keys, winner.Pid, "reused");
             }
 
             throw new InvalidOperationException($"Port {port} is taken by a relay this data folder did not start; set CODER_RELAY_PORT to another port.");
         }
 
         WriteRecord(recordFile, new LocalRelayRecord(process.Id, url));
-        return new LocalRelayConnection(WebSocketUrl(url), KeyName, key, process.Id, "started");
+        return new LocalRelayConnection(WebSocketUrl(url), keys, process.Id, "started");
     }
 
     /// <summary>The relay's process: <c>setsid dotnet Coder.Relay.dll</c> with its output in the log, through an <c>exec</c> so the pid is the relay's.</summary>
@@ -84,19 +85,24 @@ public static class LocalRelay
         return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
     }
 
-    static string ReadOrCreateKey(string keyFile)
+    static LocalRelayKeys ReadOrCreateKeys(string keyFile)
     {
-        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var content = new { keys = new[] { new { name = KeyName, key, rights = new[] { "Listen", "Send" } } } };
+        var content = new
+        {
+            keys = new[]
+            {
+                new { name = KeyName, key = NewKey(), rights = new[] { "Listen", "Send" } },
+                new { name = SendKeyName, key = NewKey(), rights = new[] { "Send" } },
+            },
+        };
         SecretFile.TryCreate(keyFile, JsonSerializer.Serialize(content, Json));
         using var existing = JsonDocument.Parse(File.ReadAllText(keyFile));
-        foreach (var entry in existing.RootElement.GetProperty("keys").EnumerateArray())
-        {
-            if (entry.GetProperty("name").GetString() == KeyName) return entry.GetProperty("key").GetString()!;
-        }
-
-        throw new InvalidOperationException($"{keyFile} has no key named {KeyName}.");
+        var byName = existing.RootElement.GetProperty("keys").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString() ?? "", e => e.GetProperty("key").GetString());
+        if (byName.GetValueOrDefault(KeyName) is not { } key) throw new InvalidOperationException($"{keyFile} has no key named {KeyName}.");
+        return new LocalRelayKeys(key, byName.GetValueOrDefault(SendKeyName));
     }
+
+    static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     static LocalRelayRecord? ReadRecord(string path)
     {

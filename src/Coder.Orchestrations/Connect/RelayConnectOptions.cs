@@ -2,7 +2,9 @@ namespace Coder.Orchestrations.Connect;
 
 /// <summary>
 /// The relay workspaces are reached through (section <c>Coder:Relay</c>; CODER_RELAY_URL, CODER_RELAY_KEY_NAME,
-/// CODER_RELAY_KEY, CODER_RELAY_NAMESPACE). The key signs per-path tokens; it is never handed out itself.
+/// CODER_RELAY_KEY, CODER_RELAY_SEND_KEY_NAME, CODER_RELAY_SEND_KEY, CODER_RELAY_NAMESPACE). The keys sign per-path
+/// tokens; they are never handed out themselves. A token carries no rights of its own (the key's rule does), so users'
+/// connect tokens are signed with a Send-only key when one is configured: holding one cannot make a listener.
 /// </summary>
 public sealed class RelayConnectOptions
 {
@@ -15,6 +17,11 @@ public sealed class RelayConnectOptions
     public string? KeyName { get; set; }
 
     public string? Key { get; set; }
+
+    /// <summary>A Send-only rule's name and key for connect tokens; without them the main key signs those too.</summary>
+    public string? SendKeyName { get; set; }
+
+    public string? SendKey { get; set; }
 
     /// <summary>The Azure Relay namespace's name, for the ARM calls that create and delete hybrid connections; empty locally.</summary>
     public string? Namespace { get; set; }

@@ -26,7 +26,10 @@ public sealed class RelayTokenService(IOptions<RelayConnectOptions> options, IRe
         string path = RelayPaths.For(workspaceId, replica);
         await endpoints.EnsureAsync(path, cancellationToken);
         var lifetime = right == RelayRight.Listen ? o.ListenTokenLifetime : o.ConnectTokenLifetime;
-        string token = RelaySasToken.Create(HybridConnectionProtocol.Resource(o.RelayUri, path), o.KeyName!, o.Key!, lifetime, time);
+        var (keyName, key) = right == RelayRight.Send && o.SendKeyName is { Length: > 0 } && o.SendKey is { Length: > 0 }
+            ? (o.SendKeyName, o.SendKey)
+            : (o.KeyName!, o.Key!);
+        string token = RelaySasToken.Create(HybridConnectionProtocol.Resource(o.RelayUri, path), keyName, key, lifetime, time);
         return new RelayGrant(o.Url!, path, token, RelaySasToken.Parse(token)!.ExpiresAt);
     }
 

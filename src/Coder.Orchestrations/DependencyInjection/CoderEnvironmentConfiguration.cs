@@ -45,6 +45,8 @@ public static class CoderEnvironmentConfiguration
         ("CODER_RELAY_URL", "Coder:Relay:Url"),
         ("CODER_RELAY_KEY_NAME", "Coder:Relay:KeyName"),
         ("CODER_RELAY_KEY", "Coder:Relay:Key"),
+        ("CODER_RELAY_SEND_KEY_NAME", "Coder:Relay:SendKeyName"),
+        ("CODER_RELAY_SEND_KEY", "Coder:Relay:SendKey"),
         ("CODER_RELAY_NAMESPACE", "Coder:Relay:Namespace"),
     ];
 
