@@ -28,7 +28,10 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
         { "Microsoft.Insights/components", "Application Insights" },
         { "Microsoft.Insights/workbooks", "the Coder workbook" },
         { "Microsoft.Insights/scheduledQueryRules", "failed-provision and stale-ingest alerts" },
-        { "Microsoft.KeyVault/vaults", "optional Key Vault" },
+        { "Microsoft.KeyVault/vaults", "Key Vault (relay keys; optional without the relay)" },
+        { "Microsoft.Relay/namespaces", "the way into workspaces (coder ssh, port-forward)" },
+        { "Microsoft.Relay/namespaces/authorizationRules", "coder-control-plane (Listen, Send) and coder-connect (Send)" },
+        { "Microsoft.KeyVault/vaults/secrets", "the relay rules' keys, read through Key Vault references" },
         { "Microsoft.Authorization/roleAssignments", "least-privilege grants" },
     };
 
@@ -174,11 +177,13 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
     }
 
     [Fact]
-    public void KeyVault_IsOptionalAndOffByDefault()
+    public void KeyVault_ComesWithTheRelay_WhichIsOnByDefault()
     {
         var keyVaultModule = Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "keyVault");
+        var relayModule = Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "relay");
 
-        Assert.Equal("False", keyVaultModule.Evaluate("condition").Constant());
+        Assert.Equal("True", keyVaultModule.Evaluate("condition").Constant());
+        Assert.Equal("True", relayModule.Evaluate("condition").Constant());
         Assert.Equal("True", compiled.Single("Microsoft.KeyVault/vaults").Evaluate("properties.enableRbacAuthorization").Constant());
     }
 }

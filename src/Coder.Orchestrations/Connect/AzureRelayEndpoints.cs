@@ -7,7 +7,7 @@ namespace Coder.Orchestrations.Connect;
 
 /// <summary>
 /// Hybrid connections on Azure Relay through ARM with the app's managed identity (Azure Relay Owner on the namespace):
-/// PUT <c>Microsoft.Relay/namespaces/{ns}/hybridConnections/{name}</c> with <c>requiresClientAuthorization</c> true (a
+/// PUT <c>{namespace id}/hybridConnections/{name}</c> with <c>requiresClientAuthorization</c> true (a
 /// sender needs a token too), DELETE when the workspace is deleted
 /// (https://learn.microsoft.com/rest/api/relay/hybrid-connections/create-or-update,
 /// https://learn.microsoft.com/rest/api/relay/hybrid-connections/delete).
@@ -36,6 +36,5 @@ public sealed class AzureRelayEndpoints(AzureClients azure, IOptions<RelayConnec
         await azure.Requests.SendAsync(RequestMethod.Delete, HybridConnectionId(path), null, ApiVersion, null, NotFoundIsFine, cancellationToken);
     }
 
-    public ResourceIdentifier HybridConnectionId(string path) =>
-        new($"{azure.ResourceGroupId}/providers/Microsoft.Relay/namespaces/{options.Value.Namespace}/hybridConnections/{path}");
+    public ResourceIdentifier HybridConnectionId(string path) => new($"{options.Value.NamespaceId}/hybridConnections/{path}");
 }

@@ -9,7 +9,7 @@ namespace Coder.Orchestrations.Connect;
 public static class ConnectServiceCollectionExtensions
 {
     /// <summary>
-    /// The relay settings, token minting and SSH keys. With <c>Coder:Relay:Namespace</c> set the hybrid connections are
+    /// The relay settings, token minting and SSH keys. With <c>Coder:Relay:NamespaceId</c> set the hybrid connections are
     /// Azure Relay entities made through ARM; otherwise the relay takes any path (the local relay).
     /// </summary>
     public static IServiceCollection AddCoderConnect(this IServiceCollection services)
@@ -18,7 +18,7 @@ public static class ConnectServiceCollectionExtensions
         services.AddCoderAzureProvisioners();
         services.TryAddSingleton<LocalRelayEndpoints>();
         services.TryAddSingleton<AzureRelayEndpoints>();
-        services.TryAddSingleton<IRelayEndpoints>(sp => sp.GetRequiredService<IOptions<RelayConnectOptions>>().Value.Namespace is { Length: > 0 }
+        services.TryAddSingleton<IRelayEndpoints>(sp => sp.GetRequiredService<IOptions<RelayConnectOptions>>().Value.NamespaceId is { Length: > 0 }
             ? sp.GetRequiredService<AzureRelayEndpoints>()
             : sp.GetRequiredService<LocalRelayEndpoints>());
         services.TryAddSingleton<RelayTokenService>();

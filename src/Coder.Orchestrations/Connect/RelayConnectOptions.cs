@@ -2,7 +2,7 @@ namespace Coder.Orchestrations.Connect;
 
 /// <summary>
 /// The relay workspaces are reached through (section <c>Coder:Relay</c>; CODER_RELAY_URL, CODER_RELAY_KEY_NAME,
-/// CODER_RELAY_KEY, CODER_RELAY_SEND_KEY_NAME, CODER_RELAY_SEND_KEY, CODER_RELAY_NAMESPACE). The keys sign per-path
+/// CODER_RELAY_KEY, CODER_RELAY_SEND_KEY_NAME, CODER_RELAY_SEND_KEY, CODER_RELAY_NAMESPACE_ID). The keys sign per-path
 /// tokens; they are never handed out themselves. A token carries no rights of its own (the key's rule does), so users'
 /// connect tokens are signed with a Send-only key when one is configured: holding one cannot make a listener.
 /// </summary>
@@ -23,8 +23,11 @@ public sealed class RelayConnectOptions
 
     public string? SendKey { get; set; }
 
-    /// <summary>The Azure Relay namespace's name, for the ARM calls that create and delete hybrid connections; empty locally.</summary>
-    public string? Namespace { get; set; }
+    /// <summary>
+    /// The Azure Relay namespace's ARM resource id (it sits in the control plane's resource group, not the workspaces'),
+    /// for the calls that create and delete hybrid connections; empty locally, where the relay takes any path.
+    /// </summary>
+    public string? NamespaceId { get; set; }
 
     /// <summary>How long an agent's Listen token lasts; it asks again before expiry.</summary>
     public TimeSpan ListenTokenLifetime { get; set; } = TimeSpan.FromHours(1);

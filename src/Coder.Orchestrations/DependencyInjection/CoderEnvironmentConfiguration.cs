@@ -47,7 +47,7 @@ public static class CoderEnvironmentConfiguration
         ("CODER_RELAY_KEY", "Coder:Relay:Key"),
         ("CODER_RELAY_SEND_KEY_NAME", "Coder:Relay:SendKeyName"),
         ("CODER_RELAY_SEND_KEY", "Coder:Relay:SendKey"),
-        ("CODER_RELAY_NAMESPACE", "Coder:Relay:Namespace"),
+        ("CODER_RELAY_NAMESPACE_ID", "Coder:Relay:NamespaceId"),
     ];
 
     public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder) =>
