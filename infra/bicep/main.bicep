@@ -35,11 +35,8 @@ param authClientId string = ''
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
 param eventGridWebhookKey string
 
-@description('Create a Key Vault and pass CODER_EVENTGRID_KEY to the app as a Key Vault reference instead of a plain setting. The vault is created anyway when enableRelay is on (the relay keys live there).')
+@description('Pass CODER_EVENTGRID_KEY to the app as a Key Vault reference instead of a plain setting. The vault itself is always deployed: the relay keys live there.')
 param enableKeyVault bool = false
-
-@description('Create the Azure Relay namespace workspaces are reached through (coder ssh, port-forward). Its keys reach the app only as Key Vault references, so it brings the Key Vault with it.')
-param enableRelay bool = true
 
 @description('Create the Event Grid webhook subscriptions. Leave off for the first `azd up`: Event Grid validates the endpoint, so the app must be deployed first. Then `azd env set ENABLE_EVENTGRID_SUBSCRIPTIONS true` and `azd provision`.')
 param enableEventGridSubscriptions bool = false
@@ -81,7 +78,9 @@ var tags = {
 var deploymentContainerName = 'deployments'
 var agentBinariesContainerName = 'agent-binaries'
 var agentEventsQueueName = 'agent-events'
-var useKeyVault = enableKeyVault || enableRelay
+// The relay's two SAS rules: agents' listen tokens, users' connect (send-only) tokens.
+var relayControlPlaneRule = 'coder-control-plane'
+var relayConnectRule = 'coder-connect'
 
 resource controlPlaneGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -161,7 +160,7 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module keyVault 'modules/keyvault.bicep' = if (useKeyVault) {
+module keyVault 'modules/keyvault.bicep' = {
   scope: controlPlaneGroup
   params: {
     name: 'kv-${resourceToken}'
@@ -172,29 +171,18 @@ module keyVault 'modules/keyvault.bicep' = if (useKeyVault) {
   }
 }
 
-module relay 'modules/relay.bicep' = if (enableRelay) {
+module relay 'modules/relay.bicep' = {
   scope: controlPlaneGroup
   params: {
     name: 'relay-${resourceToken}'
     location: location
     tags: tags
     appPrincipalId: appIdentity.outputs.principalId
-    keyVaultName: keyVault!.outputs.name
+    keyVaultName: keyVault.outputs.name
+    controlPlaneRuleName: relayControlPlaneRule
+    connectRuleName: relayConnectRule
   }
 }
-
-// The relay's settings: its URL, the rules' names, their keys as Key Vault references (never the keys), and the
-// namespace for the ARM calls that make and delete hybrid connections.
-var relaySettings = enableRelay
-  ? {
-      CODER_RELAY_URL: relay!.outputs.url
-      CODER_RELAY_NAMESPACE_ID: relay!.outputs.id
-      CODER_RELAY_KEY_NAME: relay!.outputs.controlPlaneKeyName
-      CODER_RELAY_KEY: '@Microsoft.KeyVault(SecretUri=${relay!.outputs.controlPlaneKeySecretUri})'
-      CODER_RELAY_SEND_KEY_NAME: relay!.outputs.connectKeyName
-      CODER_RELAY_SEND_KEY: '@Microsoft.KeyVault(SecretUri=${relay!.outputs.connectKeySecretUri})'
-    }
-  : {}
 
 module functionApp 'modules/function-app.bicep' = {
   scope: controlPlaneGroup
@@ -217,9 +205,9 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     eventGridKeySetting: enableKeyVault
-      ? '@Microsoft.KeyVault(SecretUri=${keyVault!.outputs.eventGridKeySecretUri})'
+      ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.eventGridKeySecretUri})'
       : eventGridWebhookKey
-    settings: union(relaySettings, {
+    settings: {
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
       CODER_TASKHUB: taskHubName
       CODER_AGENT_TRANSPORT: 'servicebus'
@@ -234,7 +222,15 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_AZURE_VM_SUBNET_ID: workspaceResources.outputs.subnetId
       CODER_RECONCILE_SCHEDULE: reconcileSchedule
       CODER_AUTOSCALE_SCHEDULE: autoscaleSchedule
-    })
+      // The relay: its URL, the rules' names, their keys as Key Vault references (never the keys), and the namespace for
+      // the ARM calls that make and delete hybrid connections.
+      CODER_RELAY_URL: relay.outputs.relayUrl
+      CODER_RELAY_NAMESPACE_ID: relay.outputs.id
+      CODER_RELAY_KEY_NAME: relayControlPlaneRule
+      CODER_RELAY_KEY: '@Microsoft.KeyVault(SecretUri=${relay.outputs.controlPlaneKeySecretUri})'
+      CODER_RELAY_SEND_KEY_NAME: relayConnectRule
+      CODER_RELAY_SEND_KEY: '@Microsoft.KeyVault(SecretUri=${relay.outputs.connectKeySecretUri})'
+    }
   }
 }
 
@@ -287,6 +283,6 @@ output AZURE_EVENTGRID_TOPIC_ENDPOINT string = lifecycleTopic.outputs.endpoint
 output AZURE_APP_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
 output AZURE_APP_IDENTITY_PRINCIPAL_ID string = appIdentity.outputs.principalId
 output AZURE_AGENT_BINARIES_CONTAINER string = agentBinariesContainerName
-output AZURE_KEY_VAULT_NAME string = useKeyVault ? keyVault!.outputs.name : ''
-output AZURE_RELAY_NAMESPACE string = enableRelay ? relay!.outputs.name : ''
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_RELAY_NAMESPACE string = relay.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -177,13 +177,11 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
     }
 
     [Fact]
-    public void KeyVault_ComesWithTheRelay_WhichIsOnByDefault()
+    public void KeyVault_AndTheRelay_AreAlwaysDeployed_TheRelayKeysLiveInTheVault()
     {
-        var keyVaultModule = Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "keyVault");
-        var relayModule = Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "relay");
-
-        Assert.Equal("True", keyVaultModule.Evaluate("condition").Constant());
-        Assert.Equal("True", relayModule.Evaluate("condition").Constant());
+        Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "keyVault" && d.Body["condition"] is null);
+        Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "relay" && d.Body["condition"] is null);
+        Assert.Equal(["coder-relay-key", "coder-relay-send-key"], compiled.OfType("Microsoft.KeyVault/vaults/secrets").SelectMany(s => s.LeafNames()).Where(n => n.StartsWith("coder-relay", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal("True", compiled.Single("Microsoft.KeyVault/vaults").Evaluate("properties.enableRbacAuthorization").Constant());
     }
 }

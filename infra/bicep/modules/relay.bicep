@@ -20,6 +20,12 @@ param appPrincipalId string
 @description('The Key Vault (same resource group) the rules\' keys are kept in.')
 param keyVaultName string
 
+@description('The rule whose key signs agents\' listen tokens (Listen, Send).')
+param controlPlaneRuleName string
+
+@description('The rule whose key signs users\' connect tokens (Send only).')
+param connectRuleName string
+
 resource namespace 'Microsoft.Relay/namespaces@2021-11-01' = {
   name: name
   location: location
@@ -32,7 +38,7 @@ resource namespace 'Microsoft.Relay/namespaces@2021-11-01' = {
 
 resource controlPlaneRule 'Microsoft.Relay/namespaces/authorizationRules@2021-11-01' = {
   parent: namespace
-  name: 'coder-control-plane'
+  name: controlPlaneRuleName
   properties: {
     rights: [
       'Listen'
@@ -43,7 +49,7 @@ resource controlPlaneRule 'Microsoft.Relay/namespaces/authorizationRules@2021-11
 
 resource connectRule 'Microsoft.Relay/namespaces/authorizationRules@2021-11-01' = {
   parent: namespace
-  name: 'coder-connect'
+  name: connectRuleName
   properties: {
     rights: [
       'Send'
@@ -86,9 +92,7 @@ resource connectKey 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
 
 output name string = namespace.name
 output id string = namespace.id
-output url string = 'wss://${namespace.name}.servicebus.windows.net'
-output controlPlaneKeyName string = controlPlaneRule.name
-output connectKeyName string = connectRule.name
+output relayUrl string = 'wss://${namespace.name}.servicebus.windows.net'
 // Versionless, so a regenerated key reaches the app without a redeploy.
 output controlPlaneKeySecretUri string = controlPlaneKey.properties.secretUri
 output connectKeySecretUri string = connectKey.properties.secretUri
