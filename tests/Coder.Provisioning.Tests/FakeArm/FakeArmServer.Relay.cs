@@ -37,7 +37,7 @@ public sealed partial class FakeArmServer
         }
     }
 
-    Answer HybridConnections(HttpRequest request, string[] s, string body)
+    Answer HybridConnectionCall(HttpRequest request, string[] s, string body)
     {
         if (s.Length != 10 || !s[6].Equals("namespaces", StringComparison.OrdinalIgnoreCase) || !s[8].Equals("hybridConnections", StringComparison.OrdinalIgnoreCase))
             return Answer.Error(404, "NotFound", "");
