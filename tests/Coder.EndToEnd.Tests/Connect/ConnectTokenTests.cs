@@ -128,6 +128,12 @@ public sealed class ConnectTokenTests(SecurityHost fixture)
         Assert.NotNull(beyond.Json["errors"]!["replica"]);
         Assert.Equal($"ws-{fixture.AliceWorkspace}-0", (string?)(await agentA.PostAsync("/api/agent/relay-token", "")).Json["path"]);
 
+        // The manifest tells the agent to listen, and where.
+        var connect = (await agentA.GetAsync("/api/agent/manifest")).Json["connect"]!;
+        Assert.Equal((string?)own.Json["relayUrl"], (string?)connect["relayUrl"]);
+        Assert.Equal($"ws-{fixture.AliceWorkspace}-0", (string?)connect["path"]);
+        Assert.Equal((32, 16), ((int)connect["maxSessionsPerConnection"]!, (int)connect["maxConnections"]!));
+
         // An API token is no agent token, and no token is none.
         using var alice = fixture.Api("alice");
         Assert.Equal(HttpStatusCode.Unauthorized, (await alice.PostAsync("/api/agent/relay-token", "{}")).Status);
