@@ -94,6 +94,13 @@ public sealed class ConnectTokenTests(SecurityHost fixture)
             Assert.DoesNotContain(parsed.Signature, audit.Body, StringComparison.Ordinal);
             Assert.DoesNotContain(JsonEncodedText.Encode(parsed.Signature).ToString(), audit.Body, StringComparison.Ordinal);
 
+            // Nor in the host's output (at Information) or the relay's log.
+            Assert.DoesNotContain("SharedAccessSignature", fixture.Host.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(parsed.Signature, fixture.Host.Output, StringComparison.Ordinal);
+            string relayLog = await File.ReadAllTextAsync(Path.Combine(fixture.Host.DataDirectory, "relay", "relay.log"));
+            Assert.DoesNotContain(parsed.Signature, relayLog, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(parsed.Signature), relayLog, StringComparison.Ordinal);
+
             // Stopped: a clear 409 that says what to do, not a token for a workspace nobody listens for.
             Assert.Equal(HttpStatusCode.Accepted, (await alice.PostAsync($"/api/workspaces/{id}/stop", "")).Status);
             await alice.WaitForStatusAsync(id, "stopped", Running);
