@@ -104,6 +104,9 @@ public sealed class AzureLocalHost : IAsyncDisposable
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await PublishAgentAsync(storageConnectionString, prefix, startup.Token);
         var host = await LocalHost.BuildAsync(builder, startup.Token);
+
+        // CODER_RELAY_URL named a relay: the host uses it and starts none of its own (no relay folder, no process).
+        if (Directory.Exists(Path.Combine(data, "relay"))) throw new InvalidOperationException("The host started a local relay although one was configured.");
         await host.App.StartAsync(startup.Token);
         return new AzureLocalHost(host, fake, data);
     }
