@@ -29,6 +29,9 @@ public static class LocalRelay
         var keys = ReadOrCreateKeys(keyFile);
         string recordFile = Path.Combine(folder, "relay.json");
 
+        // Hosts starting at once on one data folder (a second instance, a restart racing a crash) take turns: the first
+        // starts the relay and records it, the next finds it recorded and healthy, so no relay is started twice.
+        using var turn = await TakeTurnAsync(Path.Combine(folder, "start.lock"), cancellationToken);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         if (ReadRecord(recordFile) is { } recorded && IsAlive(recorded.Pid) && await IsHealthyAsync(http, recorded.Url, cancellationToken))
             return new LocalRelayConnection(WebSocketUrl(recorded.Url), keys, recorded.Pid, "reused");
@@ -59,6 +62,23 @@ public static class LocalRelay
 
         WriteRecord(recordFile, new LocalRelayRecord(process.Id, url));
         return new LocalRelayConnection(WebSocketUrl(url), keys, process.Id, "started");
+    }
+
+    /// <summary>An exclusive lock on <paramref name="path"/> (flock through FileShare.None), waited for up to a minute.</summary>
+    static async Task<FileStream> TakeTurnAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+        }
     }
 
     /// <summary>The relay's process: <c>setsid dotnet Coder.Relay.dll</c> with its output in the log, through an <c>exec</c> so the pid is the relay's.</summary>
