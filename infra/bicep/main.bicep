@@ -35,7 +35,7 @@ param authClientId string = ''
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
 param eventGridWebhookKey string
 
-@description('Create a Key Vault and pass CODER_EVENTGRID_KEY to the app as a Key Vault reference instead of a plain setting.')
+@description('Pass CODER_EVENTGRID_KEY to the app as a Key Vault reference instead of a plain setting. The vault itself is always deployed: the relay keys live there.')
 param enableKeyVault bool = false
 
 @description('Create the Event Grid webhook subscriptions. Leave off for the first `azd up`: Event Grid validates the endpoint, so the app must be deployed first. Then `azd env set ENABLE_EVENTGRID_SUBSCRIPTIONS true` and `azd provision`.')
@@ -78,6 +78,9 @@ var tags = {
 var deploymentContainerName = 'deployments'
 var agentBinariesContainerName = 'agent-binaries'
 var agentEventsQueueName = 'agent-events'
+// The relay's two SAS rules: agents' listen tokens, users' connect (send-only) tokens.
+var relayControlPlaneRule = 'coder-control-plane'
+var relayConnectRule = 'coder-connect'
 
 resource controlPlaneGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -157,7 +160,7 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module keyVault 'modules/keyvault.bicep' = if (enableKeyVault) {
+module keyVault 'modules/keyvault.bicep' = {
   scope: controlPlaneGroup
   params: {
     name: 'kv-${resourceToken}'
@@ -165,6 +168,19 @@ module keyVault 'modules/keyvault.bicep' = if (enableKeyVault) {
     tags: tags
     appPrincipalId: appIdentity.outputs.principalId
     eventGridWebhookKey: eventGridWebhookKey
+  }
+}
+
+module relay 'modules/relay.bicep' = {
+  scope: controlPlaneGroup
+  params: {
+    name: 'relay-${resourceToken}'
+    location: location
+    tags: tags
+    appPrincipalId: appIdentity.outputs.principalId
+    keyVaultName: keyVault.outputs.name
+    controlPlaneRuleName: relayControlPlaneRule
+    connectRuleName: relayConnectRule
   }
 }
 
@@ -189,7 +205,7 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     eventGridKeySetting: enableKeyVault
-      ? '@Microsoft.KeyVault(SecretUri=${keyVault!.outputs.eventGridKeySecretUri})'
+      ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.eventGridKeySecretUri})'
       : eventGridWebhookKey
     settings: {
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
@@ -206,6 +222,14 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_AZURE_VM_SUBNET_ID: workspaceResources.outputs.subnetId
       CODER_RECONCILE_SCHEDULE: reconcileSchedule
       CODER_AUTOSCALE_SCHEDULE: autoscaleSchedule
+      // The relay: its URL, the rules' names, their keys as Key Vault references (never the keys), and the namespace for
+      // the ARM calls that make and delete hybrid connections.
+      CODER_RELAY_URL: relay.outputs.relayUrl
+      CODER_RELAY_NAMESPACE_ID: relay.outputs.id
+      CODER_RELAY_KEY_NAME: relayControlPlaneRule
+      CODER_RELAY_KEY: '@Microsoft.KeyVault(SecretUri=${relay.outputs.controlPlaneKeySecretUri})'
+      CODER_RELAY_SEND_KEY_NAME: relayConnectRule
+      CODER_RELAY_SEND_KEY: '@Microsoft.KeyVault(SecretUri=${relay.outputs.connectKeySecretUri})'
     }
   }
 }
@@ -259,5 +283,6 @@ output AZURE_EVENTGRID_TOPIC_ENDPOINT string = lifecycleTopic.outputs.endpoint
 output AZURE_APP_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
 output AZURE_APP_IDENTITY_PRINCIPAL_ID string = appIdentity.outputs.principalId
 output AZURE_AGENT_BINARIES_CONTAINER string = agentBinariesContainerName
-output AZURE_KEY_VAULT_NAME string = enableKeyVault ? keyVault!.outputs.name : ''
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_RELAY_NAMESPACE string = relay.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

@@ -28,7 +28,10 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
         { "Microsoft.Insights/components", "Application Insights" },
         { "Microsoft.Insights/workbooks", "the Coder workbook" },
         { "Microsoft.Insights/scheduledQueryRules", "failed-provision and stale-ingest alerts" },
-        { "Microsoft.KeyVault/vaults", "optional Key Vault" },
+        { "Microsoft.KeyVault/vaults", "Key Vault (relay keys; optional without the relay)" },
+        { "Microsoft.Relay/namespaces", "the way into workspaces (coder ssh, port-forward)" },
+        { "Microsoft.Relay/namespaces/authorizationRules", "coder-control-plane (Listen, Send) and coder-connect (Send)" },
+        { "Microsoft.KeyVault/vaults/secrets", "the relay rules' keys, read through Key Vault references" },
         { "Microsoft.Authorization/roleAssignments", "least-privilege grants" },
     };
 
@@ -174,11 +177,11 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
     }
 
     [Fact]
-    public void KeyVault_IsOptionalAndOffByDefault()
+    public void KeyVault_AndTheRelay_AreAlwaysDeployed_TheRelayKeysLiveInTheVault()
     {
-        var keyVaultModule = Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "keyVault");
-
-        Assert.Equal("False", keyVaultModule.Evaluate("condition").Constant());
+        Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "keyVault" && d.Body["condition"] is null);
+        Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "relay" && d.Body["condition"] is null);
+        Assert.Equal(["coder-relay-key", "coder-relay-send-key"], compiled.OfType("Microsoft.KeyVault/vaults/secrets").SelectMany(s => s.LeafNames()).Where(n => n.StartsWith("coder-relay", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal("True", compiled.Single("Microsoft.KeyVault/vaults").Evaluate("properties.enableRbacAuthorization").Constant());
     }
 }

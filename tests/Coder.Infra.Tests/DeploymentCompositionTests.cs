@@ -10,6 +10,7 @@ using Coder.Infra.Tests.Bicep;
 using Coder.Infra.Tests.Deployment;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Agents.ServiceBus;
+using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Azure;
@@ -17,6 +18,7 @@ using Coder.Orchestrations.Provisioning.ContainerInstances;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
+using Coder.Relay.Protocol;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -194,6 +196,37 @@ public sealed class DeploymentCompositionTests(CompiledMainTemplate compiled) : 
         variables["CODER_AGENT_ID"] = "ws-composition-b1-r0";
         variables["CODER_WORKSPACE_DIR"] = Path.GetTempPath();
         return variables;
+    }
+
+    [Fact]
+    public async Task The_relay_keys_reach_the_app_only_as_Key_Vault_references_and_the_deployed_settings_mint_per_path_tokens()
+    {
+        Assert.Matches(@"^wss://relay-[a-z0-9]+\.servicebus\.windows\.net$", Settings["CODER_RELAY_URL"]);
+        Assert.Equal(("coder-control-plane", "coder-connect"), (Settings["CODER_RELAY_KEY_NAME"], Settings["CODER_RELAY_SEND_KEY_NAME"]));
+        foreach (string key in (string[])["CODER_RELAY_KEY", "CODER_RELAY_SEND_KEY"])
+            Assert.StartsWith("@Microsoft.KeyVault(SecretUri=", Settings[key], StringComparison.Ordinal);
+        Assert.NotEmpty(Settings["CODER_RELAY_NAMESPACE_ID"]);
+
+        // As App Service hands them to the worker once it has resolved the references with the app's identity.
+        var resolved = Settings.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        resolved["CODER_RELAY_KEY"] = "resolved-listen-key";
+        resolved["CODER_RELAY_SEND_KEY"] = "resolved-send-key";
+        using var host = ComposedWorker.Build(resolved);
+        var options = host.Services.GetRequiredService<IOptions<RelayConnectOptions>>();
+        var endpoints = Assert.IsType<AzureRelayEndpoints>(host.Services.GetRequiredService<IRelayEndpoints>());
+        Assert.Equal($"{Settings["CODER_RELAY_NAMESPACE_ID"]}/hybridConnections/ws-ws1-0", endpoints.HybridConnectionId("ws-ws1-0").ToString());
+        Assert.Equal(Settings["CODER_RELAY_URL"], host.Services.GetRequiredService<RelayTokenService>().ManifestSettings("ws1")!.RelayUrl);
+
+        // The composed options sign tokens the relay checks against the rules' keys: listen with the control plane's,
+        // connect with the send-only one (the entity call is ARM's, covered by the Relay contract tests).
+        var tokens = new RelayTokenService(options, new LocalRelayEndpoints(), TimeProvider.System);
+        var listen = await tokens.MintAsync("ws1", 0, RelayRight.Listen, CancellationToken.None);
+        var connect = await tokens.MintAsync("ws1", 0, RelayRight.Send, CancellationToken.None);
+        Func<string, string?> keys = name => name switch { "coder-control-plane" => "resolved-listen-key", "coder-connect" => "resolved-send-key", _ => null };
+        Assert.Equal(RelayTokenCheck.Valid, RelaySasToken.Validate(listen.Token, "ws-ws1-0", keys, TimeProvider.System));
+        Assert.Equal("coder-connect", RelaySasToken.Parse(connect.Token)!.KeyName);
+        Assert.Equal(RelayTokenCheck.Valid, RelaySasToken.Validate(connect.Token, "ws-ws1-0", keys, TimeProvider.System));
+        Assert.Equal(RelayTokenCheck.WrongResource, RelaySasToken.Validate(connect.Token, "ws-ws2-0", keys, TimeProvider.System));
     }
 
     public void Dispose() => _host?.Dispose();

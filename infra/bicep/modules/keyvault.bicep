@@ -1,5 +1,6 @@
-// Optional Key Vault (enableKeyVault): holds the Event Grid webhook key so the app setting is a Key
-// Vault reference, not the value. RBAC authorization; the app may only read secrets.
+// Key Vault: holds the relay rules' keys (written by relay.bicep) and the Event Grid webhook key, so those app settings
+// are Key Vault references, not values (the webhook key's only with enableKeyVault). RBAC authorization; the app may only
+// read secrets.
 import { builtInRoles } from 'roles.bicep'
 
 @description('Key Vault name.')

@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using Coder.Agent.ControlPlane;
 using Coder.Contracts.Agents;
 using Coder.Relay.Protocol;
@@ -9,11 +10,11 @@ namespace Coder.Agent.Connect;
 /// <see cref="ReuseFraction"/> of its life, so reconnects during a relay outage do not each cost a control-plane call, while
 /// the listener's renewal (halfway through the token's life) always gets a fresh one.
 /// </summary>
-public sealed class RelayTokenCache(Func<CancellationToken, Task<AgentRelayToken>> fetch, TimeProvider time)
+public sealed class RelayTokenCache(Func<CancellationToken, Task<RelayTokenResponse>> fetch, TimeProvider time)
 {
     public const double ReuseFraction = 0.4;
     readonly SemaphoreSlim _gate = new(1, 1);
-    AgentRelayToken? _current;
+    RelayTokenResponse? _current;
     DateTimeOffset _fetchedAt;
 
     public static RelayTokenCache For(ConnectClient client, int replica, TimeProvider time) =>

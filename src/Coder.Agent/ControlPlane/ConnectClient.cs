@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Coder.Contracts.Agents;
@@ -16,19 +17,19 @@ public sealed class ConnectClient(HttpClient http, Uri baseUrl, string token)
     readonly Uri _relayTokenUri = new(baseUrl, "api/agent/relay-token");
     readonly Uri _sshKeysUri = new(baseUrl, "api/agent/ssh-keys");
 
-    public async Task<AgentRelayToken> GetRelayTokenAsync(int replica, CancellationToken cancellationToken)
+    public async Task<RelayTokenResponse> GetRelayTokenAsync(int replica, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _relayTokenUri)
         {
-            Content = JsonContent.Create(new AgentRelayTokenRequest(replica), CoderJsonContext.Default.AgentRelayTokenRequest),
+            Content = JsonContent.Create(new RelayTokenRequest(replica), CoderJsonContext.Default.RelayTokenRequest),
         };
-        return await SendAsync(request, "POST api/agent/relay-token", CoderJsonContext.Default.AgentRelayToken, cancellationToken);
+        return await SendAsync(request, "POST api/agent/relay-token", CoderJsonContext.Default.RelayTokenResponse, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> GetAuthorizedKeysAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _sshKeysUri);
-        var keys = await SendAsync(request, "GET api/agent/ssh-keys", CoderJsonContext.Default.AgentSshKeys, cancellationToken);
+        var keys = await SendAsync(request, "GET api/agent/ssh-keys", CoderJsonContext.Default.AuthorizedKeysResponse, cancellationToken);
         return keys.AuthorizedKeys;
     }
 

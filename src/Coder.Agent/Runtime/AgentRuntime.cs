@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using System.Net;
 using Coder.Agent.Configuration;
 using Coder.Agent.Connect;
@@ -111,7 +112,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     /// </summary>
     async Task RelayLoopAsync(ManifestState manifest, HttpClient http, SessionTracker sessions, CancellationToken cancellationToken)
     {
-        AgentConnectManifest? running = null;
+        AgentConnectSettings? running = null;
         CancellationTokenSource? stop = null;
         Task serving = Task.CompletedTask;
         try
@@ -152,7 +153,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     }
 
     /// <summary>The relay listener the manifest's <c>connect</c> asks for, with tokens and SSH keys from the control plane.</summary>
-    RelayConnectServer CreateRelayServer(AgentConnectManifest connect, HttpClient http, SessionTracker sessions)
+    RelayConnectServer CreateRelayServer(AgentConnectSettings connect, HttpClient http, SessionTracker sessions)
     {
         var client = new ConnectClient(http, settings.ControlPlaneUrl, settings.Token);
         var mux = settings.ConnectOptions with

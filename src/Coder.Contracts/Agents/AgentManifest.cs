@@ -15,6 +15,6 @@ public sealed record AgentManifest(
     /// <summary>Set while an operation asks the agent to prepare for a resize; null otherwise.</summary>
     public AgentDrainHint? Drain { get; init; }
 
-    /// <summary>Where and how the agent listens on the relay; null (older control planes) means it does not listen.</summary>
-    public AgentConnectManifest? Connect { get; init; }
+    /// <summary>Present when a relay is configured: the agent listens on it only then.</summary>
+    public Connect.AgentConnectSettings? Connect { get; init; }
 }

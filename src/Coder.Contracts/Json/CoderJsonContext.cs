@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Auth;
+using Coder.Contracts.Connect;
 using Coder.Contracts.Errors;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Platform;
@@ -35,9 +36,6 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(AgentEventsBatch))]
 [JsonSerializable(typeof(AgentEventsAccepted))]
 [JsonSerializable(typeof(AgentManifest))]
-[JsonSerializable(typeof(AgentRelayTokenRequest))]
-[JsonSerializable(typeof(AgentRelayToken))]
-[JsonSerializable(typeof(AgentSshKeys))]
 [JsonSerializable(typeof(LifecyclePayload))]
 [JsonSerializable(typeof(HeartbeatPayload))]
 [JsonSerializable(typeof(MetricsPayload))]
@@ -58,5 +56,12 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(RestoreWorkspaceRequest))]
 [JsonSerializable(typeof(SnapshotAccepted))]
 [JsonSerializable(typeof(ItemsPage<SnapshotView>))]
+[JsonSerializable(typeof(ConnectRequest))]
+[JsonSerializable(typeof(ConnectResponse))]
+[JsonSerializable(typeof(RelayTokenRequest))]
+[JsonSerializable(typeof(RelayTokenResponse))]
+[JsonSerializable(typeof(AuthorizedKeysResponse))]
+[JsonSerializable(typeof(SshKeyRequest))]
+[JsonSerializable(typeof(SshKeyView))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class CoderJsonContext : JsonSerializerContext;

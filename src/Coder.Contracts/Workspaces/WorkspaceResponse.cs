@@ -23,6 +23,9 @@ public sealed record WorkspaceResponse
     public string? Isolation { get; init; }
     public string? IsolationReason { get; init; }
     public required WorkspaceAgentView Agent { get; init; }
+
+    /// <summary>Extension: each agent of the live build (one per replica), with <c>connect</c> when it listens on the relay.</summary>
+    public IReadOnlyList<WorkspaceReplicaAgentView>? Agents { get; init; }
     public OperationRef? Operation { get; init; }
 
     /// <summary>Extension: why the workspace is <c>failed</c>, when it is.</summary>

@@ -1,6 +1,7 @@
 using Coder.Functions.Http;
 using Coder.Local.Durable;
 using Coder.Local.FunctionHost;
+using Coder.Local.Relay;
 using Coder.Local.Storage;
 using Coder.Orchestrations.Reconciliation;
 using Coder.Orchestrations.Telemetry;
@@ -49,6 +50,23 @@ public sealed class LocalHost : IAsyncDisposable
         {
             string storage = config["Coder:Storage:ConnectionString"] ?? azurite!.ConnectionString;
             var (adminToken, adminTokenPath) = AdminTokenFile.Resolve(config["Coder:Security:AdminToken"], dataDirectory);
+
+            // The relay: CODER_RELAY_URL (with its key), or the local relay process, started or reused (never stopped here).
+            var relay = string.IsNullOrEmpty(config["Coder:Relay:Url"])
+                ? await LocalRelay.StartOrReuseAsync(dataDirectory, RelayPort(config), cancellationToken)
+                : null;
+            if (relay is not null)
+            {
+                config.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Coder:Relay:Url"] = relay.Url,
+                    ["Coder:Relay:KeyName"] = LocalRelay.KeyName,
+                    ["Coder:Relay:Key"] = relay.Keys.Key,
+                    ["Coder:Relay:SendKeyName"] = relay.Keys.SendKey is null ? null : LocalRelay.SendKeyName,
+                    ["Coder:Relay:SendKey"] = relay.Keys.SendKey,
+                });
+            }
+
             config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Coder:Storage:ConnectionString"] = storage,
@@ -82,6 +100,9 @@ public sealed class LocalHost : IAsyncDisposable
                 Console.WriteLine($"Coder Cloud local host listening on {apiUrl}/api (task hub {sidecarOptions.TaskHub}, data in {dataDirectory})");
                 Console.WriteLine(adminTokenPath is null ? "Admin token: from CODER_ADMIN_TOKEN" : $"Admin token: in {adminTokenPath}");
                 Console.WriteLine($"Serving {functions.Count} functions.");
+                Console.WriteLine(relay is null
+                    ? $"Relay: {config["Coder:Relay:Url"]} (CODER_RELAY_URL)"
+                    : $"Relay: {relay.Url} ({relay.How}, pid {relay.Pid}; data in {Path.Combine(dataDirectory, "relay")})");
             });
             return new LocalHost(app, apiUrl, azurite, sidecarLogs, sidecar);
         }
@@ -92,6 +113,11 @@ public sealed class LocalHost : IAsyncDisposable
             throw;
         }
     }
+
+    static int RelayPort(IConfiguration config) =>
+        int.TryParse(config["CODER_RELAY_PORT"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536
+            ? port
+            : LocalRelay.DefaultPort;
 
     public async ValueTask DisposeAsync()
     {

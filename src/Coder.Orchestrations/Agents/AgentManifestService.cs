@@ -4,6 +4,7 @@ using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
@@ -15,21 +16,17 @@ namespace Coder.Orchestrations.Agents;
 /// Builds an agent's manifest from its workspace's template version. The config version is a hash of the content, so
 /// any change (a promoted version, new intervals) changes it and the agent re-fetches.
 /// </summary>
-public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, IOptions<AgentBootstrapOptions> options)
+public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, RelayTokenService relay, IOptions<AgentBootstrapOptions> options)
 {
     public const int DefaultScriptTimeoutSeconds = 300;
 
     /// <summary>The manifest for the agent holding this token, or null when the token is not valid for a current build (401).</summary>
     public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken)
     {
-        var principal = await tokens.FindAsync(token, cancellationToken);
-        if (principal is null) return null;
-        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
-        if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return null;
+        if (await AuthenticateAsync(token, cancellationToken) is not var (principal, workspace)) return null;
 
         // A blue-green green runs the version it upgrades to while blue still runs the old one.
         bool pending = workspace.PendingBuild is { } p && p == principal.BuildId;
-        if (workspace.AgentBuild != principal.BuildId && !pending) return null;
         int version = pending ? workspace.PendingTemplateVersion ?? workspace.TemplateVersion : workspace.TemplateVersion;
         var template = await templates.GetVersionAsync(workspace.Template, version, cancellationToken)
             ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{version}");
@@ -47,8 +44,23 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
             ShutdownScripts = (spec.ShutdownScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
             ReadyTimeoutSeconds = spec.Agent?.ReadyTimeoutSeconds ?? o.ReadyTimeoutSeconds,
             Drain = workspace.DrainRequestId is { } drain ? new AgentDrainHint(drain, workspace.DrainReason ?? "resize") : null,
+            Connect = relay.ManifestSettings(workspace.RowKey),
         };
         return manifest with { ConfigVersion = Hash(manifest) };
+    }
+
+    /// <summary>
+    /// The token's principal and its workspace, when the token belongs to the workspace's current build (or the build a
+    /// blue-green upgrade is bringing up); null otherwise (401).
+    /// </summary>
+    public async Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, CancellationToken cancellationToken)
+    {
+        var principal = await tokens.FindAsync(token, cancellationToken);
+        if (principal is null) return null;
+        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return null;
+        if (workspace.AgentBuild != principal.BuildId && workspace.PendingBuild != principal.BuildId) return null;
+        return (principal, workspace);
     }
 
     static string Hash(AgentManifest manifest)

@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Agents.ServiceBus;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,8 @@ public static class AgentsServiceCollectionExtensions
         services.TryAddSingleton<AgentTokenService>();
         services.TryAddSingleton<AgentBootstrap>();
         services.TryAddSingleton<AgentManifestService>();
+        services.TryAddSingleton<AgentConnectService>();
+        services.AddCoderConnect();
         services.TryAddSingleton<WorkspaceSignalQueue>();
         services.TryAddSingleton<IAgentEventIngestor, AgentEventIngestor>();
         services.TryAddSingleton<AgentEventMessageHandler>();

@@ -42,6 +42,12 @@ public static class CoderEnvironmentConfiguration
         ("CODER_AZURE_AGENT_QUEUE_ID", "Coder:Azure:AgentQueueId"),
         ("CODER_AZURE_FILES_ACCOUNT", "Coder:Azure:FilesAccount"),
         ("CODER_AZURE_VM_SUBNET_ID", "Coder:Azure:VmSubnetId"),
+        ("CODER_RELAY_URL", "Coder:Relay:Url"),
+        ("CODER_RELAY_KEY_NAME", "Coder:Relay:KeyName"),
+        ("CODER_RELAY_KEY", "Coder:Relay:Key"),
+        ("CODER_RELAY_SEND_KEY_NAME", "Coder:Relay:SendKeyName"),
+        ("CODER_RELAY_SEND_KEY", "Coder:Relay:SendKey"),
+        ("CODER_RELAY_NAMESPACE_ID", "Coder:Relay:NamespaceId"),
     ];
 
     public static IConfigurationBuilder AddCoderEnvironment(this IConfigurationBuilder builder) =>

@@ -1,4 +1,5 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Operations.Compute;
@@ -37,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddCoderSecurity();
         services.AddCoderTemplates();
         services.AddCoderWorkspaces();
+        services.AddCoderConnect();
         services.AddCoderAgents();
         services.AddCoderProvisioning();
         services.AddCoderSnapshots();

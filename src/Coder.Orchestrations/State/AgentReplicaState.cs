@@ -1,5 +1,7 @@
 using Coder.Contracts.Agents;
+using Coder.Contracts.Connect;
 
 namespace Coder.Orchestrations.State;
 
-public sealed record AgentReplicaState(AgentLifecycle Lifecycle, string? Reason, DateTimeOffset? LastHeartbeatAt);
+/// <summary>One agent's state; <paramref name="Connect"/> is what it last reported about its way in (it listens on the relay).</summary>
+public sealed record AgentReplicaState(AgentLifecycle Lifecycle, string? Reason, DateTimeOffset? LastHeartbeatAt, AgentConnectState? Connect = null);

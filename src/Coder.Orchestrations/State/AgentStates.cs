@@ -29,7 +29,7 @@ public static class AgentStates
         var states = Parse(json);
         var previous = states.TryGetValue(agentId, out var s) ? s : new AgentReplicaState(AgentLifecycle.Created, null, null);
         if (!AgentLifecycleOrder.IsForward(previous.Lifecycle, payload.State)) return null;
-        states[agentId] = previous with { Lifecycle = payload.State, Reason = payload.Reason ?? previous.Reason };
+        states[agentId] = previous with { Lifecycle = payload.State, Reason = payload.Reason ?? previous.Reason, Connect = payload.Connect ?? previous.Connect };
         return (Serialize(states), Aggregate(states, replicas));
     }
 

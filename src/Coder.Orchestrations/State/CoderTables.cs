@@ -24,6 +24,7 @@ public sealed class CoderTables
     public TableClient AgentTokens => Get(TableNames.AgentTokens);
     public TableClient AgentSeqs => Get(TableNames.AgentSeqs);
     public TableClient ApiTokens => Get(TableNames.ApiTokens);
+    public TableClient SshKeys => Get(TableNames.SshKeys);
 
     public TableServiceClient Service => _service;
 

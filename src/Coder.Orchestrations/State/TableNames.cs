@@ -12,6 +12,7 @@ public static class TableNames
     public const string AgentTokens = "AgentTokens";
     public const string AgentSeqs = "AgentSeqs";
     public const string ApiTokens = "ApiTokens";
+    public const string SshKeys = "SshKeys";
 
-    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens];
+    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens, SshKeys];
 }

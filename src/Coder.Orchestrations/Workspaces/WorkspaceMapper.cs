@@ -1,4 +1,5 @@
 using Coder.Contracts.Agents;
+using Coder.Contracts.Connect;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
@@ -32,6 +33,10 @@ public static class WorkspaceMapper
             WireNames.TryParse<AgentConnection>(agent.Connection, out var c) ? c : AgentConnection.Connecting,
             agent.LastHeartbeatAt,
             new WorkspaceMetricsView(agent.CpuPercent, agent.MemoryPercent, agent.DiskUsedBytes, agent.Sessions)),
+        Agents = AgentStates.Parse(agent.AgentStates)
+            .OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => new WorkspaceReplicaAgentView(a.Key, a.Value.Lifecycle, a.Value.Reason, ConnectView(a.Value.Connect)))
+            .ToList(),
         Operation = w.OperationId is { } opId && WireNames.TryParse<OperationKind>(w.OperationKind, out var kind)
             ? new OperationRef(opId, kind, OperationStatus.Running, OperationLauncher.OperationUrl(opId))
             : null,
@@ -40,6 +45,10 @@ public static class WorkspaceMapper
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
     };
+
+    /// <summary>An agent that reports its way in listens on the relay; sshd is usable when it named one.</summary>
+    static AgentConnectView? ConnectView(AgentConnectState? state) =>
+        state is null ? null : new AgentConnectView(true, state.Sshd is { Length: > 0 }, state.Reason);
 
     public static string WorkspaceUrl(string workspaceId) => $"/api/workspaces/{workspaceId}";
 }

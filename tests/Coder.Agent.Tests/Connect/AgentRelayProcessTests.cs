@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using Coder.Agent.Connect;
 using Coder.Agent.Tests.Infrastructure;
 using Coder.Connect.Protocol;
@@ -24,7 +25,7 @@ public sealed class AgentRelayProcessTests
                 path = $"ws-{ws}-0";
                 return ManifestEndpoint.Create(ws, "v1", heartbeatSeconds: 1, metricsSeconds: 600, scripts: [new ManifestScript("marker", "echo from-startup > marker.txt", 30, true)]) with
                 {
-                    Connect = new AgentConnectManifest(relay.Address.ToString().TrimEnd('/'), path),
+                    Connect = new AgentConnectSettings(relay.Address.ToString().TrimEnd('/'), path),
                 };
             }, start: false);
             harness.Manifest.RelayTokens = replica => replica == 0 ? RelayedAgent.ListenToken(relay.Address, path) : null;

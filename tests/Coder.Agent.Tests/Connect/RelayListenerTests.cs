@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -117,7 +118,7 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
         var cache = new RelayTokenCache(_ =>
         {
             int n = Interlocked.Increment(ref fetched);
-            return Task.FromResult(new Coder.Contracts.Agents.AgentRelayToken("ws://relay", "ws-a-0", $"token-{n}", clock.GetUtcNow().AddHours(1)));
+            return Task.FromResult(new Coder.Contracts.Agents.RelayTokenResponse("ws://relay", "ws-a-0", $"token-{n}", clock.GetUtcNow().AddHours(1)));
         }, clock);
 
         Assert.Equal("token-1", await cache.GetAsync(CancellationToken.None));

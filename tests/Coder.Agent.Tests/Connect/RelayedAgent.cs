@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using System.Text.Json;
 using Coder.Agent.Connect;
 using Coder.Agent.Outbox;
@@ -70,7 +71,7 @@ sealed class RelayedAgent : IAsyncDisposable
     }
 
     /// <summary>A Listen token for exactly <paramref name="path"/>, as <c>POST /api/agent/relay-token</c> mints it (one hour).</summary>
-    public static AgentRelayToken ListenToken(Uri relay, string path) =>
+    public static RelayTokenResponse ListenToken(Uri relay, string path) =>
         new(relay.ToString(), path, RelaySasToken.Create(HybridConnectionProtocol.Resource(relay, path), RelayKeys.ListenKeyName, Keys.ListenKey, TimeSpan.FromHours(1),
             TimeProvider.System), TimeProvider.System.GetUtcNow().AddHours(1));
 

@@ -1,3 +1,4 @@
+using Coder.Contracts.Connect;
 using System.Net;
 using System.Text.Json;
 using Coder.Contracts.Agents;
@@ -37,7 +38,7 @@ public sealed class ManifestEndpoint : IAsyncDisposable
     public int Fetches => Volatile.Read(ref _fetches);
 
     /// <summary>Answers <c>POST /api/agent/relay-token</c> for a replica; null (or no handler) is 404, as for a replica the token does not cover.</summary>
-    public Func<int, AgentRelayToken?>? RelayTokens { get; set; }
+    public Func<int, RelayTokenResponse?>? RelayTokens { get; set; }
 
     /// <summary>What <c>GET /api/agent/ssh-keys</c> answers: the owner's public keys.</summary>
     public IReadOnlyList<string> SshKeys { get; set; } = [];
@@ -99,11 +100,11 @@ public sealed class ManifestEndpoint : IAsyncDisposable
             case ("GET", "/api/agent/manifest"):
                 break;
             case ("POST", "/api/agent/relay-token"):
-                var request = JsonSerializer.Deserialize(context.Request.InputStream, CoderJsonContext.Default.AgentRelayTokenRequest);
+                var request = JsonSerializer.Deserialize(context.Request.InputStream, CoderJsonContext.Default.RelayTokenRequest);
                 if (request is not null && RelayTokens?.Invoke(request.Replica) is { } token)
                 {
                     Interlocked.Increment(ref _relayTokens);
-                    Write(response, JsonSerializer.SerializeToUtf8Bytes(token, CoderJsonContext.Default.AgentRelayToken));
+                    Write(response, JsonSerializer.SerializeToUtf8Bytes(token, CoderJsonContext.Default.RelayTokenResponse));
                 }
                 else
                 {
@@ -112,7 +113,7 @@ public sealed class ManifestEndpoint : IAsyncDisposable
 
                 return;
             case ("GET", "/api/agent/ssh-keys"):
-                Write(response, JsonSerializer.SerializeToUtf8Bytes(new AgentSshKeys(SshKeys), CoderJsonContext.Default.AgentSshKeys));
+                Write(response, JsonSerializer.SerializeToUtf8Bytes(new AuthorizedKeysResponse(SshKeys), CoderJsonContext.Default.AuthorizedKeysResponse));
                 return;
             default:
                 response.StatusCode = 404;

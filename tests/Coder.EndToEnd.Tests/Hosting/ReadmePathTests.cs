@@ -42,6 +42,7 @@ public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
         string data = Path.Combine(_worktree, ".coder");
         AgentProcesses.KillAllUnder(data);
         KillPidFile(Path.Combine(data, "azurite", "azurite.pid"));
+        await LocalRelayFiles.KillAsync(data);
         if (!Directory.Exists(_worktree)) return;
 
         // git removes untracked trees (node_modules, bin, obj) file by file, slowly; delete them first, then the worktree.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Coder.Local.Relay;
 using Coder.Local.Storage;
 
 namespace Coder.EndToEnd.Tests.Infrastructure;
@@ -29,6 +30,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["CODER_ADMIN_TOKEN"] = AdminToken,
             ["CODER_AGENT_PATH"] = BuildOutputs.AgentDll,
             ["ASPNETCORE_URLS"] = BaseUrl,
+
+            // Each host folder gets its own relay (started by the host, killed by DisposeAsync), off the default port.
+            ["CODER_RELAY_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
 
             // "Now listening on" proves the host bound its own port (see StartAsync).
@@ -46,6 +50,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     public CoderApi Admin() => new(BaseUrl, AdminToken);
+
+    /// <summary>The local relay the host started or reused for its data folder (relay.json), or null when there is none.</summary>
+    public LocalRelayRecord? Relay => LocalRelayFiles.Read(DataDirectory);
 
     /// <summary>
     /// Starts the host and waits until it answers. A port picked as free can be taken by another process before the host
@@ -104,6 +111,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         await KillAsync();
         _process?.Dispose();
         AgentProcesses.KillAllUnder(DataDirectory);
+
+        // The host never stops its relay (sessions outlive it); the test that caused it does.
+        await LocalRelayFiles.KillAsync(DataDirectory);
         try { Directory.Delete(DataDirectory, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

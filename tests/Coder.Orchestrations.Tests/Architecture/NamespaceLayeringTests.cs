@@ -25,7 +25,7 @@ public sealed class NamespaceLayeringTests
         ["State"],
         ["Audit", "Timeline"],
         ["Provisioning"],
-        ["Templates", "Security"],
+        ["Templates", "Security", "Connect"],
         ["Events", "Agents"],
         ["Operations"],
         ["Workspaces", "Snapshots", "Upgrades", "Scaling", "Reconciliation"],

@@ -163,6 +163,7 @@ public sealed partial class FakeArmServer : IAsyncDisposable
             "microsoft.network" => NetworkInterfaces(request, s, body),
             "microsoft.storage" => Shares(request, s, body),
             "microsoft.managedidentity" => UserAssignedIdentities(request, s, body),
+            "microsoft.relay" => HybridConnectionCall(request, s, body),
             _ => Answer.Error(404, "NotFound", path),
         };
     }

@@ -75,6 +75,10 @@ public sealed class AzureLocalHost : IAsyncDisposable
             // The stand-in agent speaks the HTTP transport, so that is what the bootstrap environment must say.
             ["Coder:Agent:Transport"] = "http",
             ["CODER_RECONCILE_SCHEDULE"] = Never,
+            // An external relay (as CODER_RELAY_URL), so this in-process host starts no relay process of its own.
+            ["Coder:Relay:Url"] = "ws://127.0.0.1:9",
+            ["Coder:Relay:KeyName"] = "coder-control-plane",
+            ["Coder:Relay:Key"] = "not-a-real-relay-key",
             ["CODER_AUTOSCALE_SCHEDULE"] = Never,
             ["Coder:Azure:SubscriptionId"] = azure.SubscriptionId,
             ["Coder:Azure:ResourceGroup"] = azure.ResourceGroup,
@@ -100,6 +104,9 @@ public sealed class AzureLocalHost : IAsyncDisposable
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await PublishAgentAsync(storageConnectionString, prefix, startup.Token);
         var host = await LocalHost.BuildAsync(builder, startup.Token);
+
+        // CODER_RELAY_URL named a relay: the host uses it and starts none of its own (no relay folder, no process).
+        if (Directory.Exists(Path.Combine(data, "relay"))) throw new InvalidOperationException("The host started a local relay although one was configured.");
         await host.App.StartAsync(startup.Token);
         return new AzureLocalHost(host, fake, data);
     }

@@ -1,4 +1,5 @@
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.State;
@@ -7,9 +8,9 @@ namespace Coder.Orchestrations.Workspaces.Activities;
 
 /// <summary>
 /// Removes everything the workspace owns on its platform (also the compensation of a failed provision) and revokes its
-/// agent tokens. Idempotent.
+/// agent tokens and relay entities. Idempotent.
 /// </summary>
-public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, AgentTokenService tokens)
+public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, ProvisionerRegistry provisioners, AgentTokenService tokens, RelayTokenService relay)
 {
     public async Task<bool> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
@@ -26,6 +27,9 @@ public sealed class DestroyWorkspaceActivity(WorkspaceStore workspaces, Provisio
         }
 
         await tokens.RevokeWorkspaceAsync(input.WorkspaceId, cancellationToken);
+
+        // Its relay entities (Azure Relay hybrid connections) go too; a 404 is fine, so a retry is too.
+        await relay.DeleteAsync(input.WorkspaceId, Math.Max(workspace?.Replicas ?? 1, 1), cancellationToken);
         return true;
     }
 }
