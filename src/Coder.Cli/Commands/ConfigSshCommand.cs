@@ -123,8 +123,8 @@ public static class ConfigSshCommand
     /// <summary>Replaces the file whole (never half written), keeping its mode; a new one is 0600 in a 0700 ~/.ssh.</summary>
     static void WriteConfig(string path, string text)
     {
-        path = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path; // A dotfiles link stays a link.
         CreatePrivateDirectory(Path.GetDirectoryName(path)!);
+        if (new FileInfo(path).LinkTarget is not null) path = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)!.FullName; // A dotfiles link stays a link.
         if (OperatingSystem.IsWindows() || !File.Exists(path))
         {
             SecretFile.Write(path, text);

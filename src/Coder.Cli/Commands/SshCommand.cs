@@ -15,6 +15,7 @@ namespace Coder.Cli.Commands;
 public static class SshCommand
 {
     const byte SigInt = 2;
+    static readonly byte[] EndOfTransmission = [0x04];
 
     public static Command Build(CliContext context)
     {
@@ -83,7 +84,7 @@ public static class SshCommand
             if (RawTerminal.Size is var (c, r)) _ = session.ResizeAsync(c, r, CancellationToken.None).AsTask();
         });
         using var stdout = Console.OpenStandardOutput();
-        _ = PumpStdinAsync(session);
+        _ = PumpStdinAsync(session, endOfInput: EndOfTransmission);
         await session.CopyOutputAsync(stdout, stdout, CancellationToken.None);
         return await session.ExitCode;
     }
@@ -92,12 +93,25 @@ public static class SshCommand
     /// stdin to the session until its end. Read from descriptor 0 itself: .NET's console stream edits lines on a terminal,
     /// which raw mode must not have. The read may outlive the session (a terminal read blocks); the process ends anyway.
     /// </summary>
-    static async Task PumpStdinAsync(MuxClientSession session)
+    /// <param name="endOfInput">
+    /// What stdin's end becomes: null, the session's <c>close</c> (EOF); for a pty, ^D typed (a close would hang up the
+    /// terminal before the shell read what came before it, while ^D ends a shell at its prompt, as typed at a terminal).
+    /// </param>
+    static async Task PumpStdinAsync(MuxClientSession session, byte[]? endOfInput = null)
     {
         try
         {
             await using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
-            await session.CopyInputAsync(stdin, CancellationToken.None);
+            if (endOfInput is null)
+            {
+                await session.CopyInputAsync(stdin, CancellationToken.None);
+                return;
+            }
+
+            byte[] buffer = new byte[MuxFrameCodec.MaxDataChunk];
+            int read;
+            while ((read = await stdin.ReadAsync(buffer)) > 0) await session.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
+            await session.WriteAsync(endOfInput, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or MuxSessionException or ObjectDisposedException or UnauthorizedAccessException)
         {

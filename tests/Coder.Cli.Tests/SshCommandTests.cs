@@ -1,0 +1,100 @@
+using System.Text;
+using Coder.Cli.Tests.Infrastructure;
+
+namespace Coder.Cli.Tests;
+
+/// <summary>
+/// <c>coder ssh</c> as a process, through the real relay process, to the agent's real connect sessions behind a relay
+/// listener: what a user runs, minus the control plane, which the stand-in plays to the contract of issue #22.
+/// </summary>
+[Collection(ConnectCollection.Name)]
+public sealed class SshCommandTests(ConnectFixture fixture) : IDisposable
+{
+    readonly CoderCli _cli = fixture.Cli();
+
+    [Fact]
+    public async Task Command_KeepsStdoutAndStderrApart_AndExitsWithTheRemoteExitCode()
+    {
+        var result = await _cli.RunAsync("ssh", "dev", "--", "sh", "-c", "echo out; echo err >&2; pwd; exit 7");
+
+        Assert.True(result.ExitCode == 7, result.ToString());
+        Assert.Equal($"out\n{fixture.Dev.Home}\n", result.Stdout);
+        Assert.Equal("err\n", result.Stderr);
+        // The relay carried the session id the control plane issued, and no token reached the user's screen.
+        Assert.Contains(fixture.ControlPlane.IssuedSessions[^1], fixture.Dev.SessionHeaders);
+        Assert.All(fixture.ControlPlane.IssuedTokens, token => Assert.DoesNotContain(token, result.Stdout + result.Stderr));
+    }
+
+    [Fact]
+    public async Task Command_GetsStdin_BeyondTheFlowControlWindow()
+    {
+        byte[] input = new byte[3 * 1024 * 1024 + 17];
+        Random.Shared.NextBytes(input);
+
+        var result = await _cli.RunAsync(input, "ssh", "dev", "--", "wc", "-c");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(input.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Shell_WithoutALocalTerminal_RunsWhatIsTypedAtItsPrompt_AndExitsWithTheShell()
+    {
+        using var shell = _cli.Start("ssh", "dev");
+        // As at any terminal, what is typed before the shell's line editor is up may be lost: type at the prompt.
+        await Eventually.WaitAsync(() => shell.Stdout.TrimEnd().EndsWith('#') || shell.Stdout.TrimEnd().EndsWith('$') || shell.Process.HasExited, TimeSpan.FromSeconds(20), "the shell's prompt");
+        await shell.Process.StandardInput.WriteAsync("echo $((6*7))\n");
+        await shell.Process.StandardInput.FlushAsync();
+        await Eventually.WaitAsync(() => shell.Stdout.Contains("42\r\n", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "42 on the terminal");
+        await shell.Process.StandardInput.WriteAsync("exit 3\n");
+        await shell.Process.StandardInput.FlushAsync();
+
+        var result = await shell.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+    }
+
+    [Fact]
+    public async Task StoppedWorkspace_PrintsTheControlPlanesDetail_AndExits2()
+    {
+        var result = await _cli.RunAsync("ssh", "stopped", "--", "true");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("workspace is stopped; `coder start stopped`", result.Stderr);
+    }
+
+    [Fact]
+    public async Task AgentRefusingWith429_SaysTooManyConnections_AndExits255()
+    {
+        var result = await _cli.RunAsync("ssh", "busy", "--", "true");
+
+        Assert.True(result.ExitCode == 255, result.ToString());
+        Assert.Contains("too many connections to busy (limit 16)", result.Stderr);
+    }
+
+    [Fact]
+    public async Task DroppedRelayConnection_EndsTheSessionWithOneLine_AndExit255()
+    {
+        using var running = _cli.Start("ssh", "flaky", "--", "sleep", "60");
+        await Eventually.WaitAsync(() => fixture.Flaky.Tracker.Snapshot().Active > 0, TimeSpan.FromSeconds(20), "the session on flaky");
+
+        await fixture.Flaky.DropConnectionsAsync();
+        var result = await running.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(result.ExitCode == 255, result.ToString());
+        string line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: connection to flaky lost", line);
+    }
+
+    [Fact]
+    public async Task UnknownReplica_IsRefusedByTheRelay_NotAHang()
+    {
+        // No agent listens on ws-…-1: the relay answers 404 at once.
+        var result = await _cli.RunAsync("ssh", "dev", "--replica", "1", "--", "true");
+
+        Assert.True(result.ExitCode == 255, result.ToString());
+        Assert.Contains("not listening on the relay", result.Stderr);
+    }
+
+    public void Dispose() => _cli.Dispose();
+}
