@@ -66,21 +66,7 @@ public sealed partial class InteractiveShellTests(ConnectFixture fixture) : IDis
         await terminal.Process.StandardInput.BaseStream.FlushAsync();
     }
 
-    static bool SleepIsRunning() => Directory.EnumerateDirectories("/proc").Any(dir =>
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(dir, "cmdline")) == "sleep\u00004321\u0000";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    });
+    static bool SleepIsRunning() => Processes.Running("sleep", "4321");
 
     [GeneratedRegex(@"TTY=(/dev/pts/\d+)")]
     private static partial Regex Tty();

@@ -26,15 +26,28 @@ public sealed class SshCommandTests(ConnectFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Command_GetsStdin_BeyondTheFlowControlWindow()
+    public async Task Command_CarriesMegabytesBothWays_BeyondTheFlowControlWindows()
     {
-        byte[] input = new byte[3 * 1024 * 1024 + 17];
-        Random.Shared.NextBytes(input);
+        // Printable, so stdout compares as text; 3 MiB is twelve of the protocol's 256 KiB windows each way.
+        byte[] input = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 3 * 1024 * 1024 / 64 + 1).Select(i => $"{i,63}\n")));
 
-        var result = await _cli.RunAsync(input, "ssh", "dev", "--", "wc", "-c");
+        var result = await _cli.RunAsync(input, "ssh", "dev", "--", "cat");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(input.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Stdout.Trim());
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}");
+        Assert.True(Encoding.ASCII.GetString(input) == result.Stdout, $"{input.Length} bytes in, {result.Stdout.Length} out");
+    }
+
+    [Fact]
+    public async Task CtrlC_InterruptsTheRemoteCommand_AndTheCliEndsWithItsStatus()
+    {
+        using var running = _cli.Start("ssh", "dev", "--", "sleep", "4322");
+        await Eventually.WaitAsync(() => Processes.Running("sleep", "4322"), TimeSpan.FromSeconds(20), "the remote sleep");
+
+        await running.InterruptAsync();
+        var result = await running.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.False(Processes.Running("sleep", "4322"));
     }
 
     [Fact]
