@@ -48,6 +48,12 @@ public static class SshCommand
                 context.Console.Error.MarkupLine($"[red]error:[/] {Markup.Escape(what)}: {Markup.Escape(e.Message)}");
                 return ConnectExitCodes.ConnectionFailed;
             }
+            catch (IOException e)
+            {
+                // The relay broke under a write, or the local stdout went away (a closed pipe): one line, as OpenSSH.
+                context.Console.Error.MarkupLine($"[red]error:[/] {Markup.Escape(name)}: {Markup.Escape(e.Message)}");
+                return ConnectExitCodes.ConnectionFailed;
+            }
         });
         return command;
     }
