@@ -40,6 +40,53 @@ public sealed partial class PortForwardTests(ConnectFixture fixture) : IDisposab
         Assert.Equal("", result.Stdout);
     }
 
+    [Fact]
+    public async Task FortyConnectionsHeldOpen_AllEcho_OverASecondRelayConnection_WhenTheFirstHolds32Sessions()
+    {
+        // An echo server "in the workspace" that keeps every connection open until the client closes it.
+        using var echo = new TcpListener(IPAddress.Loopback, 0);
+        echo.Start();
+        var serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var peer = await echo.AcceptTcpClientAsync();
+                _ = Task.Run(async () =>
+                {
+                    using (peer) await peer.GetStream().CopyToAsync(peer.GetStream());
+                });
+            }
+        });
+        int relayConnectionsBefore = fixture.Dev.SessionHeaders.Count;
+        using var forward = _cli.Start("port-forward", "dev", "--tcp", $"0:{((IPEndPoint)echo.LocalEndpoint).Port}");
+        var forwarding = await Eventually.WaitAsync(() => Task.FromResult(ForwardingLine().Match(forward.Stderr)), m => m.Success || forward.Process.HasExited, TimeSpan.FromSeconds(20), "the forwarding line");
+        int localPort = int.Parse(forwarding.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                var client = new TcpClient();
+                clients.Add(client);
+                await client.ConnectAsync(IPAddress.Loopback, localPort);
+                byte[] ping = System.Text.Encoding.ASCII.GetBytes($"ping {i,2}");
+                await client.GetStream().WriteAsync(ping);
+                byte[] back = new byte[ping.Length];
+                await client.GetStream().ReadExactlyAsync(back).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(ping, back);
+            }
+
+            Assert.Equal(2, fixture.Dev.SessionHeaders.Count - relayConnectionsBefore);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+            await forward.InterruptAsync();
+            await forward.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        }
+    }
+
     [Theory]
     [InlineData("8080")]
     [InlineData("abc:80")]
