@@ -75,6 +75,28 @@ public sealed class ConfigSshTests(ConnectFixture fixture) : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
+    [Theory]
+    [InlineData("n", false)]
+    [InlineData("y", true)]
+    public async Task AtATerminal_WithoutYes_AsksFirst(string answer, bool changed)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SshConfig)!);
+        await File.WriteAllTextAsync(SshConfig, UsersOwn);
+        // The answer is typed once the question is on the terminal.
+        using var terminal = _cli.StartAtTerminal($"stty cols 300; {CoderCli.ShellCommand} config-ssh");
+        await Eventually.WaitAsync(() => terminal.Stdout.Contains("[y/n]", StringComparison.OrdinalIgnoreCase) || terminal.Process.HasExited, TimeSpan.FromSeconds(20), "the question");
+        Assert.Contains("add coder.busy coder.dev coder.flaky coder.stopped", terminal.Stdout);
+
+        await terminal.Process.StandardInput.WriteAsync(answer + "\r");
+        await terminal.Process.StandardInput.FlushAsync();
+        var result = await terminal.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(result.ExitCode == (changed ? 0 : 1), result.ToString());
+        string now = await File.ReadAllTextAsync(SshConfig);
+        if (changed) Assert.Contains("Host coder.dev\n", now);
+        else Assert.Equal(UsersOwn, now);
+    }
+
     async Task<string> SshResolveAsync(string host)
     {
         var info = new ProcessStartInfo("ssh", ["-G", "-F", SshConfig, host]) { RedirectStandardOutput = true, RedirectStandardError = true };

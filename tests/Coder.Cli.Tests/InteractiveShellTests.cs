@@ -20,12 +20,8 @@ public sealed partial class InteractiveShellTests(ConnectFixture fixture) : IDis
     [Fact]
     public async Task AtALocalTerminal_CtrlCInterruptsTheRemoteSleep_ResizeFollows_AndTheTerminalIsRestored()
     {
-        string inner = $"stty cols 101 rows 33; echo TTY=$(tty); echo BEFORE=$(stty -g); dotnet '{CoderCli.Dll}' ssh dev; echo EXIT=$?; echo AFTER=$(stty -g)";
-        var info = new ProcessStartInfo("script", ["-qfec", inner, "/dev/null"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["HOME"] = _cli.Home;
-        info.Environment["CODER_URL"] = fixture.ControlPlane.Url;
-        info.Environment["CODER_TOKEN"] = FakeControlPlane.Token;
-        using var terminal = new RunningCli(Process.Start(info)!, ["script", "coder ssh dev"]);
+        using var terminal = _cli.StartAtTerminal(
+            $"stty cols 101 rows 33; echo TTY=$(tty); echo BEFORE=$(stty -g); {CoderCli.ShellCommand} ssh dev; echo EXIT=$?; echo AFTER=$(stty -g)");
         try
         {
             await Eventually.WaitAsync(() => Prompted(terminal.Stdout) || terminal.Process.HasExited, Deadline, "the remote shell's prompt");

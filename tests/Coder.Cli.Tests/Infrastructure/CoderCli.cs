@@ -26,11 +26,27 @@ public sealed class CoderCli(string url, string token) : IDisposable
         return await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>The CLI as a shell command word: <c>dotnet '…/coder.dll'</c>.</summary>
+    public static string ShellCommand => $"dotnet '{Dll}'";
+
     public RunningCli Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet");
         info.ArgumentList.Add(File.Exists(Dll) ? Dll : throw new FileNotFoundException($"Build output missing: {Dll}.", Dll));
         foreach (string arg in args) info.ArgumentList.Add(arg);
+        return Run(info, args);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="shellCommand"/> (which names the CLI by <see cref="ShellCommand"/>) at a terminal of its own:
+    /// <c>script</c> gives it a pseudo-terminal, as a user's terminal emulator does; stdin is what is typed.
+    /// </summary>
+    public RunningCli StartAtTerminal(string shellCommand) => Run(new ProcessStartInfo("script", ["-qfec", shellCommand, "/dev/null"]), ["script", shellCommand]);
+
+    RunningCli Run(ProcessStartInfo info, string[] args)
+    {
+        info.UseShellExecute = false;
+        info.RedirectStandardInput = info.RedirectStandardOutput = info.RedirectStandardError = true;
         info.Environment.Remove("XDG_CONFIG_HOME");
         info.Environment["HOME"] = Home;
         info.Environment["CODER_URL"] = url;
