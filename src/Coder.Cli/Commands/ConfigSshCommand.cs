@@ -65,8 +65,13 @@ public static class ConfigSshCommand
             var before = SshConfigSection.Hosts(existing);
             var after = SshConfigSection.Hosts(updated);
             string summary = $"add {Names(after.Except(before))}, remove {Names(before.Except(after))}, update {Names(after.Intersect(before))}";
-            if (!parse.GetValue(yes) && !Console.IsInputRedirected && !context.Console.Error.Confirm($"Change {Markup.Escape(configPath)} ({Markup.Escape(summary)})?", defaultValue: false))
-                throw new CliUsageException($"Nothing changed in {configPath}.");
+            if (!parse.GetValue(yes) && !Console.IsInputRedirected)
+            {
+                // A terminal to answer at, but output that is not one (redirected): no prompt can show; say how to go on.
+                if (!context.Console.Interactive) throw new CliUsageException($"Would {summary} in {configPath}; run with --yes to change it.");
+                if (!context.Console.Error.Confirm($"Change {Markup.Escape(configPath)} ({Markup.Escape(summary)})?", defaultValue: false))
+                    throw new CliUsageException($"Nothing changed in {configPath}.");
+            }
 
             WriteConfig(configPath, updated);
             context.Console.Error.MarkupLine($"{Markup.Escape(configPath)} written: {Markup.Escape(summary)}.");
