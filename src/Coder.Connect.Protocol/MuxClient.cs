@@ -15,6 +15,7 @@ public sealed class MuxClient : IAsyncDisposable
     readonly CancellationTokenSource _closing = new();
     readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly Task _reading;
+    Task? _streamClosing;
     int _nextId;
     int _opened;
 
@@ -86,11 +87,13 @@ public sealed class MuxClient : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        catch (Exception) when (_closing.IsCancellationRequested)
         {
+            // Disposed: the read was cancelled, or failed on the stream closed under it (a WebSocket stream then says it
+            // is no longer readable).
             reason = "the connection was closed";
         }
-        catch (Exception e) when (e is IOException or MuxProtocolException or ObjectDisposedException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (e is IOException or MuxProtocolException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or NotSupportedException)
         {
             reason = e.Message;
         }
@@ -98,6 +101,32 @@ public sealed class MuxClient : IAsyncDisposable
         _closed.TrySetResult(reason);
         var lost = new MuxSessionException($"the connection was lost: {reason}", connectionLost: true);
         foreach (var session in _sessions.Values) session.Fail(lost);
+        // Answer the peer's close now (a WebSocket's closing handshake), not when the owner gets round to disposing:
+        // the other end waits for it.
+        await CloseStreamAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the stream once, whoever asks first (the reader at the peer's close, or the owner); both wait for it.</summary>
+    Task CloseStreamAsync()
+    {
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _streamClosing, mine.Task, null) is { } already) return already;
+        _ = CloseAsync(mine);
+        return mine.Task;
+
+        async Task CloseAsync(TaskCompletionSource done)
+        {
+            try
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
+            {
+                // Already broken; nothing to answer.
+            }
+
+            done.TrySetResult();
+        }
     }
 
     /// <returns>A protocol violation on the session to answer with an error frame, or null.</returns>
@@ -138,7 +167,7 @@ public sealed class MuxClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _closing.CancelAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        await CloseStreamAsync().ConfigureAwait(false); // Also ends a read that does not heed the cancellation.
         await _reading.ConfigureAwait(false);
         _writer.Dispose();
         _closing.Dispose();

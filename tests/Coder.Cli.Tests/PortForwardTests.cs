@@ -87,6 +87,25 @@ public sealed partial class PortForwardTests(ConnectFixture fixture) : IDisposab
         }
     }
 
+    [Fact]
+    public async Task AfterTheRelayConnectionDrops_TheNextRequest_GoesOverANewOne()
+    {
+        await using var web = await StartWebServerAsync();
+        using var forward = _cli.Start("port-forward", "flaky", "--tcp", $"0:{new Uri(web.Urls.First()).Port}");
+        var forwarding = await Eventually.WaitAsync(() => Task.FromResult(FlakyForwardingLine().Match(forward.Stderr)), m => m.Success || forward.Process.HasExited, TimeSpan.FromSeconds(20), "the forwarding line");
+        var url = new Uri($"http://127.0.0.1:{forwarding.Groups["port"].Value}/echo/1");
+        int relayConnectionsBefore = fixture.Flaky.SessionHeaders.Count;
+        using (var http = new HttpClient()) Assert.Equal("hello 1", await http.GetStringAsync(url));
+
+        await fixture.Flaky.DropConnectionsAsync();
+
+        using (var http = new HttpClient()) Assert.Equal("hello 1", await http.GetStringAsync(url));
+        Assert.Equal(1, fixture.Flaky.SessionHeaders.Count - relayConnectionsBefore);
+        Assert.False(forward.Process.HasExited, forward.Stderr);
+        await forward.InterruptAsync();
+        Assert.Equal(0, (await forward.WaitForExitAsync(TimeSpan.FromSeconds(15))).ExitCode);
+    }
+
     [Theory]
     [InlineData("8080")]
     [InlineData("abc:80")]
@@ -129,6 +148,9 @@ public sealed partial class PortForwardTests(ConnectFixture fixture) : IDisposab
 
     [GeneratedRegex(@"Forwarding 127\.0\.0\.1:(?<port>\d+) -> dev:\d+")]
     private static partial Regex ForwardingLine();
+
+    [GeneratedRegex(@"Forwarding 127\.0\.0\.1:(?<port>\d+) -> flaky:\d+")]
+    private static partial Regex FlakyForwardingLine();
 
     [GeneratedRegex(@"connection \d+ from 127\.0\.0\.1:\d+ -> dev:\d+")]
     private static partial Regex ConnectionLine();

@@ -62,7 +62,16 @@ public sealed class SshCommandTests(ConnectFixture fixture) : IDisposable
         await shell.Process.StandardInput.WriteAsync("exit 3\n");
         await shell.Process.StandardInput.FlushAsync();
 
-        var result = await shell.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        CliResult result;
+        try
+        {
+            result = await shell.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException e)
+        {
+            // Which end held on: the agent still holding the session, or the CLI after it ended.
+            throw new TimeoutException($"{e.Message}\nagent sessions open: {fixture.Dev.Tracker.Snapshot().Active}, cli exited: {shell.Process.HasExited}, threads: {(shell.Process.HasExited ? 0 : shell.Process.Threads.Count)}, wchan: {Wchan(shell.Process.Id)}", e);
+        }
 
         Assert.True(result.ExitCode == 3, result.ToString());
     }
@@ -107,6 +116,18 @@ public sealed class SshCommandTests(ConnectFixture fixture) : IDisposable
 
         Assert.True(result.ExitCode == 255, result.ToString());
         Assert.Contains("not listening on the relay", result.Stderr);
+    }
+
+    static string Wchan(int pid)
+    {
+        try
+        {
+            return string.Join(" | ", Directory.GetDirectories($"/proc/{pid}/task").Select(t => File.ReadAllText(Path.Combine(t, "wchan")) + " " + File.ReadAllText(Path.Combine(t, "stat")).Split(' ')[2] + " " + File.ReadAllText(Path.Combine(t, "syscall")).Split(' ')[0]));
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
     }
 
     public void Dispose() => _cli.Dispose();

@@ -63,7 +63,7 @@ public static class SshCommand
     {
         using var session = await connection.OpenAsync(new OpenSessionRequest("ssh"), cancellationToken);
         using var stdout = Console.OpenStandardOutput();
-        _ = PumpStdinAsync(session);
+        PumpStdin(session);
         await session.CopyOutputAsync(stdout, stdout, CancellationToken.None);
         return session.ExitCode.IsCompletedSuccessfully ? session.ExitCode.Result : 0;
     }
@@ -75,7 +75,7 @@ public static class SshCommand
         using var stderr = Console.OpenStandardError();
         // Ctrl-C interrupts the remote command, as it would a local one; its exit code then says how it ended.
         using var interrupt = cancellationToken.Register(() => _ = session.SignalAsync(SigInt, CancellationToken.None).AsTask());
-        _ = PumpStdinAsync(session);
+        PumpStdin(session);
         await session.CopyOutputAsync(stdout, stderr, CancellationToken.None);
         return await session.ExitCode;
     }
@@ -90,7 +90,7 @@ public static class SshCommand
             if (RawTerminal.Size is var (c, r)) _ = session.ResizeAsync(c, r, CancellationToken.None).AsTask();
         });
         using var stdout = Console.OpenStandardOutput();
-        _ = PumpStdinAsync(session, endOfInput: EndOfTransmission);
+        PumpStdin(session, endOfInput: EndOfTransmission);
         await session.CopyOutputAsync(stdout, stdout, CancellationToken.None);
         return await session.ExitCode;
     }
@@ -103,21 +103,24 @@ public static class SshCommand
     /// What stdin's end becomes: null, the session's <c>close</c> (EOF); for a pty, ^D typed (a close would hang up the
     /// terminal before the shell read what came before it, while ^D ends a shell at its prompt, as typed at a terminal).
     /// </param>
-    static async Task PumpStdinAsync(MuxClientSession session, byte[]? endOfInput = null)
+    static void PumpStdin(MuxClientSession session, byte[]? endOfInput = null)
+    {
+        // A thread of its own, in the background: a read of stdin blocks until input comes (a terminal's may never), and
+        // such a read must neither hold a pool thread nor keep the process from ending once the session has.
+        var reader = new Thread(() => CopyStdin(session, endOfInput)) { IsBackground = true, Name = "stdin" };
+        reader.Start();
+    }
+
+    static void CopyStdin(MuxClientSession session, byte[]? endOfInput)
     {
         try
         {
-            await using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
-            if (endOfInput is null)
-            {
-                await session.CopyInputAsync(stdin, CancellationToken.None);
-                return;
-            }
-
+            using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
             byte[] buffer = new byte[MuxFrameCodec.MaxDataChunk];
             int read;
-            while ((read = await stdin.ReadAsync(buffer)) > 0) await session.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
-            await session.WriteAsync(endOfInput, CancellationToken.None);
+            while ((read = stdin.Read(buffer)) > 0) session.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if (endOfInput is null) session.CloseInputAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            else session.WriteAsync(endOfInput, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or MuxSessionException or ObjectDisposedException or UnauthorizedAccessException)
         {

@@ -39,8 +39,17 @@ public sealed class MuxConnectionPool(WorkspaceConnector connector, int maxSessi
             _connections.RemoveAll(c => c.IsClosed);
             var connection = _connections.FirstOrDefault(c => c.OpenSessions < maxSessionsPerConnection);
             connection ??= await AddConnectionAsync(cancellationToken);
-
-            return await connection.OpenAsync(request, cancellationToken);
+            try
+            {
+                return await connection.OpenAsync(request, cancellationToken);
+            }
+            catch (MuxSessionException e) when (e.ConnectionLost)
+            {
+                // The relay dropped it before its reader noticed: once more, on a new connection.
+                _connections.Remove(connection);
+                await connection.DisposeAsync();
+                return await (await AddConnectionAsync(cancellationToken)).OpenAsync(request, cancellationToken);
+            }
         }
         finally
         {
