@@ -9,6 +9,9 @@ namespace Coder.Connect.Protocol;
 /// </summary>
 public sealed class MuxClient : IAsyncDisposable
 {
+    /// <summary>How long closing waits for the peer to answer (a WebSocket's closing handshake).</summary>
+    static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     readonly Stream _stream;
     readonly MuxFrameWriter _writer;
     readonly ConcurrentDictionary<uint, MuxClientSession> _sessions = new();
@@ -118,7 +121,12 @@ public sealed class MuxClient : IAsyncDisposable
         {
             try
             {
-                await _stream.DisposeAsync().ConfigureAwait(false);
+                // A WebSocket's close waits for the peer's answer; a peer that never gives it must not hold this side.
+                await _stream.DisposeAsync().AsTask().WaitAsync(CloseTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The peer did not answer the closing handshake; the socket goes when the process or the GC ends it.
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
             {

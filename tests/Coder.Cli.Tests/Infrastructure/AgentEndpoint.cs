@@ -57,7 +57,11 @@ public sealed class AgentEndpoint : IAsyncDisposable
         {
             _streams.Add(stream);
             var connection = new MuxConnection(stream, new MuxOptions { WorkspaceDirectory = Home }, Tracker, NullLogger.Instance);
-            lock (_serving) _serving.Add(Task.Run(() => connection.RunAsync(CancellationToken.None)));
+            lock (_serving) _serving.Add(Task.Run(async () =>
+            {
+                // As the agent does: the connection's stream is closed when the user's side ended it.
+                await using (stream) await connection.RunAsync(CancellationToken.None);
+            }));
         }
     }
 
