@@ -90,6 +90,20 @@ public sealed class MuxClientTests : IAsyncDisposable
         Assert.Equal(0, _client.OpenSessions);
     }
 
+    [Fact]
+    public async Task APeerThatNeverAnswersTheClose_HoldsDisposeForTheCloseTimeoutAtMost()
+    {
+        var toClient = new Pipe();
+        var silent = new NeverClosingStream(toClient.Reader.AsStream(), Stream.Null);
+        var client = new MuxClient(silent);
+        long started = TimeProvider.System.GetTimestamp();
+
+        await client.DisposeAsync().AsTask().WaitAsync(Deadline);
+
+        Assert.True(silent.CloseAsked);
+        Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
     async Task<MuxFrame> ReadFromClientAsync() =>
         await MuxFrameCodec.ReadAsync(_agent, CancellationToken.None).AsTask().WaitAsync(Deadline) ?? throw new EndOfStreamException("the client closed the stream");
 
@@ -99,8 +113,20 @@ public sealed class MuxClientTests : IAsyncDisposable
         await _agent.DisposeAsync();
     }
 
+    /// <summary>A stream whose close never completes, as a WebSocket whose peer never answers the closing handshake.</summary>
+    sealed class NeverClosingStream(Stream reading, Stream writing) : DuplexPipeStream(reading, writing)
+    {
+        public bool CloseAsked { get; private set; }
+
+        public override ValueTask DisposeAsync()
+        {
+            CloseAsked = true;
+            return new ValueTask(new TaskCompletionSource().Task);
+        }
+    }
+
     /// <summary>One end of an in-memory connection: reads one pipe, writes the other; disposing ends both directions.</summary>
-    sealed class DuplexPipeStream(Stream reading, Stream writing) : Stream
+    class DuplexPipeStream(Stream reading, Stream writing) : Stream
     {
         public override bool CanRead => true;
         public override bool CanWrite => true;
