@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Coder.Cli.Config;
+using Coder.Cli.Connect;
 using Coder.Cli.Http;
 using Coder.Cli.Output;
 using Coder.Cli.Progress;
@@ -31,6 +32,9 @@ public sealed class CliContext(CliConsole console, ConfigStore config, TimeProvi
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>Where <c>config-ssh</c> keeps the user's key pair and known hosts: next to the login.</summary>
+    public string ConfigDirectory => System.IO.Path.GetDirectoryName(Config.Path)!;
+
     public CoderClient Client()
     {
         var login = Config.Load();
@@ -40,13 +44,25 @@ public sealed class CliContext(CliConsole console, ConfigStore config, TimeProvi
 
     /// <summary>Runs a command body: 0 on success, 1 for usage, 2 for an API error, 3 for an operation that failed.</summary>
     public void Action(Command command, Func<ParseResult, CoderClient, CancellationToken, Task> body) =>
+        ExitingAction(command, async (parse, client, cancellationToken) =>
+        {
+            await body(parse, client, cancellationToken);
+            return 0;
+        });
+
+    /// <summary>As <see cref="Action"/>, for a body that picks its own exit code on success (<c>coder ssh</c>: the remote one).</summary>
+    public void ExitingAction(Command command, Func<ParseResult, CoderClient, CancellationToken, Task<int>> body) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 using var client = Client();
-                await body(parse, client, cancellationToken);
-                return 0;
+                return await body(parse, client, cancellationToken);
+            }
+            catch (ConnectFailedException e)
+            {
+                Console.Error.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return e.ExitCode;
             }
             catch (CliUsageException e)
             {

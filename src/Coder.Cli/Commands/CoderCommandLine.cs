@@ -10,6 +10,9 @@ public static class CoderCommandLine
         var root = new RootCommand("coder: developer workspaces from templates, on Coder Cloud.") { CliContext.OutputOption };
         root.Add(LoginCommand.Build(context));
         root.Add(TemplateCommands.Build(context));
+        root.Add(SshCommand.Build(context));
+        root.Add(PortForwardCommand.Build(context));
+        root.Add(ConfigSshCommand.Build(context));
         foreach (var command in WorkspaceCommands.Build(context)
                      .Concat(SnapshotCommands.Build(context))
                      .Concat(UpgradeCommands.Build(context))

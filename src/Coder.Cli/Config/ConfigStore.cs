@@ -10,12 +10,15 @@ namespace Coder.Cli.Config;
 /// </summary>
 public sealed class ConfigStore(IReadOnlyDictionary<string, string?> environment)
 {
+    /// <summary>The user's home (<c>HOME</c>), where <c>~/.ssh/config</c> is.</summary>
+    public string HomeDirectory => environment.GetValueOrDefault("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
     public string Path
     {
         get
         {
             string? xdg = environment.GetValueOrDefault("XDG_CONFIG_HOME");
-            string root = xdg is { Length: > 0 } ? xdg : System.IO.Path.Combine(environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            string root = xdg is { Length: > 0 } ? xdg : System.IO.Path.Combine(HomeDirectory, ".config");
             return System.IO.Path.Combine(root, "coder", "config.json");
         }
     }

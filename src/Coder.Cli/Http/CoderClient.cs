@@ -33,6 +33,9 @@ public sealed class CoderClient : IDisposable
     public Task<ApiResponse> PatchAsync<T>(string path, T body, JsonTypeInfo<T> type, string? ifMatch, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Patch, path, JsonSerializer.Serialize(body, type), ifMatch, cancellationToken);
 
+    public Task<ApiResponse> PutJsonAsync(string path, string json, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, json, null, cancellationToken);
+
     /// <summary>Posts JSON as given (a spec file the user wrote), so the server, not the CLI, judges its fields.</summary>
     public Task<ApiResponse> PostJsonAsync(string path, string? json, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, json, null, cancellationToken);

@@ -19,6 +19,7 @@ public sealed class CliConsole
         Out = Create(stdout, Colors, interactive);
         Error = Create(stderr, Colors, interactive);
         StdOut = stdout;
+        StdErr = stderr;
     }
 
     public IAnsiConsole Out { get; }
@@ -26,6 +27,9 @@ public sealed class CliConsole
     public IAnsiConsole Error { get; }
 
     public TextWriter StdOut { get; }
+
+    /// <summary>stderr as plain lines (port-forward's per-connection reports).</summary>
+    public TextWriter StdErr { get; }
 
     /// <summary>stdout is a terminal: live progress may redraw.</summary>
     public bool Interactive { get; }
