@@ -6,4 +6,4 @@ namespace Coder.Contracts.Connect;
 /// <see cref="RelayPaths"/>) and its caps. <paramref name="Sshd"/> is always null from the control plane: the agent
 /// reports sshd's availability itself.
 /// </summary>
-public sealed record AgentConnectSettings(string RelayUrl, string Path, int MaxSessionsPerConnection, int MaxConnections, string? Sshd = null);
+public sealed record AgentConnectSettings(string RelayUrl, string Path, int MaxSessionsPerConnection = 32, int MaxConnections = 16, string? Sshd = null);

@@ -118,7 +118,7 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
         var cache = new RelayTokenCache(_ =>
         {
             int n = Interlocked.Increment(ref fetched);
-            return Task.FromResult(new Coder.Contracts.Agents.RelayTokenResponse("ws://relay", "ws-a-0", $"token-{n}", clock.GetUtcNow().AddHours(1)));
+            return Task.FromResult(new Coder.Contracts.Connect.RelayTokenResponse("ws://relay", "ws-a-0", $"token-{n}", clock.GetUtcNow().AddHours(1)));
         }, clock);
 
         Assert.Equal("token-1", await cache.GetAsync(CancellationToken.None));

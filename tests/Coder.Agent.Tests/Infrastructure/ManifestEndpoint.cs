@@ -101,7 +101,7 @@ public sealed class ManifestEndpoint : IAsyncDisposable
                 break;
             case ("POST", "/api/agent/relay-token"):
                 var request = JsonSerializer.Deserialize(context.Request.InputStream, CoderJsonContext.Default.RelayTokenRequest);
-                if (request is not null && RelayTokens?.Invoke(request.Replica) is { } token)
+                if (request is not null && RelayTokens?.Invoke(request.Replica ?? 0) is { } token)
                 {
                     Interlocked.Increment(ref _relayTokens);
                     Write(response, JsonSerializer.SerializeToUtf8Bytes(token, CoderJsonContext.Default.RelayTokenResponse));
