@@ -14,5 +14,6 @@ public static class ScenarioCatalog
         new OrchestrationThroughputScenario(),
         new IngestScenario(),
         new TimeToReadyScenario(),
+        new RelayForwardScenario(),
     ];
 }
