@@ -90,6 +90,11 @@ public sealed class LocalHost : IAsyncDisposable
             var functions = FunctionCatalog.Discover(typeof(ApiPipeline).Assembly);
             builder.Services.AddCoderLocalHost(functions, sidecar);
             builder.Services.AddCoderTelemetry(builder.Configuration);
+            if (relay is not null)
+            {
+                int relayPort = RelayPort(config);
+                builder.Services.AddHostedService(sp => new LocalRelayWatchdog(dataDirectory, relayPort, TimeProvider.System, sp.GetRequiredService<ILogger<LocalRelayWatchdog>>()));
+            }
 
             var app = builder.Build();
             app.UseLocalHostConventions();

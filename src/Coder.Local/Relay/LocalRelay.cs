@@ -156,7 +156,8 @@ public static class LocalRelay
         }
     }
 
-    static async Task<bool> IsHealthyAsync(HttpClient http, string url, CancellationToken cancellationToken)
+    /// <summary>Whether a relay answers <c>/healthz</c> at <paramref name="url"/> (http).</summary>
+    public static async Task<bool> IsHealthyAsync(HttpClient http, string url, CancellationToken cancellationToken)
     {
         try
         {

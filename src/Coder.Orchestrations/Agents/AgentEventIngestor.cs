@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coder.Contracts.Agents;
+using Coder.Contracts.Connect;
 using Coder.Contracts.Json;
 using Coder.Orchestrations.Agents.Metrics;
 using Coder.Orchestrations.Common;
@@ -215,6 +216,8 @@ public sealed partial class AgentEventIngestor(
                     if (a.Build != build) return false;
                     a.Sessions = s.ActiveSessions;
                     a.LastActivityAt = Max(a.LastActivityAt, s.LastActivityAt);
+                    if (s.Connect is { } connect && AgentStates.WithConnect(a.AgentStates, envelope.AgentId, new AgentConnectState(connect.Sshd, connect.Reason, connect.Listening)) is { } states)
+                        a.AgentStates = states;
                     return true;
                 }, cancellationToken);
                 break;

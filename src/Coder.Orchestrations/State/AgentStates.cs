@@ -1,4 +1,5 @@
 using Coder.Contracts.Agents;
+using Coder.Contracts.Connect;
 using Coder.Orchestrations.Common;
 
 namespace Coder.Orchestrations.State;
@@ -31,6 +32,18 @@ public static class AgentStates
         if (!AgentLifecycleOrder.IsForward(previous.Lifecycle, payload.State)) return null;
         states[agentId] = previous with { Lifecycle = payload.State, Reason = payload.Reason ?? previous.Reason, Connect = payload.Connect ?? previous.Connect };
         return (Serialize(states), Aggregate(states, replicas));
+    }
+
+    /// <summary>
+    /// Records what one agent last said about its way in (a <c>session</c> event with <c>change: connect</c>); its lifecycle
+    /// is untouched. Null when the agent is not one of <paramref name="json"/>'s yet or nothing changed.
+    /// </summary>
+    public static string? WithConnect(string? json, string agentId, AgentConnectState connect)
+    {
+        var states = Parse(json);
+        if (!states.TryGetValue(agentId, out var previous) || previous.Connect == connect) return null;
+        states[agentId] = previous with { Connect = connect };
+        return Serialize(states);
     }
 
     static AgentLifecycle MinOr(IReadOnlyDictionary<string, AgentReplicaState> states, AgentLifecycle floor)

@@ -3,7 +3,6 @@ using Coder.Agent.Connect;
 using Coder.Agent.Outbox;
 using Coder.Agent.Sessions;
 using Coder.Relay.Protocol;
-using Coder.Relay.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coder.Cli.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using Coder.Relay.Tests.Infrastructure;
 
 namespace Coder.Cli.Tests.Infrastructure;
 

@@ -17,6 +17,9 @@ public sealed partial class LocalSandbox
     public const string Sandboxed = "sandbox";
     public const string None = "none";
 
+    /// <summary>The name a sandboxed workspace's user has inside its sandbox (and the <c>User</c> of <c>coder config-ssh</c>).</summary>
+    public const string LoginName = "coder";
+
     /// <summary>What of /etc a shell, the dotnet runtime and name resolution need; nothing with a secret in it.</summary>
     static readonly string[] EtcFiles =
     [
@@ -70,7 +73,13 @@ public sealed partial class LocalSandbox
 
         var made = new HashSet<string>(StringComparer.Ordinal) { "/", "/usr" };
         Ancestors("/etc/x", made, args);
-        foreach (string name in EtcFiles) args.AddRange(["--ro-bind-try", "/etc/" + name, "/etc/" + name]);
+        string accounts = WriteAccounts(home, uid);
+        foreach (string name in EtcFiles)
+        {
+            string source = name is "passwd" or "group" ? Path.Combine(accounts, name) : "/etc/" + name;
+            args.AddRange(["--ro-bind-try", source, "/etc/" + name]);
+        }
+
         Ancestors("/var/tmp", made, args);
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/var/tmp"]);
         made.UnionWith(["/tmp", "/var/tmp"]);
@@ -88,6 +97,37 @@ public sealed partial class LocalSandbox
         args.AddRange(["--", _setpriv!, "--reuid", id, "--regid", id, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]);
         args.AddRange(command);
         return args;
+    }
+
+    /// <summary>
+    /// The workspace's own /etc/passwd and /etc/group: the host's, plus <see cref="LoginName"/> for its uid with the workspace's
+    /// home as its home. A process looks its own user up there: sshd finds the login user (and starts the session in its
+    /// home), and a shell's prompt and <c>id</c> show a name instead of "I have no name!". Written by root beside the homes,
+    /// outside every sandbox, and mounted read-only.
+    /// </summary>
+    static string WriteAccounts(string home, int uid)
+    {
+        string id = uid.ToString(CultureInfo.InvariantCulture);
+        string folder = Path.Combine(Path.GetDirectoryName(home)!, ".accounts", id);
+        Directory.CreateDirectory(folder);
+        string shell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+        WriteIfChanged(Path.Combine(folder, "passwd"), Others("/etc/passwd", id) + $"{LoginName}:x:{id}:{id}:Coder workspace:{home}:{shell}\n");
+        WriteIfChanged(Path.Combine(folder, "group"), Others("/etc/group", id) + $"{LoginName}:x:{id}:\n");
+        return folder;
+
+        // The host's entries, less any that already name this id or the login name (field 3 is the uid or gid).
+        static string Others(string path, string id) => string.Concat((File.Exists(path) ? File.ReadAllLines(path) : [])
+            .Where(line => line.Split(':') is { Length: > 2 } fields && fields[0] != LoginName && fields[2] != id)
+            .Select(line => line + "\n"));
+    }
+
+    static void WriteIfChanged(string path, string content)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == content) return;
+        string temp = path + "." + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllText(temp, content);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>
