@@ -133,7 +133,7 @@ public sealed class RelayConnectServer(
             _reported = listening;
             string? sshd = mux.Ssh?.Executable;
             Log.RelayStatus(logger, path, listening, sshd);
-            tracker.ReportConnect(new AgentConnectStatus(listening, sshd, sshd is null ? SshServer.NotInstalled : null));
+            tracker.ReportConnect(new AgentConnectStatus(listening, sshd, sshd is null ? SshServer.NotInstalled : null, Environment.UserName));
         }
     }
 }

@@ -38,7 +38,7 @@ public static class ConfigSshCommand
             await foreach (var item in CliContext.PagesAsync(client, "/api/workspaces", ct))
             {
                 if ((string?)item?["name"] is { Length: > 0 } name && (string?)item["id"] is { Length: > 0 } id && workspaces.All(w => w.Name != name))
-                    workspaces.Add(new SshConfigSection.Entry(name, id));
+                    workspaces.Add(new SshConfigSection.Entry(name, id, LoginUser(item)));
             }
 
             workspaces.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -140,4 +140,11 @@ public static class ConfigSshCommand
         SecretFile.Write(path, text);
         File.SetUnixFileMode(path, mode);
     }
+
+    /// <summary>The user replica 0's agent reported for SSH logins; <c>coder</c> when it has reported none or an odd one.</summary>
+    static string LoginUser(JsonNode item) =>
+        (string?)item["agents"]?.AsArray().FirstOrDefault()?["connect"]?["user"] is { Length: > 0 and <= 32 } user &&
+        user.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') && !user.StartsWith('-')
+            ? user
+            : SshConfigSection.DefaultUser;
 }

@@ -12,8 +12,13 @@ public static class SshConfigSection
     public const string EndMarker = "# ------------END-CODER------------";
     public const string HostPrefix = "coder.";
 
-    /// <summary>A workspace's entry: its name (the host is <c>coder.&lt;name&gt;</c>) and id (its own known-hosts file).</summary>
-    public sealed record Entry(string Name, string Id);
+    /// <summary>
+    /// A workspace's entry: its name (the host is <c>coder.&lt;name&gt;</c>), its id (its own known-hosts file) and the user
+    /// its agent said SSH clients log in as (sshd runs as that user and lets in no other; <c>coder</c> in a sandbox).
+    /// </summary>
+    public sealed record Entry(string Name, string Id, string User = DefaultUser);
+
+    public const string DefaultUser = "coder";
 
     /// <param name="proxyCommand">This coder as argv (<c>[coder]</c> or <c>[dotnet, coder.dll]</c>).</param>
     public static string Render(IEnumerable<Entry> workspaces, IReadOnlyList<string> proxyCommand, string identityFile, string knownHostsDirectory)
@@ -24,7 +29,7 @@ public static class SshConfigSection
         foreach (var workspace in workspaces)
         {
             text.Append("Host ").Append(HostPrefix).Append(workspace.Name).Append('\n');
-            text.Append("  User coder\n");
+            text.Append("  User ").Append(workspace.User).Append('\n');
             text.Append("  ProxyCommand ").Append(ProxyCommand(proxyCommand, workspace.Name)).Append('\n');
             text.Append("  IdentityFile ").Append(ConfigArgument(identityFile)).Append('\n');
             text.Append("  IdentitiesOnly yes\n");

@@ -216,7 +216,7 @@ public sealed partial class AgentEventIngestor(
                     if (a.Build != build) return false;
                     a.Sessions = s.ActiveSessions;
                     a.LastActivityAt = Max(a.LastActivityAt, s.LastActivityAt);
-                    if (s.Connect is { } connect && AgentStates.WithConnect(a.AgentStates, envelope.AgentId, new AgentConnectState(connect.Sshd, connect.Reason, connect.Listening)) is { } states)
+                    if (s.Connect is { } connect && AgentStates.WithConnect(a.AgentStates, envelope.AgentId, new AgentConnectState(connect.Sshd, connect.Reason, connect.Listening, connect.User)) is { } states)
                         a.AgentStates = states;
                     return true;
                 }, cancellationToken);

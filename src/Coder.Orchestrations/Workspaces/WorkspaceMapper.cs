@@ -48,7 +48,7 @@ public static class WorkspaceMapper
 
     /// <summary>An agent that reports its way in listens on the relay; sshd is usable when it named one.</summary>
     static AgentConnectView? ConnectView(AgentConnectState? state) =>
-        state is null ? null : new AgentConnectView(state.Listening, state.Sshd is { Length: > 0 }, state.Reason);
+        state is null ? null : new AgentConnectView(state.Listening, state.Sshd is { Length: > 0 }, state.Reason, state.User);
 
     public static string WorkspaceUrl(string workspaceId) => $"/api/workspaces/{workspaceId}";
 }

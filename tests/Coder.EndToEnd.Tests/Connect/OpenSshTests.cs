@@ -18,10 +18,20 @@ public sealed class OpenSshTests(ConnectFixture fixture, ITestOutputHelper outpu
     public async Task Config_ssh_then_stock_ssh_runs_a_command_and_scp_round_trips_ten_mebibytes()
     {
         SkipWithoutOpenSsh();
+        // The agent said how SSH gets in: it listens, sshd is there, and who logs in (coder in a sandbox, else the host's user).
+        using var api = fixture.AliceApi();
+        var workspace = (await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{fixture.WorkspaceId}"),
+            r => r.Json["agents"]?[0]?["connect"]?["user"] is not null, TimeSpan.FromSeconds(30), "the agent's connect report")).Json;
+        var connect = workspace["agents"]![0]!["connect"]!;
+        Assert.True((bool)connect["listening"]! && (bool)connect["sshd"]!, connect.ToJsonString());
+        string user = (string)connect["user"]!;
+        Assert.Equal((string?)workspace["isolation"] == "sandbox" ? "coder" : Environment.UserName, user);
+
         var configured = await fixture.Alice.RunAsync("config-ssh", "--yes");
         Assert.True(configured.ExitCode == 0, configured.ToString());
         string config = File.ReadAllText(SshConfig);
         Assert.Contains($"Host coder.{ConnectFixture.Workspace}", config, StringComparison.Ordinal);
+        Assert.Contains($"  User {user}\n", config, StringComparison.Ordinal);
 
         // Idempotent: a second run changes nothing.
         var again = await fixture.Alice.RunAsync("config-ssh", "--yes");
