@@ -114,9 +114,10 @@ public sealed class RelayConnectServer(
                 await new MuxConnection(stream, mux, tracker, logger).RunAsync(cancellationToken);
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException or NotSupportedException)
         {
-            // The sender or the relay went away; the connection's sessions are already ended.
+            // The sender or the relay went away (a WebSocket stream closed under its reader says it cannot be read: not
+            // supported); the connection's sessions are already ended.
         }
         finally
         {

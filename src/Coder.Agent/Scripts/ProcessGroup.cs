@@ -13,12 +13,36 @@ public static partial class ProcessGroup
     const int SigKill = 9;
     static readonly string? SetsidPath = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
+    /// <summary>
+    /// GNU env where it can reset signal dispositions. An agent whose host was started in the background (nohup, `cmd &amp;`,
+    /// CI) inherits SIGINT and SIGQUIT ignored, and an ignored disposition survives exec: a user's Ctrl-C (the connect
+    /// protocol's signal frame) then never interrupted their command. Commands start with the defaults, as sshd gives them.
+    /// </summary>
+    static readonly Lazy<string?> ResetSignals = new(() =>
+    {
+        if (!File.Exists("/usr/bin/env")) return null;
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("/usr/bin/env", ["--default-signal=INT,QUIT", "true"]) { UseShellExecute = false, RedirectStandardError = true });
+            probe?.WaitForExit();
+            return probe is { ExitCode: 0 } ? "/usr/bin/env" : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    });
+
     /// <summary>A start info that runs <paramref name="fileName"/> as a new process group leader where <c>setsid</c> exists.</summary>
     public static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory)
     {
+        var command = new List<string>();
+        if (SetsidPath is not null) command.Add(SetsidPath);
+        if (ResetSignals.Value is { } env) command.AddRange([env, "--default-signal=INT,QUIT", "--"]);
+        command.Add(fileName);
         var info = new ProcessStartInfo
         {
-            FileName = SetsidPath ?? fileName,
+            FileName = command[0],
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -26,8 +50,7 @@ public static partial class ProcessGroup
             UseShellExecute = false,
         };
         AgentSettings.RemoveSecrets(info.Environment); // Commands users run through a connection see no agent secret either.
-        if (SetsidPath is not null) info.ArgumentList.Add(fileName);
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
+        foreach (string part in command.Skip(1).Concat(arguments)) info.ArgumentList.Add(part);
         return info;
     }
 

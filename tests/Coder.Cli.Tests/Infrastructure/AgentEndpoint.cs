@@ -81,9 +81,10 @@ public sealed class AgentEndpoint : IAsyncDisposable
         {
             await Task.WhenAll(serving).WaitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (Exception e) when (e is ObjectDisposedException or IOException or System.Net.WebSockets.WebSocketException or TimeoutException)
+        catch (Exception e) when (e is ObjectDisposedException or IOException or System.Net.WebSockets.WebSocketException or NotSupportedException or TimeoutException)
         {
-            // A connection dropped under its reader; the sessions it held are ended either way.
+            // A connection dropped under its reader (a closed WebSocket stream is "not readable": NotSupportedException);
+            // the sessions it held are ended either way.
         }
 
         _outbox.Dispose();

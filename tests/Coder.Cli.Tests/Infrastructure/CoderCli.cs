@@ -31,7 +31,7 @@ public sealed class CoderCli(string url, string token) : IDisposable
 
     public RunningCli Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet");
+        var info = DefaultSignals("dotnet");
         info.ArgumentList.Add(File.Exists(Dll) ? Dll : throw new FileNotFoundException($"Build output missing: {Dll}.", Dll));
         foreach (string arg in args) info.ArgumentList.Add(arg);
         return Run(info, args);
@@ -41,7 +41,24 @@ public sealed class CoderCli(string url, string token) : IDisposable
     /// Runs <paramref name="shellCommand"/> (which names the CLI by <see cref="ShellCommand"/>) at a terminal of its own:
     /// <c>script</c> gives it a pseudo-terminal, as a user's terminal emulator does; stdin is what is typed.
     /// </summary>
-    public RunningCli StartAtTerminal(string shellCommand) => Run(new ProcessStartInfo("script", ["-qfec", shellCommand, "/dev/null"]), ["script", shellCommand]);
+    public RunningCli StartAtTerminal(string shellCommand)
+    {
+        var info = DefaultSignals("script");
+        foreach (string arg in (string[])["-qfec", shellCommand, "/dev/null"]) info.ArgumentList.Add(arg);
+        return Run(info, ["script", shellCommand]);
+    }
+
+    /// <summary>
+    /// <paramref name="program"/> with the default signal dispositions a terminal gives what it starts. A test run started
+    /// in the background (nohup, `cmd &amp;`, CI) inherits SIGINT ignored, an ignored signal stays ignored through exec,
+    /// and .NET then installs no handler for it: the Ctrl-C these tests deliver as SIGINT never reached the CLI.
+    /// </summary>
+    static ProcessStartInfo DefaultSignals(string program)
+    {
+        var info = new ProcessStartInfo("env");
+        foreach (string arg in (string[])["--default-signal=INT,QUIT", "--", program]) info.ArgumentList.Add(arg);
+        return info;
+    }
 
     RunningCli Run(ProcessStartInfo info, string[] args)
     {
