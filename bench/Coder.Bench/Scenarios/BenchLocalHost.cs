@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Coder.Local.Hosting;
+using Coder.Local.Relay;
 using Coder.Local.Storage;
 using Coder.Orchestrations.Provisioning;
 using Microsoft.AspNetCore.Builder;
@@ -24,10 +25,13 @@ public sealed class BenchLocalHost : IAsyncDisposable
 
     readonly LocalHost _host;
 
-    BenchLocalHost(LocalHost host, string prefix)
+    readonly string _dataDirectory;
+
+    BenchLocalHost(LocalHost host, string prefix, string dataDirectory)
     {
         _host = host;
         Prefix = prefix;
+        _dataDirectory = dataDirectory;
         Api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(host.ApiUrl), Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
     }
@@ -55,6 +59,9 @@ public sealed class BenchLocalHost : IAsyncDisposable
             ["CODER_RECONCILE_SCHEDULE"] = Never,
             ["CODER_AUTOSCALE_SCHEDULE"] = Never,
 
+            // Each bench host runs its own relay beside it, off the default port, and ends it (the host never does).
+            ["CODER_RELAY_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+
             // Warnings and above, as the bare-engine and raw-storage baselines log: the figures compare the product's work, not console writes.
             ["Logging:LogLevel:Default"] = "Warning",
 
@@ -68,7 +75,7 @@ public sealed class BenchLocalHost : IAsyncDisposable
 
         var host = await LocalHost.BuildAsync(builder, cancellationToken);
         await host.App.StartAsync(cancellationToken);
-        return new BenchLocalHost(host, prefix);
+        return new BenchLocalHost(host, prefix, config["Coder:Local:DataDirectory"]!);
     }
 
     public async ValueTask DisposeAsync()
@@ -76,5 +83,6 @@ public sealed class BenchLocalHost : IAsyncDisposable
         Api.Dispose();
         await _host.App.StopAsync(CancellationToken.None);
         await _host.DisposeAsync();
+        await LocalRelayFiles.KillAsync(_dataDirectory);
     }
 }

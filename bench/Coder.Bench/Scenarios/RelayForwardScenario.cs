@@ -26,7 +26,9 @@ public sealed class RelayForwardScenario : IBenchmarkScenario
         int echoes = context.Quick ? 300 : 1000;
         await using var targets = new LoopbackTargets();
 
-        await using var host = await BenchLocalHost.StartAsync(context, null, null, cancellationToken);
+        // The agent as time-to-ready runs it: the AOT build of the current source, published once per bench run.
+        string agentPath = await AgentBuilds.NativeAsync(context.RepoRoot, cancellationToken);
+        await using var host = await BenchLocalHost.StartAsync(context, null, new Dictionary<string, string?> { ["Coder:Local:AgentPath"] = agentPath }, cancellationToken);
         string workspace = await StartWorkspaceAsync(host.Api, cancellationToken);
         int relaySink = FreePorts.Next(), relayEcho = FreePorts.Next(), sshSink = FreePorts.Next(), sshEcho = FreePorts.Next();
         using var forward = StartPortForward(context, host, workspace, [(relaySink, targets.SinkPort), (relayEcho, targets.EchoPort)]);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Coder.EndToEnd.Tests.Infrastructure;
 using Coder.Local.Storage;
 
@@ -57,42 +56,13 @@ public sealed class ConnectFixture : IAsyncLifetime
         return created.Json["token"]!.GetValue<string>();
     }
 
-    /// <summary>The relay the host runs beside it, as it recorded it in its data folder.</summary>
-    public JsonNode RelayRecord() => JsonNode.Parse(File.ReadAllText(Path.Combine(Host.DataDirectory, "relay", "relay.json")))!;
 
     public async Task DisposeAsync()
     {
         Alice.Dispose();
-        int? relay = TryRelayPid();
-        await Host.DisposeAsync();
-        // The host leaves its relay running on purpose (sessions outlive it); the test that caused it ends it.
-        if (relay is { } pid) KillQuietly(pid);
+        await Host.DisposeAsync(); // and the relay it started, which the host itself leaves running
         await _storage.DisposeAsync();
     }
 
-    public static void KillQuietly(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
-            process.WaitForExit(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
-    }
 
-    int? TryRelayPid()
-    {
-        try
-        {
-            return RelayRecord()["pid"]!.GetValue<int>();
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or NullReferenceException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
 }

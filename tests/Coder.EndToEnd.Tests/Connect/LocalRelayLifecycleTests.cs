@@ -1,3 +1,4 @@
+using Coder.Local.Relay;
 using System.Globalization;
 using Coder.EndToEnd.Tests.Infrastructure;
 

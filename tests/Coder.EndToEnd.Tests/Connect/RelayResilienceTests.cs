@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Coder.EndToEnd.Tests.Infrastructure;
+using Coder.Local.Relay;
 using Coder.Local.Storage;
 using Coder.Relay.Protocol;
 using Xunit.Abstractions;
@@ -25,7 +26,7 @@ public sealed class RelayResilienceTests(ConnectFixture fixture, ITestOutputHelp
         using var forward = new CliBackgroundProcess(fixture.Alice.Home, "port-forward", ConnectFixture.Workspace, "--tcp", $"127.0.0.1:{forwardPort}:{ConnectFixture.HttpPort}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{forwardPort}"), Timeout = TimeSpan.FromSeconds(20) };
         await Eventually.WaitAsync(async () => (await http.GetAsync("/marker.txt")).StatusCode, status => status == HttpStatusCode.OK, Deadline, "the page through the forward");
-        int relayPid = fixture.RelayRecord()["pid"]!.GetValue<int>();
+        int relayPid = fixture.Host.Relay!.Pid;
 
         await fixture.Host.KillAsync();
         await terminal.TypeAsync("echo while-down-$((2+2))");
@@ -33,7 +34,7 @@ public sealed class RelayResilienceTests(ConnectFixture fixture, ITestOutputHelp
         await terminal.WaitForScreenAsync(s => InteractiveSshTests.Lines(s).Contains("while-down-4"), Deadline, "the session to answer while the host is down");
 
         await fixture.Host.StartAsync();
-        Assert.Equal(relayPid, fixture.RelayRecord()["pid"]!.GetValue<int>()); // the restarted host reused the running relay
+        Assert.Equal(relayPid, fixture.Host.Relay!.Pid); // the restarted host reused the running relay
         await terminal.TypeAsync("echo after-restart-$((2+3))");
         await terminal.SendKeysAsync("Enter");
         await terminal.WaitForScreenAsync(s => InteractiveSshTests.Lines(s).Contains("after-restart-5"), Deadline, "the same session to answer after the restart");
@@ -46,16 +47,16 @@ public sealed class RelayResilienceTests(ConnectFixture fixture, ITestOutputHelp
     [Fact]
     public async Task After_the_relay_dies_the_agent_listens_again_within_ten_seconds_and_a_new_ssh_works()
     {
-        int relayPid = fixture.RelayRecord()["pid"]!.GetValue<int>();
+        int relayPid = fixture.Host.Relay!.Pid;
         var killedAt = Stopwatch.StartNew();
-        ConnectFixture.KillQuietly(relayPid);
+        await LocalRelayFiles.KillAsync(fixture.Host.DataDirectory);
 
         // The host notices and starts another relay; the agent's listener reconnects with backoff.
         var result = await Eventually.WaitAsync(() => fixture.Alice.RunAsync(TimeSpan.FromSeconds(20), "ssh", ConnectFixture.Workspace, "--", "echo", "back"),
             r => r.ExitCode == 0, TimeSpan.FromSeconds(40), "a new coder ssh to work after the relay died", TimeSpan.FromMilliseconds(250));
         output.WriteLine($"a new coder ssh worked {killedAt.Elapsed.TotalSeconds:0.0} s after the relay was killed");
         Assert.Equal("back\n", result.Stdout);
-        Assert.NotEqual(relayPid, fixture.RelayRecord()["pid"]!.GetValue<int>());
+        Assert.NotEqual(relayPid, fixture.Host.Relay!.Pid);
         // Within 10 s of the kill, plus one CLI start (about a second here) for the attempt that saw it.
         Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(12), $"the agent took {killedAt.Elapsed.TotalSeconds:0.0} s to come back");
     }

@@ -1,3 +1,4 @@
+using Coder.Local.Relay;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Coder.Local.Relay;
 
-namespace Coder.EndToEnd.Tests.Infrastructure;
+namespace Coder.Local.Relay;
 
-/// <summary>The local relay a host recorded in <c>{data}/relay/relay.json</c>, and its end when the test is done with it.</summary>
+/// <summary>The local relay a host recorded in <c>{data}/relay/relay.json</c>, and its end for whoever caused it (tests, the bench): the host never stops it.</summary>
 public static class LocalRelayFiles
 {
     public static LocalRelayRecord? Read(string dataDirectory)
