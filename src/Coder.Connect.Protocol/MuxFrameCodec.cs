@@ -22,9 +22,9 @@ namespace Coder.Connect.Protocol;
 public static class MuxFrameCodec
 {
     public const int HeaderLength = 9;
-    public const int MaxDataChunk = 32 * 1024;
+    public const int MaxDataChunk = 60 * 1024;
     public const int MaxFrameLength = 64 * 1024;
-    public const int InitialWindow = 256 * 1024;
+    public const int InitialWindow = 1024 * 1024;
 
     /// <returns>The next frame, or null at the end of the stream between frames.</returns>
     public static async ValueTask<MuxFrame?> ReadAsync(Stream stream, CancellationToken cancellationToken)
