@@ -6,8 +6,9 @@ public sealed class ApiResponseAttribute(int status, Type? type = null) : Attrib
 {
     public int Status { get; } = status;
 
-    /// <summary>The body's contract type; null for no body or a non-JSON one (<see cref="ContentType"/>).</summary>
+    /// <summary>The body's contract type; null for no body, or for a body of any shape (<see cref="ContentType"/> set).</summary>
     public Type? Type { get; } = type;
 
-    public string ContentType { get; init; } = "application/json";
+    /// <summary>The body's media type: application/json when <see cref="Type"/> is set, else none unless given.</summary>
+    public string? ContentType { get; init; }
 }

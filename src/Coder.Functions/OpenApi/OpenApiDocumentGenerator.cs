@@ -127,12 +127,13 @@ public static partial class OpenApiDocumentGenerator
 
         foreach (var response in function.GetCustomAttributes<ApiResponseAttribute>())
         {
+            string? mediaType = response.ContentType ?? (response.Type is null ? null : "application/json");
             operation.Responses[Status(response.Status)] = new OpenApiResponse
             {
                 Description = ReasonPhrases.GetReasonPhrase(response.Status),
-                Content = response.Type is null && response.ContentType == "application/json"
+                Content = mediaType is null
                     ? null
-                    : new Dictionary<string, IOpenApiMediaType> { [response.ContentType] = new OpenApiMediaType { Schema = response.Type is null ? new OpenApiSchema() : schemas.For(response.Type) } },
+                    : new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = response.Type is null ? new OpenApiSchema() : schemas.For(response.Type) } },
             };
         }
 

@@ -46,6 +46,7 @@ public sealed class OpenApiFunctions(ApiPipeline api)
 
     [Function(nameof(GetOpenApiDocument))]
     [ApiResponse(200, ContentType = "application/json")]
+    [ApiResponse(304)]
     public Task<IActionResult> GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async _ =>
         {
@@ -55,11 +56,13 @@ public sealed class OpenApiFunctions(ApiPipeline api)
 
     [Function(nameof(GetApiReference))]
     [ApiResponse(200, ContentType = "text/html")]
+    [ApiResponse(304)]
     public Task<IActionResult> GetApiReference([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest req) =>
         api.RunAnonymousAsync(req, _ => Task.FromResult<IActionResult>(new ApiContentResult(ReferencePage, "text/html; charset=utf-8", ETagOf(ReferencePage))));
 
     [Function(nameof(GetApiReferenceScript))]
     [ApiResponse(200, ContentType = "text/javascript")]
+    [ApiResponse(304)]
     public Task<IActionResult> GetApiReferenceScript([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/scalar.js")] HttpRequest req) =>
         api.RunAnonymousAsync(req, _ => Task.FromResult<IActionResult>(new ApiContentResult(ScalarScript.Value.Bytes, "text/javascript; charset=utf-8", ScalarScript.Value.ETag, gzipped: true)));
 

@@ -13,7 +13,22 @@ public static class SwaggerParser
           e => { console.error(e.message); process.exit(1); });
         """;
 
-    public static async Task<(int ExitCode, string Output)> ValidateAsync(string file)
+    /// <summary>Validates a document (written to a temporary file for the parser); exit code 0 and "valid: ..." when it passes.</summary>
+    public static async Task<(int ExitCode, string Output)> ValidateAsync(byte[] document)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"coder-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllBytesAsync(file, document);
+        try
+        {
+            return await ValidateFileAsync(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    static async Task<(int ExitCode, string Output)> ValidateFileAsync(string file)
     {
         var psi = new ProcessStartInfo("node") { WorkingDirectory = BuildOutputs.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("-e");
