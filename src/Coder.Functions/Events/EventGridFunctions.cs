@@ -31,6 +31,7 @@ public sealed class EventGridFunctions(ApiPipeline api, WebhookAuthenticator aut
         });
 
     [ApiRequest(typeof(System.Text.Json.JsonElement))]
+    [ApiResponse(200, typeof(SubscriptionValidationResponse))]
     [ApiResponse(200, typeof(WebhookReceipt))]
     [Function(nameof(EventGridWebhook))]
     public Task<IActionResult> EventGridWebhook(

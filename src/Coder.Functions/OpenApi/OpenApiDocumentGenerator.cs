@@ -125,15 +125,17 @@ public static partial class OpenApiDocumentGenerator
             };
         }
 
-        foreach (var response in function.GetCustomAttributes<ApiResponseAttribute>())
+        // Several types for one status (the webhook's handshake answer or its receipt): one of them.
+        foreach (var responses in function.GetCustomAttributes<ApiResponseAttribute>().GroupBy(r => r.Status))
         {
+            var response = responses.First();
             string? mediaType = response.ContentType ?? (response.Type is null ? null : "application/json");
+            var bodies = responses.Where(r => r.Type is not null).Select(r => schemas.For(r.Type!)).ToList();
+            IOpenApiSchema body = bodies.Count switch { 0 => new OpenApiSchema(), 1 => bodies[0], _ => new OpenApiSchema { OneOf = bodies } };
             operation.Responses[Status(response.Status)] = new OpenApiResponse
             {
                 Description = ReasonPhrases.GetReasonPhrase(response.Status),
-                Content = mediaType is null
-                    ? null
-                    : new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = response.Type is null ? new OpenApiSchema() : schemas.For(response.Type) } },
+                Content = mediaType is null ? null : new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = body } },
             };
         }
 

@@ -38,7 +38,7 @@ public sealed class OpenApiFunctions(ApiPipeline api)
           <div id="app"></div>
           <script src="/api/docs/scalar.js"></script>
           <script>
-            Scalar.createApiReference('#app', { url: '/api/openapi.json', withDefaultFonts: false, telemetry: false, hideClientButton: false });
+            Scalar.createApiReference('#app', { url: '/api/openapi.json', withDefaultFonts: false, telemetry: false });
           </script>
         </body>
         </html>

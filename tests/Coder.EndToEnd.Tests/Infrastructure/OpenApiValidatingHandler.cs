@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// Checks every API response against the OpenAPI document the hosts serve: its status is documented for the route and
 /// method, its media type is the documented one, and a JSON body validates against the documented schema (the subset
-/// the generator emits: $ref, type, properties, required, additionalProperties, items, enum). A mismatch fails the
+/// the generator emits: $ref, oneOf, type, properties, required, additionalProperties, items, enum). A mismatch fails the
 /// request, and so the test that made it. Paths outside the document (unknown routes, /_local) pass through.
 /// </summary>
 public sealed partial class OpenApiValidatingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
@@ -62,6 +62,13 @@ public sealed partial class OpenApiValidatingHandler(HttpMessageHandler inner) :
         {
             var target = reference["#/".Length..].Split('/').Aggregate(document, (node, key) => node[key]!);
             Validate(document, target, value, at, errors);
+            return;
+        }
+
+        if (schema["oneOf"] is JsonArray choices)
+        {
+            var fits = choices.Select(choice => { var found = new List<string>(); Validate(document, choice!, value, at, found); return found; }).ToList();
+            if (fits.Count(f => f.Count == 0) != 1) errors.Add($"{at}: matches {fits.Count(f => f.Count == 0)} of the documented choices, not one ({string.Join(" | ", fits.Select(f => string.Join("; ", f.Take(3))))})");
             return;
         }
 
