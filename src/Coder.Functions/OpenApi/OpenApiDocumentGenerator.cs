@@ -22,15 +22,16 @@ public static partial class OpenApiDocumentGenerator
     public const string WebhookKeyScheme = "eventGridKey";
     public const string ProblemMediaType = "application/problem+json";
 
-    static readonly Lazy<Task<byte[]>> Json = new(() => WriteAsync(typeof(OpenApiDocumentGenerator).Assembly));
+    // Generated once per process; nobody's request may cancel the copy every later one shares.
+    static readonly Lazy<Task<byte[]>> Json = new(() => WriteAsync(typeof(OpenApiDocumentGenerator).Assembly, CancellationToken.None));
 
     /// <summary>This assembly's document as JSON, generated once.</summary>
     public static Task<byte[]> JsonAsync() => Json.Value;
 
-    public static async Task<byte[]> WriteAsync(Assembly functions)
+    public static async Task<byte[]> WriteAsync(Assembly functions, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream();
-        await Create(functions).SerializeAsJsonAsync(stream, OpenApiSpecVersion.OpenApi3_1, CancellationToken.None);
+        await Create(functions).SerializeAsJsonAsync(stream, OpenApiSpecVersion.OpenApi3_1, cancellationToken);
         return stream.ToArray();
     }
 
