@@ -17,6 +17,8 @@ public sealed class AgentBinaryFunctions(ApiPipeline api, IAgentBinaryStore stor
 {
     public const string CacheControl = "public, no-cache";
 
+    [ApiResponse(200, ContentType = "application/octet-stream")]
+    [ApiResponse(304)]
     [Function(nameof(GetAgentBinary))]
     public Task<IActionResult> GetAgentBinary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/binary/{platform}")] HttpRequest req, string platform) =>
         api.RunAnonymousAsync(req, async ct =>

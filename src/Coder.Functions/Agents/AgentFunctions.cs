@@ -14,6 +14,8 @@ namespace Coder.Functions.Agents;
 /// <summary>The agent-facing side: the manifest, the HTTP transport, the queue transport, and lifecycle signals.</summary>
 public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifests, IAgentEventIngestor ingestor, AgentEventMessageHandler messages)
 {
+    [ApiResponse(200, typeof(AgentManifest))]
+    [ApiResponse(304)]
     [Function(nameof(GetAgentManifest))]
     public Task<IActionResult> GetAgentManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/manifest")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async ct =>
@@ -24,6 +26,8 @@ public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifes
             return ApiResult.Ok(manifest).WithHeader("ETag", etag);
         });
 
+    [ApiRequest(typeof(AgentEventsBatch))]
+    [ApiResponse(202, typeof(AgentEventsAccepted))]
     [Function(nameof(PostAgentEvents))]
     public Task<IActionResult> PostAgentEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/events")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async ct =>

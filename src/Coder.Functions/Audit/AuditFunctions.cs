@@ -14,6 +14,12 @@ namespace Coder.Functions.Audit;
 /// </summary>
 public sealed class AuditFunctions(ApiPipeline api, AuditLog audit, TimeProvider time)
 {
+    [ApiQuery("from", "ISO 8601; default: 24 hours before to.")]
+    [ApiQuery("to", "ISO 8601; default: now.")]
+    [ApiQuery("max", "Rows per page, 1 to 1000; default 500.")]
+    [ApiQuery("actor", "Only this actor's rows.")]
+    [ApiQuery("continuationToken", "The previous page's token.")]
+    [ApiResponse(200, typeof(Coder.Contracts.ItemsPage<AuditEntryView>))]
     [Function(nameof(GetAudit))]
     public Task<IActionResult> GetAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit")] HttpRequest req) =>
         api.RunAsync(req, async (caller, ct) =>

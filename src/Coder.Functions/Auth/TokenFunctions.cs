@@ -11,6 +11,8 @@ namespace Coder.Functions.Auth;
 /// <summary>API tokens (admin only; the route policy says so too).</summary>
 public sealed class TokenFunctions(ApiPipeline api, ApiTokenService tokens)
 {
+    [ApiRequest(typeof(CreateTokenRequest))]
+    [ApiResponse(201, typeof(TokenCreated))]
     [Function(nameof(CreateToken))]
     public Task<IActionResult> CreateToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tokens")] HttpRequest req) =>
         api.RunAsync(req, async (caller, ct) =>
@@ -19,6 +21,7 @@ public sealed class TokenFunctions(ApiPipeline api, ApiTokenService tokens)
             return ApiResult.Created(await tokens.CreateAsync(await ApiPipeline.ReadBodyAsync<CreateTokenRequest>(req, ct), ct));
         });
 
+    [ApiResponse(204)]
     [Function(nameof(RevokeToken))]
     public Task<IActionResult> RevokeToken([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "tokens/{name}")] HttpRequest req, string name) =>
         api.RunAsync(req, async (caller, ct) =>

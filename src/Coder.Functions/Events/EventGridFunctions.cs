@@ -15,6 +15,7 @@ namespace Coder.Functions.Events;
 /// </summary>
 public sealed class EventGridFunctions(ApiPipeline api, WebhookAuthenticator auth, EventGridWebhookService webhook, IOptions<EventGridOptions> options)
 {
+    [ApiResponse(200)]
     [Function(nameof(EventGridHandshake))]
     public Task<IActionResult> EventGridHandshake([HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = "eventgrid")] HttpRequest req) =>
         api.RunAnonymousAsync(req, _ =>
@@ -29,6 +30,9 @@ public sealed class EventGridFunctions(ApiPipeline api, WebhookAuthenticator aut
             return Task.FromResult(result);
         });
 
+    [ApiRequest(typeof(System.Text.Json.JsonElement))]
+    [ApiResponse(200, typeof(SubscriptionValidationResponse))]
+    [ApiResponse(200, typeof(WebhookReceipt))]
     [Function(nameof(EventGridWebhook))]
     public Task<IActionResult> EventGridWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "eventgrid")] HttpRequest req,

@@ -15,6 +15,7 @@ public static partial class RoutePolicy
     [
         ("GET", ["health"], RouteAccess.Anonymous),
         ("GET", ["openapi.json"], RouteAccess.Anonymous),
+        ("GET", ["docs", "**"], RouteAccess.Anonymous),
         ("*", ["eventgrid"], RouteAccess.Anonymous),
         ("GET", ["agent", "binary", "*"], RouteAccess.AnonymousUnmetered),
         ("*", ["agent", "**"], RouteAccess.Agent),

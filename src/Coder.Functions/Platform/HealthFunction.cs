@@ -11,6 +11,8 @@ namespace Coder.Functions.Platform;
 /// <summary>GET /api/health: open, and says only whether each dependency answers.</summary>
 public sealed class HealthFunction(ApiPipeline api, CoderTables tables)
 {
+    [ApiResponse(200, typeof(HealthResponse))]
+    [ApiResponse(503, typeof(HealthResponse))]
     [Function(nameof(GetHealth))]
     public Task<IActionResult> GetHealth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req,

@@ -11,6 +11,8 @@ namespace Coder.Functions.Snapshots;
 /// <summary>Snapshot routes (API.md "Workspaces": snapshots and restore).</summary>
 public sealed class SnapshotFunctions(ApiPipeline api, SnapshotService snapshots)
 {
+    [ApiRequest(typeof(CreateSnapshotRequest), Required = false)]
+    [ApiResponse(202, typeof(SnapshotAccepted))]
     [Function(nameof(CreateSnapshot))]
     public Task<IActionResult> CreateSnapshot(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/snapshots")] HttpRequest req, string id,
@@ -23,10 +25,13 @@ public sealed class SnapshotFunctions(ApiPipeline api, SnapshotService snapshots
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
 
+    [ApiResponse(200, typeof(Coder.Contracts.ItemsPage<SnapshotView>))]
     [Function(nameof(ListSnapshots))]
     public Task<IActionResult> ListSnapshots([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/snapshots")] HttpRequest req, string id) =>
         api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await snapshots.ListAsync(caller, id, ct)));
 
+    [ApiRequest(typeof(RestoreWorkspaceRequest))]
+    [ApiResponse(202, typeof(Coder.Contracts.Operations.OperationAccepted))]
     [Function(nameof(RestoreWorkspace))]
     public Task<IActionResult> RestoreWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restore")] HttpRequest req, string id,

@@ -12,6 +12,8 @@ namespace Coder.Functions.Upgrades;
 /// <summary>Upgrade and rollout routes (API.md "Workspaces" upgrade, "Operations and rollouts").</summary>
 public sealed class UpgradeFunctions(ApiPipeline api, UpgradeService upgrades)
 {
+    [ApiRequest(typeof(UpgradeWorkspaceRequest))]
+    [ApiResponse(202, typeof(Coder.Contracts.Operations.OperationAccepted))]
     [Function(nameof(UpgradeWorkspace))]
     public Task<IActionResult> UpgradeWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/upgrade")] HttpRequest req, string id,
@@ -22,6 +24,8 @@ public sealed class UpgradeFunctions(ApiPipeline api, UpgradeService upgrades)
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
 
+    [ApiRequest(typeof(CreateRolloutRequest))]
+    [ApiResponse(202, typeof(RolloutAccepted))]
     [Function(nameof(CreateRollout))]
     public Task<IActionResult> CreateRollout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "templates/{name}/rollouts")] HttpRequest req, string name,
@@ -32,20 +36,24 @@ public sealed class UpgradeFunctions(ApiPipeline api, UpgradeService upgrades)
             return ApiResult.Accepted(accepted, accepted.StatusUrl);
         });
 
+    [ApiResponse(200, typeof(RolloutResponse))]
     [Function(nameof(GetRollout))]
     public Task<IActionResult> GetRollout([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rollouts/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await upgrades.GetRolloutAsync(caller, id, ct)));
 
+    [ApiResponse(202, typeof(RolloutAccepted))]
     [Function(nameof(PauseRollout))]
     public Task<IActionResult> PauseRollout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rollouts/{id}/pause")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => Control(req, id, RolloutControlSignal.Pause, client);
 
+    [ApiResponse(202, typeof(RolloutAccepted))]
     [Function(nameof(ResumeRollout))]
     public Task<IActionResult> ResumeRollout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rollouts/{id}/resume")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => Control(req, id, RolloutControlSignal.Resume, client);
 
+    [ApiResponse(202, typeof(RolloutAccepted))]
     [Function(nameof(AbortRollout))]
     public Task<IActionResult> AbortRollout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rollouts/{id}/abort")] HttpRequest req, string id,

@@ -12,6 +12,8 @@ namespace Coder.Functions.Workspaces;
 /// <summary>Workspace routes (API.md "Workspaces").</summary>
 public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspaces)
 {
+    [ApiRequest(typeof(CreateWorkspaceRequest))]
+    [ApiResponse(202, typeof(WorkspaceAccepted))]
     [Function(nameof(CreateWorkspace))]
     public Task<IActionResult> CreateWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces")] HttpRequest req,
@@ -22,6 +24,7 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
             return ApiResult.Accepted(accepted, WorkspaceMapper.WorkspaceUrl(accepted.Id));
         });
 
+    [ApiResponse(200, typeof(WorkspaceResponse))]
     [Function(nameof(GetWorkspace))]
     public Task<IActionResult> GetWorkspace([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async (caller, ct) =>
@@ -30,31 +33,41 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
             return ApiResult.Ok(workspace.Value).WithHeader("ETag", workspace.ETag);
         });
 
+    [ApiQuery("status", "Only workspaces with this status.")]
+    [ApiQuery("template", "Only workspaces of this template.")]
+    [ApiQuery("continuationToken", "The previous page's token.")]
+    [ApiResponse(200, typeof(Coder.Contracts.ItemsPage<WorkspaceResponse>))]
     [Function(nameof(ListWorkspaces))]
     public Task<IActionResult> ListWorkspaces([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces")] HttpRequest req) =>
         api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await workspaces.ListAsync(
             caller, req.Query["status"].FirstOrDefault(), req.Query["template"].FirstOrDefault(), req.Query["continuationToken"].FirstOrDefault(), ct)));
 
+    [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(DeleteWorkspace))]
     public Task<IActionResult> DeleteWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "workspaces/{id}")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Delete, client);
 
+    [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(StartWorkspace))]
     public Task<IActionResult> StartWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/start")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Start, client);
 
+    [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(StopWorkspace))]
     public Task<IActionResult> StopWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/stop")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Stop, client);
 
+    [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(RestartWorkspace))]
     public Task<IActionResult> RestartWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restart")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Restart, client);
 
+    [ApiRequest(typeof(ScaleWorkspaceRequest))]
+    [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(ScaleWorkspace))]
     public Task<IActionResult> ScaleWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "workspaces/{id}")] HttpRequest req, string id,
@@ -66,6 +79,8 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
 
+    [ApiQuery("max", "At most this many events, newest first.")]
+    [ApiResponse(200, typeof(Coder.Contracts.ItemsPage<WorkspaceEventView>))]
     [Function(nameof(GetWorkspaceEvents))]
     public Task<IActionResult> GetWorkspaceEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/events")] HttpRequest req, string id) =>
         api.RunAsync(req, async (caller, ct) =>

@@ -5,10 +5,13 @@ using System.Text.Json.Nodes;
 
 namespace Coder.EndToEnd.Tests.Infrastructure;
 
-/// <summary>A thin HTTP client for the API, speaking raw JSON so tests see exactly what a client sees.</summary>
+/// <summary>
+/// A thin HTTP client for the API, speaking raw JSON so tests see exactly what a client sees. Every response is checked
+/// against the OpenAPI document (<see cref="OpenApiValidatingHandler"/>).
+/// </summary>
 public sealed class CoderApi(string baseUrl, string? token) : IDisposable
 {
-    readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    readonly HttpClient _http = new(new OpenApiValidatingHandler(new HttpClientHandler())) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
 
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? body = null, IDictionary<string, string>? headers = null)
     {

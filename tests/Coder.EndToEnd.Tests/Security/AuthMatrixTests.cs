@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Coder.EndToEnd.Tests.Infrastructure;
 using Coder.Functions.Http;
 using Coder.Local.FunctionHost;
 
@@ -17,6 +18,9 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
     public static readonly MatrixRoute[] Routes =
     [
         new("GetHealth", "GET", "health", "/api/health"),
+        new("GetOpenApiDocument", "GET", "openapi.json", "/api/openapi.json"),
+        new("GetApiReference", "GET", "docs", "/api/docs"),
+        new("GetApiReferenceScript", "GET", "docs/scalar.js", "/api/docs/scalar.js"),
         new("CreateToken", "POST", "tokens", "/api/tokens", """{"name":"x","roles":["member"],"user":"x","expiresInDays":0}"""),
         new("RevokeToken", "DELETE", "tokens/{name}", "/api/tokens/no-such-token"),
         new("GetAudit", "GET", "audit", "/api/audit"),
@@ -71,6 +75,30 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         ("GetHealth", Caller.TemplateAdmin, 200),
         ("GetHealth", Caller.Admin, 200),
         ("GetHealth", Caller.Agent, 200),
+        ("GetOpenApiDocument", Caller.NoToken, 200),
+        ("GetOpenApiDocument", Caller.Expired, 200),
+        ("GetOpenApiDocument", Caller.Revoked, 200),
+        ("GetOpenApiDocument", Caller.MemberOwner, 200),
+        ("GetOpenApiDocument", Caller.MemberOther, 200),
+        ("GetOpenApiDocument", Caller.TemplateAdmin, 200),
+        ("GetOpenApiDocument", Caller.Admin, 200),
+        ("GetOpenApiDocument", Caller.Agent, 200),
+        ("GetApiReference", Caller.NoToken, 200),
+        ("GetApiReference", Caller.Expired, 200),
+        ("GetApiReference", Caller.Revoked, 200),
+        ("GetApiReference", Caller.MemberOwner, 200),
+        ("GetApiReference", Caller.MemberOther, 200),
+        ("GetApiReference", Caller.TemplateAdmin, 200),
+        ("GetApiReference", Caller.Admin, 200),
+        ("GetApiReference", Caller.Agent, 200),
+        ("GetApiReferenceScript", Caller.NoToken, 200),
+        ("GetApiReferenceScript", Caller.Expired, 200),
+        ("GetApiReferenceScript", Caller.Revoked, 200),
+        ("GetApiReferenceScript", Caller.MemberOwner, 200),
+        ("GetApiReferenceScript", Caller.MemberOther, 200),
+        ("GetApiReferenceScript", Caller.TemplateAdmin, 200),
+        ("GetApiReferenceScript", Caller.Admin, 200),
+        ("GetApiReferenceScript", Caller.Agent, 200),
 
         ("CreateToken", Caller.NoToken, 401),
         ("CreateToken", Caller.Expired, 401),
@@ -439,7 +467,7 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         string path = r.Path.Replace("{workspace}", fixture.AliceWorkspace, StringComparison.Ordinal)
             .Replace("{operation}", fixture.AliceOperation, StringComparison.Ordinal)
             .Replace("{template}", SecurityHost.Sleepy, StringComparison.Ordinal);
-        using var http = new HttpClient { BaseAddress = new Uri(fixture.Host.BaseUrl) };
+        using var http = new HttpClient(new OpenApiValidatingHandler(new HttpClientHandler())) { BaseAddress = new Uri(fixture.Host.BaseUrl) };
         using var request = new HttpRequestMessage(new HttpMethod(r.Method), path);
         if (await TokenFor(caller) is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (r.Body is not null) request.Content = new StringContent(r.Body, Encoding.UTF8, "application/json");

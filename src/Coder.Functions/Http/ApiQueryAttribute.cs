@@ -1,0 +1,10 @@
+namespace Coder.Functions.Http;
+
+/// <summary>A query parameter a function reads, for the OpenAPI document.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ApiQueryAttribute(string name, string description) : Attribute
+{
+    public string Name { get; } = name;
+
+    public string Description { get; } = description;
+}
