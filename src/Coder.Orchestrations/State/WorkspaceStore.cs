@@ -114,6 +114,20 @@ public sealed class WorkspaceStore(CoderTables tables)
         return ([], null);
     }
 
+    /// <summary>Up to <paramref name="max"/> ids of workspaces not deleted that were created from <paramref name="template"/>.</summary>
+    public async Task<IReadOnlyList<string>> UsingTemplateAsync(string template, int max, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"RowKey ge {RowKeyFrom} and RowKey lt {RowKeyTo} and Template eq {template} and Status ne {"deleted"}");
+        var ids = new List<string>();
+        await foreach (var row in tables.Workspaces.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(row.RowKey);
+            if (ids.Count >= max) break;
+        }
+
+        return ids;
+    }
+
     /// <summary>Every workspace row, page by page (the reconciler's scan).</summary>
     public async IAsyncEnumerable<WorkspaceEntity> ScanAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
