@@ -17,7 +17,7 @@ namespace Coder.Orchestrations.Snapshots;
 /// snapshot row is written as <c>capturing</c> before the orchestration starts and only the capture activity makes it
 /// <c>ready</c>.
 /// </summary>
-public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLauncher launcher, SnapshotTable snapshots, ProvisionerRegistry provisioners, TimeProvider time)
+public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLauncher launcher, SnapshotTable snapshots, SnapshotDeleter deleter, ProvisionerRegistry provisioners, TimeProvider time)
 {
     public const int MaxLabelLength = 100;
 
@@ -69,6 +69,23 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
         }
 
         return new ItemsPage<SnapshotView>(items);
+    }
+
+    /// <summary>
+    /// Deletes one of the workspace's snapshots (404 for anyone else's, or an id not of this workspace). Snapshots taken of
+    /// it, here or in branches, keep working: they are re-parented to its parent. 409 while it is still being captured.
+    /// </summary>
+    public async Task DeleteAsync(CallerIdentity caller, string workspaceId, string snapshotId, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var snapshot = await snapshots.GetAsync(workspace.RowKey, snapshotId, cancellationToken) ?? throw CoderProblemException.NotFound($"Snapshot '{snapshotId}'");
+        if (snapshot.IsIn(SnapshotStatus.Capturing)) throw CoderProblemException.Conflict($"Snapshot {snapshotId} is still being captured.", snapshot.OperationId);
+        if (workspace.OperationId is { } running && snapshot.OperationId == running)
+            throw CoderProblemException.Conflict($"Operation {running} is still using snapshot {snapshotId}.", running);
+        var provisioner = provisioners.Get(workspace.Provisioner);
+        if (!provisioner.Capabilities.SnapshotDelete) throw CoderProblemException.Conflict($"The {workspace.Provisioner} provisioner cannot delete snapshots yet.");
+        var children = (await snapshots.ScanAsync(cancellationToken)).Where(s => s.ParentId == snapshotId).ToList();
+        await deleter.DeleteAsync(snapshot, children, provisioner, cancellationToken);
     }
 
     public static SnapshotView ToView(SnapshotEntity s) => new()
