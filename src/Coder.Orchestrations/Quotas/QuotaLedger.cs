@@ -61,13 +61,15 @@ public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
         return row is null ? new QuotaLimits() : new QuotaLimits(row.MaxWorkspaces, row.MaxRunningWorkspaces, row.MaxCpu, row.MaxMemoryMiB);
     }
 
-    /// <summary>Replaces the limits of <paramref name="owner"/> (or the default), inserting the row or replacing it under its ETag.</summary>
+    /// <summary>Replaces the limits of <paramref name="owner"/> (or the default), inserting the row or replacing it under its ETag; unchanged limits write nothing.</summary>
     public Task SetLimitsAsync(string owner, QuotaLimits limits, string actor, CancellationToken cancellationToken) =>
         OptimisticConcurrency.MutateAsync<QuotaLimitsEntity>(
             null,
             async ct => await GetLimitsAsync(owner, ct) ?? new QuotaLimitsEntity { PartitionKey = owner },
             row =>
             {
+                // The same limits again change nothing, not even the row's time: a repeated PUT is a no-op.
+                if (new QuotaLimits(row.MaxWorkspaces, row.MaxRunningWorkspaces, row.MaxCpu, row.MaxMemoryMiB) == limits) return false;
                 row.MaxWorkspaces = limits.MaxWorkspaces;
                 row.MaxRunningWorkspaces = limits.MaxRunningWorkspaces;
                 row.MaxCpu = limits.MaxCpu;
