@@ -15,7 +15,7 @@ public sealed class QuotaTests(SecurityHost fixture)
     public async Task WithMaxWorkspacesTwo_TheThirdCreateIsA403SayingQuota_GetShowsUsage_AndTheTemplateIsDeletableOnceUnused()
     {
         using var admin = fixture.Host.Admin();
-        using var quinn = await MemberAsync(fixture.Host, admin, "quinn");
+        using var quinn = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "quinn"));
         await admin.CreateTemplateAsync(Templates.Local("quota-local"));
         var set = await admin.SendAsync(HttpMethod.Put, "/api/quotas/quinn", """{"maxWorkspaces":2}""");
         Assert.Equal(HttpStatusCode.OK, set.Status);
@@ -71,7 +71,7 @@ public sealed class QuotaTests(SecurityHost fixture)
     public async Task TenConcurrentCreatesAgainstOneRemainingSlot_YieldExactlyOne202()
     {
         using var admin = fixture.Host.Admin();
-        using var rhea = await MemberAsync(fixture.Host, admin, "rhea");
+        using var rhea = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "rhea"));
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(HttpMethod.Put, "/api/quotas/rhea", """{"maxWorkspaces":1}""")).Status);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => rhea.PostAsync("/api/workspaces", $$"""{"name":"race-{{i}}","template":"{{SecurityHost.Sleepy}}"}""")));
@@ -104,10 +104,41 @@ public sealed class QuotaTests(SecurityHost fixture)
         Assert.NotNull(refused.Json["errors"]!["allowedRoles"]);
     }
 
-    static async Task<CoderApi> MemberAsync(LocalHostProcess host, CoderApi admin, string user)
+    [Fact]
+    public async Task TheQuotaCommand_SetsAndShowsLimits_AndACreateOverQuotaExits2SayingQuota()
+    {
+        using var admin = fixture.Host.Admin();
+        string samToken = await MemberTokenAsync(admin, "sam");
+        using var adminCli = new CliProcess();
+        using var samCli = new CliProcess();
+        Assert.Equal(0, (await adminCli.RunAsync("login", fixture.Host.BaseUrl, "--token", LocalHostProcess.AdminToken)).ExitCode);
+        Assert.Equal(0, (await samCli.RunAsync("login", fixture.Host.BaseUrl, "--token", samToken)).ExitCode);
+
+        var set = await adminCli.RunAsync("quota", "set", "sam", "--max-workspaces", "0", "--max-cpu", "1.5");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Matches(@"maxWorkspaces\s+│?\s*0\s+│?\s*0", set.Stdout);
+        Assert.Matches(@"maxRunningWorkspaces\s+│?\s*none", set.Stdout);
+
+        var shown = await samCli.RunAsync("quota", "get", "sam", "--output", "json");
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Equal(0, (int)shown.Json["limits"]!["maxWorkspaces"]!);
+        Assert.Equal(1.5, (double)shown.Json["limits"]!["maxCpu"]!);
+        Assert.Equal(0, (int)shown.Json["usage"]!["workspaces"]!);
+
+        var refused = await samCli.RunAsync("create", "over", "--template", SecurityHost.Sleepy);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains("quota", refused.Stderr);
+        var notAdmin = await samCli.RunAsync("quota", "set", "sam", "--max-workspaces", "9");
+        Assert.True(notAdmin.ExitCode == 2, notAdmin.ToString());
+        var negative = await adminCli.RunAsync("quota", "set", "sam", "--max-cpu", "-1");
+        Assert.True(negative.ExitCode == 2, negative.ToString());
+        Assert.Contains("maxCpu", negative.Stderr);
+    }
+
+    static async Task<string> MemberTokenAsync(CoderApi admin, string user)
     {
         var token = await admin.PostAsync("/api/tokens", $$"""{"name":"{{user}}","roles":["member"],"user":"{{user}}","expiresInDays":1}""");
         Assert.Equal(HttpStatusCode.Created, token.Status);
-        return new CoderApi(host.BaseUrl, (string)token.Json["token"]!);
+        return (string)token.Json["token"]!;
     }
 }
