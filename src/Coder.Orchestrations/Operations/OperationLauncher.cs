@@ -110,6 +110,10 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
         }
     }
 
+    /// <summary>The 409 of a request that found another operation on the workspace, naming it.</summary>
+    public static CoderProblemException StillRunning(string operationId) =>
+        CoderProblemException.Conflict($"Operation {operationId} is still running on this workspace.", operationId);
+
     public static CoderProblemException StaleETag() => CoderProblemException.PreconditionFailed("The workspace changed since you read it (ETag mismatch).");
 
     /// <summary>
@@ -128,8 +132,7 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
             w =>
             {
                 claimed = null;
-                if (w.OperationId is { } running)
-                    throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+                if (w.OperationId is { } running) throw StillRunning(running);
                 if (decide is not null && !decide(w)) return false;
                 int generation = w.OperationGeneration + 1;
                 string operationId = Ids.OperationId(w.RowKey, generation, WireNames.Of(kind));

@@ -106,7 +106,7 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
     {
         if (!provisioners.Get(workspace.Provisioner).Capabilities.Snapshots)
             throw CoderProblemException.Conflict($"Workspaces of the {workspace.Provisioner} provisioner cannot be {verb} yet.");
-        if (workspace.OperationId is { } running) throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+        if (workspace.OperationId is { } running) throw OperationLauncher.StillRunning(running);
         return workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Stopped)
             ? WireNames.Parse<WorkspaceStatus>(workspace.Status)
             : throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status}).");

@@ -92,6 +92,10 @@ public sealed class WorkspaceService(
             SourceSnapshot = source?.RowKey,
             HeadSnapshot = source?.RowKey,
         };
+        // A taken name is refused before the quota row is touched, so that refusal writes nothing either.
+        if (await store.NameTakenAsync(caller.User, request.Name!, cancellationToken))
+            throw WorkspaceStore.NameTaken(request.Name!);
+
         // The quota reservation comes first: a create it refuses writes nothing, and one whose row is not written gives it back.
         await quotas.ReserveAsync(caller.User, id, new QuotaReservation(cpu, memory, replicas, Running: true), cancellationToken);
         try
@@ -200,6 +204,9 @@ public sealed class WorkspaceService(
     async Task<string> WithReservationAsync(WorkspaceEntity workspace, QuotaReservation? declared, Func<Task<string>> start, CancellationToken cancellationToken)
     {
         if (declared is null) return await start();
+
+        // The claim would refuse a busy workspace; refusing it first keeps that refusal from touching the quota row.
+        if (workspace.OperationId is { } running) throw OperationLauncher.StillRunning(running);
         var previous = await quotas.ReserveAsync(workspace.PartitionKey, workspace.RowKey, declared, cancellationToken);
         try
         {
