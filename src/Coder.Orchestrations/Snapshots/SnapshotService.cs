@@ -17,7 +17,7 @@ namespace Coder.Orchestrations.Snapshots;
 /// snapshot row is written as <c>capturing</c> before the orchestration starts and only the capture activity makes it
 /// <c>ready</c>.
 /// </summary>
-public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLauncher launcher, SnapshotTable snapshots, SnapshotDeleter deleter, ProvisionerRegistry provisioners, TimeProvider time)
+public sealed class SnapshotService(WorkspaceAccess workspaces, WorkspaceStore store, OperationLauncher launcher, SnapshotTable snapshots, SnapshotDeleter deleter, ProvisionerRegistry provisioners, TimeProvider time)
 {
     public const int MaxLabelLength = 100;
 
@@ -86,6 +86,17 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
         if (!provisioner.Capabilities.SnapshotDelete) throw CoderProblemException.Conflict($"The {workspace.Provisioner} provisioner cannot delete snapshots yet.");
         var children = (await snapshots.ScanAsync(cancellationToken)).Where(s => s.ParentId == snapshotId).ToList();
         await deleter.DeleteAsync(snapshot, children, provisioner, cancellationToken);
+
+        // The workspace's head moves back to the parent, so its next snapshot descends from one that exists.
+        if (workspace.HeadSnapshot == snapshotId)
+        {
+            await store.MutateAsync(workspace.PartitionKey, workspace.RowKey, w =>
+            {
+                if (w.HeadSnapshot != snapshotId) return false;
+                w.HeadSnapshot = snapshot.ParentId;
+                return true;
+            }, cancellationToken);
+        }
     }
 
     public static SnapshotView ToView(SnapshotEntity s) => new()
