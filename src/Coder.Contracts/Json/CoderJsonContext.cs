@@ -6,6 +6,7 @@ using Coder.Contracts.Connect;
 using Coder.Contracts.Errors;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Platform;
+using Coder.Contracts.Quotas;
 using Coder.Contracts.Snapshots;
 using Coder.Contracts.Templates;
 using Coder.Contracts.Upgrades;
@@ -25,6 +26,8 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(TemplateDetails))]
 [JsonSerializable(typeof(CreateWorkspaceRequest))]
 [JsonSerializable(typeof(ScaleWorkspaceRequest))]
+[JsonSerializable(typeof(QuotaLimits))]
+[JsonSerializable(typeof(QuotaResponse))]
 [JsonSerializable(typeof(WorkspaceAccepted))]
 [JsonSerializable(typeof(WorkspaceResponse))]
 [JsonSerializable(typeof(ItemsPage<WorkspaceResponse>))]

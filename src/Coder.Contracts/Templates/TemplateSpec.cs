@@ -19,6 +19,9 @@ public sealed record TemplateSpec
     public SnapshotPolicy? Snapshots { get; init; }
     public IdlePolicy? Idle { get; init; }
 
+    /// <summary>Roles whose members may create workspaces from this version (admins always may); null or empty: everyone.</summary>
+    public IReadOnlyList<string>? AllowedRoles { get; init; }
+
     /// <summary>Extension: agent behaviour (intervals, plugins, timeouts).</summary>
     public AgentSpec? Agent { get; init; }
 }

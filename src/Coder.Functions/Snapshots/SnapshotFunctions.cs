@@ -41,4 +41,12 @@ public sealed class SnapshotFunctions(ApiPipeline api, SnapshotService snapshots
             var accepted = await snapshots.RequestRestoreAsync(caller, id, await ApiPipeline.ReadBodyAsync<RestoreWorkspaceRequest>(req, ct), client, ct);
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
+
+    [Function(nameof(DeleteSnapshot))]
+    public Task<IActionResult> DeleteSnapshot([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "workspaces/{id}/snapshots/{snapshotId}")] HttpRequest req, string id, string snapshotId) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            await snapshots.DeleteAsync(caller, id, snapshotId, ct);
+            return ApiResult.NoContent();
+        });
 }

@@ -44,4 +44,12 @@ public sealed class TemplateFunctions(ApiPipeline api, TemplateService templates
     [Function(nameof(PromoteTemplateVersion))]
     public Task<IActionResult> PromoteTemplateVersion([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "templates/{name}/versions/{version}/promote")] HttpRequest req, string name, string version) =>
         api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await templates.PromoteAsync(caller, name, version, ct)));
+
+    [Function(nameof(DeleteTemplate))]
+    public Task<IActionResult> DeleteTemplate([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "templates/{name}")] HttpRequest req, string name) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            await templates.DeleteAsync(caller, name, ct);
+            return ApiResult.NoContent();
+        });
 }

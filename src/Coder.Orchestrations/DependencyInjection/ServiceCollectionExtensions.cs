@@ -4,6 +4,7 @@ using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.Reconciliation;
 using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddCoderOperations();
 
         services.AddCoderSecurity();
+        services.AddCoderQuotas();
         services.AddCoderTemplates();
         services.AddCoderWorkspaces();
         services.AddCoderConnect();

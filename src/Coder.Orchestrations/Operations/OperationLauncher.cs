@@ -2,6 +2,7 @@ using Azure;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.State;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -15,7 +16,7 @@ namespace Coder.Orchestrations.Operations;
 /// scheduled under the operation id, so a retried request is the same work. The loser of a claim race gets 409 naming
 /// the winner, or 412 when it named the ETag it read (If-Match), which is then the claim's own condition.
 /// </summary>
-public sealed partial class OperationLauncher(WorkspaceStore store, OperationStore operations, TimeProvider time, ILogger<OperationLauncher> logger)
+public sealed partial class OperationLauncher(WorkspaceStore store, OperationStore operations, QuotaLedger quotas, TimeProvider time, ILogger<OperationLauncher> logger)
 {
     /// <summary>Where a client polls an operation.</summary>
     public static string OperationUrl(string operationId) => $"/api/operations/{operationId}";
@@ -109,6 +110,10 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
         }
     }
 
+    /// <summary>The 409 of a request that found another operation on the workspace, naming it.</summary>
+    public static CoderProblemException StillRunning(string operationId) =>
+        CoderProblemException.Conflict($"Operation {operationId} is still running on this workspace.", operationId);
+
     public static CoderProblemException StaleETag() => CoderProblemException.PreconditionFailed("The workspace changed since you read it (ETag mismatch).");
 
     /// <summary>
@@ -119,7 +124,7 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
     async Task<string?> ClaimAsync(WorkspaceEntity workspace, OperationKind kind, Func<WorkspaceEntity, bool>? decide, bool unchangedSinceRead, CancellationToken cancellationToken)
     {
         string? claimed = null;
-        await OptimisticConcurrency.MutateAsync(
+        var stored = await OptimisticConcurrency.MutateAsync(
             workspace,
             async ct => await store.GetAsync(workspace.PartitionKey, workspace.RowKey, ct) is { Status: not "deleted" } fresh
                 ? fresh
@@ -127,8 +132,7 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
             w =>
             {
                 claimed = null;
-                if (w.OperationId is { } running)
-                    throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+                if (w.OperationId is { } running) throw StillRunning(running);
                 if (decide is not null && !decide(w)) return false;
                 int generation = w.OperationGeneration + 1;
                 string operationId = Ids.OperationId(w.RowKey, generation, WireNames.Of(kind));
@@ -161,6 +165,11 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
                 }
             },
             cancellationToken);
+
+        // The quota ledger follows what the row now declares: a stop or a delete gives back, a start takes (checked before,
+        // for a user's request). A scale is reserved by its request, and its row changes only when it completes.
+        if (claimed is not null && stored is not null && kind is OperationKind.Stop or OperationKind.Delete or OperationKind.Start or OperationKind.Restart)
+            await quotas.DeclareAsync(stored, cancellationToken);
         return claimed;
     }
 

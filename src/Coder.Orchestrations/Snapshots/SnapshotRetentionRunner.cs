@@ -9,8 +9,8 @@ namespace Coder.Orchestrations.Snapshots;
 
 /// <summary>
 /// Applies <see cref="SnapshotRetention"/> to every snapshot: the plan is computed from the tables; each expired
-/// snapshot is spliced out of the tree, its workspace's provisioner deletes it on the platform (a chunk-store manifest, an
-/// Azure Files share snapshot, a managed-disk snapshot) and then its row goes (ETag-guarded); a garbage collection pass
+/// snapshot is deleted by <see cref="SnapshotDeleter"/> (spliced out of the tree, deleted on the platform by its
+/// workspace's provisioner: a chunk-store manifest, an Azure Files share snapshot, a managed-disk snapshot; then its row); a garbage collection pass
 /// then frees the chunks no remaining manifest references. A snapshot whose provisioner is not configured here, or cannot
 /// delete snapshots, is kept (row and all) rather than leaked.
 /// </summary>
@@ -20,6 +20,7 @@ public sealed partial class SnapshotRetentionRunner(
     TemplateStore templates,
     ProvisionerRegistry provisioners,
     ChunkGarbageCollector collector,
+    SnapshotDeleter deleter,
     TimeProvider time,
     ILogger<SnapshotRetentionRunner> logger)
 {
@@ -52,23 +53,7 @@ public sealed partial class SnapshotRetentionRunner(
                 continue;
             }
 
-            // Splice it out of the tree first: its children take its parent, so lineage never points at a deleted node.
-            foreach (var child in all.Where(c => c.ParentId == id))
-            {
-                var updated = await snapshots.MutateAsync(child.PartitionKey, child.RowKey, c =>
-                {
-                    if (c.ParentId != id) return false;
-                    c.ParentId = snapshot.ParentId;
-                    return true;
-                }, cancellationToken);
-                child.ParentId = updated?.ParentId;
-            }
-
-            snapshot = await snapshots.GetAsync(snapshot.PartitionKey, snapshot.RowKey, cancellationToken);
-            if (snapshot is null) continue;
-
-            await provisioner.DeleteSnapshotAsync(new WorkspaceRef(snapshot.PartitionKey, snapshot.Owner), id, snapshot.Location, cancellationToken);
-            await snapshots.DeleteAsync(snapshot, cancellationToken);
+            if (!await deleter.DeleteAsync(snapshot, all, provisioner, cancellationToken)) continue;
             deleted.Add(id);
             LogDeleted(logger, id, snapshot.PartitionKey);
         }

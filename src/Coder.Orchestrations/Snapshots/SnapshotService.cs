@@ -17,7 +17,7 @@ namespace Coder.Orchestrations.Snapshots;
 /// snapshot row is written as <c>capturing</c> before the orchestration starts and only the capture activity makes it
 /// <c>ready</c>.
 /// </summary>
-public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLauncher launcher, SnapshotTable snapshots, ProvisionerRegistry provisioners, TimeProvider time)
+public sealed class SnapshotService(WorkspaceAccess workspaces, WorkspaceStore store, OperationLauncher launcher, SnapshotTable snapshots, SnapshotDeleter deleter, ProvisionerRegistry provisioners, TimeProvider time)
 {
     public const int MaxLabelLength = 100;
 
@@ -71,6 +71,34 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
         return new ItemsPage<SnapshotView>(items);
     }
 
+    /// <summary>
+    /// Deletes one of the workspace's snapshots (404 for anyone else's, or an id not of this workspace). Snapshots taken of
+    /// it, here or in branches, keep working: they are re-parented to its parent. 409 while it is still being captured.
+    /// </summary>
+    public async Task DeleteAsync(CallerIdentity caller, string workspaceId, string snapshotId, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
+        var snapshot = await snapshots.GetAsync(workspace.RowKey, snapshotId, cancellationToken) ?? throw CoderProblemException.NotFound($"Snapshot '{snapshotId}'");
+        if (snapshot.IsIn(SnapshotStatus.Capturing)) throw CoderProblemException.Conflict($"Snapshot {snapshotId} is still being captured.", snapshot.OperationId);
+        if (workspace.OperationId is { } running && snapshot.OperationId == running)
+            throw CoderProblemException.Conflict($"Operation {running} is still using snapshot {snapshotId}.", running);
+        var provisioner = provisioners.Get(workspace.Provisioner);
+        if (!provisioner.Capabilities.SnapshotDelete) throw CoderProblemException.Conflict($"The {workspace.Provisioner} provisioner cannot delete snapshots yet.");
+        var children = (await snapshots.ScanAsync(cancellationToken)).Where(s => s.ParentId == snapshotId).ToList();
+        await deleter.DeleteAsync(snapshot, children, provisioner, cancellationToken);
+
+        // The workspace's head moves back to the parent, so its next snapshot descends from one that exists.
+        if (workspace.HeadSnapshot == snapshotId)
+        {
+            await store.MutateAsync(workspace.PartitionKey, workspace.RowKey, w =>
+            {
+                if (w.HeadSnapshot != snapshotId) return false;
+                w.HeadSnapshot = snapshot.ParentId;
+                return true;
+            }, cancellationToken);
+        }
+    }
+
     public static SnapshotView ToView(SnapshotEntity s) => new()
     {
         Id = s.RowKey,
@@ -89,7 +117,7 @@ public sealed class SnapshotService(WorkspaceAccess workspaces, OperationLaunche
     {
         if (!provisioners.Get(workspace.Provisioner).Capabilities.Snapshots)
             throw CoderProblemException.Conflict($"Workspaces of the {workspace.Provisioner} provisioner cannot be {verb} yet.");
-        if (workspace.OperationId is { } running) throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+        if (workspace.OperationId is { } running) throw OperationLauncher.StillRunning(running);
         return workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Stopped)
             ? WireNames.Parse<WorkspaceStatus>(workspace.Status)
             : throw CoderProblemException.Conflict($"Only a running or stopped workspace can be {verb} (it is {workspace.Status}).");

@@ -22,6 +22,7 @@ public static class SnapshotServiceCollectionExtensions
         services.TryAddSingleton<ChunkGarbageCollector>();
         services.TryAddSingleton<SnapshotTable>();
         services.TryAddSingleton<SnapshotService>();
+        services.TryAddSingleton<SnapshotDeleter>();
         services.TryAddSingleton<SnapshotRetentionRunner>();
         services.TryAddSingleton<SnapshotScheduler>();
         services.TryAddSingleton<RunSnapshotHookActivity>();

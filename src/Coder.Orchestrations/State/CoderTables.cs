@@ -25,6 +25,7 @@ public sealed class CoderTables
     public TableClient AgentSeqs => Get(TableNames.AgentSeqs);
     public TableClient ApiTokens => Get(TableNames.ApiTokens);
     public TableClient SshKeys => Get(TableNames.SshKeys);
+    public TableClient Quotas => Get(TableNames.Quotas);
 
     public TableServiceClient Service => _service;
 

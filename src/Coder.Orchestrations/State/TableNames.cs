@@ -13,6 +13,7 @@ public static class TableNames
     public const string AgentSeqs = "AgentSeqs";
     public const string ApiTokens = "ApiTokens";
     public const string SshKeys = "SshKeys";
+    public const string Quotas = "Quotas";
 
-    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens, SshKeys];
+    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens, SshKeys, Quotas];
 }

@@ -41,9 +41,15 @@ public sealed class WorkspaceStore(CoderTables tables)
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             await tables.WorkspaceIndex.DeleteEntityAsync(workspace.RowKey, "", ETag.All, cancellationToken);
-            throw CoderProblemException.Conflict($"You already have a workspace named '{workspace.Name}'.");
+            throw NameTaken(workspace.Name);
         }
     }
+
+    public static CoderProblemException NameTaken(string name) => CoderProblemException.Conflict($"You already have a workspace named '{name}'.");
+
+    /// <summary>Whether the owner has a workspace of this name (its claim row); the create transaction remains the guard.</summary>
+    public async Task<bool> NameTakenAsync(string owner, string name, CancellationToken cancellationToken) =>
+        (await tables.Workspaces.GetEntityIfExistsAsync<WorkspaceNameClaimEntity>(owner, WorkspaceNameClaimEntity.RowKeyPrefix + name, cancellationToken: cancellationToken)).HasValue;
 
     /// <summary>The workspace with this id, or null when it does not exist (deleted ones included, for callers that filter).</summary>
     public async Task<WorkspaceEntity?> FindAsync(string workspaceId, CancellationToken cancellationToken)
@@ -112,6 +118,20 @@ public sealed class WorkspaceStore(CoderTables tables)
         }
 
         return ([], null);
+    }
+
+    /// <summary>Up to <paramref name="max"/> ids of workspaces not deleted that were created from <paramref name="template"/>.</summary>
+    public async Task<IReadOnlyList<string>> UsingTemplateAsync(string template, int max, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"RowKey ge {RowKeyFrom} and RowKey lt {RowKeyTo} and Template eq {template} and Status ne {"deleted"}");
+        var ids = new List<string>();
+        await foreach (var row in tables.Workspaces.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(row.RowKey);
+            if (ids.Count >= max) break;
+        }
+
+        return ids;
     }
 
     /// <summary>Every workspace row, page by page (the reconciler's scan).</summary>

@@ -2,11 +2,12 @@ using Coder.Contracts;
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Security;
+using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Templates;
 
 /// <summary>The template routes' logic: validation, authorization and the store.</summary>
-public sealed class TemplateService(TemplateStore store)
+public sealed class TemplateService(TemplateStore store, WorkspaceStore workspaces)
 {
     public async Task<TemplateCreated> CreateAsync(CallerIdentity caller, TemplateSpec spec, CancellationToken cancellationToken)
     {
@@ -49,6 +50,17 @@ public sealed class TemplateService(TemplateStore store)
             pointer.ActiveVersion,
             Json.Deserialize<TemplateSpec>(active.Spec)!,
             versions.OrderBy(v => v.Version).Select(v => new TemplateVersionInfo(v.Version, v.CreatedAt, v.CreatedBy, v.Version == pointer.ActiveVersion)).ToList());
+    }
+
+    /// <summary>Deletes a template no workspace uses (409 naming some that do); 404 when there is none.</summary>
+    public async Task DeleteAsync(CallerIdentity caller, string name, CancellationToken cancellationToken)
+    {
+        RequireTemplateAdmin(caller);
+        if (!Names.ResourceName().IsMatch(name)) throw CoderProblemException.Validation("name", Names.ResourceNameRule);
+        var users = await workspaces.UsingTemplateAsync(name, 5, cancellationToken);
+        if (users.Count > 0)
+            throw CoderProblemException.Conflict($"Template '{name}' is used by workspaces ({string.Join(", ", users)}{(users.Count == 5 ? ", ..." : "")}); delete them first.");
+        if (!await store.DeleteAsync(name, cancellationToken)) throw CoderProblemException.NotFound($"Template '{name}'");
     }
 
     static void RequireTemplateAdmin(CallerIdentity caller)

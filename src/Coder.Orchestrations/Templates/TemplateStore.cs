@@ -152,6 +152,39 @@ public sealed class TemplateStore(CoderTables tables, TimeProvider time)
         return list;
     }
 
+    /// <summary>
+    /// Deletes the template's rows (pointer and versions) in one transaction, each under the ETag it was read with, so a
+    /// version added meanwhile fails it (409) instead of surviving. False when there is no such template.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == name, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        if (!rows.Any(r => r.RowKey == TemplatePointerEntity.ActiveRowKey)) return false;
+        try
+        {
+            foreach (var batch in rows.Chunk(100))
+            {
+                await Table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)), cancellationToken);
+            }
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        {
+            throw CoderProblemException.Conflict($"Template '{name}' changed while it was being deleted; try again.");
+        }
+        finally
+        {
+            _activeVersions.Remove(name);
+            foreach (var row in rows) _versions.Remove($"{name}/{row.RowKey.TrimStart('v', '0')}");
+        }
+
+        return true;
+    }
+
     static TemplateVersion ToVersion(TemplateVersionEntity e) =>
         new(e.PartitionKey, e.Version, Json.Deserialize<TemplateSpec>(e.Spec)!, e.CreatedAt);
 }

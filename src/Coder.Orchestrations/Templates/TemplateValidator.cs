@@ -35,6 +35,8 @@ public static class TemplateValidator
         ValidateRepositories(spec.Repositories, errors);
         ValidateAutoscale(spec.Autoscale, errors);
         ValidatePolicies(spec, errors);
+        if (spec.AllowedRoles?.FirstOrDefault(r => !Contracts.Auth.Roles.IsKnown(r)) is { } unknownRole)
+            errors.Add("allowedRoles", $"Unknown role '{unknownRole}': admin, template-admin or member.");
         if (spec.Provisioner is { } name && ProvisionerCatalog.Capabilities.TryGetValue(name, out var capabilities)) ValidateCapabilities(spec, name, capabilities, errors);
         errors.ThrowIfAny();
     }

@@ -28,7 +28,7 @@ public sealed class UpgradeService(WorkspaceAccess workspaces, TemplateStore tem
         if (await templates.GetVersionAsync(workspace.Template, version, cancellationToken) is null)
             throw CoderProblemException.Validation("version", $"Template '{workspace.Template}' has no version {version}.");
         if (workspace.OperationId is { } running)
-            throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace.", running);
+            throw OperationLauncher.StillRunning(running);
         if (version == workspace.TemplateVersion)
             throw CoderProblemException.Conflict($"The workspace already runs v{version}.");
         if (!workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Running))

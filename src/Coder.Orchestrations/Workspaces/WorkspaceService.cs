@@ -6,6 +6,7 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots;
@@ -31,6 +32,7 @@ public sealed class WorkspaceService(
     WorkspaceTimeline timeline,
     ProvisionerRegistry provisioners,
     SnapshotTable snapshots,
+    QuotaLedger quotas,
     TimeProvider time) : IWorkspaceCreator
 {
     public async Task<WorkspaceAccepted> CreateAsync(CallerIdentity caller, CreateWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
@@ -52,6 +54,9 @@ public sealed class WorkspaceService(
         int version = request.TemplateVersion ?? active;
         var template = await templates.GetVersionAsync(request.Template!, version, cancellationToken) ?? throw CoderProblemException.NotFound($"Version {version} of template '{request.Template}'");
         var spec = template.Spec;
+        if (spec.AllowedRoles is { Count: > 0 } allowed && !caller.IsAdmin && !allowed.Any(caller.Roles.Contains))
+            throw new CoderProblemException(403, "Forbidden.", $"Template '{request.Template}' v{version} is restricted by allowedRoles to {string.Join(", ", allowed)}.",
+                new Dictionary<string, string[]> { ["allowedRoles"] = [.. allowed] });
         double cpu = request.Size?.Cpu ?? spec.Resources!.Cpu!.Value;
         int memory = request.Size?.MemoryMiB ?? spec.Resources!.MemoryMiB!.Value;
         int replicas = request.Replicas ?? 1;
@@ -87,8 +92,22 @@ public sealed class WorkspaceService(
             SourceSnapshot = source?.RowKey,
             HeadSnapshot = source?.RowKey,
         };
-        // A taken name is a 409 from the create transaction itself (which undoes its index row), so nothing is left behind.
-        await store.CreateAsync(workspace, cancellationToken);
+        // A taken name is refused before the quota row is touched, so that refusal writes nothing either.
+        if (await store.NameTakenAsync(caller.User, request.Name!, cancellationToken))
+            throw WorkspaceStore.NameTaken(request.Name!);
+
+        // The quota reservation comes first: a create it refuses writes nothing, and one whose row is not written gives it back.
+        await quotas.ReserveAsync(caller.User, id, new QuotaReservation(cpu, memory, replicas, Running: true), cancellationToken);
+        try
+        {
+            // A taken name is a 409 from the create transaction itself (which undoes its index row), so nothing is left behind.
+            await store.CreateAsync(workspace, cancellationToken);
+        }
+        catch (Exception)
+        {
+            await quotas.ReleaseAsync(caller.User, id, CancellationToken.None);
+            throw;
+        }
 
         // Timeline keys are ordered by time, so the "created" entry and the operation's start can be written side by side.
         await Task.WhenAll(
@@ -147,7 +166,9 @@ public sealed class WorkspaceService(
     public async Task<OperationAccepted> RequestOperationAsync(CallerIdentity caller, string workspaceId, OperationKind kind, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
-        string operationId = await launcher.StartAsync(workspace, kind, caller.Actor, "user_request", client, scale: null, unchangedSinceRead: false, cancellationToken);
+        var declared = kind is OperationKind.Start or OperationKind.Restart && QuotaReservation.Of(workspace) is { } now ? now with { Running = true } : null;
+        string operationId = await WithReservationAsync(workspace, declared, () =>
+            launcher.StartAsync(workspace, kind, caller.Actor, "user_request", client, scale: null, unchangedSinceRead: false, cancellationToken), cancellationToken);
         return new OperationAccepted(OperationLauncher.Pending(operationId, kind));
     }
 
@@ -170,8 +191,32 @@ public sealed class WorkspaceService(
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
-        string operationId = await launcher.StartAsync(workspace, OperationKind.Scale, caller.Actor, "user_request", client, target, unchangedSinceRead: conditional, cancellationToken);
+        var declared = new QuotaReservation(target.Cpu, target.MemoryMiB, target.Replicas, workspace.DesiredState == DesiredStates.Running);
+        string operationId = await WithReservationAsync(workspace, declared, () =>
+            launcher.StartAsync(workspace, OperationKind.Scale, caller.Actor, "user_request", client, target, unchangedSinceRead: conditional, cancellationToken), cancellationToken);
         return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Scale));
+    }
+
+    /// <summary>
+    /// Takes the quota reservation <paramref name="declared"/> (none: nothing to take) before <paramref name="start"/>
+    /// claims the workspace, and puts the previous one back when the claim does not go through.
+    /// </summary>
+    async Task<string> WithReservationAsync(WorkspaceEntity workspace, QuotaReservation? declared, Func<Task<string>> start, CancellationToken cancellationToken)
+    {
+        if (declared is null) return await start();
+
+        // The claim would refuse a busy workspace; refusing it first keeps that refusal from touching the quota row.
+        if (workspace.OperationId is { } running) throw OperationLauncher.StillRunning(running);
+        var previous = await quotas.ReserveAsync(workspace.PartitionKey, workspace.RowKey, declared, cancellationToken);
+        try
+        {
+            return await start();
+        }
+        catch (Exception)
+        {
+            await quotas.RestoreAsync(workspace.PartitionKey, workspace.RowKey, previous, CancellationToken.None);
+            throw;
+        }
     }
 
     public async Task<OperationResponse> GetOperationAsync(CallerIdentity caller, string operationId, CancellationToken cancellationToken)

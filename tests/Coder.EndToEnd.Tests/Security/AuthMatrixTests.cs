@@ -60,6 +60,10 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         new("PutSshKey", "PUT", "users/me/ssh-key", "/api/users/me/ssh-key", """{"publicKey":"not-a-key"}"""),
         new("GetSshKey", "GET", "users/me/ssh-key", "/api/users/me/ssh-key"),
         new("DeleteSshKey", "DELETE", "users/me/ssh-key", "/api/users/me/ssh-key"),
+        new("GetQuota", "GET", "quotas/{owner}", "/api/quotas/default"),
+        new("SetQuota", "PUT", "quotas/{owner}", "/api/quotas/default", """{"maxWorkspaces":-1}"""),
+        new("DeleteTemplate", "DELETE", "templates/{name}", "/api/templates/no-such-template"),
+        new("DeleteSnapshot", "DELETE", "workspaces/{id}/snapshots/{snapshotId}", "/api/workspaces/{workspace}/snapshots/snap-none"),
         new("EventGridHandshake", "OPTIONS", "eventgrid", "/api/eventgrid"),
         new("EventGridWebhook", "POST", "eventgrid", "/api/eventgrid", "[]"),
     ];
@@ -67,6 +71,42 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
     /// <summary>The expected table: one row per (route, caller) cell.</summary>
     public static readonly (string Route, Caller Caller, int Status)[] Expected =
     [
+        ("GetQuota", Caller.NoToken, 401),
+        ("GetQuota", Caller.Expired, 401),
+        ("GetQuota", Caller.Revoked, 401),
+        ("GetQuota", Caller.MemberOwner, 200),
+        ("GetQuota", Caller.MemberOther, 200),
+        ("GetQuota", Caller.TemplateAdmin, 200),
+        ("GetQuota", Caller.Admin, 200),
+        ("GetQuota", Caller.Agent, 401),
+
+        ("SetQuota", Caller.NoToken, 401),
+        ("SetQuota", Caller.Expired, 401),
+        ("SetQuota", Caller.Revoked, 401),
+        ("SetQuota", Caller.MemberOwner, 403),
+        ("SetQuota", Caller.MemberOther, 403),
+        ("SetQuota", Caller.TemplateAdmin, 403),
+        ("SetQuota", Caller.Admin, 400),
+        ("SetQuota", Caller.Agent, 401),
+
+        ("DeleteTemplate", Caller.NoToken, 401),
+        ("DeleteTemplate", Caller.Expired, 401),
+        ("DeleteTemplate", Caller.Revoked, 401),
+        ("DeleteTemplate", Caller.MemberOwner, 403),
+        ("DeleteTemplate", Caller.MemberOther, 403),
+        ("DeleteTemplate", Caller.TemplateAdmin, 404),
+        ("DeleteTemplate", Caller.Admin, 404),
+        ("DeleteTemplate", Caller.Agent, 401),
+
+        ("DeleteSnapshot", Caller.NoToken, 401),
+        ("DeleteSnapshot", Caller.Expired, 401),
+        ("DeleteSnapshot", Caller.Revoked, 401),
+        ("DeleteSnapshot", Caller.MemberOwner, 404),
+        ("DeleteSnapshot", Caller.MemberOther, 404),
+        ("DeleteSnapshot", Caller.TemplateAdmin, 404),
+        ("DeleteSnapshot", Caller.Admin, 404),
+        ("DeleteSnapshot", Caller.Agent, 401),
+
         ("GetHealth", Caller.NoToken, 200),
         ("GetHealth", Caller.Expired, 200),
         ("GetHealth", Caller.Revoked, 200),

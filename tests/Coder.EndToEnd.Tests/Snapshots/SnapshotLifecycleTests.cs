@@ -87,6 +87,20 @@ public sealed class SnapshotLifecycleTests(TestStorage storage) : IAsyncLifetime
         var safety = (await ItemsAsync(api, id)).Single(i => (string?)i["trigger"] == "pre-restore");
         Assert.Equal("ready", (string?)safety["status"]);
         Assert.Equal(s1, (string?)safety["parentId"]);
+
+        // Deleting the parent while its child exists: the child takes its parent's place and still restores.
+        string safetyId = (string)safety["id"]!;
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/workspaces/{id}/snapshots/{s1}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync($"/api/workspaces/{id}/snapshots/{s1}")).Status);
+        var remaining = await ItemsAsync(api, id);
+        Assert.DoesNotContain(remaining, i => (string?)i["id"] == s1);
+        Assert.Null(remaining.Single(i => (string?)i["id"] == safetyId)["parentId"]);
+        var again = await api.PostAsync($"/api/workspaces/{id}/restore", $$"""{"snapshotId":"{{safetyId}}"}""");
+        Assert.Equal(HttpStatusCode.Accepted, again.Status);
+        await WaitForOperationAsync(api, again.Json["operation"]!["statusUrl"]!.GetValue<string>(), "succeeded");
+        await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(45));
+        Assert.Equal("version 2", await File.ReadAllTextAsync(Path.Combine(Folder(id), "notes.txt")));
+        Assert.Equal("added later", await File.ReadAllTextAsync(Path.Combine(Folder(id), "extra.txt")));
     }
 
     static async Task<string> SnapshotAsync(CoderApi api, string workspaceId, string? label)

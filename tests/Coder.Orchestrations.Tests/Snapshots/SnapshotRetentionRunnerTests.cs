@@ -29,7 +29,7 @@ public sealed class SnapshotRetentionRunnerTests(TestStorage storage)
         // The local provisioner deletes from the chunk store; aci is not configured here.
         string data = SnapshotStoreFactory.NewFolder("data");
         var local = new LocalProcessProvisioner(Options.Create(new LocalProvisionerOptions { DataDirectory = data }), TimeProvider.System, NullLogger<LocalProcessProvisioner>.Instance, store);
-        var runner = new SnapshotRetentionRunner(table, workspaces, templates, new ProvisionerRegistry([local]), collector, TimeProvider.System, NullLogger<SnapshotRetentionRunner>.Instance);
+        var runner = new SnapshotRetentionRunner(table, workspaces, templates, new ProvisionerRegistry([local]), collector, new SnapshotDeleter(table), TimeProvider.System, NullLogger<SnapshotRetentionRunner>.Instance);
         await templates.CreateAsync(new TemplateSpec { Name = "keep3", Provisioner = "local", Snapshots = new SnapshotPolicy(60, 3, null) }, "test", CancellationToken.None);
 
         var a = await CreateWorkspaceAsync(workspaces, "a");
