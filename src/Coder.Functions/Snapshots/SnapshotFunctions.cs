@@ -42,6 +42,7 @@ public sealed class SnapshotFunctions(ApiPipeline api, SnapshotService snapshots
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
 
+    [ApiResponse(204)]
     [Function(nameof(DeleteSnapshot))]
     public Task<IActionResult> DeleteSnapshot([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "workspaces/{id}/snapshots/{snapshotId}")] HttpRequest req, string id, string snapshotId) =>
         api.RunAsync(req, async (caller, ct) =>

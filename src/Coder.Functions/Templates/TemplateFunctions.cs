@@ -45,6 +45,7 @@ public sealed class TemplateFunctions(ApiPipeline api, TemplateService templates
     public Task<IActionResult> PromoteTemplateVersion([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "templates/{name}/versions/{version}/promote")] HttpRequest req, string name, string version) =>
         api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await templates.PromoteAsync(caller, name, version, ct)));
 
+    [ApiResponse(204)]
     [Function(nameof(DeleteTemplate))]
     public Task<IActionResult> DeleteTemplate([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "templates/{name}")] HttpRequest req, string name) =>
         api.RunAsync(req, async (caller, ct) =>
