@@ -47,12 +47,21 @@ public abstract class MuxSession(uint id, MuxFrameWriter writer)
     {
         try
         {
+            int owed = 0;
             await foreach (var chunk in _input.Reader.ReadAllAsync(cancellationToken))
             {
                 await target.WriteAsync(chunk, cancellationToken);
                 await target.FlushAsync(cancellationToken);
                 Interlocked.Add(ref _unconsumed, -chunk.Length);
-                await writer.SendAsync(MuxFrame.Window(id, chunk.Length), cancellationToken);
+
+                // Grants go back in batches (a quarter of the window, or whatever is owed once no input waits): a window
+                // frame per data frame cost one relayed WebSocket message each way per chunk.
+                owed += chunk.Length;
+                if (owed >= MuxFrameCodec.InitialWindow / 4 || !_input.Reader.TryPeek(out _))
+                {
+                    await writer.SendAsync(MuxFrame.Window(id, owed), cancellationToken);
+                    owed = 0;
+                }
             }
         }
         catch (IOException)

@@ -209,7 +209,8 @@ public sealed class MuxSessionTests
         await using var harness = new MuxHarness();
         var stalled = harness.Client.Session(1);
         stalled.Withhold();
-        await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x"]));
+        // Well over the window (1 MiB), so only the window can stop it.
+        await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' x"]));
         await Eventually.WaitAsync(() => stalled.StdoutLength == MuxFrameCodec.InitialWindow, Deadline, "the stalled session to fill its window");
 
         var other = await harness.Client.OpenAsync(2, new OpenSessionRequest("exec", ["echo", "not blocked"]));
@@ -222,7 +223,7 @@ public sealed class MuxSessionTests
         await harness.Client.ReleaseAsync(1);
 
         Assert.Equal(0, await stalled.ExitCode.Task.WaitAsync(Deadline));
-        Assert.Equal(new string('x', 1_000_000), stalled.Stdout);
+        Assert.Equal(new string('x', 3_000_000), stalled.Stdout);
     }
 
     [Fact]

@@ -47,6 +47,9 @@ public sealed class WorkspaceLifecycleTests(TestStorage storage) : IAsyncLifetim
         Assert.False(AgentProcesses.IsAlive(agent.Pid), "the agent process survived the delete");
         Assert.False(Directory.Exists(folder), "the workspace folder survived the delete");
 
+        // The row goes before the operation records its end (its last step), so the 404 can come first.
+        await Eventually.WaitAsync(() => api.GetAsync(deleted.Json["operation"]!["statusUrl"]!.GetValue<string>()),
+            r => (string?)r.Json["status"] is "succeeded" or "failed", TimeSpan.FromSeconds(30), "the delete operation to end");
         var op = await api.GetAsync(deleted.Json["operation"]!["statusUrl"]!.GetValue<string>());
         Assert.Equal("succeeded", (string?)op.Json["status"]);
     }
