@@ -29,7 +29,8 @@ public sealed class RelayForwardScenario : IBenchmarkScenario
         // The agent as time-to-ready runs it: the AOT build of the current source, published once per bench run.
         string agentPath = await AgentBuilds.NativeAsync(context.RepoRoot, cancellationToken);
         await using var host = await BenchLocalHost.StartAsync(context, null, new Dictionary<string, string?> { ["Coder:Local:AgentPath"] = agentPath }, cancellationToken);
-        string workspace = await StartWorkspaceAsync(host.Api, cancellationToken);
+        const string workspace = "relay";
+        string workspaceId = await StartWorkspaceAsync(host.Api, workspace, cancellationToken);
         int relaySink = FreePorts.Next(), relayEcho = FreePorts.Next(), sshSink = FreePorts.Next(), sshEcho = FreePorts.Next();
         using var forward = StartPortForward(context, host, workspace, [(relaySink, targets.SinkPort), (relayEcho, targets.EchoPort)]);
         await OpenSshForward.WaitListeningAsync(relaySink, forward, cancellationToken);
@@ -51,6 +52,7 @@ public sealed class RelayForwardScenario : IBenchmarkScenario
         var relayEchoes = await EchoAsync(relayEcho, echoes, cancellationToken);
         var sshEchoes = await EchoAsync(sshEcho, echoes, cancellationToken);
         forward.Kill(entireProcessTree: true);
+        await DeleteWorkspaceAsync(host.Api, workspaceId, cancellationToken); // its agent must not outlive the bench
 
         double rate = Percentiles.Of(relayRates, 50), baseRate = Percentiles.Of(sshRates, 50);
         double p50 = Percentiles.Of(relayEchoes, 50), baseP50 = Percentiles.Of(sshEchoes, 50);
@@ -67,7 +69,7 @@ public sealed class RelayForwardScenario : IBenchmarkScenario
         ];
     }
 
-    static async Task<string> StartWorkspaceAsync(HttpClient api, CancellationToken cancellationToken)
+    static async Task<string> StartWorkspaceAsync(HttpClient api, string name, CancellationToken cancellationToken)
     {
         var template = new JsonObject
         {
@@ -78,7 +80,7 @@ public sealed class RelayForwardScenario : IBenchmarkScenario
         };
         using (var response = await api.PostAsJsonAsync("/api/templates", template, cancellationToken))
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"template: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
-        string id = await BenchApi.CreateWorkspaceAsync(api, "relay", "relay-bench", cancellationToken);
+        string id = await BenchApi.CreateWorkspaceAsync(api, name, "relay-bench", cancellationToken);
         var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
         string? status;
         while ((status = await BenchApi.StatusAsync(api, id, cancellationToken)) is not ("running" or "failed"))
@@ -87,7 +89,21 @@ public sealed class RelayForwardScenario : IBenchmarkScenario
             await Task.Delay(100, cancellationToken); // poll interval of a wait bounded by its deadline
         }
 
-        return status == "running" ? "relay" : throw new InvalidOperationException($"workspace {id} failed: {await api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}");
+        return status == "running" ? id : throw new InvalidOperationException($"workspace {id} failed: {await api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}");
+    }
+
+    static async Task DeleteWorkspaceAsync(HttpClient api, string id, CancellationToken cancellationToken)
+    {
+        await BenchApi.DeleteWorkspaceAsync(api, id, cancellationToken);
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            using var response = await api.GetAsync($"/api/workspaces/{id}", cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return;
+            await Task.Delay(100, cancellationToken); // poll interval of a wait bounded by its deadline
+        }
+
+        throw new TimeoutException($"workspace {id} was not deleted within a minute");
     }
 
     static Process StartPortForward(BenchmarkContext context, BenchLocalHost host, string workspace, IReadOnlyList<(int Local, int Remote)> forwards)
