@@ -1,6 +1,7 @@
 using Coder.Agent.Configuration;
 using Coder.Connect.Protocol;
 using System.Diagnostics;
+using Coder.Agent.Scripts;
 using Microsoft.Win32.SafeHandles;
 
 namespace Coder.Agent.Connect;
@@ -14,11 +15,9 @@ namespace Coder.Agent.Connect;
 public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<string>? shell, ushort cols, ushort rows, string workingDirectory)
     : MuxSession(id, writer)
 {
-    // A host started in the background (nohup, `cmd &`, CI) hands its agent SIGINT and SIGQUIT ignored, and an ignored
-    // disposition survives exec: without the reset, ^C on the terminal reached a sleep that ignored it. A terminal's shell
-    // starts with default dispositions, as sshd and login give it (GNU env; where it lacks the option, as before).
-    const string Launcher = "pts=$1; shift; if env --default-signal true 2>/dev/null; then set -- env --default-signal -- \"$@\"; fi; " +
-        "exec setsid -c \"$@\" <\"$pts\" >\"$pts\" 2>&1";
+    // The shell starts with default signal dispositions (ProcessGroup.DefaultSignals), as sshd and login give it: a host
+    // started in the background hands its agent SIGINT ignored, and ^C on the terminal then reached a sleep that ignored it.
+    const string Launcher = "pts=$1; shift; exec setsid -c \"$@\" <\"$pts\" >\"$pts\" 2>&1";
     const int SigHangUp = 1;
     const int SigKill = 9;
     static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(2);
@@ -49,7 +48,7 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
         info.ArgumentList.Add(Launcher);
         info.ArgumentList.Add("coder-pty");
         info.ArgumentList.Add(PtyNative.SubordinatePath(terminal));
-        foreach (string part in shell is { Count: > 0 } ? shell : DefaultShell()) info.ArgumentList.Add(part);
+        foreach (string part in ProcessGroup.DefaultSignals.Concat(shell is { Count: > 0 } ? shell : DefaultShell())) info.ArgumentList.Add(part);
         AgentSettings.RemoveSecrets(info.Environment);
         info.Environment["TERM"] = Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb" ? term : "xterm-256color";
 

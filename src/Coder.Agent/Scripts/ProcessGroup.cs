@@ -33,12 +33,15 @@ public static partial class ProcessGroup
         }
     });
 
+    /// <summary>The words that start what follows them with SIGINT and SIGQUIT at their defaults; none where env cannot.</summary>
+    public static IReadOnlyList<string> DefaultSignals => ResetSignals.Value is { } env ? [env, "--default-signal=INT,QUIT", "--"] : [];
+
     /// <summary>A start info that runs <paramref name="fileName"/> as a new process group leader where <c>setsid</c> exists.</summary>
     public static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory)
     {
         var command = new List<string>();
         if (SetsidPath is not null) command.Add(SetsidPath);
-        if (ResetSignals.Value is { } env) command.AddRange([env, "--default-signal=INT,QUIT", "--"]);
+        command.AddRange(DefaultSignals);
         command.Add(fileName);
         var info = new ProcessStartInfo
         {
