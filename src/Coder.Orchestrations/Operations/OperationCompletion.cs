@@ -2,6 +2,7 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Events;
+using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Timeline;
@@ -21,6 +22,7 @@ public sealed partial class OperationCompletion(
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
     OperationStore operations,
+    QuotaLedger quotas,
     WorkspaceTimeline timeline,
     IWorkspaceEventPublisher events,
     CoderMetrics metrics,
@@ -100,6 +102,11 @@ public sealed partial class OperationCompletion(
             return true;
         }, cancellationToken);
         await Task.WhenAll(unmarked, released);
+
+        // A scale's request reserved its target; the row holds what the scale left (the target, or the old size after a
+        // compensated failure), so the ledger follows the row and a failed scale gives back what it did not get.
+        if (op.Kind == OperationKind.Scale && await released is { } row && row.OperationId is null)
+            await quotas.DeclareAsync(row, cancellationToken);
     }
 
     Task TombstoneAsync(WorkspaceOperationInput op, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -87,6 +87,32 @@ public sealed class QuotaTests(SecurityHost fixture)
     }
 
     [Fact]
+    public async Task AScaleThatFails_GivesBackTheQuotaItReserved()
+    {
+        using var admin = fixture.Host.Admin();
+        using var sasha = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "sasha"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(HttpMethod.Put, "/api/quotas/sasha", """{"maxCpu":2}""")).Status);
+
+        // Every replica but the first fails its startup script, so a scale to two replicas fails and is compensated.
+        await admin.CreateTemplateAsync(Templates.Local("quota-one-replica", """[ "$CODER_AGENT_REPLICA" = 0 ] || { echo only one replica; exit 3; }"""));
+        string id = await sasha.CreateWorkspaceAsync("solo", "quota-one-replica");
+        await sasha.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(60));
+
+        var scale = await sasha.SendAsync(HttpMethod.Patch, $"/api/workspaces/{id}", """{"replicas":2}""");
+        Assert.Equal(HttpStatusCode.Accepted, scale.Status);
+        string operation = (string)scale.Json["operation"]!["id"]!;
+        await Eventually.WaitAsync(() => sasha.GetAsync($"/api/operations/{operation}"), r => (string?)r.Json["status"] == "failed", TimeSpan.FromSeconds(90), "the scale to fail");
+        await Eventually.WaitAsync(() => sasha.GetAsync($"/api/workspaces/{id}"), r => r.Json["operation"] is null, TimeSpan.FromSeconds(30), "the workspace to be released");
+
+        // While the scale ran, its reservation held two cpus; once it failed, the ledger is back at the one replica that runs.
+        var usage = (await sasha.GetAsync("/api/quotas/sasha")).Json["usage"]!;
+        Assert.Equal(1.0, (double)usage["cpu"]!);
+        Assert.Equal(512, (int)usage["memoryMiB"]!);
+        Assert.Equal(1, (int)(await sasha.GetAsync($"/api/workspaces/{id}")).Json["replicas"]!);
+        Assert.Equal(HttpStatusCode.Accepted, (await sasha.DeleteAsync($"/api/workspaces/{id}")).Status);
+    }
+
+    [Fact]
     public async Task ATemplateRestrictedToRoles_RefusesAMemberWithoutOne_NamingAllowedRoles()
     {
         using var admin = fixture.Host.Admin();
