@@ -37,7 +37,7 @@ foreach (var scenario in selected)
 
 ResultsWriter.PrintTable(results, Console.Out);
 Console.WriteLine($"suite: {selected.Count} scenario(s) in {suite.Elapsed.TotalSeconds:0.0} s{(quick ? " (quick)" : "")}");
-await ResultsWriter.WriteJsonAsync(Path.Combine(repoRoot, "bench", "results", "latest.json"), results, GitCommit(repoRoot), quick, suite.Elapsed, cts.Token);
+await ResultsWriter.WriteRunAsync(Path.Combine(repoRoot, "bench", "results"), results, GitCommit(repoRoot), quick, suite.Elapsed, cts.Token);
 try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
 return 0;
 
