@@ -34,6 +34,7 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(ItemsPage<WorkspaceEventView>))]
 [JsonSerializable(typeof(WorkspaceMetricsSeries))]
 [JsonSerializable(typeof(OperationResponse))]
+[JsonSerializable(typeof(CancelOperationRequest))]
 [JsonSerializable(typeof(OperationAccepted))]
 [JsonSerializable(typeof(AgentEnvelope))]
 [JsonSerializable(typeof(AgentEventsBatch))]

@@ -17,7 +17,7 @@ public sealed class ConnectFunctions(ApiPipeline api, WorkspaceConnectService co
     public Task<IActionResult> ConnectWorkspace([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/connect")] HttpRequest req, string id) =>
         api.RunAsync(req, async (caller, ct) =>
         {
-            var body = HasBody(req) ? await ApiPipeline.ReadBodyAsync<ConnectRequest>(req, ct) : new ConnectRequest();
+            var body = ApiPipeline.HasBody(req) ? await ApiPipeline.ReadBodyAsync<ConnectRequest>(req, ct) : new ConnectRequest();
             return ApiResult.Ok(await connect.ConnectAsync(caller, id, body, req.HttpContext.Response.Headers["x-request-id"].FirstOrDefault(), ct));
         });
 
@@ -27,7 +27,7 @@ public sealed class ConnectFunctions(ApiPipeline api, WorkspaceConnectService co
     public Task<IActionResult> GetAgentRelayToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/relay-token")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async ct =>
         {
-            var body = HasBody(req) ? await ApiPipeline.ReadBodyAsync<RelayTokenRequest>(req, ct) : new RelayTokenRequest();
+            var body = ApiPipeline.HasBody(req) ? await ApiPipeline.ReadBodyAsync<RelayTokenRequest>(req, ct) : new RelayTokenRequest();
             return ApiResult.Ok(await agents.ListenTokenAsync(ApiPipeline.BearerToken(req), body, ct));
         });
 
@@ -35,7 +35,4 @@ public sealed class ConnectFunctions(ApiPipeline api, WorkspaceConnectService co
     [Function(nameof(GetAgentSshKeys))]
     public Task<IActionResult> GetAgentSshKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/ssh-keys")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async ct => ApiResult.Ok(await agents.AuthorizedKeysAsync(ApiPipeline.BearerToken(req), ct)));
-
-    /// <summary>The connect and relay-token bodies are optional (replica 0).</summary>
-    static bool HasBody(HttpRequest req) => req.ContentLength is > 0 || (req.ContentLength is null && !string.IsNullOrEmpty(req.ContentType));
 }

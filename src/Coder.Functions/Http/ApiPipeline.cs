@@ -38,6 +38,9 @@ public sealed partial class ApiPipeline(
     public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
         RunCoreAsync(request, authenticate: false, (_, ct) => handler(ct));
 
+    /// <summary>Whether the request carries a body at all (for routes whose body is optional).</summary>
+    public static bool HasBody(HttpRequest request) => request.ContentLength is > 0 || (request.ContentLength is null && !string.IsNullOrEmpty(request.ContentType));
+
     /// <summary>Reads a JSON body: at most 256 KiB (413 past that), unknown fields rejected, depth bounded, errors named by field.</summary>
     public static async Task<T> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ public static class FailureMessages
         ["restore_point_failed"] = "No upgrade: the restore point could not be taken.",
         ["upgrade_rollback_failed"] = "The upgrade failed and so did its rollback.",
         ["scale_rollback_failed"] = "Scaling failed and so did its rollback.",
+        [OperationCancellation.Reason] = "The operation was canceled and what it started was undone; start or delete the workspace to go on.",
     };
 
     /// <summary>A member's view of a failure: the reason's sentence (or a generic one) and the operation to quote.</summary>

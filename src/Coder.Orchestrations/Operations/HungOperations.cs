@@ -16,7 +16,17 @@ namespace Coder.Orchestrations.Operations;
 public sealed partial class HungOperations(ProvisionerRegistry provisioners, OperationCompletion completion, TimeProvider time, ILogger<HungOperations> logger)
 {
     /// <summary>Fails the operation that holds <paramref name="workspace"/> as read; <paramref name="message"/> is its error.</summary>
-    public async Task FailAsync(WorkspaceEntity workspace, string actor, string reason, string message, DurableTaskClient client, CancellationToken cancellationToken)
+    public Task FailAsync(WorkspaceEntity workspace, string actor, string reason, string message, DurableTaskClient client, CancellationToken cancellationToken) =>
+        EndAsync(workspace, actor, reason, message, canceled: false, client, cancellationToken);
+
+    /// <summary>
+    /// Ends the operation that holds <paramref name="workspace"/> because <paramref name="actor"/> canceled it, undoing what it
+    /// started the same way; the workspace is left failed with <paramref name="message"/>, which a start or a delete takes up.
+    /// </summary>
+    public Task CancelAsync(WorkspaceEntity workspace, string actor, string message, DurableTaskClient client, CancellationToken cancellationToken) =>
+        EndAsync(workspace, actor, OperationCancellation.Reason, message, canceled: true, client, cancellationToken);
+
+    async Task EndAsync(WorkspaceEntity workspace, string actor, string reason, string message, bool canceled, DurableTaskClient client, CancellationToken cancellationToken)
     {
         string operationId = workspace.OperationId ?? throw new ArgumentException("The workspace holds no operation.", nameof(workspace));
         try
@@ -36,7 +46,7 @@ public sealed partial class HungOperations(ProvisionerRegistry provisioners, Ope
         else await provisioner.StopAsync(target, cancellationToken);
 
         var op = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, kind, actor, reason);
-        await completion.CompleteAsync(new CompleteOperationInput(op, time.GetUtcNow(), false, WorkspaceStatus.Failed, message, message, reason), cancellationToken);
+        await completion.CompleteAsync(new CompleteOperationInput(op, time.GetUtcNow(), false, WorkspaceStatus.Failed, message, message, reason) { Canceled = canceled }, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Terminating hung orchestration {OperationId} did not succeed (it may be gone already)")]

@@ -38,9 +38,11 @@ public sealed partial class OperationCompletion(
         // the operation finished can start the next one at once. Rows that do not depend on each other are written side by
         // side; every write is idempotent.
         var release = op.Kind == OperationKind.Delete && input.Succeeded ? TombstoneAsync(op, now, cancellationToken) : ReleaseAsync(input, now, cancellationToken);
-        string step = input.Succeeded ? "succeeded" : "failed";
-        if (!input.Succeeded) LogFailed(logger, op.OperationId, op.WorkspaceId, input.Reason, input.Error ?? input.Message);
-        string message = input.Succeeded ? input.Message : FailureMessages.ForMember(input.Reason, op.OperationId);
+        string step = input.Succeeded ? "succeeded" : input.Canceled ? "canceled" : "failed";
+        if (!input.Succeeded && !input.Canceled) LogFailed(logger, op.OperationId, op.WorkspaceId, input.Reason, input.Error ?? input.Message);
+
+        // A cancellation's message is written for the member ("canceled by alice"); a failure's may hold raw text.
+        string message = input.Succeeded || input.Canceled ? input.Message : FailureMessages.ForMember(input.Reason, op.OperationId);
         var entry = timeline.AppendAsync(op.WorkspaceId, new TimelineEntry(
             input.At, $"{op.OperationId}-{step}", $"{WireNames.Of(op.Kind)}.{step}", message, input.Reason, op.Actor, op.OperationId), cancellationToken);
         await Task.WhenAll(release, entry);
@@ -50,7 +52,7 @@ public sealed partial class OperationCompletion(
         {
             if (OperationStore.IsFinished(o.Status)) return false;
             endedNow = true;
-            o.Status = input.Succeeded ? "succeeded" : "failed";
+            o.Status = step;
             o.Error = input.Error;
             o.FailureCode = input.Succeeded ? null : input.Reason;
             o.Progress = input.Message;

@@ -13,6 +13,7 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<OperationLauncher>();
         services.TryAddSingleton<OperationCompletion>();
         services.TryAddSingleton<HungOperations>();
+        services.TryAddSingleton<OperationCancellation>();
         services.TryAddSingleton<RecordOperationStepActivity>();
         services.TryAddSingleton<CompleteOperationActivity>();
         services.AddCoderCompute();

@@ -15,7 +15,7 @@ public sealed class QuotaTests(SecurityHost fixture)
     public async Task WithMaxWorkspacesTwo_TheThirdCreateIsA403SayingQuota_GetShowsUsage_AndTheTemplateIsDeletableOnceUnused()
     {
         using var admin = fixture.Host.Admin();
-        using var quinn = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "quinn"));
+        using var quinn = await fixture.NewMemberAsync("quinn");
         await admin.CreateTemplateAsync(Templates.Local("quota-local"));
         var set = await admin.SendAsync(HttpMethod.Put, "/api/quotas/quinn", """{"maxWorkspaces":2}""");
         Assert.Equal(HttpStatusCode.OK, set.Status);
@@ -71,7 +71,7 @@ public sealed class QuotaTests(SecurityHost fixture)
     public async Task TenConcurrentCreatesAgainstOneRemainingSlot_YieldExactlyOne202()
     {
         using var admin = fixture.Host.Admin();
-        using var rhea = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "rhea"));
+        using var rhea = await fixture.NewMemberAsync("rhea");
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(HttpMethod.Put, "/api/quotas/rhea", """{"maxWorkspaces":1}""")).Status);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => rhea.PostAsync("/api/workspaces", $$"""{"name":"race-{{i}}","template":"{{SecurityHost.Sleepy}}"}""")));
@@ -90,7 +90,7 @@ public sealed class QuotaTests(SecurityHost fixture)
     public async Task AScaleThatFails_GivesBackTheQuotaItReserved()
     {
         using var admin = fixture.Host.Admin();
-        using var sasha = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "sasha"));
+        using var sasha = await fixture.NewMemberAsync("sasha");
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(HttpMethod.Put, "/api/quotas/sasha", """{"maxCpu":2}""")).Status);
 
         // Every replica but the first fails its startup script, so a scale to two replicas fails and is compensated.
@@ -134,7 +134,7 @@ public sealed class QuotaTests(SecurityHost fixture)
     public async Task TheQuotaCommand_SetsAndShowsLimits_AndACreateOverQuotaExits2SayingQuota()
     {
         using var admin = fixture.Host.Admin();
-        string samToken = await MemberTokenAsync(admin, "sam");
+        string samToken = await fixture.NewMemberTokenAsync("sam");
         using var adminCli = new CliProcess();
         using var samCli = new CliProcess();
         Assert.Equal(0, (await adminCli.RunAsync("login", fixture.Host.BaseUrl, "--token", LocalHostProcess.AdminToken)).ExitCode);
@@ -159,12 +159,5 @@ public sealed class QuotaTests(SecurityHost fixture)
         var negative = await adminCli.RunAsync("quota", "set", "sam", "--max-cpu", "-1");
         Assert.True(negative.ExitCode == 2, negative.ToString());
         Assert.Contains("maxCpu", negative.Stderr);
-    }
-
-    static async Task<string> MemberTokenAsync(CoderApi admin, string user)
-    {
-        var token = await admin.PostAsync("/api/tokens", $$"""{"name":"{{user}}","roles":["member"],"user":"{{user}}","expiresInDays":1}""");
-        Assert.Equal(HttpStatusCode.Created, token.Status);
-        return (string)token.Json["token"]!;
     }
 }

@@ -29,6 +29,8 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         // An unknown platform: a 404 for everyone shows the route takes no token without downloading the agent eight times.
         new("GetAgentBinary", "GET", "agent/binary/{platform}", "/api/agent/binary/plan9-mips"),
         new("GetOperation", "GET", "operations/{id}", "/api/operations/{operation}"),
+        // A reason over 200 characters: 400 to whoever may cancel (so Alice's provision keeps running), 404 to the rest.
+        new("CancelOperation", "POST", "operations/{id}/cancel", "/api/operations/{operation}/cancel", $$"""{"reason":"{{new string('x', 201)}}"}"""),
         new("CreateTemplate", "POST", "templates", "/api/templates", """{"name":"X"}"""),
         new("ListTemplates", "GET", "templates", "/api/templates"),
         new("GetTemplate", "GET", "templates/{name}", "/api/templates/{template}"),
@@ -202,6 +204,15 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         ("GetOperation", Caller.TemplateAdmin, 404),
         ("GetOperation", Caller.Admin, 200),
         ("GetOperation", Caller.Agent, 401),
+
+        ("CancelOperation", Caller.NoToken, 401),
+        ("CancelOperation", Caller.Expired, 401),
+        ("CancelOperation", Caller.Revoked, 401),
+        ("CancelOperation", Caller.MemberOwner, 400),
+        ("CancelOperation", Caller.MemberOther, 404),
+        ("CancelOperation", Caller.TemplateAdmin, 404),
+        ("CancelOperation", Caller.Admin, 400),
+        ("CancelOperation", Caller.Agent, 401),
 
         ("CreateTemplate", Caller.NoToken, 401),
         ("CreateTemplate", Caller.Expired, 401),

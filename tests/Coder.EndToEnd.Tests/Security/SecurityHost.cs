@@ -105,6 +105,16 @@ public sealed class SecurityHost : IAsyncLifetime
         }
         """;
 
+    /// <summary>A client for a member of the test's own (a fresh user, so what it creates or limits touches no other test).</summary>
+    public async Task<CoderApi> NewMemberAsync(string user) => new(Host.BaseUrl, await NewMemberTokenAsync(user));
+
+    /// <summary>A member token for a fresh user (as <see cref="NewMemberAsync"/>), for a CLI to log in with.</summary>
+    public async Task<string> NewMemberTokenAsync(string user)
+    {
+        using var admin = Host.Admin();
+        return await CreateTokenAsync(admin, user, user, "member");
+    }
+
     static async Task<string> CreateTokenAsync(CoderApi admin, string name, string user, string role)
     {
         var r = await admin.PostAsync("/api/tokens", $$"""{"name":"{{name}}","roles":["{{role}}"],"user":"{{user}}","expiresInDays":1}""");
