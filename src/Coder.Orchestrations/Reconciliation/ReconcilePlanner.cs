@@ -98,6 +98,13 @@ public static class ReconcilePlanner
                 $"Reprovisioning {from}: the workspace should be running, but its compute is gone from {w.Provisioner}" + (item is null ? "." : " (nothing runs there)."), snapshot));
         }
 
+        // Fewer units run than the row declares (one of three replicas died, or was removed from outside): run it again.
+        if (known && item!.RunningReplicas < w.Replicas)
+        {
+            return Budgeted(w, now, options, new ReconcileAction(ReconcileActionKind.Reprovision, w.RowKey, w.PartitionKey, w.Provisioner, ReconcileReasons.ReplicaMissing,
+                $"Starting the missing replicas: the workspace declares {w.Replicas} replica(s), but only {item.RunningReplicas} run on {w.Provisioner}."));
+        }
+
         if (!input.Templates.TryGetValue(ReconcileInput.TemplateKey(w.Template, w.TemplateVersion), out var policy)) return null;
         var interval = TimeSpan.FromSeconds(Math.Max(1, policy.HeartbeatSeconds));
         var agent = input.ObservationOf(w);

@@ -97,6 +97,22 @@ public sealed class ReconcilePlannerTests
         Assert.Equal(ReconcileActionKind.Reprovision, Single(Input([Running()], [Resource(running: false)])).Kind);
 
     [Fact]
+    public void Plan_OneOfThreeReplicasGone_StartsTheMissingOnes_SayingHowManyRun()
+    {
+        var w = Running();
+        w.Replicas = 3;
+
+        var action = Single(Input([w], [Resource() with { RunningReplicas = 2 }]));
+
+        Assert.Equal(ReconcileActionKind.Reprovision, action.Kind);
+        Assert.Equal(ReconcileReasons.ReplicaMissing, action.Reason);
+        Assert.Contains("declares 3 replica(s), but only 2 run", action.Message, StringComparison.Ordinal);
+
+        // All three running (or more, for a moment, during a switch) is converged.
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource() with { RunningReplicas = 3 }]), Options).Actions);
+    }
+
+    [Fact]
     public void Plan_ReprovisionWithSnapshot_PassesTheLatestSnapshotOn()
     {
         var action = Single(Input([Running()], [], snapshots: new() { ["ws-a"] = "snap-7" }));
