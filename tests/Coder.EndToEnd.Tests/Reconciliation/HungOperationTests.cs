@@ -10,49 +10,33 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 /// the host's hung-operation deadline, its agent is gone, and the timeline and the operation say what happened.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
-public sealed class HungOperationTests(TestStorage storage) : IAsyncLifetime
+public sealed class HungOperationTests(TestStorage storage) : OwnHostTestBase(new LocalHostProcess(storage.ConnectionString, extraEnvironment: Settings))
 {
     const int PeriodSeconds = 5;
     const int HungSeconds = 12;
 
-    readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
+    static Dictionary<string, string> Settings => new()
     {
         ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
         ["Coder__Reconcile__HungOperationSeconds"] = HungSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
-
-    public async Task InitializeAsync()
-    {
-        try
-        {
-            await _host.StartAsync();
-        }
-        catch
-        {
-            // xUnit does not dispose a class whose initialization failed; the host process must not outlive the test.
-            await _host.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    };
 
     [Fact]
     public async Task AProvisionThatMakesNoProgress_IsFailedAndCompensatedAfterItsDeadline_AndTheUserSeesWhy()
     {
-        using var api = _host.Admin();
+        using var api = Host.Admin();
         await api.CreateTemplateAsync(SecurityHost.SleepyTemplate("stuck"));
         var created = await api.PostAsync("/api/workspaces", """{"name":"stuck","template":"stuck"}""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
         string id = (string)created.Json["id"]!;
         string operation = (string)created.Json["operation"]!["id"]!;
-        await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(_host.DataDirectory, id)), a => a.Count == 1, TimeSpan.FromSeconds(60), "the agent to run its blocking script");
+        await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(Host.DataDirectory, id)), a => a.Count == 1, TimeSpan.FromSeconds(60), "the agent to run its blocking script");
 
         var failed = await api.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(HungSeconds + 6 * PeriodSeconds));
 
         // Failed by the reconciler with its reason, compensated (a provision leaves nothing behind), and said on the timeline.
         Assert.Equal("failed", (string?)(await api.GetAsync($"/api/operations/{operation}")).Json["status"]);
-        await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(_host.DataDirectory, id)), a => a.Count == 0, TimeSpan.FromSeconds(10), "the agent to be gone");
+        await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(Host.DataDirectory, id)), a => a.Count == 0, TimeSpan.FromSeconds(10), "the agent to be gone");
         var events = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray();
         var decision = Assert.Single(events, e => (string?)e!["kind"] == "reconcile.fail_operation")!;
         Assert.Equal("operation_hung", (string?)decision["reason"]);

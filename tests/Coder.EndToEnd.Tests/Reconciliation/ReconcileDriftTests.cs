@@ -11,41 +11,25 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 /// reconciler, and a stray agent nobody owns is destroyed once its grace period is over.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
-public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper output) : OwnHostTestBase(new LocalHostProcess(storage.ConnectionString, extraEnvironment: Settings))
 {
     const int PeriodSeconds = 10;
     const int OrphanGraceSeconds = 6;
 
-    readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
+    static Dictionary<string, string> Settings => new()
     {
         ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
         ["Coder__Reconcile__OrphanGraceSeconds"] = OrphanGraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
-
-    public async Task InitializeAsync()
-    {
-        try
-        {
-            await _host.StartAsync();
-        }
-        catch
-        {
-            // xUnit does not dispose a class whose initialization failed; the host process must not outlive the test.
-            await _host.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    };
 
     [Fact]
     public async Task AgentKilledFromOutside_ReconcilerRunsTheWorkspaceAgainWithANewAgentAndSaysWhy()
     {
-        using var api = _host.Admin();
+        using var api = Host.Admin();
         await api.CreateTemplateAsync(Templates.Local("drift"));
         string id = await api.CreateWorkspaceAsync("dev", "drift");
         await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
-        int oldPid = Assert.Single(AgentProcesses.Under(_host.DataDirectory, id)).Pid;
+        int oldPid = Assert.Single(AgentProcesses.Under(Host.DataDirectory, id)).Pid;
 
         var killedAt = DateTimeOffset.UtcNow;
         Process.GetProcessById(oldPid).Kill();
@@ -57,13 +41,13 @@ public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper o
             running = await Eventually.WaitAsync(async () =>
             {
                 var ws = (await api.GetAsync($"/api/workspaces/{id}")).Json;
-                var agents = AgentProcesses.Under(_host.DataDirectory, id);
+                var agents = AgentProcesses.Under(Host.DataDirectory, id);
                 return (Status: (string?)ws["status"], Lifecycle: (string?)ws["agent"]?["lifecycle"], Agents: agents);
             }, s => s.Status == "running" && s.Lifecycle == "ready" && s.Agents.Count == 1 && s.Agents[0].Pid != oldPid, TimeSpan.FromSeconds(120), "a new agent to be ready", TimeSpan.FromMilliseconds(250));
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}\nTimeline: {(await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Body}\nHost output:\n{_host.Output}", e);
+            throw new TimeoutException($"{e.Message}\nTimeline: {(await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Body}\nHost output:\n{Host.Output}", e);
         }
 
         var runningAgainAt = DateTimeOffset.UtcNow;
@@ -87,11 +71,11 @@ public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper o
     [Fact]
     public async Task ComputeAndContentGone_ReconcilerReprovisionsFromTheLatestSnapshot()
     {
-        using var api = _host.Admin();
+        using var api = Host.Admin();
         await api.CreateTemplateAsync(Templates.Local("drift-snap"));
         string id = await api.CreateWorkspaceAsync("lost", "drift-snap");
         await api.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(60));
-        string dir = Path.Combine(_host.DataDirectory, "workspaces", id);
+        string dir = Path.Combine(Host.DataDirectory, "workspaces", id);
         await File.WriteAllTextAsync(Path.Combine(dir, "kept.txt"), "in the snapshot");
         var snap = await api.PostAsync($"/api/workspaces/{id}/snapshots", """{"label":"before-loss"}""");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, snap.Status);
@@ -100,7 +84,7 @@ public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper o
         await File.WriteAllTextAsync(Path.Combine(dir, "after.txt"), "written after the snapshot, lost with the disk");
 
         // The compute dies and takes its disk with it.
-        int oldPid = Assert.Single(AgentProcesses.Under(_host.DataDirectory, id)).Pid;
+        int oldPid = Assert.Single(AgentProcesses.Under(Host.DataDirectory, id)).Pid;
         Process.GetProcessById(oldPid).Kill();
         await Eventually.WaitAsync(() => !AgentProcesses.IsAlive(oldPid), TimeSpan.FromSeconds(10), "the agent to be gone");
         Directory.Delete(dir, recursive: true);
@@ -108,7 +92,7 @@ public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper o
         await Eventually.WaitAsync(async () =>
         {
             var ws = (await api.GetAsync($"/api/workspaces/{id}")).Json;
-            var agents = AgentProcesses.Under(_host.DataDirectory, id);
+            var agents = AgentProcesses.Under(Host.DataDirectory, id);
             return (string?)ws["status"] == "running" && (string?)ws["agent"]?["lifecycle"] == "ready" && agents.Count == 1 && agents[0].Pid != oldPid;
         }, ok => ok, TimeSpan.FromSeconds(120), "the workspace to run again", TimeSpan.FromMilliseconds(250));
 
@@ -127,11 +111,11 @@ public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper o
     public async Task StrayAgentTaggedWithAnUnknownWorkspace_IsDestroyedAfterTheGracePeriod()
     {
         string strayId = "ws-stray" + Guid.NewGuid().ToString("N")[..8];
-        string dir = Path.Combine(_host.DataDirectory, "workspaces", strayId);
+        string dir = Path.Combine(Host.DataDirectory, "workspaces", strayId);
         Directory.CreateDirectory(dir);
 
         // A real agent, tagged the way the local provisioner tags its own, for a workspace no row knows about.
-        string scope = LocalProcessProvisioner.ScopeFor(_host.DataDirectory);
+        string scope = LocalProcessProvisioner.ScopeFor(Host.DataDirectory);
         var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(BuildOutputs.AgentDll);
@@ -140,14 +124,14 @@ public sealed class ReconcileDriftTests(TestStorage storage, ITestOutputHelper o
         psi.Environment["CODER_AGENT_ID"] = strayId + "-bstray-r0";
         psi.Environment["CODER_AGENT_TOKEN"] = "cdr_agent_not-a-real-token";
         psi.Environment["CODER_AGENT_TRANSPORT"] = "http";
-        psi.Environment["CODER_URL"] = _host.BaseUrl;
+        psi.Environment["CODER_URL"] = Host.BaseUrl;
         psi.Environment["CODER_WORKSPACE_DIR"] = dir;
         var startedAt = DateTimeOffset.UtcNow;
         using var launcher = Process.Start(psi)!;
-        var stray = await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(_host.DataDirectory, strayId)), a => a.Count == 1, TimeSpan.FromSeconds(20), "the stray agent to run");
+        var stray = await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(Host.DataDirectory, strayId)), a => a.Count == 1, TimeSpan.FromSeconds(20), "the stray agent to run");
         int pid = stray[0].Pid;
 
-        var records = new ReconcileRecords(storage.ConnectionString, _host.Prefix);
+        var records = new ReconcileRecords(storage.ConnectionString, Host.Prefix);
         await Eventually.WaitAsync(() => records.OrphanSeenAsync(strayId), seen => seen, TimeSpan.FromSeconds(30), "the reconciler to notice the orphan");
         Assert.True(AgentProcesses.IsAlive(pid), "The orphan must survive its grace period.");
 

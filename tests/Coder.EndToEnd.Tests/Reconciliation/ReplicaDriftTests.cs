@@ -9,41 +9,25 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 /// two reconcile periods, and the timeline says how many ran.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
-public sealed class ReplicaDriftTests(TestStorage storage) : IAsyncLifetime
+public sealed class ReplicaDriftTests(TestStorage storage) : OwnHostTestBase(new LocalHostProcess(storage.ConnectionString, extraEnvironment: Settings))
 {
     const int PeriodSeconds = 5;
 
-    readonly LocalHostProcess _host = new(storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
+    static Dictionary<string, string> Settings => new()
     {
         ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
-    });
-
-    public async Task InitializeAsync()
-    {
-        try
-        {
-            await _host.StartAsync();
-        }
-        catch
-        {
-            // xUnit does not dispose a class whose initialization failed; the host process must not outlive the test.
-            await _host.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    };
 
     [Fact]
     public async Task OneOfThreeReplicasKilled_IsRunningAgainWithinTwoPeriods_AndTheTimelineSaysHowManyRan()
     {
-        using var api = _host.Admin();
+        using var api = Host.Admin();
         await api.CreateTemplateAsync(Templates.Local("trio", maxReplicas: 3));
         var created = await api.PostAsync("/api/workspaces", """{"name":"trio","template":"trio","replicas":3}""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
         string id = (string)created.Json["id"]!;
         await api.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(90));
-        var agents = AgentProcesses.Under(_host.DataDirectory, id);
+        var agents = AgentProcesses.Under(Host.DataDirectory, id);
         Assert.Equal(3, agents.Count);
 
         var killedAt = DateTimeOffset.UtcNow;
@@ -61,7 +45,7 @@ public sealed class ReplicaDriftTests(TestStorage storage) : IAsyncLifetime
         await Eventually.WaitAsync(async () =>
         {
             var ws = (await api.GetAsync($"/api/workspaces/{id}")).Json;
-            return (Status: (string?)ws["status"], Operation: ws["operation"], Agents: AgentProcesses.Under(_host.DataDirectory, id));
+            return (Status: (string?)ws["status"], Operation: ws["operation"], Agents: AgentProcesses.Under(Host.DataDirectory, id));
         }, s => s.Status == "running" && s.Operation is null && s.Agents.Count == 3 && s.Agents.All(a => a.Pid != victim), TimeSpan.FromSeconds(90), "three replicas to run again", TimeSpan.FromMilliseconds(250));
         var events = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray();
         Assert.Contains(events, e => (string?)e!["kind"] == "start.succeeded" && (string?)e["reason"] == "replica_missing");
