@@ -18,4 +18,13 @@ public sealed record AutoscaleSpec
     public int? ScaleUpAfterSeconds { get; init; }
     public int? ScaleDownAfterSeconds { get; init; }
     public int? CooldownSeconds { get; init; }
+
+    /// <summary>Horizontal: the fewest replicas the autoscaler keeps (default: the workspace's own count, so it never scales in).</summary>
+    public int? MinReplicas { get; init; }
+
+    /// <summary>Horizontal: the most replicas the autoscaler adds, at most the template's <c>limits.maxReplicas</c> (default: no scaling out).</summary>
+    public int? MaxReplicas { get; init; }
+
+    /// <summary>Horizontal: open sessions one replica is meant to carry; more sessions add replicas at once.</summary>
+    public int? TargetSessionsPerReplica { get; init; }
 }

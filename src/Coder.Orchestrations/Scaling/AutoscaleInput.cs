@@ -13,4 +13,8 @@ public sealed record AutoscaleInput(
     DateTimeOffset? LastScaledAt,
     int ActiveSessions,
     TimeSpan BucketLength,
-    IReadOnlyList<MetricBucket> Buckets);
+    IReadOnlyList<MetricBucket> Buckets)
+{
+    /// <summary>Replicas running now (the size above is each replica's).</summary>
+    public int Replicas { get; init; } = 1;
+}

@@ -15,9 +15,13 @@ namespace Coder.Orchestrations.Scaling;
 /// the result stays under target and cannot trigger an up), rounded up to 0.1 CPU / 64 MiB and clamped to the limits.</item>
 /// <item>With sessions open, down never goes below what the last hour's peak needs at target.</item>
 /// <item>Within the cooldown after a change, a wanted change is held (and says so).</item>
+/// <item>Horizontally, between <c>minReplicas</c> and <c>maxReplicas</c> (<see cref="ScaleOut"/>, <see cref="ScaleIn"/>):
+/// out when more sessions are open than the replicas are meant to carry, or when CPU is above its band and each replica
+/// is already at its maximum; in, before any size goes down, when CPU stays below its band and the sessions allow. The
+/// same windows, cooldown and explanations hold.</item>
 /// </list>
 /// </summary>
-public static class AutoscalePolicy
+public static partial class AutoscalePolicy
 {
     public const double CpuStep = 0.1;
     public const int MemoryStepMiB = 64;
@@ -45,6 +49,7 @@ public static class AutoscalePolicy
         var memUp = Read(current, input, s.ScaleUpAfter, b => b.MemoryPercent);
         var cpuDown = Read(current, input, s.ScaleDownAfter, b => b.CpuPercent);
         var memDown = Read(current, input, s.ScaleDownAfter, b => b.MemoryPercentMax);
+        if (ScaleOut(input, cpuUp, cpuUpAt) is { } scaleOut) return Gate(input, scaleOut);
 
         // Up: either dimension sustained above its band; the other keeps its size.
         double? upCpu = cpuUp.Covered && cpuUp.Min > cpuUpAt ? ClampCpu(s, input.Cpu * cpuUp.Mean / s.TargetCpuPercent) : null;
@@ -63,6 +68,8 @@ public static class AutoscalePolicy
         {
             return None(input, AutoscaleReasons.AtLimit, Invariant($"Above target (CPU {cpuUp.Mean:0.#}%, memory {memUp.Mean:0.#}%) but already at the maximum ({s.MaxCpu:0.##} CPU, {s.MaxMemoryMiB} MiB)."));
         }
+
+        if (ScaleIn(input, cpuDown, cpuDownAt) is { } scaleIn) return Gate(input, scaleIn);
 
         // Down: sized from the window's peak so the new size stays at or under target.
         double? downCpu = cpuDown.Covered && cpuDown.Max < cpuDownAt ? ClampCpu(s, input.Cpu * cpuDown.Max / s.TargetCpuPercent) : null;
@@ -151,6 +158,17 @@ public static class AutoscalePolicy
         var until = at + input.Settings.Cooldown;
         if (input.Now >= until) return decision;
         string verb = decision.Action == AutoscaleAction.Up ? "up" : "down";
+        if (decision.NewReplicas is { } replicas)
+        {
+            return decision with
+            {
+                Action = AutoscaleAction.None,
+                Held = true,
+                Reason = AutoscaleReasons.Cooldown,
+                Message = Invariant($"Held by the cooldown: would scale {(replicas > input.Replicas ? "out" : "in")} to {replicas} replica(s), but the size changed {Seconds(input.Now - at)} ago and the cooldown is {Seconds(input.Settings.Cooldown)} ({Seconds(until - input.Now)} left). ") + decision.Message,
+            };
+        }
+
         return decision with
         {
             Action = AutoscaleAction.None,
@@ -160,7 +178,7 @@ public static class AutoscalePolicy
         };
     }
 
-    readonly record struct WindowRead(bool Covered, double Min, double Max, double Mean, double Latest);
+    internal readonly record struct WindowRead(bool Covered, double Min, double Max, double Mean, double Latest);
 
     /// <summary>
     /// The buckets overlapping the last <paramref name="length"/>. Covered means samples at the current size reach back to

@@ -16,4 +16,5 @@ public static class AutoscaleReasons
     public const string SessionsProtect = "sessions_protect";
     public const string AtLimit = "at_limit";
     public const string OperationRunning = "operation_running";
+    public const string HighSessions = "high_sessions";
 }

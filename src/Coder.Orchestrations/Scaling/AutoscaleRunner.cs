@@ -70,7 +70,7 @@ public sealed partial class AutoscaleRunner(
         var observed = agents.ObserveAsync(workspace, cancellationToken);
         var (buckets, agent) = (await read, await observed);
         var decision = AutoscalePolicy.Decide(new AutoscaleInput(
-            settings, workspace.Cpu, workspace.MemoryMiB, now, workspace.LastScaledAt, agent.Sessions ?? 0, history.BucketLength, buckets));
+            settings, workspace.Cpu, workspace.MemoryMiB, now, workspace.LastScaledAt, agent.Sessions ?? 0, history.BucketLength, buckets) { Replicas = workspace.Replicas });
 
         string? operationId = null;
         string kind = decision.Held ? "autoscale.held" : decision.Action switch
@@ -90,7 +90,7 @@ public sealed partial class AutoscaleRunner(
             }
             else
             {
-                var target = new ScaleTarget(decision.NewCpu, decision.NewMemoryMiB, workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
+                var target = new ScaleTarget(decision.NewCpu, decision.NewMemoryMiB, decision.NewReplicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
                 try
                 {
                     operationId = await scaling.StartAsync(workspace, target, Actor, RequestReason + ":" + decision.Reason, client, cancellationToken);
@@ -123,12 +123,12 @@ public sealed partial class AutoscaleRunner(
             }, cancellationToken);
         }
 
-        LogDecision(logger, workspace.RowKey, kind, reason, decision.NewCpu, decision.NewMemoryMiB);
+        LogDecision(logger, workspace.RowKey, kind, reason, decision.NewCpu, decision.NewMemoryMiB, decision.NewReplicas ?? workspace.Replicas);
         return operationId is not null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Autoscale {WorkspaceId}: {Kind} ({Reason}) → {Cpu} CPU, {MemoryMiB} MiB")]
-    static partial void LogDecision(ILogger logger, string workspaceId, string kind, string reason, double cpu, int memoryMiB);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Autoscale {WorkspaceId}: {Kind} ({Reason}) → {Cpu} CPU, {MemoryMiB} MiB, {Replicas} replica(s)")]
+    static partial void LogDecision(ILogger logger, string workspaceId, string kind, string reason, double cpu, int memoryMiB, int replicas);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Autoscale evaluation of workspace {WorkspaceId} failed")]
     static partial void LogEvaluationFailed(ILogger logger, string workspaceId, Exception exception);

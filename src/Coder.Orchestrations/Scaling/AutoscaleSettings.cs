@@ -18,6 +18,14 @@ public sealed record AutoscaleSettings(
     TimeSpan ScaleDownAfter,
     TimeSpan Cooldown)
 {
+    /// <summary>Horizontal bounds; with both null the autoscaler keeps the workspace's replica count.</summary>
+    public int? MinReplicas { get; init; }
+
+    /// <summary>At most the template's <c>limits.maxReplicas</c>.</summary>
+    public int? MaxReplicas { get; init; }
+
+    public int? TargetSessionsPerReplica { get; init; }
+
     public const double DefaultTargetCpuPercent = 70;
     public const double DefaultTargetMemoryPercent = 80;
     public static readonly TimeSpan DefaultScaleUpAfter = TimeSpan.FromSeconds(60);
@@ -40,6 +48,11 @@ public sealed record AutoscaleSettings(
             a.TargetMemoryPercent ?? DefaultTargetMemoryPercent,
             a.ScaleUpAfterSeconds is { } up ? TimeSpan.FromSeconds(up) : DefaultScaleUpAfter,
             a.ScaleDownAfterSeconds is { } down ? TimeSpan.FromSeconds(down) : DefaultScaleDownAfter,
-            a.CooldownSeconds is { } cool ? TimeSpan.FromSeconds(cool) : DefaultCooldown);
+            a.CooldownSeconds is { } cool ? TimeSpan.FromSeconds(cool) : DefaultCooldown)
+        {
+            MinReplicas = a.MinReplicas,
+            MaxReplicas = a.MaxReplicas is { } max ? Math.Min(max, spec.Limits?.MaxReplicas ?? max) : null,
+            TargetSessionsPerReplica = a.TargetSessionsPerReplica,
+        };
     }
 }

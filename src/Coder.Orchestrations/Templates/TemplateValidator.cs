@@ -137,6 +137,10 @@ public static class TemplateValidator
         if (a.ScaleUpAfterSeconds is < 0 or > 86_400) errors.Add("autoscale.scaleUpAfterSeconds", "Between 0 and 86400.");
         if (a.ScaleDownAfterSeconds is < 0 or > 86_400) errors.Add("autoscale.scaleDownAfterSeconds", "Between 0 and 86400.");
         if (a.CooldownSeconds is < 0 or > 86_400) errors.Add("autoscale.cooldownSeconds", "Between 0 and 86400.");
+        if (a.MinReplicas is < 1) errors.Add("autoscale.minReplicas", "At least 1.");
+        if (a.MaxReplicas is < 1) errors.Add("autoscale.maxReplicas", "At least 1.");
+        if (a.MinReplicas is { } minReplicas && a.MaxReplicas is { } maxReplicas && minReplicas > maxReplicas) errors.Add("autoscale.minReplicas", "Must not exceed maxReplicas.");
+        if (a.TargetSessionsPerReplica is < 1) errors.Add("autoscale.targetSessionsPerReplica", "At least 1.");
     }
 
     static void ValidatePolicies(TemplateSpec spec, ValidationErrors errors)
