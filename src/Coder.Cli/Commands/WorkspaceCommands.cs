@@ -34,9 +34,11 @@ public static class WorkspaceCommands
         var size = new Option<string?>("--size") { Description = "CPUxMEMORY, e.g. 2x4096" };
         var replicas = new Option<int?>("--replicas");
         var fromSnapshot = new Option<string?>("--from-snapshot") { Description = "Branch the new workspace off a snapshot" };
-        var command = new Command("create", "Create a workspace and wait until it runs.") { name, template, version, size, replicas, fromSnapshot, CliContext.NoWaitOption };
+        var parameter = new Option<string[]>("--parameter", "-p") { Description = "A template parameter, NAME=VALUE (repeatable); at a terminal, required ones not given are asked for" };
+        var command = new Command("create", "Create a workspace and wait until it runs.") { name, template, version, size, replicas, fromSnapshot, parameter, CliContext.NoWaitOption };
         context.Action(command, async (parse, client, ct) =>
         {
+            var parameters = await ParameterPrompts.CollectAsync(context, client, parse.GetValue(template)!, parse.GetValue(version), parse.GetValue(parameter) ?? [], ct);
             var request = new CreateWorkspaceRequest
             {
                 Name = parse.GetValue(name),
@@ -45,6 +47,7 @@ public static class WorkspaceCommands
                 Size = parse.GetValue(size) is { } s ? SizeSyntax.Parse(s) : null,
                 Replicas = parse.GetValue(replicas),
                 FromSnapshot = parse.GetValue(fromSnapshot),
+                Parameters = parameters.Count > 0 ? parameters : null,
             };
             var accepted = await client.PostAsync("/api/workspaces", request, CoderJsonContext.Default.CreateWorkspaceRequest, ct);
             string id = (string)accepted.Body!["id"]!;
@@ -135,8 +138,8 @@ public static class WorkspaceCommands
             int? m = parse.GetValue(memory), r = parse.GetValue(replicas);
             if (c is null && m is null && r is null) throw new CliUsageException("Give --cpu, --memory or --replicas.");
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
-            var request = new ScaleWorkspaceRequest(c is null && m is null ? null : new WorkspaceSize(c, m), r);
-            var accepted = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.ScaleWorkspaceRequest, parse.GetValue(ifMatch), ct);
+            var request = new UpdateWorkspaceRequest { Size = c is null && m is null ? null : new WorkspaceSize(c, m), Replicas = r };
+            var accepted = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.UpdateWorkspaceRequest, parse.GetValue(ifMatch), ct);
             await context.FollowAsync(parse, client, accepted, () => ShowAsync(context, parse, client, id, ct), ct);
         });
         return command;
