@@ -135,7 +135,7 @@ public sealed class QuotaTests(SecurityHost fixture)
         Assert.Contains("maxCpu", negative.Stderr);
     }
 
-    static async Task<string> MemberTokenAsync(CoderApi admin, string user)
+    internal static async Task<string> MemberTokenAsync(CoderApi admin, string user)
     {
         var token = await admin.PostAsync("/api/tokens", $$"""{"name":"{{user}}","roles":["member"],"user":"{{user}}","expiresInDays":1}""");
         Assert.Equal(HttpStatusCode.Created, token.Status);
