@@ -24,6 +24,10 @@ public static class ParameterPrompts
         return values;
     }
 
+    /// <summary><c>--parameter</c> values typed by the declarations of <paramref name="template"/>'s active version (or as strings for another version).</summary>
+    public static async Task<Dictionary<string, JsonElement>> ParseAsync(CoderClient client, string template, int? version, IReadOnlyList<string> given, CancellationToken cancellationToken) =>
+        ParameterSyntax.Parse(given, given.Count > 0 ? await DeclaredAsync(client, template, version, cancellationToken) : []);
+
     /// <summary>The active version's declarations (the only spec the API shows); none for another version, whose values go as strings.</summary>
     static async Task<IReadOnlyList<TemplateParameter>> DeclaredAsync(CoderClient client, string template, int? version, CancellationToken cancellationToken)
     {

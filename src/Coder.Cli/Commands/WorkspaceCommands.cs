@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Coder.Cli.Commands;
 
-/// <summary><c>coder create|list|show|start|stop|restart|delete|scale</c>.</summary>
+/// <summary><c>coder create|list|show|start|stop|restart|delete|scale|update</c>.</summary>
 public static class WorkspaceCommands
 {
     static readonly (string, string)[] ListColumns =
@@ -24,6 +24,7 @@ public static class WorkspaceCommands
         foreach (string verb in new[] { "start", "stop", "restart" }) yield return Lifecycle(context, verb);
         yield return Delete(context);
         yield return Scale(context);
+        yield return Update(context);
     }
 
     static Command Create(CliContext context)
@@ -91,6 +92,7 @@ public static class WorkspaceCommands
             ("CPU", "size.cpu"), ("Memory MiB", "size.memoryMiB"), ("Limits enforced", "size.enforced"), ("Replicas", "replicas"),
             ("Agent", "agent.lifecycle"), ("Connection", "agent.connection"), ("Last heartbeat", "agent.lastHeartbeatAt"),
             ("CPU %", "agent.metrics.cpuPercent"), ("Memory %", "agent.metrics.memoryPercent"), ("Sessions", "agent.metrics.sessions"),
+            ("Parameters", "parameters"), ("Pending", "pendingChanges.parameters"),
             ("Failure", "failureReason"), ("Operation", "operation.id"), ("Updated", "updatedAt")));
     }
 
@@ -120,6 +122,24 @@ public static class WorkspaceCommands
                 context.Print(parse, new JsonObject { ["id"] = id, ["status"] = "deleted" }, c => c.MarkupLine($"Workspace {Markup.Escape(id)} is deleted."));
                 return Task.CompletedTask;
             }, ct);
+        });
+        return command;
+    }
+
+    static Command Update(CliContext context)
+    {
+        var workspace = new Argument<string>("workspace") { Description = "Name or id" };
+        var parameter = new Option<string[]>("--parameter", "-p") { Description = "A new value of a mutable parameter, NAME=VALUE (repeatable)", Required = true };
+        var ifMatch = new Option<string?>("--if-match") { Description = "Only if the workspace still has this ETag" };
+        var command = new Command("update", "Change a workspace's parameters; they apply on its next start.") { workspace, parameter, ifMatch };
+        context.Action(command, async (parse, client, ct) =>
+        {
+            string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
+            string template = (string)(await client.GetAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", ct)).Body!["template"]!;
+            var request = new UpdateWorkspaceRequest { Parameters = await ParameterPrompts.ParseAsync(client, template, null, parse.GetValue(parameter)!, ct) };
+            var updated = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.UpdateWorkspaceRequest, parse.GetValue(ifMatch), ct);
+            context.Print(parse, updated.Body, c => Tables.WriteFields(c, updated.Body, ("ID", "id"), ("Name", "name"), ("Status", "status"),
+                ("Parameters", "parameters"), ("Applies on", "pendingChanges.appliesOn"), ("Pending", "pendingChanges.parameters")));
         });
         return command;
     }

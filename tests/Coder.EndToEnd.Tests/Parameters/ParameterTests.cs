@@ -92,7 +92,7 @@ public sealed class ParameterTests(SecurityHost fixture)
     }
 
     [Fact]
-    public async Task CoderCreateTakesParameters_WithoutATerminalAMissingRequiredOneExits2NamingIt_AtATerminalItIsAskedFor()
+    public async Task CoderCreateAndUpdateTakeParameters_WithoutATerminalAMissingRequiredOneExits2NamingIt_AtATerminalItIsAskedFor()
     {
         using var admin = fixture.Host.Admin();
         string token = await QuotaTests.MemberTokenAsync(admin, "cleo");
@@ -114,6 +114,14 @@ public sealed class ParameterTests(SecurityHost fixture)
         var workspace = (await cleo.GetAsync($"/api/workspaces/{id}")).Json;
         Assert.Equal(3, (int)workspace["parameters"]!["cpus"]!);
         Assert.Equal("us", (string)workspace["parameters"]!["region"]!);
+
+        // coder update: a PATCH of parameters, typed by the template; an immutable one is the API's 400, exit 2.
+        var updated = await cli.RunAsync("update", "c1", "-p", "cpus=4", "--output", "json");
+        Assert.True(updated.ExitCode == 0, updated.ToString());
+        Assert.Equal(4, (int)updated.Json["parameters"]!["cpus"]!);
+        var immutable = await cli.RunAsync("update", "c1", "-p", "region=eu");
+        Assert.True(immutable.ExitCode == 2, immutable.ToString());
+        Assert.Contains("Immutable", immutable.Stderr);
 
         // At a terminal, the required number not given is asked for (and a bad answer asked again).
         Assert.True(TmuxSession.Available, "tmux is not installed (.ci/run installs it with apt)");
