@@ -88,6 +88,15 @@ public sealed class ParameterTests(SecurityHost fixture)
         await Eventually.WaitAsync(() => pam.GetAsync($"/api/workspaces/{id}"),
             r => (int?)r.Json["templateVersion"] == 2 && (string?)r.Json["status"] == "running" && r.Json["operation"] is null, Deadline, "the upgrade to v2");
         Assert.Equal(["CODER_PARAM_CPUS=4", "CODER_PARAM_NODE_VERSION=20", "CODER_PARAM_REGION=us", "CODER_PARAM_TEAM=core"], await ScriptEnvAsync(id, "CODER_PARAM_TEAM=core"));
+
+        // Parameters and a size together: the parameters are written, then the scale starts under that write's ETag (202).
+        string upgraded = (await pam.GetAsync($"/api/workspaces/{id}")).Headers["ETag"];
+        var both = await Patch(pam, id, """{"size":{"cpu":2,"memoryMiB":512},"parameters":{"cpus":6}}""", upgraded);
+        Assert.True(both.Status == HttpStatusCode.Accepted, both.ToString());
+        Assert.Equal("scale", (string)both.Json["operation"]!["kind"]!);
+        var scaled = (await pam.WaitForSettledAsync(id, "running", Deadline)).Json;
+        Assert.Equal(2.0, (double)scaled["size"]!["cpu"]!);
+        Assert.Equal(6, (int)scaled["parameters"]!["cpus"]!);
         Assert.Equal(HttpStatusCode.Accepted, (await pam.DeleteAsync($"/api/workspaces/{id}")).Status);
     }
 
