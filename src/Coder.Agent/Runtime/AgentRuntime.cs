@@ -97,7 +97,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
         lifecycle.Report(AgentLifecycle.ShuttingDown);
         foreach (var script in manifest?.Current.ShutdownScripts ?? [])
         {
-            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current.Env, CancellationToken.None);
+            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current, CancellationToken.None);
         }
         lifecycle.Report(AgentLifecycle.Off);
         await senderStop.CancelAsync();
@@ -171,7 +171,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(readyDeadline.Token, shutdown);
         foreach (var script in manifest.Scripts)
         {
-            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest.Env, linked.Token);
+            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest, linked.Token);
             shutdown.ThrowIfCancellationRequested();
             if (outcome.Canceled)
             {

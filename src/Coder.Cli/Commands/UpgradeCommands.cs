@@ -14,12 +14,19 @@ public static class UpgradeCommands
         var version = new Option<int?>("--version") { Description = "Default: the template's active version" };
         var strategy = new Option<string>("--strategy") { DefaultValueFactory = _ => "in-place", Description = "in-place or blue-green" };
         strategy.AcceptOnlyFromAmong("in-place", "blue-green");
-        var upgrade = new Command("upgrade", "Upgrade a workspace to a template version.") { workspace, version, strategy, CliContext.NoWaitOption };
+        var parameter = new Option<string[]>("--parameter", "-p") { Description = "A value for a parameter the new version adds, NAME=VALUE (repeatable); the others carry over" };
+        var upgrade = new Command("upgrade", "Upgrade a workspace to a template version.") { workspace, version, strategy, parameter, CliContext.NoWaitOption };
         context.Action(upgrade, async (parse, client, ct) =>
         {
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
             var body = new JsonObject { ["strategy"] = parse.GetValue(strategy) };
             if (parse.GetValue(version) is { } v) body["version"] = v;
+            if (parse.GetValue(parameter) is { Length: > 0 } given)
+            {
+                string template = (string)(await client.GetAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", ct)).Body!["template"]!;
+                var values = await ParameterPrompts.ParseAsync(client, template, parse.GetValue(version), given, ct);
+                body["parameters"] = new JsonObject(values.Select(p => KeyValuePair.Create(p.Key, JsonNode.Parse(p.Value.GetRawText()))));
+            }
             var accepted = await client.PostJsonAsync($"/api/workspaces/{Uri.EscapeDataString(id)}/upgrade", body.ToJsonString(), ct);
             await context.FollowAsync(parse, client, accepted, () => WorkspaceCommands.ShowAsync(context, parse, client, id, ct), ct);
         });

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Coder.Cli.Commands;
 
-/// <summary><c>coder create|list|show|start|stop|restart|delete|scale</c>.</summary>
+/// <summary><c>coder create|list|show|start|stop|restart|delete|scale|update</c>.</summary>
 public static class WorkspaceCommands
 {
     static readonly (string, string)[] ListColumns =
@@ -24,6 +24,7 @@ public static class WorkspaceCommands
         foreach (string verb in new[] { "start", "stop", "restart" }) yield return Lifecycle(context, verb);
         yield return Delete(context);
         yield return Scale(context);
+        yield return Update(context);
     }
 
     static Command Create(CliContext context)
@@ -34,9 +35,11 @@ public static class WorkspaceCommands
         var size = new Option<string?>("--size") { Description = "CPUxMEMORY, e.g. 2x4096" };
         var replicas = new Option<int?>("--replicas");
         var fromSnapshot = new Option<string?>("--from-snapshot") { Description = "Branch the new workspace off a snapshot" };
-        var command = new Command("create", "Create a workspace and wait until it runs.") { name, template, version, size, replicas, fromSnapshot, CliContext.NoWaitOption };
+        var parameter = new Option<string[]>("--parameter", "-p") { Description = "A template parameter, NAME=VALUE (repeatable); at a terminal, required ones not given are asked for" };
+        var command = new Command("create", "Create a workspace and wait until it runs.") { name, template, version, size, replicas, fromSnapshot, parameter, CliContext.NoWaitOption };
         context.Action(command, async (parse, client, ct) =>
         {
+            var parameters = await ParameterPrompts.CollectAsync(context, client, parse.GetValue(template)!, parse.GetValue(version), parse.GetValue(parameter) ?? [], ct);
             var request = new CreateWorkspaceRequest
             {
                 Name = parse.GetValue(name),
@@ -45,6 +48,7 @@ public static class WorkspaceCommands
                 Size = parse.GetValue(size) is { } s ? SizeSyntax.Parse(s) : null,
                 Replicas = parse.GetValue(replicas),
                 FromSnapshot = parse.GetValue(fromSnapshot),
+                Parameters = parameters.Count > 0 ? parameters : null,
             };
             var accepted = await client.PostAsync("/api/workspaces", request, CoderJsonContext.Default.CreateWorkspaceRequest, ct);
             string id = (string)accepted.Body!["id"]!;
@@ -88,6 +92,7 @@ public static class WorkspaceCommands
             ("CPU", "size.cpu"), ("Memory MiB", "size.memoryMiB"), ("Limits enforced", "size.enforced"), ("Replicas", "replicas"),
             ("Agent", "agent.lifecycle"), ("Connection", "agent.connection"), ("Last heartbeat", "agent.lastHeartbeatAt"),
             ("CPU %", "agent.metrics.cpuPercent"), ("Memory %", "agent.metrics.memoryPercent"), ("Sessions", "agent.metrics.sessions"),
+            ("Parameters", "parameters"), ("Pending", "pendingChanges.parameters"),
             ("Failure", "failureReason"), ("Operation", "operation.id"), ("Updated", "updatedAt")));
     }
 
@@ -121,6 +126,24 @@ public static class WorkspaceCommands
         return command;
     }
 
+    static Command Update(CliContext context)
+    {
+        var workspace = new Argument<string>("workspace") { Description = "Name or id" };
+        var parameter = new Option<string[]>("--parameter", "-p") { Description = "A new value of a mutable parameter, NAME=VALUE (repeatable)", Required = true };
+        var ifMatch = new Option<string?>("--if-match") { Description = "Only if the workspace still has this ETag" };
+        var command = new Command("update", "Change a workspace's parameters; they apply on its next start.") { workspace, parameter, ifMatch };
+        context.Action(command, async (parse, client, ct) =>
+        {
+            string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
+            string template = (string)(await client.GetAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", ct)).Body!["template"]!;
+            var request = new UpdateWorkspaceRequest { Parameters = await ParameterPrompts.ParseAsync(client, template, null, parse.GetValue(parameter)!, ct) };
+            var updated = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.UpdateWorkspaceRequest, parse.GetValue(ifMatch), ct);
+            context.Print(parse, updated.Body, c => Tables.WriteFields(c, updated.Body, ("ID", "id"), ("Name", "name"), ("Status", "status"),
+                ("Parameters", "parameters"), ("Applies on", "pendingChanges.appliesOn"), ("Pending", "pendingChanges.parameters")));
+        });
+        return command;
+    }
+
     static Command Scale(CliContext context)
     {
         var workspace = new Argument<string>("workspace") { Description = "Name or id" };
@@ -135,8 +158,8 @@ public static class WorkspaceCommands
             int? m = parse.GetValue(memory), r = parse.GetValue(replicas);
             if (c is null && m is null && r is null) throw new CliUsageException("Give --cpu, --memory or --replicas.");
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
-            var request = new ScaleWorkspaceRequest(c is null && m is null ? null : new WorkspaceSize(c, m), r);
-            var accepted = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.ScaleWorkspaceRequest, parse.GetValue(ifMatch), ct);
+            var request = new UpdateWorkspaceRequest { Size = c is null && m is null ? null : new WorkspaceSize(c, m), Replicas = r };
+            var accepted = await client.PatchAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", request, CoderJsonContext.Default.UpdateWorkspaceRequest, parse.GetValue(ifMatch), ct);
             await context.FollowAsync(parse, client, accepted, () => ShowAsync(context, parse, client, id, ct), ct);
         });
         return command;

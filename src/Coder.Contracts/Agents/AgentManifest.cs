@@ -17,4 +17,7 @@ public sealed record AgentManifest(
 
     /// <summary>Present when a relay is configured: the agent listens on it only then.</summary>
     public Connect.AgentConnectSettings? Connect { get; init; }
+
+    /// <summary>The build's template parameter values as text, by name; scripts get each as <c>CODER_PARAM_&lt;NAME&gt;</c>.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 }

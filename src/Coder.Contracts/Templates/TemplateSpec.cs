@@ -16,6 +16,9 @@ public sealed record TemplateSpec
     public IReadOnlyDictionary<string, string>? Env { get; init; }
     public IReadOnlyList<TemplateRepository>? Repositories { get; init; }
     public AutoscaleSpec? Autoscale { get; init; }
+
+    /// <summary>Values each workspace's owner chooses (at create, and for mutable ones later).</summary>
+    public IReadOnlyList<TemplateParameter>? Parameters { get; init; }
     public SnapshotPolicy? Snapshots { get; init; }
     public IdlePolicy? Idle { get; init; }
 

@@ -5,4 +5,7 @@ public sealed record UpgradeWorkspaceRequest
 {
     public int? Version { get; init; }
     public UpgradeStrategy? Strategy { get; init; }
+
+    /// <summary>Values for parameters the new version adds (or changes the rules of); the others carry over.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Parameters { get; init; }
 }

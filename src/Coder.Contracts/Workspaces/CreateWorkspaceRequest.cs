@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Coder.Contracts.Workspaces;
 
 public sealed record CreateWorkspaceRequest
@@ -8,4 +10,7 @@ public sealed record CreateWorkspaceRequest
     public WorkspaceSize? Size { get; init; }
     public int? Replicas { get; init; }
     public string? FromSnapshot { get; init; }
+
+    /// <summary>Values of the template version's parameters, by name; omitted ones take their defaults.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Parameters { get; init; }
 }

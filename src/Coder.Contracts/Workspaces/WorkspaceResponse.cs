@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Coder.Contracts.Agents;
 using Coder.Contracts.Operations;
 
@@ -31,6 +32,12 @@ public sealed record WorkspaceResponse
     /// <summary>Extension: why the workspace is <c>failed</c>, when it is.</summary>
     public string? FailureReason { get; init; }
     public string? SourceSnapshot { get; init; }
+
+    /// <summary>The workspace's parameter values (what its next build runs with), by name.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Parameters { get; init; }
+
+    /// <summary>Present when stored settings differ from what the running build has: they apply on its next start.</summary>
+    public WorkspacePendingChanges? PendingChanges { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }

@@ -66,17 +66,20 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restart")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Restart, client);
 
-    [ApiRequest(typeof(ScaleWorkspaceRequest))]
+    [ApiRequest(typeof(UpdateWorkspaceRequest))]
+    [ApiResponse(200, typeof(WorkspaceResponse))]
     [ApiResponse(202, typeof(OperationAccepted))]
-    [Function(nameof(ScaleWorkspace))]
-    public Task<IActionResult> ScaleWorkspace(
+    [Function(nameof(UpdateWorkspace))]
+    public Task<IActionResult> UpdateWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "workspaces/{id}")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, async (caller, ct) =>
         {
-            var body = await ApiPipeline.ReadBodyAsync<ScaleWorkspaceRequest>(req, ct);
-            var accepted = await workspaces.ScaleAsync(caller, id, body, req.Headers.IfMatch.FirstOrDefault(), client, ct);
-            return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
+            var body = await ApiPipeline.ReadBodyAsync<UpdateWorkspaceRequest>(req, ct);
+            var result = await workspaces.UpdateAsync(caller, id, body, req.Headers.IfMatch.FirstOrDefault(), client, ct);
+            return result.Accepted is { } accepted
+                ? ApiResult.Accepted(accepted, accepted.Operation.StatusUrl)
+                : ApiResult.Ok(result.Updated!.Value).WithHeader("ETag", result.Updated.ETag);
         });
 
     [ApiQuery("max", "At most this many events, newest first.")]

@@ -8,6 +8,7 @@ using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Templates.Parameters;
 using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Agents;
@@ -45,6 +46,7 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
             ReadyTimeoutSeconds = spec.Agent?.ReadyTimeoutSeconds ?? o.ReadyTimeoutSeconds,
             Drain = workspace.DrainRequestId is { } drain ? new AgentDrainHint(drain, workspace.DrainReason ?? "resize") : null,
             Connect = relay.ManifestSettings(workspace.RowKey),
+            Parameters = BuildParameters(spec, pending ? workspace.ParametersJson : workspace.BuildParametersJson),
         };
         return manifest with { ConfigVersion = Hash(manifest) };
     }
@@ -61,6 +63,23 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
         if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return null;
         if (workspace.AgentBuild != principal.BuildId && workspace.PendingBuild != principal.BuildId) return null;
         return (principal, workspace);
+    }
+
+    /// <summary>
+    /// The build's values of the parameters its version declares, as text (a declared one without a stored value takes its
+    /// default). A green of a blue-green upgrade runs the workspace's current values; a live build the ones it started with.
+    /// </summary>
+    static Dictionary<string, string> BuildParameters(Contracts.Templates.TemplateSpec spec, string? valuesJson)
+    {
+        var values = ParameterValues.Read(valuesJson);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in spec.Parameters ?? [])
+        {
+            var value = values.TryGetValue(p.Name!, out var stored) ? stored : p.Default;
+            if (value is { } text) result[p.Name!] = ParameterValues.Text(text);
+        }
+
+        return result;
     }
 
     static string Hash(AgentManifest manifest)

@@ -58,9 +58,21 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
     /// and records the operation; the caller schedules it with <see cref="ScheduleIdempotentAsync"/> under the returned id.
     /// 409 while another operation runs.
     /// </summary>
-    public async Task<string> ClaimOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken)
+    public Task<string> ClaimOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, CancellationToken cancellationToken) =>
+        ClaimOperationAsync(workspace, kind, actor, alsoWrite: null, cancellationToken);
+
+    /// <summary>
+    /// The claim, with <paramref name="alsoWrite"/> applied to the row in the same write (on each fresh read; it may throw
+    /// to refuse, e.g. a 400 for the values it decides).
+    /// </summary>
+    public async Task<string> ClaimOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, Action<WorkspaceEntity>? alsoWrite, CancellationToken cancellationToken)
     {
-        string operationId = (await ClaimAsync(workspace, kind, decide: null, unchangedSinceRead: false, cancellationToken))!;
+        Func<WorkspaceEntity, bool>? decide = alsoWrite is null ? null : w =>
+        {
+            alsoWrite(w);
+            return true;
+        };
+        string operationId = (await ClaimAsync(workspace, kind, decide, unchangedSinceRead: false, cancellationToken))!;
         await RecordAsync(workspace, kind, operationId, actor, cancellationToken);
         return operationId;
     }

@@ -74,6 +74,12 @@ public sealed class WorkspaceEntity : ITableEntity
     public int ReconcileRestartCount { get; set; }
     public DateTimeOffset? ReconcileRestartWindowStartedAt { get; set; }
 
+    /// <summary>Template parameter values (JSON object, name → value): what the next build runs with.</summary>
+    public string? ParametersJson { get; set; }
+
+    /// <summary>The values the running build started with (set when a build starts); a difference is a pending change.</summary>
+    public string? BuildParametersJson { get; set; }
+
     /// <summary>The live compute instance (the provisioner's instance name); null is the first one.</summary>
     public string? ComputeInstance { get; set; }
 

@@ -34,6 +34,7 @@ public static class TemplateValidator
         ValidateEnv(spec.Env, errors);
         ValidateRepositories(spec.Repositories, errors);
         ValidateAutoscale(spec.Autoscale, errors);
+        Parameters.ParameterValidator.ValidateDeclarations(spec.Parameters, errors);
         ValidatePolicies(spec, errors);
         if (spec.AllowedRoles?.FirstOrDefault(r => !Contracts.Auth.Roles.IsKnown(r)) is { } unknownRole)
             errors.Add("allowedRoles", $"Unknown role '{unknownRole}': admin, template-admin or member.");

@@ -36,7 +36,7 @@ public sealed class UpgradeService(WorkspaceAccess workspaces, TemplateStore tem
         if (strategy == UpgradeStrategy.BlueGreen && !provisioners.Get(workspace.Provisioner).Capabilities.BlueGreen)
             throw CoderProblemException.Validation("strategy", $"blue-green needs a provisioner that runs a second instance and takes snapshots; {workspace.Provisioner} does not, so use in-place.");
 
-        var upgrade = await upgrades.BeginAsync(workspace, version, strategy, caller.Actor, "user_request", cancellationToken);
+        var upgrade = await upgrades.BeginAsync(workspace, version, strategy, caller.Actor, "user_request", request.Parameters, cancellationToken);
         string operationId = upgrade.Operation.OperationId;
         await OperationLauncher.ScheduleIdempotentAsync(client, UpgradeOperations.OrchestratorFor(strategy), upgrade, operationId, cancellationToken);
         return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Upgrade));

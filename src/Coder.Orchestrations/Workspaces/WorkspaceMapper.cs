@@ -6,6 +6,7 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
+using Coder.Orchestrations.Templates.Parameters;
 
 namespace Coder.Orchestrations.Workspaces;
 
@@ -42,9 +43,19 @@ public static class WorkspaceMapper
             : null,
         FailureReason = FailureMessages.For(caller, w.FailureReason, w.FailureCode, w.FailureOperationId),
         SourceSnapshot = w.SourceSnapshot,
+        Parameters = w.ParametersJson is null ? null : ParameterValues.Read(w.ParametersJson),
+        PendingChanges = PendingChanges(w),
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
     };
+
+    /// <summary>Parameters stored since the live build started (none before a first build): they apply on the next start.</summary>
+    static WorkspacePendingChanges? PendingChanges(WorkspaceEntity w)
+    {
+        if (w.AgentBuild is null || w.ParametersJson == w.BuildParametersJson) return null;
+        var changed = ParameterValues.Differences(ParameterValues.Read(w.ParametersJson), ParameterValues.Read(w.BuildParametersJson));
+        return changed.Count == 0 ? null : new WorkspacePendingChanges(WorkspacePendingChanges.NextStart, changed);
+    }
 
     /// <summary>An agent that reports its way in listens on the relay; sshd is usable when it named one.</summary>
     static AgentConnectView? ConnectView(AgentConnectState? state) =>

@@ -1,6 +1,8 @@
+using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts;
 using Coder.Contracts.Operations;
+using Coder.Contracts.Templates;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Events;
@@ -13,6 +15,7 @@ using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
+using Coder.Orchestrations.Templates.Parameters;
 using Coder.Orchestrations.Timeline;
 using Microsoft.DurableTask.Client;
 
@@ -63,6 +66,7 @@ public sealed class WorkspaceService(
         ScaleOperations.ValidateSize(cpu, memory, replicas, spec, errors);
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
         if (source is not null && !provisioners.Get(spec.Provisioner!).Capabilities.Snapshots) errors.Add("fromSnapshot", $"The {spec.Provisioner} provisioner cannot restore snapshots.");
+        var parameters = ParameterValidator.Resolve(spec.Parameters, request.Parameters, errors);
         errors.ThrowIfAny();
         provisioners.Get(spec.Provisioner!);
 
@@ -91,6 +95,7 @@ public sealed class WorkspaceService(
             CreatedBy = caller.Actor,
             SourceSnapshot = source?.RowKey,
             HeadSnapshot = source?.RowKey,
+            ParametersJson = ParameterValues.Write(parameters),
         };
         // A taken name is refused before the quota row is touched, so that refusal writes nothing either.
         if (await store.NameTakenAsync(caller.User, request.Name!, cancellationToken))
@@ -172,29 +177,128 @@ public sealed class WorkspaceService(
         return new OperationAccepted(OperationLauncher.Pending(operationId, kind));
     }
 
-    /// <summary>PATCH: validates the new size against the template's limits, honours If-Match, and starts a scale operation.</summary>
-    public async Task<OperationAccepted> ScaleAsync(CallerIdentity caller, string workspaceId, ScaleWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// PATCH. Settings (parameters) alone are one conditional write of the workspace row: 200 with the workspace. A size or
+    /// replica change starts a scale operation: 202. Both: everything is validated first, then the settings are written
+    /// and the scale claims the row under the ETag that write produced. <c>If-Match</c> is the condition of the first write.
+    /// </summary>
+    public async Task<WorkspaceUpdateResult> UpdateAsync(CallerIdentity caller, string workspaceId, UpdateWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
     {
+        bool scale = request.Size is not null || request.Replicas is not null;
+        bool settings = HasSettings(request);
+        if (!scale && !settings) throw CoderProblemException.Validation("body", "Give size, replicas or parameters.");
+        if (!scale) return new WorkspaceUpdateResult(await UpdateSettingsAsync(caller, workspaceId, request, ifMatch, cancellationToken), null);
+
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
-        bool conditional = ifMatch is { Length: > 0 } && ifMatch != "*";
-        if (conditional && ifMatch != workspace.ETag.ToString()) throw OperationLauncher.StaleETag();
+        RequireETag(workspace, ifMatch);
         var errors = new ValidationErrors();
-        if (request.Size is null && request.Replicas is null) errors.Add("body", "Give size, replicas, or both.");
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
         if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
         errors.ThrowIfAny();
-        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken) ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
+        var spec = await SpecOfAsync(workspace, cancellationToken);
         var target = new ScaleTarget(request.Size?.Cpu ?? workspace.Cpu, request.Size?.MemoryMiB ?? workspace.MemoryMiB, request.Replicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
-        ScaleOperations.ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, template.Spec, errors);
+        ScaleOperations.ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, spec, errors);
+        if (settings) ChangeSettings(workspace, spec, request, errors);
         errors.ThrowIfAny();
         if (!workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Failed))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
+        if (workspace.OperationId is { } running) throw OperationLauncher.StillRunning(running);
+
+        // The settings write honours If-Match; the scale's claim then names the ETag it produced, so nothing comes between.
+        bool conditional = IsConditional(ifMatch);
+        if (settings)
+        {
+            workspace = await WriteSettingsAsync(workspace, spec, request, conditional, cancellationToken);
+            conditional = true;
+        }
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
         var declared = new QuotaReservation(target.Cpu, target.MemoryMiB, target.Replicas, workspace.DesiredState == DesiredStates.Running);
         string operationId = await WithReservationAsync(workspace, declared, () =>
             launcher.StartAsync(workspace, OperationKind.Scale, caller.Actor, "user_request", client, target, unchangedSinceRead: conditional, cancellationToken), cancellationToken);
-        return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Scale));
+        return new WorkspaceUpdateResult(null, new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Scale)));
+    }
+
+    /// <summary>
+    /// The settings part of a PATCH (parameters), as ONE conditional write of the workspace row: under the client's
+    /// <c>If-Match</c> when given (a change since is 412), otherwise read-decide-write again when another writer got there
+    /// first. Parameters apply on the next start; the response lists the ones the running build does not have yet.
+    /// </summary>
+    public async Task<Versioned<WorkspaceResponse>> UpdateSettingsAsync(CallerIdentity caller, string workspaceId, UpdateWorkspaceRequest request, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        RequireETag(workspace, ifMatch);
+        var spec = await SpecOfAsync(workspace, cancellationToken);
+        var errors = new ValidationErrors();
+        ChangeSettings(workspace, spec, request, errors);
+        errors.ThrowIfAny();
+        var stored = await WriteSettingsAsync(workspace, spec, request, IsConditional(ifMatch), cancellationToken);
+        var agent = AgentObservation.Of(stored, await agents.GetAsync(workspaceId, cancellationToken) ?? WorkspaceAgentsEntity.FromLegacy(stored));
+        int? active = await templates.GetActiveVersionAsync(stored.Template, cancellationToken);
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(stored, agent, active, caller), stored.ETag.ToString());
+    }
+
+    /// <summary>The one write of the settings: under the ETag of <paramref name="workspace"/> as read, retried on a fresh read unless <paramref name="conditional"/>.</summary>
+    async Task<WorkspaceEntity> WriteSettingsAsync(WorkspaceEntity workspace, TemplateSpec spec, UpdateWorkspaceRequest request, bool conditional, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await OptimisticConcurrency.MutateAsync(
+            workspace,
+            async ct => await store.GetAsync(workspace.PartitionKey, workspace.RowKey, ct) is { Status: not "deleted" } fresh
+                ? fresh
+                : throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'"),
+            w =>
+            {
+                // Decided again on every read: the rules (immutable, monotonic) compare with the values as stored now.
+                var again = new ValidationErrors();
+                bool changed = ChangeSettings(w, spec, request, again, apply: true);
+                again.ThrowIfAny();
+                if (!changed) return false;
+                w.UpdatedAt = now;
+                return true;
+            },
+            async (w, ct) =>
+            {
+                try
+                {
+                    return await store.UpdateAsync(w, ct);
+                }
+                catch (RequestFailedException e) when (e.Status == 412 && conditional)
+                {
+                    throw OperationLauncher.StaleETag();
+                }
+            },
+            cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
+    }
+
+    static bool HasSettings(UpdateWorkspaceRequest request) => request.Parameters is not null;
+
+    /// <summary>
+    /// Decides the request's settings against <paramref name="workspace"/> as read, errors into <paramref name="errors"/>;
+    /// applies them to it when <paramref name="apply"/>. True when anything would change.
+    /// </summary>
+    static bool ChangeSettings(WorkspaceEntity workspace, TemplateSpec spec, UpdateWorkspaceRequest request, ValidationErrors errors, bool apply = false)
+    {
+        bool changed = false;
+        if (request.Parameters is { } parameters)
+        {
+            string? values = ParameterValues.Write(ParameterValidator.Change(spec.Parameters, ParameterValues.Read(workspace.ParametersJson), parameters, errors));
+            changed |= values != workspace.ParametersJson;
+            if (apply) workspace.ParametersJson = values;
+        }
+
+        return changed;
+    }
+
+    async Task<TemplateSpec> SpecOfAsync(WorkspaceEntity workspace, CancellationToken cancellationToken) =>
+        (await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken)
+            ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}")).Spec;
+
+    static bool IsConditional(string? ifMatch) => ifMatch is { Length: > 0 } && ifMatch != "*";
+
+    static void RequireETag(WorkspaceEntity workspace, string? ifMatch)
+    {
+        if (IsConditional(ifMatch) && ifMatch != workspace.ETag.ToString()) throw OperationLauncher.StaleETag();
     }
 
     /// <summary>

@@ -33,8 +33,13 @@ public sealed class ClaimRolloutWorkspaceActivity(WorkspaceStore workspaces, Ope
         if (!workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Running)) return new RolloutClaimResult(null, false, $"It is {workspace.Status}, not running.");
         try
         {
-            var upgrade = await upgrades.BeginAsync(workspace, input.ToVersion, input.Strategy, actor, reason, cancellationToken);
+            var upgrade = await upgrades.BeginAsync(workspace, input.ToVersion, input.Strategy, actor, reason, parameters: null, cancellationToken);
             return new RolloutClaimResult(upgrade, false, null);
+        }
+        catch (CoderProblemException e) when (e.Status == 400)
+        {
+            // A rollout has no values to give: a workspace the new version asks one of (a new required parameter) is skipped, saying which.
+            return new RolloutClaimResult(null, false, $"It needs parameter values for v{input.ToVersion}: {e.Detail}");
         }
         catch (CoderProblemException e) when (e.Status == 409)
         {

@@ -30,6 +30,7 @@ public sealed class SwitchToGreenActivity(WorkspaceStore workspaces, WorkspaceAg
             w.AgentBuild = w.PendingBuild;
             w.TemplateVersion = version;
             w.BuildStartedAt = now;
+            w.BuildParametersJson = w.ParametersJson;
             w.PendingInstance = null;
             w.PendingBuild = null;
             w.PendingTemplateVersion = null;

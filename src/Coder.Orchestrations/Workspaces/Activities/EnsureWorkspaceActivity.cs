@@ -53,6 +53,7 @@ public sealed class EnsureWorkspaceActivity(
             EnsureCurrent(w, input);
             w.AgentBuild = buildId;
             w.BuildStartedAt = now;
+            w.BuildParametersJson = w.ParametersJson;
             w.ClearLegacyObservedState();
             w.UpdatedAt = now;
             return true;

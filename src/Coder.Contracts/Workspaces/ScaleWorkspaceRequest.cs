@@ -1,3 +1,0 @@
-namespace Coder.Contracts.Workspaces;
-
-public sealed record ScaleWorkspaceRequest(WorkspaceSize? Size, int? Replicas);
