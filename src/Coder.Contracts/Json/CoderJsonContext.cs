@@ -26,6 +26,8 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(TemplateDetails))]
 [JsonSerializable(typeof(CreateWorkspaceRequest))]
 [JsonSerializable(typeof(ScaleWorkspaceRequest))]
+[JsonSerializable(typeof(UpdateWorkspaceRequest))]
+[JsonSerializable(typeof(WorkspaceSchedule))]
 [JsonSerializable(typeof(QuotaLimits))]
 [JsonSerializable(typeof(QuotaResponse))]
 [JsonSerializable(typeof(WorkspaceAccepted))]

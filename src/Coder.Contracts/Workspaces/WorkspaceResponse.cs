@@ -31,6 +31,12 @@ public sealed record WorkspaceResponse
     /// <summary>Extension: why the workspace is <c>failed</c>, when it is.</summary>
     public string? FailureReason { get; init; }
     public string? SourceSnapshot { get; init; }
+
+    /// <summary>The workspace's own schedule, with the current deadline when one applies (absent: none set).</summary>
+    public WorkspaceSchedule? Schedule { get; init; }
+
+    /// <summary>The next scheduled start or stop and its reason; absent when nothing is scheduled.</summary>
+    public WorkspaceNextTransition? NextTransition { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }

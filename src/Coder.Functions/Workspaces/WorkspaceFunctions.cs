@@ -66,7 +66,12 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workspaces/{id}/restart")] HttpRequest req, string id,
         [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Restart, client);
 
-    [ApiRequest(typeof(ScaleWorkspaceRequest))]
+    /// <summary>
+    /// PATCH: a size or replica change starts a scale operation (202); a schedule alone is one conditional write (200 with
+    /// the workspace); both: the settings are written first, then the scale starts (202).
+    /// </summary>
+    [ApiRequest(typeof(UpdateWorkspaceRequest))]
+    [ApiResponse(200, typeof(WorkspaceResponse))]
     [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(ScaleWorkspace))]
     public Task<IActionResult> ScaleWorkspace(
@@ -74,8 +79,18 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
         [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, async (caller, ct) =>
         {
-            var body = await ApiPipeline.ReadBodyAsync<ScaleWorkspaceRequest>(req, ct);
-            var accepted = await workspaces.ScaleAsync(caller, id, body, req.Headers.IfMatch.FirstOrDefault(), client, ct);
+            var body = await ApiPipeline.ReadBodyAsync<UpdateWorkspaceRequest>(req, ct);
+            string? ifMatch = req.Headers.IfMatch.FirstOrDefault();
+            if (body.Schedule is not null)
+            {
+                var updated = await workspaces.UpdateSettingsAsync(caller, id, body, ifMatch, ct);
+                if (body.Size is null && body.Replicas is null) return ApiResult.Ok(updated.Value).WithHeader("ETag", updated.ETag);
+
+                // The settings write moved the ETag the client named; the scale goes on from the row as written.
+                ifMatch = updated.ETag;
+            }
+
+            var accepted = await workspaces.ScaleAsync(caller, id, body, ifMatch, client, ct);
             return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
         });
 

@@ -4,6 +4,7 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Schedules;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 
@@ -15,7 +16,9 @@ public static class WorkspaceMapper
     /// The workspace as <paramref name="caller"/> may see it: its row, and its live build's agents as observed; a
     /// failure's full text only for admins.
     /// </summary>
-    public static WorkspaceResponse ToResponse(WorkspaceEntity w, AgentObservation agent, int? activeTemplateVersion, CallerIdentity caller) => new()
+    /// <param name="schedule">The schedule in force, for <c>schedule</c>'s deadline and <c>nextTransition</c> as of <paramref name="now"/>.</param>
+    public static WorkspaceResponse ToResponse(WorkspaceEntity w, AgentObservation agent, int? activeTemplateVersion, CallerIdentity caller,
+        EffectiveSchedule? schedule = null, DateTimeOffset? now = null) => new()
     {
         Id = w.RowKey,
         Name = w.Name,
@@ -42,9 +45,21 @@ public static class WorkspaceMapper
             : null,
         FailureReason = FailureMessages.For(caller, w.FailureReason, w.FailureCode, w.FailureOperationId),
         SourceSnapshot = w.SourceSnapshot,
+        Schedule = ScheduleView(w, agent, schedule),
+        NextTransition = schedule is null || now is null ? null : SchedulePlanner.Next(w, schedule, agent, now.Value),
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
     };
+
+    /// <summary>The workspace's own schedule fields, with the deadline in force while it runs.</summary>
+    static WorkspaceSchedule? ScheduleView(WorkspaceEntity w, AgentObservation agent, EffectiveSchedule? schedule)
+    {
+        var own = ScheduleRules.Read(w);
+        DateTimeOffset? deadline = schedule is not null && w.DesiredState == DesiredStates.Running && w.IsIn(WorkspaceStatus.Running)
+            ? SchedulePlanner.DeadlineOf(w, schedule, agent)?.At
+            : null;
+        return own is null && deadline is null ? null : (own ?? new WorkspaceSchedule()) with { Deadline = deadline };
+    }
 
     /// <summary>An agent that reports its way in listens on the relay; sshd is usable when it named one.</summary>
     static AgentConnectView? ConnectView(AgentConnectState? state) =>

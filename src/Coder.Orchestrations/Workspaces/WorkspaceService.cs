@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts;
 using Coder.Contracts.Operations;
@@ -8,6 +9,7 @@ using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.Scaling;
+using Coder.Orchestrations.Schedules;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.Snapshots.Orchestrators;
@@ -124,7 +126,8 @@ public sealed class WorkspaceService(
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
         var agent = AgentObservation.Of(workspace, await observed ?? WorkspaceAgentsEntity.FromLegacy(workspace));
         int? active = await templates.GetActiveVersionAsync(workspace.Template, cancellationToken);
-        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, agent, active, caller), workspace.ETag.ToString());
+        var schedule = await ScheduleOfAsync(workspace, cancellationToken);
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, agent, active, caller, schedule, time.GetUtcNow()), workspace.ETag.ToString());
     }
 
     public async Task<ItemsPage<WorkspaceResponse>> ListAsync(CallerIdentity caller, string? status, string? template, string? continuationToken, CancellationToken cancellationToken)
@@ -149,7 +152,7 @@ public sealed class WorkspaceService(
                 active[w.Template] = version;
             }
 
-            result.Add(WorkspaceMapper.ToResponse(w, AgentObservation.Of(w, observed[i] ?? WorkspaceAgentsEntity.FromLegacy(w)), version, caller));
+            result.Add(WorkspaceMapper.ToResponse(w, AgentObservation.Of(w, observed[i] ?? WorkspaceAgentsEntity.FromLegacy(w)), version, caller, await ScheduleOfAsync(w, cancellationToken), time.GetUtcNow()));
         }
 
         return new ItemsPage<WorkspaceResponse>(result, next);
@@ -173,13 +176,13 @@ public sealed class WorkspaceService(
     }
 
     /// <summary>PATCH: validates the new size against the template's limits, honours If-Match, and starts a scale operation.</summary>
-    public async Task<OperationAccepted> ScaleAsync(CallerIdentity caller, string workspaceId, ScaleWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<OperationAccepted> ScaleAsync(CallerIdentity caller, string workspaceId, UpdateWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
         bool conditional = ifMatch is { Length: > 0 } && ifMatch != "*";
         if (conditional && ifMatch != workspace.ETag.ToString()) throw OperationLauncher.StaleETag();
         var errors = new ValidationErrors();
-        if (request.Size is null && request.Replicas is null) errors.Add("body", "Give size, replicas, or both.");
+        if (request.Size is null && request.Replicas is null) errors.Add("body", "Give size, replicas, schedule, or more than one.");
         if (request.Size?.Enforced is not null) errors.Add("size.enforced", "Read-only.");
         if (request.Replicas is < 1) errors.Add("replicas", "At least 1.");
         errors.ThrowIfAny();
@@ -195,6 +198,74 @@ public sealed class WorkspaceService(
         string operationId = await WithReservationAsync(workspace, declared, () =>
             launcher.StartAsync(workspace, OperationKind.Scale, caller.Actor, "user_request", client, target, unchangedSinceRead: conditional, cancellationToken), cancellationToken);
         return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Scale));
+    }
+
+    /// <summary>
+    /// PATCH of the workspace's settings (its schedule): validated against the template's bounds, then ONE conditional
+    /// write of the workspace row. With If-Match that write is made under the very ETag the client named (412 when the
+    /// row changed since); without it an internal conflict is read again and retried. A size or replica change in the same
+    /// request is the caller's to start afterwards (<see cref="ScaleAsync"/>), so the settings are written first.
+    /// </summary>
+    public async Task<Versioned<WorkspaceResponse>> UpdateSettingsAsync(CallerIdentity caller, string workspaceId, UpdateWorkspaceRequest request, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        bool conditional = ifMatch is { Length: > 0 } && ifMatch != "*";
+        if (conditional && ifMatch != workspace.ETag.ToString()) throw OperationLauncher.StaleETag();
+        var schedule = request.Schedule ?? throw CoderProblemException.Validation(new Dictionary<string, string[]> { ["schedule"] = ["Required."] });
+        var errors = new ValidationErrors();
+        var template = await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken) ?? throw CoderProblemException.NotFound($"Template {workspace.Template} v{workspace.TemplateVersion}");
+        var now = time.GetUtcNow();
+        ScheduleRules.ValidateWorkspace(schedule, template.Spec, now, errors);
+        errors.ThrowIfAny();
+
+        var effective = ScheduleRules.Resolve(schedule, template.Spec.Schedule, template.Spec.Idle?.StopAfterMinutes);
+        string? json = ScheduleRules.Write(schedule);
+        var stored = await OptimisticConcurrency.MutateAsync(
+            workspace,
+            async ct => await store.GetAsync(workspace.PartitionKey, workspace.RowKey, ct) is { Status: not "deleted" } fresh ? fresh : throw CoderProblemException.NotFound($"Workspace '{workspaceId}'"),
+            w =>
+            {
+                w.ScheduleJson = json;
+                bool running = w.DesiredState == DesiredStates.Running;
+                (w.DeadlineAt, w.DeadlineSource) = schedule.Deadline is { } deadline ? (deadline, ScheduleSources.User(caller.Actor))
+
+                    // A new auto-stop counts from now, not from the last activity before the change.
+                    : running && effective.AutostopAfterMinutes is { } minutes ? (now.AddMinutes(minutes), ScheduleSources.Autostop)
+                    : ((DateTimeOffset?)null, (string?)null);
+                w.NextAutostartAt = effective.NextAutostart(now);
+                w.UpdatedAt = now;
+                return true;
+            },
+            async (w, ct) =>
+            {
+                try
+                {
+                    return await store.UpdateAsync(w, ct);
+                }
+                catch (RequestFailedException e) when (e.Status == 412 && conditional)
+                {
+                    throw OperationLauncher.StaleETag();
+                }
+            },
+            cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspaceId}'");
+
+        var agent = AgentObservation.Of(stored, await agents.GetAsync(workspaceId, cancellationToken) ?? WorkspaceAgentsEntity.FromLegacy(stored));
+        var next = SchedulePlanner.Next(stored, effective, agent, now);
+        string says = next is null ? "Nothing is scheduled." : $"Next: {next.Action} at {next.At:u} ({next.Reason}).";
+        await timeline.AppendAsync(workspaceId, new TimelineEntry(now, $"schedule-{now.UtcTicks}", "schedule.updated",
+            $"Schedule set by {caller.Actor}: {DescribeSchedule(schedule)}. {says}", ScheduleReasons.ScheduleUpdated, caller.Actor, null, ScheduleSources.User(caller.Actor)), cancellationToken);
+        int? active = await templates.GetActiveVersionAsync(stored.Template, cancellationToken);
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(stored, agent, active, caller, effective, now), stored.ETag.ToString());
+    }
+
+    static string DescribeSchedule(WorkspaceSchedule s)
+    {
+        var parts = new List<string>();
+        if (s.Autostart is not null) parts.Add($"autostart {s.Autostart} ({s.Timezone ?? "UTC"})");
+        else if (s.Timezone is not null) parts.Add($"timezone {s.Timezone}");
+        if (s.AutostopAfterMinutes is { } m) parts.Add($"auto-stop after {m} min without activity");
+        if (s.Deadline is { } d) parts.Add($"deadline {d:u}");
+        return parts.Count == 0 ? "the template's defaults" : string.Join(", ", parts);
     }
 
     /// <summary>
@@ -235,6 +306,13 @@ public sealed class WorkspaceService(
             StartedAt = op.StartedAt,
             EndedAt = op.EndedAt,
         };
+    }
+
+    /// <summary>The schedule in force for <paramref name="workspace"/> (its template version's defaults under its own fields).</summary>
+    async Task<EffectiveSchedule> ScheduleOfAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        var spec = (await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken))?.Spec;
+        return ScheduleRules.Resolve(ScheduleRules.Read(workspace), spec?.Schedule, spec?.Idle?.StopAfterMinutes);
     }
 
     /// <summary>A workspace the caller may see; anything else (missing, deleted, someone else's) is the same 404.</summary>
