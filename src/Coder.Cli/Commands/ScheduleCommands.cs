@@ -77,27 +77,18 @@ public static class ScheduleCommands
         Print(context, parse, answer.Body);
     }
 
-    static void Print(CliContext context, ParseResult parse, JsonNode? workspace)
-    {
-        var body = new JsonObject
-        {
-            ["id"] = workspace?["id"]?.DeepClone(),
-            ["name"] = workspace?["name"]?.DeepClone(),
-            ["status"] = workspace?["status"]?.DeepClone(),
-            ["schedule"] = workspace?["schedule"]?.DeepClone() ?? new JsonObject(),
-            ["nextTransition"] = workspace?["nextTransition"]?.DeepClone(),
-        };
-        context.Print(parse, body, console => Write(console, body));
-    }
+    /// <summary>JSON output is the workspace as the API answers it (its schema); the table is the schedule part of it.</summary>
+    static void Print(CliContext context, ParseResult parse, JsonNode? workspace) =>
+        context.Print(parse, workspace, console => Write(console, workspace));
 
-    static void Write(IAnsiConsole console, JsonObject body)
+    static void Write(IAnsiConsole console, JsonNode? body)
     {
-        var s = body["schedule"];
-        console.WriteLine($"Workspace: {Tables.Text(body["name"])} ({Tables.Text(body["status"])})");
+        var s = body?["schedule"];
+        console.WriteLine($"Workspace: {Tables.Text(body?["name"])} ({Tables.Text(body?["status"])})");
         console.WriteLine($"Autostart: {(s?["autostart"] is { } cron ? $"{cron} ({(string?)s["timezone"] ?? "UTC"})" : "template default")}");
         console.WriteLine($"Auto-stop: {(s?["autostopAfterMinutes"] is { } m ? $"after {m} min without activity" : "template default")}");
         console.WriteLine($"Deadline:  {(s?["deadline"] is { } d ? Tables.Text(d) : "none")}");
-        console.WriteLine(body["nextTransition"] is { } next
+        console.WriteLine(body?["nextTransition"] is { } next
             ? $"Next:      {Tables.Text(next["action"])} at {Tables.Text(next["at"])}: {Tables.Text(next["reason"])} (source {Tables.Text(next["source"])})"
             : "Next:      nothing scheduled");
     }

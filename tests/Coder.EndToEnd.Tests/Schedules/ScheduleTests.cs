@@ -93,7 +93,12 @@ public sealed class ScheduleTests(TestStorage storage, ITestOutputHelper output)
         // Autostart by cron in a time zone: GET shows when and why; at that time the reconciler starts it.
         var autostart = await _cli.RunAsync("schedule", "set", "sched", "--autostart", "30 9 * * *", "--timezone", "Europe/Berlin");
         Assert.True(autostart.ExitCode == 0, autostart.ToString());
-        var startNext = (await api.GetAsync(path)).Json["nextTransition"]!;
+        var show = await _cli.RunAsync("schedule", "show", "sched", "--output", "json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        var shown = JsonNode.Parse(show.Stdout)!;
+        Assert.Equal(60, (int?)shown["schedule"]?["autostopAfterMinutes"]); // kept from the first set
+        Assert.Equal("30 9 * * *", (string?)shown["schedule"]?["autostart"]);
+        var startNext = shown["nextTransition"]!;
         Assert.Equal("start", (string?)startNext["action"]);
         Assert.Equal("autostart 30 9 * * * (Europe/Berlin)", (string?)startNext["reason"]);
         var startAt = startNext["at"]!.GetValue<DateTimeOffset>();
