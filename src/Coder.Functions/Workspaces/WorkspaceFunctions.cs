@@ -87,7 +87,7 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
                 if (body.Size is null && body.Replicas is null) return ApiResult.Ok(updated.Value).WithHeader("ETag", updated.ETag);
 
                 // The settings write moved the ETag the client named; the scale goes on from the row as written.
-                ifMatch = updated.ETag;
+                if (ifMatch is { Length: > 0 }) ifMatch = updated.ETag;
             }
 
             var accepted = await workspaces.ScaleAsync(caller, id, body, ifMatch, client, ct);
