@@ -53,6 +53,10 @@ public sealed class ScheduleTests(TestStorage storage, ITestOutputHelper output)
 
         // The user's way: coder schedule set (one conditional write, 200).
         Assert.Equal(0, (await _cli.RunAsync("login", _host.BaseUrl, "--token", LocalHostProcess.AdminToken)).ExitCode);
+        Assert.Equal(1, (await _cli.RunAsync("schedule", "set", "sched")).ExitCode);
+        var badCron = await _cli.RunAsync("schedule", "set", "sched", "--autostart", "61 9 * * *");
+        Assert.Equal(2, badCron.ExitCode);
+        Assert.Contains("schedule.autostart", badCron.Stdout + badCron.Stderr, StringComparison.Ordinal);
         var set = await _cli.RunAsync("schedule", "set", "sched", "--autostop-after", "60");
         Assert.True(set.ExitCode == 0, set.ToString());
         Assert.Contains("after 60 min without activity", set.Stdout, StringComparison.Ordinal);
