@@ -30,6 +30,9 @@ public sealed class AgentSessionAndPluginTests
         var sessions = harness.Queue.Payloads(AgentEventTypes.Session, CoderJsonContext.Default.SessionPayload).ToList();
         Assert.Equal([("open", 1), ("close", 0)], sessions.Select(s => (s.Change, s.ActiveSessions)));
         Assert.All(sessions, s => Assert.NotNull(s.LastActivityAt));
+
+        // Each names its session, so the control plane can say which one kept the workspace running.
+        Assert.All(sessions, s => Assert.Equal(("editor-1", "local"), (s.SessionId, s.SessionKind)));
     }
 
     [Fact]

@@ -132,7 +132,7 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
     {
         await Task.Yield();
         string trackedId = $"connect-{_connectionId}-{session.Id}";
-        tracker.Open(trackedId);
+        tracker.Open(trackedId, kind);
         Log.ConnectSessionOpened(logger, _connectionId, session.Id, kind);
         try
         {

@@ -17,7 +17,7 @@ public static class SessionProtocol
         {
             case "open":
                 string id = argument is { Length: > 0 and <= 128 } ? argument : Guid.NewGuid().ToString("N");
-                return $"ok id={id} sessions={tracker.Open(id)}";
+                return $"ok id={id} sessions={tracker.Open(id, "local")}";
             case "close" when argument is not null:
                 return tracker.Close(argument) is { } remaining ? $"ok id={argument} sessions={remaining}" : $"error no open session {argument}";
             case "activity":

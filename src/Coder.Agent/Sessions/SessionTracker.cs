@@ -8,7 +8,7 @@ namespace Coder.Agent.Sessions;
 public sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
 {
     readonly Lock _gate = new();
-    readonly HashSet<string> _open = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _open = new(StringComparer.Ordinal);
     DateTimeOffset? _lastActivity;
     string? _drainReason;
 
@@ -19,12 +19,13 @@ public sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
         set { lock (_gate) _drainReason = value; }
     }
 
-    public int Open(string id)
+    /// <param name="kind">What the session is (<c>ssh</c>, <c>pty</c>, <c>exec</c>, <c>tcp</c>; <c>local</c> for the control socket's), so the control plane can say which session kept the workspace running.</param>
+    public int Open(string id, string kind)
     {
         lock (_gate)
         {
             _lastActivity = time.GetUtcNow();
-            if (_open.Add(id)) Report("open");
+            if (_open.TryAdd(id, kind)) Report("open", id, kind);
             return _open.Count;
         }
     }
@@ -34,9 +35,9 @@ public sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
     {
         lock (_gate)
         {
-            if (!_open.Remove(id)) return null;
+            if (!_open.Remove(id, out var kind)) return null;
             _lastActivity = time.GetUtcNow();
-            Report("close");
+            Report("close", id, kind);
             return _open.Count;
         }
     }
@@ -54,10 +55,10 @@ public sealed class SessionTracker(EventOutbox outbox, TimeProvider time)
     /// <summary>Reports the relay listener's state and sshd availability as a <c>session</c> event with change <c>connect</c>.</summary>
     public void ReportConnect(AgentConnectStatus status)
     {
-        lock (_gate) Report("connect", status);
+        lock (_gate) Report("connect", connect: status);
     }
 
-    void Report(string change, AgentConnectStatus? connect = null) =>
-        outbox.Append(AgentEventTypes.Session, new SessionPayload(_open.Count, _lastActivity, change) { Connect = connect },
+    void Report(string change, string? id = null, string? kind = null, AgentConnectStatus? connect = null) =>
+        outbox.Append(AgentEventTypes.Session, new SessionPayload(_open.Count, _lastActivity, change) { SessionId = id, SessionKind = kind, Connect = connect },
             CoderJsonContext.Default.SessionPayload);
 }

@@ -14,6 +14,7 @@ public static class CoderCommandLine
         root.Add(PortForwardCommand.Build(context));
         root.Add(ConfigSshCommand.Build(context));
         root.Add(QuotaCommands.Build(context));
+        root.Add(ScheduleCommands.Build(context));
         foreach (var command in WorkspaceCommands.Build(context)
                      .Concat(SnapshotCommands.Build(context))
                      .Concat(UpgradeCommands.Build(context))

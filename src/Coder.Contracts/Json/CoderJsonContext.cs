@@ -25,6 +25,7 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(ItemsPage<TemplateSummary>))]
 [JsonSerializable(typeof(TemplateDetails))]
 [JsonSerializable(typeof(CreateWorkspaceRequest))]
+[JsonSerializable(typeof(WorkspaceSchedule))]
 [JsonSerializable(typeof(QuotaLimits))]
 [JsonSerializable(typeof(QuotaResponse))]
 [JsonSerializable(typeof(WorkspaceAccepted))]

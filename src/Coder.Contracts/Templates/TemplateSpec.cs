@@ -22,6 +22,9 @@ public sealed record TemplateSpec
     public SnapshotPolicy? Snapshots { get; init; }
     public IdlePolicy? Idle { get; init; }
 
+    /// <summary>Schedule defaults and bounds for the workspaces of this version.</summary>
+    public TemplateSchedule? Schedule { get; init; }
+
     /// <summary>Roles whose members may create workspaces from this version (admins always may); null or empty: everyone.</summary>
     public IReadOnlyList<string>? AllowedRoles { get; init; }
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Coder.Contracts.Workspaces;
 
 /// <summary>
-/// Body of <c>PATCH /api/workspaces/{id}</c>. A size or replica change starts a scale operation (202); parameters alone
-/// are one conditional write of the workspace (200), applied on the next start.
+/// Body of <c>PATCH /api/workspaces/{id}</c>. A size or replica change starts a scale operation (202); parameters and
+/// schedule alone are one conditional write of the workspace (200); parameters apply on the next start.
 /// </summary>
 public sealed record UpdateWorkspaceRequest
 {
@@ -13,4 +13,7 @@ public sealed record UpdateWorkspaceRequest
 
     /// <summary>New values of mutable template parameters, by name.</summary>
     public IReadOnlyDictionary<string, JsonElement>? Parameters { get; init; }
+
+    /// <summary>The workspace's own schedule (autostart, auto-stop, deadline); replaces the one it had.</summary>
+    public WorkspaceSchedule? Schedule { get; init; }
 }

@@ -38,6 +38,11 @@ public sealed record WorkspaceResponse
 
     /// <summary>Present when stored settings differ from what the running build has: they apply on its next start.</summary>
     public WorkspacePendingChanges? PendingChanges { get; init; }
+    /// <summary>The workspace's own schedule, with the current deadline when one applies (absent: none set).</summary>
+    public WorkspaceSchedule? Schedule { get; init; }
+
+    /// <summary>The next scheduled start or stop and its reason; absent when nothing is scheduled.</summary>
+    public WorkspaceNextTransition? NextTransition { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }

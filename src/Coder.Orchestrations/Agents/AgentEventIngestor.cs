@@ -216,6 +216,7 @@ public sealed partial class AgentEventIngestor(
                     if (a.Build != build) return false;
                     a.Sessions = s.ActiveSessions;
                     a.LastActivityAt = Max(a.LastActivityAt, s.LastActivityAt);
+                    if (s is { Change: "open", SessionId: { } session }) a.LastSession = $"{s.SessionKind ?? "session"}:{session}";
                     if (s.Connect is { } connect && AgentStates.WithConnect(a.AgentStates, envelope.AgentId, new AgentConnectState(connect.Sshd, connect.Reason, connect.Listening, connect.User)) is { } states)
                         a.AgentStates = states;
                     return true;

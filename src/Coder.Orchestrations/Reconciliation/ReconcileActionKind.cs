@@ -28,4 +28,13 @@ public enum ReconcileActionKind
 
     /// <summary>Destroy the blue a blue-green switch left stopped, once its grace period is over.</summary>
     DestroyRetiredInstance,
+
+    /// <summary>Start the stopped workspace: its autostart occurrence has come.</summary>
+    Autostart,
+
+    /// <summary>Move the workspace's deadline on (open sessions, or activity since it was set), and say why.</summary>
+    ExtendDeadline,
+
+    /// <summary>Record the next autostart occurrence (with a timeline entry when one was skipped).</summary>
+    RescheduleAutostart,
 }

@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Schedules;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.Reconciliation;
@@ -80,14 +81,18 @@ public static class ReconcilePlanner
 
         bool known = input.InventoriedProvisioners.Contains(w.Provisioner);
         bool resourceRuns = inventory.TryGetValue(ReconcileInput.OrphanKey(w.Provisioner, w.ComputeRef().ComputeName), out var item) && item.Running;
+        input.Templates.TryGetValue(ReconcileInput.TemplateKey(w.Template, w.TemplateVersion), out var policy);
         if (w.DesiredState == DesiredStates.Stopped)
         {
             return known && resourceRuns && w.IsIn(Contracts.Workspaces.WorkspaceStatus.Stopped, Contracts.Workspaces.WorkspaceStatus.Failed)
                 ? Act(ReconcileActionKind.Stop, w, ReconcileReasons.StoppedButRunning, $"Stopping the workspace: it should be stopped, but {item!.RunningReplicas} unit(s) of it still run on {w.Provisioner}.")
-                : null;
+                : PlanSchedule(input, w, policy);
         }
 
         if (w.DesiredState != DesiredStates.Running || !w.IsIn(Contracts.Workspaces.WorkspaceStatus.Running)) return null;
+
+        // The schedule comes before repairs: a workspace due to stop is stopped, not restarted.
+        if (PlanSchedule(input, w, policy) is { } scheduled) return scheduled;
         if (known && !resourceRuns)
         {
             string? snapshot = input.LatestSnapshots?.GetValueOrDefault(w.RowKey);
@@ -105,7 +110,7 @@ public static class ReconcilePlanner
                 $"Starting the missing replicas: the workspace declares {w.Replicas} replica(s), but only {item.RunningReplicas} run on {w.Provisioner}."));
         }
 
-        if (!input.Templates.TryGetValue(ReconcileInput.TemplateKey(w.Template, w.TemplateVersion), out var policy)) return null;
+        if (policy is null) return null;
         var interval = TimeSpan.FromSeconds(Math.Max(1, policy.HeartbeatSeconds));
         var agent = input.ObservationOf(w);
         if (agent.Connection is "connected" or "disconnected")
@@ -134,17 +139,23 @@ public static class ReconcilePlanner
             }
         }
 
-        if (policy.IdleStopAfterMinutes is int minutes && minutes > 0 && (agent.Sessions ?? 0) == 0)
-        {
-            var active = Latest(agent.LastActivityAt, w.BuildStartedAt, w.OperationStartedAt) ?? w.UpdatedAt;
-            if (now - active >= TimeSpan.FromMinutes(minutes))
-            {
-                return Act(ReconcileActionKind.Stop, w, ReconcileReasons.IdleTimeout,
-                    $"Stopping the idle workspace: no sessions and no activity for {Describe(now - active)} (the template stops it after {minutes} min).");
-            }
-        }
-
         return null;
+    }
+
+    /// <summary>The workspace's schedule (autostart, deadline, auto-stop) as an action, when it asks for one now.</summary>
+    static ReconcileAction? PlanSchedule(ReconcileInput input, WorkspaceEntity w, ReconcileTemplatePolicy? policy)
+    {
+        if (policy is null) return null;
+        var schedule = ScheduleRules.Resolve(ScheduleRules.Read(w), policy.Schedule, policy.IdleStopAfterMinutes);
+        if (SchedulePlanner.Decide(w, schedule, input.ObservationOf(w), input.Now) is not { } decision) return null;
+        var kind = decision.Kind switch
+        {
+            ScheduleActionKind.Start => ReconcileActionKind.Autostart,
+            ScheduleActionKind.Stop => ReconcileActionKind.Stop,
+            ScheduleActionKind.ExtendDeadline => ReconcileActionKind.ExtendDeadline,
+            _ => ReconcileActionKind.RescheduleAutostart,
+        };
+        return Act(kind, w, decision.Reason, decision.Message) with { Source = decision.Source, At = decision.At };
     }
 
     static ReconcileAction? PlanRunningOperation(ReconcileInput input, ReconcileOptions options, WorkspaceEntity w, string operationId)

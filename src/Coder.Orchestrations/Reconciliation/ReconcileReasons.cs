@@ -13,6 +13,6 @@ public static class ReconcileReasons
     public const string RestartLimitReached = "restart_limit_reached";
     public const string ConnectTimeout = "connect_timeout";
     public const string OperationHung = "operation_hung";
-    public const string IdleTimeout = "idle_timeout";
+    public const string IdleTimeout = Schedules.ScheduleReasons.IdleTimeout;
     public const string BlueGraceOver = "blue_grace_over";
 }

@@ -6,6 +6,7 @@ using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
+using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
 using Coder.Orchestrations.Templates;
@@ -33,6 +34,7 @@ public sealed partial class ReconcilerService(
     ProvisionerRegistry provisioners,
     ReconcileStateStore state,
     HungOperations hung,
+    QuotaLedger quotas,
     CoderMetrics metrics,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
@@ -141,7 +143,8 @@ public sealed partial class ReconcilerService(
                 policies[key] = new ReconcileTemplatePolicy(
                     agent.HeartbeatOverrideSeconds ?? spec.Agent?.HeartbeatSeconds ?? agent.HeartbeatSeconds,
                     spec.Agent?.ConnectTimeoutSeconds ?? spec.Agent?.ReadyTimeoutSeconds ?? o.DefaultConnectTimeoutSeconds,
-                    spec.Idle?.StopAfterMinutes);
+                    spec.Idle?.StopAfterMinutes,
+                    spec.Schedule);
             }
 
             // Only operations already older than the hung threshold are looked up: rare, so no per-workspace round trip.
@@ -198,6 +201,18 @@ public sealed partial class ReconcilerService(
                 operationId = await launcher.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, fresh, countRestart: kind != OperationKind.Stop), client, cancellationToken);
                 if (operationId is null) return false;
                 break;
+            case ReconcileActionKind.Autostart:
+                operationId = await AutostartAsync(action, input, client, cancellationToken);
+                if (operationId is null) return false;
+                break;
+            case ReconcileActionKind.ExtendDeadline:
+            case ReconcileActionKind.RescheduleAutostart:
+                var scheduled = await RescheduleAsync(action, input, cancellationToken);
+                if (scheduled is null) return false;
+                if (scheduled.Message.Length == 0) return true; // bookkeeping (the first occurrence): nothing to explain
+                action = scheduled;
+                message = trigger is null ? action.Message : $"{action.Message} (Checked because of {trigger}.)";
+                break;
             case ReconcileActionKind.MarkDisconnected:
             case ReconcileActionKind.MarkConnectTimeout:
                 if (!await MarkConnectionAsync(action, input, cancellationToken)) return false;
@@ -229,7 +244,7 @@ public sealed partial class ReconcilerService(
 
         var now = time.GetUtcNow();
         await timeline.AppendAsync(action.WorkspaceId, new TimelineEntry(
-            now, $"reconcile-{now.UtcTicks}-{action.Kind}", "reconcile." + KindName(action.Kind), message, action.Reason, Actor, operationId), cancellationToken);
+            now, $"reconcile-{now.UtcTicks}-{action.Kind}", "reconcile." + KindName(action.Kind), message, action.Reason, Actor, operationId, action.Source), cancellationToken);
         metrics.RecordReconcileAction(action.Reason);
         await audit.RecordAsync(new AuditEntry(Actor, "reconcile." + KindName(action.Kind), $"workspaces/{action.WorkspaceId}", AuditResults.Succeeded, Detail: action.Reason), cancellationToken);
         LogActed(logger, action.Kind, action.WorkspaceId, action.Reason);
@@ -295,14 +310,7 @@ public sealed partial class ReconcilerService(
     bool StillPlanned(WorkspaceEntity fresh, ReconcileAction action, ReconcileInput input, bool countRestart)
     {
         var now = time.GetUtcNow();
-        var single = input with
-        {
-            Now = now,
-            Workspaces = [fresh],
-            Inventory = input.Inventory.Where(i => i.WorkspaceId == fresh.RowKey).ToList(),
-        };
-        var again = ReconcilePlanner.Plan(single, options.Value).Actions.FirstOrDefault(a => a.Kind != ReconcileActionKind.DestroyOrphan);
-        if (again is null || again.Kind != action.Kind || again.Reason != action.Reason) return false;
+        if (Replan(fresh, action, input, now) is null) return false;
         if (countRestart)
         {
             int used = ReconcilePlanner.RestartsInWindow(fresh, now);
@@ -311,6 +319,87 @@ public sealed partial class ReconcilerService(
         }
 
         return true;
+    }
+
+    /// <summary>The action the planner decides for the row as stored now, when it is still <paramref name="action"/>'s kind and reason.</summary>
+    ReconcileAction? Replan(WorkspaceEntity fresh, ReconcileAction action, ReconcileInput input, DateTimeOffset now)
+    {
+        var single = input with
+        {
+            Now = now,
+            Workspaces = [fresh],
+            Inventory = input.Inventory.Where(i => i.WorkspaceId == fresh.RowKey).ToList(),
+        };
+        var again = ReconcilePlanner.Plan(single, options.Value).Actions.FirstOrDefault(a => a.Kind != ReconcileActionKind.DestroyOrphan);
+        return again is not null && again.Kind == action.Kind && again.Reason == action.Reason ? again : null;
+    }
+
+    /// <summary>
+    /// Starts a workspace on its autostart schedule: the quota reservation first (as a user's start takes it), then the claim,
+    /// which also records the next occurrence. A refused quota skips this occurrence, on the timeline with the quota's words.
+    /// </summary>
+    async Task<string?> AutostartAsync(ReconcileAction action, ReconcileInput input, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var row = input.Workspaces.First(w => w.RowKey == action.WorkspaceId);
+        if (QuotaReservation.Of(row) is not { } declared) return null;
+        QuotaReservation? previous;
+        try
+        {
+            previous = await quotas.ReserveAsync(row.PartitionKey, row.RowKey, declared with { Running = true }, cancellationToken);
+        }
+        catch (CoderProblemException e) when (e.Status == 403)
+        {
+            var skipped = action with { Kind = ReconcileActionKind.RescheduleAutostart, Reason = Schedules.ScheduleReasons.AutostartSkipped, Message = $"Autostart refused: {e.Detail}" };
+            await RescheduleAsync(skipped, input, cancellationToken, force: true);
+            var now = time.GetUtcNow();
+            await timeline.AppendAsync(action.WorkspaceId, new TimelineEntry(now, $"reconcile-{now.UtcTicks}-autostart-refused", "reconcile.autostart_refused", skipped.Message, skipped.Reason, Actor, null, action.Source), cancellationToken);
+            return null;
+        }
+
+        var fresh = await FreshAgentsAsync(input, row.RowKey, cancellationToken);
+        string? operationId = null;
+        try
+        {
+            operationId = await launcher.TryStartSystemOperationAsync(row, OperationKind.Start, Actor, action.Reason, w =>
+            {
+                if (Replan(w, action, fresh, time.GetUtcNow()) is not { } again) return false;
+                w.NextAutostartAt = again.At;
+                return true;
+            }, client, cancellationToken);
+            return operationId;
+        }
+        finally
+        {
+            if (operationId is null) await quotas.RestoreAsync(row.PartitionKey, row.RowKey, previous, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Writes a deadline extension or the next autostart occurrence, while the planner still decides it for the row as
+    /// stored (the values are the ones decided then). Returns the action as written, or null when it no longer applies.
+    /// <paramref name="force"/> writes <paramref name="action"/>'s occurrence without asking the planner again.
+    /// </summary>
+    async Task<ReconcileAction?> RescheduleAsync(ReconcileAction action, ReconcileInput input, CancellationToken cancellationToken, bool force = false)
+    {
+        var current = await FreshAgentsAsync(input, action.WorkspaceId, cancellationToken);
+        ReconcileAction? written = null;
+        await workspaces.MutateAsync(action.Owner!, action.WorkspaceId, w =>
+        {
+            written = force ? action : Replan(w, action, current, time.GetUtcNow());
+            if (written is null) return false;
+            if (written.Kind == ReconcileActionKind.ExtendDeadline)
+            {
+                w.DeadlineAt = written.At;
+                w.DeadlineSource = written.Source;
+            }
+            else
+            {
+                w.NextAutostartAt = written.At;
+            }
+
+            return true;
+        }, cancellationToken);
+        return written;
     }
 
     static string KindName(ReconcileActionKind kind) => kind switch
@@ -324,6 +413,9 @@ public sealed partial class ReconcilerService(
         ReconcileActionKind.MarkFailed => "failed",
         ReconcileActionKind.FailHungOperation => "fail_operation",
         ReconcileActionKind.DestroyRetiredInstance => "destroy_retired_instance",
+        ReconcileActionKind.Autostart => "autostart",
+        ReconcileActionKind.ExtendDeadline => "extend_deadline",
+        ReconcileActionKind.RescheduleAutostart => "reschedule_autostart",
         _ => kind.ToString(),
     };
 

@@ -16,7 +16,8 @@ public sealed record AgentObservation(
     double? MemoryPercent,
     long? DiskUsedBytes,
     int? Sessions,
-    DateTimeOffset? LastActivityAt)
+    DateTimeOffset? LastActivityAt,
+    string? LastSession = null)
 {
     /// <summary>A build nothing was heard from yet.</summary>
     public static AgentObservation None { get; } = new(AgentLifecycle.Created, "connecting", null, null, null, null, null, null, null);
@@ -31,7 +32,7 @@ public sealed record AgentObservation(
         if (agents.Build == build)
         {
             return new(WireNames.TryParse<AgentLifecycle>(agents.Lifecycle, out var l) ? l : AgentLifecycle.Created, agents.Connection, agents.LastHeartbeatAt,
-                agents.AgentStates, agents.CpuPercent, agents.MemoryPercent, agents.DiskUsedBytes, agents.Sessions, agents.LastActivityAt);
+                agents.AgentStates, agents.CpuPercent, agents.MemoryPercent, agents.DiskUsedBytes, agents.Sessions, agents.LastActivityAt, agents.LastSession);
         }
 
         if (build is not null && agents.PendingBuild == build)

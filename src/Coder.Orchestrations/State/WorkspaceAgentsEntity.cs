@@ -36,6 +36,9 @@ public sealed class WorkspaceAgentsEntity : ITableEntity
     public int? Sessions { get; set; }
     public DateTimeOffset? LastActivityAt { get; set; }
 
+    /// <summary>The session opened last, as <c>kind:id</c> (e.g. <c>ssh:connect-3-1</c>): what schedule decisions name as their source.</summary>
+    public string? LastSession { get; set; }
+
     /// <summary>
     /// The build whose lifecycle changes operation <see cref="SignalOperation"/> waits on, set by <c>CheckAgentActivity</c>
     /// in a write guarded by the ETag of the row it read, so a lifecycle change stored in between fails that write and the
@@ -71,6 +74,7 @@ public sealed class WorkspaceAgentsEntity : ITableEntity
         DiskUsedBytes = null;
         Sessions = null;
         LastActivityAt = null;
+        LastSession = null;
         DrainId = null;
         DrainAcks = null;
     }

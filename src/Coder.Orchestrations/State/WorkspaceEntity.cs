@@ -79,6 +79,17 @@ public sealed class WorkspaceEntity : ITableEntity
 
     /// <summary>The values the running build started with (set when a build starts); a difference is a pending change.</summary>
     public string? BuildParametersJson { get; set; }
+    /// <summary>The workspace's own schedule (<c>WorkspaceSchedule</c> as JSON, without its deadline); null: the template's defaults.</summary>
+    public string? ScheduleJson { get; set; }
+
+    /// <summary>When the running workspace stops (a deadline before <see cref="BuildStartedAt"/> belongs to an earlier run and is ignored).</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
+    /// <summary>What set <see cref="DeadlineAt"/>: <c>user:…</c>, <c>autostop</c>, <c>session:kind:id</c> or <c>activity</c>.</summary>
+    public string? DeadlineSource { get; set; }
+
+    /// <summary>The next autostart occurrence the reconciler acts on; advanced past "now" whenever it passes.</summary>
+    public DateTimeOffset? NextAutostartAt { get; set; }
 
     /// <summary>The live compute instance (the provisioner's instance name); null is the first one.</summary>
     public string? ComputeInstance { get; set; }

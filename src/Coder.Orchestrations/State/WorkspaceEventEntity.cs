@@ -22,6 +22,9 @@ public sealed class WorkspaceEventEntity : ITableEntity
     public string? Actor { get; set; }
     public string? OperationId { get; set; }
 
+    /// <summary>What caused a schedule decision (see <c>WorkspaceEventView.Source</c>).</summary>
+    public string? Source { get; set; }
+
     public static string RowKeyFor(DateTimeOffset at, string discriminator) =>
         $"{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}-{discriminator}";
 }

@@ -154,6 +154,7 @@ public static class TemplateValidator
         }
 
         if (spec.Idle is { StopAfterMinutes: < 1 or > 525_600 }) errors.Add("idle.stopAfterMinutes", "Between 1 and 525600.");
+        Schedules.ScheduleRules.ValidateTemplate(spec.Schedule, errors);
         if (spec.Agent is { } agent)
         {
             if (agent.HeartbeatSeconds is < 1 or > 300) errors.Add("agent.heartbeatSeconds", "Between 1 and 300.");

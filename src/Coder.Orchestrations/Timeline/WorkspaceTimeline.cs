@@ -22,6 +22,7 @@ public sealed class WorkspaceTimeline(CoderTables tables)
             Reason = entry.Reason,
             Actor = entry.Actor,
             OperationId = entry.OperationId,
+            Source = entry.Source,
         };
         return tables.WorkspaceEvents.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
@@ -32,7 +33,7 @@ public sealed class WorkspaceTimeline(CoderTables tables)
         await foreach (var e in tables.WorkspaceEvents.QueryAsync<WorkspaceEventEntity>(x => x.PartitionKey == workspaceId, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
         {
             if (kindPrefix is not null && !e.Kind.StartsWith(kindPrefix, StringComparison.Ordinal)) continue;
-            items.Add(new WorkspaceEventView(e.At, e.Kind, e.Message, e.Reason, e.Actor, e.OperationId));
+            items.Add(new WorkspaceEventView(e.At, e.Kind, e.Message, e.Reason, e.Actor, e.OperationId, e.Source));
             if (items.Count >= max) break;
         }
 

@@ -4,6 +4,7 @@ using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Schedules;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates.Parameters;
@@ -16,7 +17,9 @@ public static class WorkspaceMapper
     /// The workspace as <paramref name="caller"/> may see it: its row, and its live build's agents as observed; a
     /// failure's full text only for admins.
     /// </summary>
-    public static WorkspaceResponse ToResponse(WorkspaceEntity w, AgentObservation agent, int? activeTemplateVersion, CallerIdentity caller) => new()
+    /// <param name="schedule">The schedule in force, for <c>schedule</c>'s deadline and <c>nextTransition</c> as of <paramref name="now"/>.</param>
+    public static WorkspaceResponse ToResponse(WorkspaceEntity w, AgentObservation agent, int? activeTemplateVersion, CallerIdentity caller,
+        EffectiveSchedule? schedule = null, DateTimeOffset? now = null) => new()
     {
         Id = w.RowKey,
         Name = w.Name,
@@ -45,6 +48,8 @@ public static class WorkspaceMapper
         SourceSnapshot = w.SourceSnapshot,
         Parameters = w.ParametersJson is null ? null : ParameterValues.Read(w.ParametersJson),
         PendingChanges = PendingChanges(w),
+        Schedule = ScheduleView(w, agent, schedule),
+        NextTransition = schedule is null || now is null ? null : SchedulePlanner.Next(w, schedule, agent, now.Value),
         CreatedAt = w.CreatedAt,
         UpdatedAt = w.UpdatedAt,
     };
@@ -55,6 +60,16 @@ public static class WorkspaceMapper
         if (w.AgentBuild is null || w.ParametersJson == w.BuildParametersJson) return null;
         var changed = ParameterValues.Differences(ParameterValues.Read(w.ParametersJson), ParameterValues.Read(w.BuildParametersJson));
         return changed.Count == 0 ? null : new WorkspacePendingChanges(WorkspacePendingChanges.NextStart, changed);
+    }
+
+    /// <summary>The workspace's own schedule fields, with the deadline in force while it runs.</summary>
+    static WorkspaceSchedule? ScheduleView(WorkspaceEntity w, AgentObservation agent, EffectiveSchedule? schedule)
+    {
+        var own = ScheduleRules.Read(w);
+        DateTimeOffset? deadline = schedule is not null && w.DesiredState == DesiredStates.Running && w.IsIn(WorkspaceStatus.Running)
+            ? SchedulePlanner.DeadlineOf(w, schedule, agent)?.At
+            : null;
+        return own is null && deadline is null ? null : (own ?? new WorkspaceSchedule()) with { Deadline = deadline };
     }
 
     /// <summary>An agent that reports its way in listens on the relay; sshd is usable when it named one.</summary>

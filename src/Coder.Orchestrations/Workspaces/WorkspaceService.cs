@@ -10,6 +10,7 @@ using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.Scaling;
+using Coder.Orchestrations.Schedules;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.Snapshots.Orchestrators;
@@ -129,7 +130,8 @@ public sealed class WorkspaceService(
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
         var agent = AgentObservation.Of(workspace, await observed ?? WorkspaceAgentsEntity.FromLegacy(workspace));
         int? active = await templates.GetActiveVersionAsync(workspace.Template, cancellationToken);
-        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, agent, active, caller), workspace.ETag.ToString());
+        var schedule = await ScheduleOfAsync(workspace, cancellationToken);
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(workspace, agent, active, caller, schedule, time.GetUtcNow()), workspace.ETag.ToString());
     }
 
     public async Task<ItemsPage<WorkspaceResponse>> ListAsync(CallerIdentity caller, string? status, string? template, string? continuationToken, CancellationToken cancellationToken)
@@ -154,7 +156,7 @@ public sealed class WorkspaceService(
                 active[w.Template] = version;
             }
 
-            result.Add(WorkspaceMapper.ToResponse(w, AgentObservation.Of(w, observed[i] ?? WorkspaceAgentsEntity.FromLegacy(w)), version, caller));
+            result.Add(WorkspaceMapper.ToResponse(w, AgentObservation.Of(w, observed[i] ?? WorkspaceAgentsEntity.FromLegacy(w)), version, caller, await ScheduleOfAsync(w, cancellationToken), time.GetUtcNow()));
         }
 
         return new ItemsPage<WorkspaceResponse>(result, next);
@@ -178,15 +180,15 @@ public sealed class WorkspaceService(
     }
 
     /// <summary>
-    /// PATCH. Settings (parameters) alone are one conditional write of the workspace row: 200 with the workspace. A size or
-    /// replica change starts a scale operation: 202. Both: everything is validated first, then the settings are written
-    /// and the scale claims the row under the ETag that write produced. <c>If-Match</c> is the condition of the first write.
+    /// PATCH. Settings (parameters, schedule) alone are one conditional write of the workspace row: 200 with the workspace.
+    /// A size or replica change starts a scale operation: 202. Both: everything is validated first, then the settings are
+    /// written and the scale claims the row under the ETag that write produced. <c>If-Match</c> is the condition of the first write.
     /// </summary>
     public async Task<WorkspaceUpdateResult> UpdateAsync(CallerIdentity caller, string workspaceId, UpdateWorkspaceRequest request, string? ifMatch, DurableTaskClient client, CancellationToken cancellationToken)
     {
         bool scale = request.Size is not null || request.Replicas is not null;
         bool settings = HasSettings(request);
-        if (!scale && !settings) throw CoderProblemException.Validation("body", "Give size, replicas or parameters.");
+        if (!scale && !settings) throw CoderProblemException.Validation("body", "Give size, replicas, parameters or schedule.");
         if (!scale) return new WorkspaceUpdateResult(await UpdateSettingsAsync(caller, workspaceId, request, ifMatch, cancellationToken), null);
 
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
@@ -198,18 +200,20 @@ public sealed class WorkspaceService(
         var spec = await SpecOfAsync(workspace, cancellationToken);
         var target = new ScaleTarget(request.Size?.Cpu ?? workspace.Cpu, request.Size?.MemoryMiB ?? workspace.MemoryMiB, request.Replicas ?? workspace.Replicas, workspace.Cpu, workspace.MemoryMiB, workspace.Replicas);
         ScaleOperations.ValidateSize(target.Cpu, target.MemoryMiB, target.Replicas, spec, errors);
-        if (settings) ChangeSettings(workspace, spec, request, errors);
+        var change = new SettingsChange(request, spec, time.GetUtcNow(), caller.Actor);
+        if (settings) ChangeSettings(workspace, change, errors);
         errors.ThrowIfAny();
         if (!workspace.IsIn(WorkspaceStatus.Running, WorkspaceStatus.Failed))
             throw CoderProblemException.Conflict($"Only a running workspace can be scaled (it is {workspace.Status}).", workspace.OperationId);
         if (workspace.OperationId is { } running) throw OperationLauncher.StillRunning(running);
 
-        // The settings write honours If-Match; the scale's claim then names the ETag it produced, so nothing comes between.
+        // The settings write honours If-Match; with it, the scale's claim then names the ETag that write produced, so
+        // nothing comes between. Without it, neither write is conditional on the client's read (a heartbeat is no 412).
         bool conditional = IsConditional(ifMatch);
         if (settings)
         {
-            workspace = await WriteSettingsAsync(workspace, spec, request, conditional, cancellationToken);
-            conditional = true;
+            workspace = await WriteSettingsAsync(workspace, change, conditional, cancellationToken);
+            await RecordScheduleAsync(workspace, change, spec, cancellationToken);
         }
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
@@ -230,18 +234,36 @@ public sealed class WorkspaceService(
         RequireETag(workspace, ifMatch);
         var spec = await SpecOfAsync(workspace, cancellationToken);
         var errors = new ValidationErrors();
-        ChangeSettings(workspace, spec, request, errors);
+        var now = time.GetUtcNow();
+        var change = new SettingsChange(request, spec, now, caller.Actor);
+        ChangeSettings(workspace, change, errors);
         errors.ThrowIfAny();
-        var stored = await WriteSettingsAsync(workspace, spec, request, IsConditional(ifMatch), cancellationToken);
-        var agent = AgentObservation.Of(stored, await agents.GetAsync(workspaceId, cancellationToken) ?? WorkspaceAgentsEntity.FromLegacy(stored));
+        var stored = await WriteSettingsAsync(workspace, change, IsConditional(ifMatch), cancellationToken);
+        var (agent, effective) = await RecordScheduleAsync(stored, change, spec, cancellationToken);
         int? active = await templates.GetActiveVersionAsync(stored.Template, cancellationToken);
-        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(stored, agent, active, caller), stored.ETag.ToString());
+        return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(stored, agent, active, caller, effective, now), stored.ETag.ToString());
+    }
+
+    /// <summary>A schedule change goes on the timeline with who made it and what comes next; returns what that was decided on.</summary>
+    async Task<(AgentObservation Agent, EffectiveSchedule Effective)> RecordScheduleAsync(WorkspaceEntity stored, SettingsChange change, TemplateSpec spec, CancellationToken cancellationToken)
+    {
+        var agent = AgentObservation.Of(stored, await agents.GetAsync(stored.RowKey, cancellationToken) ?? WorkspaceAgentsEntity.FromLegacy(stored));
+        var effective = ScheduleRules.Resolve(ScheduleRules.Read(stored), spec.Schedule, spec.Idle?.StopAfterMinutes);
+        if (change.Request.Schedule is { } schedule)
+        {
+            var now = change.Now;
+            var next = SchedulePlanner.Next(stored, effective, agent, now);
+            string says = next is null ? "Nothing is scheduled." : $"Next: {next.Action} at {next.At:u} ({next.Reason}).";
+            await timeline.AppendAsync(stored.RowKey, new TimelineEntry(now, $"schedule-{now.UtcTicks}", "schedule.updated",
+                $"Schedule set by {change.Actor}: {DescribeSchedule(schedule)}. {says}", ScheduleReasons.ScheduleUpdated, change.Actor, null, ScheduleSources.User(change.Actor)), cancellationToken);
+        }
+
+        return (agent, effective);
     }
 
     /// <summary>The one write of the settings: under the ETag of <paramref name="workspace"/> as read, retried on a fresh read unless <paramref name="conditional"/>.</summary>
-    async Task<WorkspaceEntity> WriteSettingsAsync(WorkspaceEntity workspace, TemplateSpec spec, UpdateWorkspaceRequest request, bool conditional, CancellationToken cancellationToken)
+    async Task<WorkspaceEntity> WriteSettingsAsync(WorkspaceEntity workspace, SettingsChange change, bool conditional, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         return await OptimisticConcurrency.MutateAsync(
             workspace,
             async ct => await store.GetAsync(workspace.PartitionKey, workspace.RowKey, ct) is { Status: not "deleted" } fresh
@@ -251,10 +273,10 @@ public sealed class WorkspaceService(
             {
                 // Decided again on every read: the rules (immutable, monotonic) compare with the values as stored now.
                 var again = new ValidationErrors();
-                bool changed = ChangeSettings(w, spec, request, again, apply: true);
+                bool changed = ChangeSettings(w, change, again, apply: true);
                 again.ThrowIfAny();
                 if (!changed) return false;
-                w.UpdatedAt = now;
+                w.UpdatedAt = change.Now;
                 return true;
             },
             async (w, ct) =>
@@ -271,20 +293,41 @@ public sealed class WorkspaceService(
             cancellationToken) ?? throw CoderProblemException.NotFound($"Workspace '{workspace.RowKey}'");
     }
 
-    static bool HasSettings(UpdateWorkspaceRequest request) => request.Parameters is not null;
+    static bool HasSettings(UpdateWorkspaceRequest request) => request.Parameters is not null || request.Schedule is not null;
 
     /// <summary>
     /// Decides the request's settings against <paramref name="workspace"/> as read, errors into <paramref name="errors"/>;
     /// applies them to it when <paramref name="apply"/>. True when anything would change.
     /// </summary>
-    static bool ChangeSettings(WorkspaceEntity workspace, TemplateSpec spec, UpdateWorkspaceRequest request, ValidationErrors errors, bool apply = false)
+    static bool ChangeSettings(WorkspaceEntity workspace, SettingsChange change, ValidationErrors errors, bool apply = false)
     {
+        var (request, spec, now, actor) = change;
         bool changed = false;
         if (request.Parameters is { } parameters)
         {
             string? values = ParameterValues.Write(ParameterValidator.Change(spec.Parameters, ParameterValues.Read(workspace.ParametersJson), parameters, errors));
             changed |= values != workspace.ParametersJson;
             if (apply) workspace.ParametersJson = values;
+        }
+
+        if (request.Schedule is { } schedule)
+        {
+            ScheduleRules.ValidateWorkspace(schedule, spec, now, errors);
+
+            // A schedule PATCH always writes (it restarts the auto-stop count), so it is never a no-op.
+            changed = true;
+            if (apply && !errors.Any)
+            {
+                var effective = ScheduleRules.Resolve(schedule, spec.Schedule, spec.Idle?.StopAfterMinutes);
+                workspace.ScheduleJson = ScheduleRules.Write(schedule);
+                bool running = workspace.DesiredState == DesiredStates.Running;
+                (workspace.DeadlineAt, workspace.DeadlineSource) = schedule.Deadline is { } deadline ? (deadline, ScheduleSources.User(actor))
+
+                    // A new auto-stop counts from now, not from the last activity before the change.
+                    : running && effective.AutostopAfterMinutes is { } minutes ? (now.AddMinutes(minutes), ScheduleSources.Autostop)
+                    : ((DateTimeOffset?)null, (string?)null);
+                workspace.NextAutostartAt = effective.NextAutostart(now);
+            }
         }
 
         return changed;
@@ -299,6 +342,16 @@ public sealed class WorkspaceService(
     static void RequireETag(WorkspaceEntity workspace, string? ifMatch)
     {
         if (IsConditional(ifMatch) && ifMatch != workspace.ETag.ToString()) throw OperationLauncher.StaleETag();
+    }
+
+    static string DescribeSchedule(WorkspaceSchedule s)
+    {
+        var parts = new List<string>();
+        if (s.Autostart is not null) parts.Add($"autostart {s.Autostart} ({s.Timezone ?? "UTC"})");
+        else if (s.Timezone is not null) parts.Add($"timezone {s.Timezone}");
+        if (s.AutostopAfterMinutes is { } m) parts.Add($"auto-stop after {m} min without activity");
+        if (s.Deadline is { } d) parts.Add($"deadline {d:u}");
+        return parts.Count == 0 ? "the template's defaults" : string.Join(", ", parts);
     }
 
     /// <summary>
@@ -339,6 +392,13 @@ public sealed class WorkspaceService(
             StartedAt = op.StartedAt,
             EndedAt = op.EndedAt,
         };
+    }
+
+    /// <summary>The schedule in force for <paramref name="workspace"/> (its template version's defaults under its own fields).</summary>
+    async Task<EffectiveSchedule> ScheduleOfAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        var spec = (await templates.GetVersionAsync(workspace.Template, workspace.TemplateVersion, cancellationToken))?.Spec;
+        return ScheduleRules.Resolve(ScheduleRules.Read(workspace), spec?.Schedule, spec?.Idle?.StopAfterMinutes);
     }
 
     /// <summary>A workspace the caller may see; anything else (missing, deleted, someone else's) is the same 404.</summary>

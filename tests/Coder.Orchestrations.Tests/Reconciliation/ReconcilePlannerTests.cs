@@ -376,14 +376,33 @@ public sealed class ReconcilePlannerTests
     }
 
     [Fact]
-    public void Plan_IdleWithAnOpenSession_IsKeptRunning()
+    public void Plan_IdleWithAnOpenSession_IsKeptRunning_AndSaysWhichSession()
     {
         var w = Running();
         var a = Observed();
         a.Sessions = 1;
         a.LastActivityAt = Now.AddMinutes(-90);
+        a.LastSession = "ssh:connect-1-1";
 
-        Assert.Empty(ReconcilePlanner.Plan(Input([w], [Resource()], idleMinutes: 30, agents: [a]), Options).Actions);
+        var action = Single(Input([w], [Resource()], idleMinutes: 30, agents: [a]));
+        Assert.Equal(ReconcileActionKind.ExtendDeadline, action.Kind);
+        Assert.Equal(Coder.Orchestrations.Schedules.ScheduleReasons.KeepAlive, action.Reason);
+        Assert.Equal("session:ssh:connect-1-1", action.Source);
+        Assert.Equal(Now.AddMinutes(30), action.At);
+    }
+
+    [Fact]
+    public void Plan_ScheduleDueAndHeartbeatLost_StopsRatherThanRestarts()
+    {
+        var w = Running();
+        var a = Observed();
+        a.Sessions = 0;
+        a.LastActivityAt = Now.AddMinutes(-31);
+        a.LastHeartbeatAt = Now.AddMinutes(-20);
+
+        var action = Single(Input([w], [Resource()], idleMinutes: 30, agents: [a]));
+        Assert.Equal(ReconcileActionKind.Stop, action.Kind);
+        Assert.Equal(ReconcileReasons.IdleTimeout, action.Reason);
     }
 
     [Fact]

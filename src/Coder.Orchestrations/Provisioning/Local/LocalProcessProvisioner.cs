@@ -233,7 +233,9 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         {
             foreach (string dir in Directory.GetDirectories(_workspacesRoot))
             {
+                // A dot folder is the provisioner's own (the sandbox's .accounts), never a workspace: not an orphan to destroy.
                 string computeName = Path.GetFileName(dir);
+                if (computeName.StartsWith('.')) continue;
                 if (!byInstance.ContainsKey(computeName)) items.Add(StoppedItem(computeName, dir));
             }
         }
