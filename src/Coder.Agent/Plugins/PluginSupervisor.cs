@@ -69,7 +69,7 @@ public sealed class PluginSupervisor(AgentSettings settings, ManifestState manif
     {
         string command = Path.IsPathRooted(plugin.Command) ? plugin.Command : Path.GetFullPath(Path.Combine(PluginsDirectory, plugin.Command));
         var info = ProcessGroup.CreateStartInfo(command, [], settings.WorkspaceDirectory);
-        scripts.ApplyEnvironment(info.Environment, manifest.Current.Env);
+        scripts.ApplyEnvironment(info.Environment, manifest.Current);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         void Append(StringBuilder target, string line)

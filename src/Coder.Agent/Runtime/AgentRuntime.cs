@@ -8,6 +8,7 @@ using Coder.Agent.Lifecycle;
 using Coder.Agent.Metrics;
 using Coder.Agent.Outbox;
 using Coder.Agent.Plugins;
+using Coder.Agent.Repositories;
 using Coder.Agent.Scripts;
 using Coder.Agent.Sessions;
 using Coder.Agent.Transport;
@@ -83,7 +84,8 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             }
             else
             {
-                await RunStartupAsync(manifest.Current, scripts, lifecycle, shutdown);
+                var cloner = new RepositoryCloner(settings, scripts, outbox, processes, time, loggers.Create("repositories"));
+                await RunStartupAsync(manifest.Current, cloner, scripts, lifecycle, shutdown);
             }
             await Task.Delay(Timeout.Infinite, shutdown);
         }
@@ -97,7 +99,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
         lifecycle.Report(AgentLifecycle.ShuttingDown);
         foreach (var script in manifest?.Current.ShutdownScripts ?? [])
         {
-            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current.Env, CancellationToken.None);
+            await scripts.RunAsync(script, ScriptRunner.ShutdownPhase, manifest!.Current, CancellationToken.None);
         }
         lifecycle.Report(AgentLifecycle.Off);
         await senderStop.CancelAsync();
@@ -165,13 +167,28 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             RelayTokenCache.For(client, settings.Replica, time).Provider, sessions, time, loggers.Create("relay"));
     }
 
-    async Task RunStartupAsync(AgentManifest manifest, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
+    async Task RunStartupAsync(AgentManifest manifest, RepositoryCloner cloner, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
     {
         using var readyDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, manifest.ReadyTimeoutSeconds)), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(readyDeadline.Token, shutdown);
+
+        // Repositories and dotfiles come first: the startup scripts may build what they cloned.
+        string? cloneFailure = await cloner.PrepareAsync(manifest, linked.Token);
+        shutdown.ThrowIfCancellationRequested();
+        if (readyDeadline.IsCancellationRequested)
+        {
+            lifecycle.Report(AgentLifecycle.StartTimeout, $"the ready timeout of {manifest.ReadyTimeoutSeconds}s passed while repositories were cloned");
+            return;
+        }
+        if (cloneFailure is not null)
+        {
+            lifecycle.Report(AgentLifecycle.StartError, cloneFailure);
+            return;
+        }
+
         foreach (var script in manifest.Scripts)
         {
-            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest.Env, linked.Token);
+            var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest, linked.Token);
             shutdown.ThrowIfCancellationRequested();
             if (outcome.Canceled)
             {

@@ -17,11 +17,10 @@ public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, Wor
     public const string StartupPhase = "startup";
     public const string ShutdownPhase = "shutdown";
 
-    public async Task<ScriptOutcome> RunAsync(ManifestScript script, string phase, IReadOnlyDictionary<string, string> env,
-        CancellationToken cancellationToken)
+    public async Task<ScriptOutcome> RunAsync(ManifestScript script, string phase, AgentManifest manifest, CancellationToken cancellationToken)
     {
         var info = ProcessGroup.CreateStartInfo("/bin/sh", ["-c", script.Script], settings.WorkspaceDirectory);
-        ApplyEnvironment(info.Environment, env);
+        ApplyEnvironment(info.Environment, manifest);
         void Ship(LogPayload payload) => outbox.Append(AgentEventTypes.Log, payload, CoderJsonContext.Default.LogPayload);
         var stdout = new LogBatcher(script.Name, "stdout", Ship);
         var stderr = new LogBatcher(script.Name, "stderr", Ship);
@@ -37,11 +36,15 @@ public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, Wor
         return outcome;
     }
 
-    /// <summary>The agent's environment without secrets, plus the manifest env and the CODER_* variables scripts rely on.</summary>
-    public void ApplyEnvironment(IDictionary<string, string?> target, IReadOnlyDictionary<string, string> env)
+    /// <summary>
+    /// The one place a workspace process's environment is built: the agent's own without its secrets, the manifest env, the
+    /// owner's secrets, then the CODER_* variables scripts rely on. Nothing here is logged.
+    /// </summary>
+    public void ApplyEnvironment(IDictionary<string, string?> target, AgentManifest manifest)
     {
         AgentSettings.RemoveSecrets(target);
-        foreach (var (key, value) in env) target[key] = value;
+        foreach (var (key, value) in manifest.Env) target[key] = value;
+        foreach (var (key, value) in manifest.Secrets) target[key] = value;
         target["CODER_WORKSPACE_ID"] = settings.WorkspaceId;
         target["CODER_AGENT_ID"] = settings.AgentId;
         target["CODER_WORKSPACE_DIR"] = settings.WorkspaceDirectory;

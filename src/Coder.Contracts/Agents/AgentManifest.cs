@@ -17,4 +17,16 @@ public sealed record AgentManifest(
 
     /// <summary>Present when a relay is configured: the agent listens on it only then.</summary>
     public Connect.AgentConnectSettings? Connect { get; init; }
+
+    /// <summary>Cloned, in order, before the startup scripts run; a path that already holds a clone is left alone.</summary>
+    public IReadOnlyList<ManifestRepository> Repositories { get; init; } = [];
+
+    /// <summary>The owner's dotfiles, cloned and installed after the repositories; null when the owner has none.</summary>
+    public ManifestDotfiles? Dotfiles { get; init; }
+
+    /// <summary>
+    /// The owner's secrets, env name to value: in the environment of scripts, shells and the git credential helper, never
+    /// in the agent's logs or events.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 }

@@ -23,6 +23,7 @@ public static class CoderEnvironmentConfiguration
         ("CODER_ADMIN_TOKEN", "Coder:Security:AdminToken"),
         ("CODER_ADMIN_PRINCIPAL_IDS", "Coder:Security:AdminPrincipalIds"),
         ("CODER_DATA_DIR", "Coder:Local:DataDirectory"),
+        ("CODER_SECRETS_KEYVAULT_URI", "Coder:Secrets:KeyVaultUri"),
         ("CODER_AGENT_PATH", "Coder:Local:AgentPath"),
         ("CODER_BWRAP", "Coder:Local:BubblewrapPath"),
         ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),
