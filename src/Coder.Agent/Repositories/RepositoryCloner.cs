@@ -76,6 +76,11 @@ public sealed partial class RepositoryCloner(AgentSettings settings, ScriptRunne
         args.Add("clone");
         if (depth is { } d && !commit) args.Add($"--depth={d}");
         if (gitRef is not null && !commit) args.Add($"--branch={gitRef}");
+
+        // A file:// source belongs to another user (the host's), which git refuses to read unless told the folder is safe;
+        // only the command scope of the upload-pack it starts counts, so the exception goes there, for that folder alone.
+        if (Uri.TryCreate(url, UriKind.Absolute, out var source) && source.IsFile)
+            args.Add($"--upload-pack=git -c safe.directory={Quote(source.LocalPath)} upload-pack");
         args.AddRange(["--", url, target]);
 
         // git's message for start_error: its last "fatal:" line, else its last line.

@@ -14,6 +14,8 @@ public static class CoderCommandLine
         root.Add(PortForwardCommand.Build(context));
         root.Add(ConfigSshCommand.Build(context));
         root.Add(QuotaCommands.Build(context));
+        root.Add(SecretCommands.Build(context));
+        root.Add(DotfilesCommands.Build(context));
         foreach (var command in WorkspaceCommands.Build(context)
                      .Concat(SnapshotCommands.Build(context))
                      .Concat(UpgradeCommands.Build(context))

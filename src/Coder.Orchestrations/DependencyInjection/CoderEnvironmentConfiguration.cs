@@ -26,6 +26,7 @@ public static class CoderEnvironmentConfiguration
         ("CODER_SECRETS_KEYVAULT_URI", "Coder:Secrets:KeyVaultUri"),
         ("CODER_AGENT_PATH", "Coder:Local:AgentPath"),
         ("CODER_BWRAP", "Coder:Local:BubblewrapPath"),
+        ("CODER_LOCAL_REPOSITORY_ROOTS", "Coder:Local:RepositoryRoots"),
         ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),
         ("CODER_AGENT_TRANSPORT", "Coder:Agent:Transport"),
         ("CODER_AGENT_HEARTBEAT_SECONDS", "Coder:Agent:HeartbeatOverrideSeconds"),
