@@ -83,11 +83,13 @@ public sealed partial class RepositoryCloner(AgentSettings settings, ScriptRunne
             args.Add($"--upload-pack=git -c safe.directory={Quote(source.LocalPath)} upload-pack");
         args.AddRange(["--", url, target]);
 
-        // git's message for start_error: its last "fatal:" line, else its last line.
-        string? fatal = null, last = null;
+        // git's message for start_error: its "fatal:" lines (the first names the cause), else its last line.
+        var fatal = new List<string>();
+        string? last = null;
         void OnError(string line)
         {
-            if (line.Length > 0) (last, fatal) = (line, line.StartsWith("fatal:", StringComparison.Ordinal) ? line : fatal);
+            if (line.Length > 0) last = line;
+            if (line.StartsWith("fatal:", StringComparison.Ordinal) && fatal.Count < 3) fatal.Add(line);
             stderr.Add(line);
         }
 
@@ -104,7 +106,7 @@ public sealed partial class RepositoryCloner(AgentSettings settings, ScriptRunne
         Report(path, outcome.ExitCode, outcome.Duration, outcome.TimedOut);
         Log.ScriptFinished(logger, ClonePhase, path, outcome.ExitCode, outcome.TimedOut, (long)outcome.Duration.TotalMilliseconds);
         if (outcome.Succeeded) return null;
-        return outcome.TimedOut ? $"git timed out after {CloneTimeout.TotalMinutes:0} minutes" : fatal ?? last ?? $"git exited with code {outcome.ExitCode}";
+        return outcome.TimedOut ? $"git timed out after {CloneTimeout.TotalMinutes:0} minutes" : (fatal.Count > 0 ? string.Join(" ", fatal) : last) ?? $"git exited with code {outcome.ExitCode}";
     }
 
     Task<ScriptOutcome> RunGitAsync(string name, IEnumerable<string> args, string workingDirectory, AgentManifest manifest, Action<string> onStdout, Action<string> onStderr,

@@ -73,7 +73,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             routines.Start("heartbeat", ct => HeartbeatLoopAsync(manifest, manifestClient, outbox, startedAt, ct), routinesStop.Token);
             routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
-            routines.Start("relay", ct => RelayLoopAsync(manifest, http, sessions, ct), routinesStop.Token);
+            routines.Start("relay", ct => RelayLoopAsync(manifest, scripts, http, sessions, ct), routinesStop.Token);
             routines.Start("plugins", new PluginSupervisor(settings, manifest, scripts, plugins, processes, outbox, time, loggers.Create("plugins")).RunAsync,
                 routinesStop.Token);
 
@@ -112,7 +112,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     /// Listens on the relay while the manifest carries <c>connect</c>: a manifest that gains it starts the listener, one that
     /// changes it restarts it, one that drops it stops it; other manifest changes leave open connections alone.
     /// </summary>
-    async Task RelayLoopAsync(ManifestState manifest, HttpClient http, SessionTracker sessions, CancellationToken cancellationToken)
+    async Task RelayLoopAsync(ManifestState manifest, ScriptRunner scripts, HttpClient http, SessionTracker sessions, CancellationToken cancellationToken)
     {
         AgentConnectSettings? running = null;
         CancellationTokenSource? stop = null;
@@ -131,7 +131,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
                     if (running is not null)
                     {
                         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                        serving = CreateRelayServer(running, http, sessions).RunAsync(stop.Token);
+                        serving = CreateRelayServer(running, manifest, scripts, http, sessions).RunAsync(stop.Token);
                     }
                 }
 
@@ -155,13 +155,15 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     }
 
     /// <summary>The relay listener the manifest's <c>connect</c> asks for, with tokens and SSH keys from the control plane.</summary>
-    RelayConnectServer CreateRelayServer(AgentConnectSettings connect, HttpClient http, SessionTracker sessions)
+    RelayConnectServer CreateRelayServer(AgentConnectSettings connect, ManifestState manifest, ScriptRunner scripts, HttpClient http, SessionTracker sessions)
     {
         var client = new ConnectClient(http, settings.ControlPlaneUrl, settings.Token);
         var mux = settings.ConnectOptions with
         {
             MaxSessionsPerConnection = Math.Max(1, connect.MaxSessionsPerConnection),
             Ssh = new SshServer(SshServer.Locate(), settings.StateDirectory, client.GetAuthorizedKeysAsync),
+            // Shells and commands get what scripts get, from the manifest current when each starts.
+            Environment = environment => scripts.ApplyEnvironment(environment, manifest.Current),
         };
         return new RelayConnectServer(new Uri(connect.RelayUrl), connect.Path, Math.Max(1, connect.MaxConnections), mux,
             RelayTokenCache.For(client, settings.Replica, time).Provider, sessions, time, loggers.Create("relay"));

@@ -102,6 +102,10 @@ public sealed class SecretTests(SecurityHost fixture)
         await cleo.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(90));
         Assert.Equal(value, await File.ReadAllTextAsync(WorkspaceFile(id, "npm.txt")));
 
+        // A command through the relay gets it as the scripts do (the agent listens once its manifest says so).
+        var printed = await Eventually.WaitAsync(() => cli.RunAsync("ssh", "cli", "--", "printenv", "NPM_TOKEN"), r => r.ExitCode == 0, TimeSpan.FromSeconds(30), "coder ssh to answer");
+        Assert.Equal(value, printed.Stdout.TrimEnd('\n'));
+
         var bad = await cli.RunWithInputAsync("x", "secrets", "set", "bad-name");
         Assert.True(bad.ExitCode == 2, bad.ToString());
         Assert.Contains("name", bad.Stderr);
