@@ -43,4 +43,5 @@ resource appAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 output name string = vault.name
-output uri string = 'https://${vault.name}${environment().suffixes.keyvaultDns}/'
+// Key Vault's own data-plane URL (with its trailing slash), right in every cloud.
+output vaultUri string = vault.properties.vaultUri
