@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Agent.Scripts;
 
 /// <summary>
-/// Runs manifest scripts with <c>/bin/sh -c</c> in the workspace folder, with the manifest env plus the agent's CODER_*
-/// variables (secrets removed), ships their output as <c>log</c> events and their outcome as a <c>script</c> event.
+/// Runs manifest scripts with <c>/bin/sh -c</c> in the workspace folder, with the manifest env, the owner's secrets and the
+/// agent's CODER_* variables (the agent's own secrets removed), ships their output as <c>log</c> events and their outcome
+/// as a <c>script</c> event.
 /// </summary>
 public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, WorkspaceProcesses processes, TimeProvider time, ILogger logger)
 {
