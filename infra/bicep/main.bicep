@@ -171,6 +171,16 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+module userSecretsVault 'modules/user-secrets-vault.bicep' = {
+  scope: controlPlaneGroup
+  params: {
+    name: 'kvu-${resourceToken}'
+    location: location
+    tags: tags
+    appPrincipalId: appIdentity.outputs.principalId
+  }
+}
+
 module relay 'modules/relay.bicep' = {
   scope: controlPlaneGroup
   params: {
@@ -224,6 +234,7 @@ module functionApp 'modules/function-app.bicep' = {
       CODER_AUTOSCALE_SCHEDULE: autoscaleSchedule
       // The relay: its URL, the rules' names, their keys as Key Vault references (never the keys), and the namespace for
       // the ARM calls that make and delete hybrid connections.
+      CODER_SECRETS_KEYVAULT_URI: userSecretsVault.outputs.vaultUri
       CODER_RELAY_URL: relay.outputs.relayUrl
       CODER_RELAY_NAMESPACE_ID: relay.outputs.id
       CODER_RELAY_KEY_NAME: relayControlPlaneRule

@@ -182,6 +182,18 @@ public sealed class ControlPlaneResourceTests(CompiledMainTemplate compiled)
         Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "keyVault" && d.Body["condition"] is null);
         Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "relay" && d.Body["condition"] is null);
         Assert.Equal(["coder-relay-key", "coder-relay-send-key"], compiled.OfType("Microsoft.KeyVault/vaults/secrets").SelectMany(s => s.LeafNames()).Where(n => n.StartsWith("coder-relay", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        Assert.Equal("True", compiled.Single("Microsoft.KeyVault/vaults").Evaluate("properties.enableRbacAuthorization").Constant());
+        Assert.All(compiled.OfType("Microsoft.KeyVault/vaults"), v => Assert.Equal("True", v.Evaluate("properties.enableRbacAuthorization").Constant()));
+    }
+
+    [Fact]
+    public void UsersSecrets_HaveAVaultOfTheirOwn_WhereOnlyTheAppIsSecretsOfficer()
+    {
+        // Two vaults: the app reads the relay and webhook keys (Secrets User) and writes only users' secrets (Secrets Officer).
+        Assert.Equal(["keyVault/vault", "userSecretsVault/vault"], compiled.OfType("Microsoft.KeyVault/vaults").Select(v => v.Path).Order(StringComparer.Ordinal));
+        Assert.Single(compiled.OfType("Microsoft.Resources/deployments"), d => d.Path == "userSecretsVault" && d.Body["condition"] is null);
+        var findings = Roles.RoleAssignmentAudit.Audit(compiled.Template);
+        string[] RolesAt(string module) => findings.Where(f => f.Assignment.StartsWith(module + "/", StringComparison.Ordinal)).SelectMany(f => f.Roles).Select(r => r.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["Key Vault Secrets Officer"], RolesAt("userSecretsVault"));
+        Assert.DoesNotContain("Key Vault Secrets Officer", RolesAt("keyVault"));
     }
 }

@@ -15,6 +15,7 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
 using Coder.Orchestrations.Provisioning.Azure;
 using Coder.Orchestrations.Provisioning.ContainerInstances;
+using Coder.Orchestrations.Secrets;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Telemetry;
@@ -227,6 +228,13 @@ public sealed class DeploymentCompositionTests(CompiledMainTemplate compiled) : 
         Assert.Equal("coder-connect", RelaySasToken.Parse(connect.Token)!.KeyName);
         Assert.Equal(RelayTokenCheck.Valid, RelaySasToken.Validate(connect.Token, "ws-ws1-0", keys, TimeProvider.System));
         Assert.Equal(RelayTokenCheck.WrongResource, RelaySasToken.Validate(connect.Token, "ws-ws2-0", keys, TimeProvider.System));
+    }
+
+    [Fact]
+    public void Users_secrets_rest_in_their_own_Key_Vault_through_the_managed_identity_not_sealed_locally()
+    {
+        Assert.Matches(@"^https://kvu-[a-z0-9]+\.vault\.azure\.net/$", Settings["CODER_SECRETS_KEYVAULT_URI"]);
+        Assert.IsType<KeyVaultSecretVault>(Worker.GetRequiredService<ISecretVault>());
     }
 
     public void Dispose() => _host?.Dispose();

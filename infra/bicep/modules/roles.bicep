@@ -14,6 +14,7 @@ var builtInRoles = {
   eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7' // publish lifecycle CloudEvents to the custom topic
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Entra-authenticated Application Insights ingestion
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault references in app settings
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7' // users' secrets: set, read, delete (users' secrets vault only)
   azureRelayOwner: '2787bf04-f1f5-4bfe-8383-c8a24483ee38' // create and delete each workspace's hybrid connection (relay namespace only)
 
   // Control-plane identity, workspace resource group (what the provisioners need).

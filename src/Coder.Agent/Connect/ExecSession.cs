@@ -5,7 +5,8 @@ using Coder.Agent.Scripts;
 namespace Coder.Agent.Connect;
 
 /// <summary>A non-interactive command: stdin from the peer, stdout and stderr on their own channels, then its exit code.</summary>
-public sealed class ExecSession(uint id, MuxFrameWriter writer, IReadOnlyList<string> command, string workingDirectory) : MuxSession(id, writer)
+public sealed class ExecSession(uint id, MuxFrameWriter writer, IReadOnlyList<string> command, string workingDirectory,
+    Action<IDictionary<string, string?>>? environment = null) : MuxSession(id, writer)
 {
     Process? _process;
     volatile bool _aborted;
@@ -14,6 +15,7 @@ public sealed class ExecSession(uint id, MuxFrameWriter writer, IReadOnlyList<st
     {
         if (_aborted) return;
         var info = ProcessGroup.CreateStartInfo(command[0], command.Skip(1), workingDirectory);
+        environment?.Invoke(info.Environment);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {command[0]}");
         _process = process;
         // An abort that came while the process was starting found no process to kill (a client that floods its window

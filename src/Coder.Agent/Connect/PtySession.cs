@@ -12,7 +12,8 @@ namespace Coder.Agent.Connect;
 /// the shell's stdin, stdout, stderr and controlling terminal, so 0x03 typed on the terminal interrupts the foreground job
 /// and <c>TIOCSWINSZ</c> reaches it as SIGWINCH.
 /// </summary>
-public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<string>? shell, ushort cols, ushort rows, string workingDirectory)
+public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<string>? shell, ushort cols, ushort rows, string workingDirectory,
+    Action<IDictionary<string, string?>>? environment = null)
     : MuxSession(id, writer)
 {
     // The shell starts with default signal dispositions (ProcessGroup.DefaultSignals), as sshd and login give it: a host
@@ -50,6 +51,7 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
         info.ArgumentList.Add(PtyNative.SubordinatePath(terminal));
         foreach (string part in ProcessGroup.DefaultSignals.Concat(shell is { Count: > 0 } ? shell : DefaultShell())) info.ArgumentList.Add(part);
         AgentSettings.RemoveSecrets(info.Environment);
+        environment?.Invoke(info.Environment);
         info.Environment["TERM"] = Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb" ? term : "xterm-256color";
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shell");

@@ -8,6 +8,7 @@ using Coder.Agent.Lifecycle;
 using Coder.Agent.Metrics;
 using Coder.Agent.Outbox;
 using Coder.Agent.Plugins;
+using Coder.Agent.Repositories;
 using Coder.Agent.Scripts;
 using Coder.Agent.Sessions;
 using Coder.Agent.Transport;
@@ -72,7 +73,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             routines.Start("heartbeat", ct => HeartbeatLoopAsync(manifest, manifestClient, outbox, startedAt, ct), routinesStop.Token);
             routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
-            routines.Start("relay", ct => RelayLoopAsync(manifest, http, sessions, ct), routinesStop.Token);
+            routines.Start("relay", ct => RelayLoopAsync(manifest, scripts, http, sessions, ct), routinesStop.Token);
             routines.Start("plugins", new PluginSupervisor(settings, manifest, scripts, plugins, processes, outbox, time, loggers.Create("plugins")).RunAsync,
                 routinesStop.Token);
 
@@ -83,7 +84,8 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             }
             else
             {
-                await RunStartupAsync(manifest.Current, scripts, lifecycle, shutdown);
+                var cloner = new RepositoryCloner(settings, scripts, outbox, processes, time, loggers.Create("repositories"));
+                await RunStartupAsync(manifest.Current, cloner, scripts, lifecycle, shutdown);
             }
             await Task.Delay(Timeout.Infinite, shutdown);
         }
@@ -110,7 +112,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     /// Listens on the relay while the manifest carries <c>connect</c>: a manifest that gains it starts the listener, one that
     /// changes it restarts it, one that drops it stops it; other manifest changes leave open connections alone.
     /// </summary>
-    async Task RelayLoopAsync(ManifestState manifest, HttpClient http, SessionTracker sessions, CancellationToken cancellationToken)
+    async Task RelayLoopAsync(ManifestState manifest, ScriptRunner scripts, HttpClient http, SessionTracker sessions, CancellationToken cancellationToken)
     {
         AgentConnectSettings? running = null;
         CancellationTokenSource? stop = null;
@@ -129,7 +131,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
                     if (running is not null)
                     {
                         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                        serving = CreateRelayServer(running, http, sessions).RunAsync(stop.Token);
+                        serving = CreateRelayServer(running, manifest, scripts, http, sessions).RunAsync(stop.Token);
                     }
                 }
 
@@ -153,22 +155,39 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     }
 
     /// <summary>The relay listener the manifest's <c>connect</c> asks for, with tokens and SSH keys from the control plane.</summary>
-    RelayConnectServer CreateRelayServer(AgentConnectSettings connect, HttpClient http, SessionTracker sessions)
+    RelayConnectServer CreateRelayServer(AgentConnectSettings connect, ManifestState manifest, ScriptRunner scripts, HttpClient http, SessionTracker sessions)
     {
         var client = new ConnectClient(http, settings.ControlPlaneUrl, settings.Token);
         var mux = settings.ConnectOptions with
         {
             MaxSessionsPerConnection = Math.Max(1, connect.MaxSessionsPerConnection),
             Ssh = new SshServer(SshServer.Locate(), settings.StateDirectory, client.GetAuthorizedKeysAsync),
+            // Shells and commands get what scripts get, from the manifest current when each starts.
+            Environment = environment => scripts.ApplyEnvironment(environment, manifest.Current),
         };
         return new RelayConnectServer(new Uri(connect.RelayUrl), connect.Path, Math.Max(1, connect.MaxConnections), mux,
             RelayTokenCache.For(client, settings.Replica, time).Provider, sessions, time, loggers.Create("relay"));
     }
 
-    async Task RunStartupAsync(AgentManifest manifest, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
+    async Task RunStartupAsync(AgentManifest manifest, RepositoryCloner cloner, ScriptRunner scripts, LifecycleReporter lifecycle, CancellationToken shutdown)
     {
         using var readyDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, manifest.ReadyTimeoutSeconds)), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(readyDeadline.Token, shutdown);
+
+        // Repositories and dotfiles come first: the startup scripts may build what they cloned.
+        string? cloneFailure = await cloner.PrepareAsync(manifest, linked.Token);
+        shutdown.ThrowIfCancellationRequested();
+        if (readyDeadline.IsCancellationRequested)
+        {
+            lifecycle.Report(AgentLifecycle.StartTimeout, $"the ready timeout of {manifest.ReadyTimeoutSeconds}s passed while repositories were cloned");
+            return;
+        }
+        if (cloneFailure is not null)
+        {
+            lifecycle.Report(AgentLifecycle.StartError, cloneFailure);
+            return;
+        }
+
         foreach (var script in manifest.Scripts)
         {
             var outcome = await scripts.RunAsync(script, ScriptRunner.StartupPhase, manifest, linked.Token);

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Coder.Agent.Scripts;
 
 /// <summary>
-/// Runs manifest scripts with <c>/bin/sh -c</c> in the workspace folder, with the manifest env plus the agent's CODER_*
-/// variables (secrets removed), ships their output as <c>log</c> events and their outcome as a <c>script</c> event.
+/// Runs manifest scripts with <c>/bin/sh -c</c> in the workspace folder, with the manifest env, the owner's secrets and the
+/// agent's CODER_* variables (the agent's own secrets removed), ships their output as <c>log</c> events and their outcome
+/// as a <c>script</c> event.
 /// </summary>
 public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, WorkspaceProcesses processes, TimeProvider time, ILogger logger)
 {
@@ -38,14 +39,16 @@ public sealed class ScriptRunner(AgentSettings settings, EventOutbox outbox, Wor
     }
 
     /// <summary>
-    /// A script's (or plugin's) environment, built here only: the agent's own without secrets, then the manifest env, then
-    /// the template parameters as <c>CODER_PARAM_*</c>, then the CODER_* variables scripts rely on. Never logged.
+    /// The one place a workspace process's environment is built: the agent's own without its secrets, the manifest env, the
+    /// template parameters as <c>CODER_PARAM_*</c>, the owner's secrets, then the CODER_* variables scripts rely on.
+    /// Nothing here is logged.
     /// </summary>
     public void ApplyEnvironment(IDictionary<string, string?> target, AgentManifest manifest)
     {
         AgentSettings.RemoveSecrets(target);
         foreach (var (key, value) in manifest.Env) target[key] = value;
         foreach (var (name, value) in manifest.Parameters) target[TemplateParameterEnvironment.VariableName(name)] = value;
+        foreach (var (key, value) in manifest.Secrets) target[key] = value;
         target["CODER_WORKSPACE_ID"] = settings.WorkspaceId;
         target["CODER_AGENT_ID"] = settings.AgentId;
         target["CODER_WORKSPACE_DIR"] = settings.WorkspaceDirectory;

@@ -15,6 +15,8 @@ public static class CoderCommandLine
         root.Add(ConfigSshCommand.Build(context));
         root.Add(QuotaCommands.Build(context));
         root.Add(ScheduleCommands.Build(context));
+        root.Add(SecretCommands.Build(context));
+        root.Add(DotfilesCommands.Build(context));
         foreach (var command in WorkspaceCommands.Build(context)
                      .Concat(SnapshotCommands.Build(context))
                      .Concat(UpgradeCommands.Build(context))

@@ -20,4 +20,16 @@ public sealed record AgentManifest(
 
     /// <summary>The build's template parameter values as text, by name; scripts get each as <c>CODER_PARAM_&lt;NAME&gt;</c>.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Cloned, in order, before the startup scripts run; a path that already holds a clone is left alone.</summary>
+    public IReadOnlyList<ManifestRepository> Repositories { get; init; } = [];
+
+    /// <summary>The owner's dotfiles, cloned and installed after the repositories; null when the owner has none.</summary>
+    public ManifestDotfiles? Dotfiles { get; init; }
+
+    /// <summary>
+    /// The owner's secrets, env name to value: in the environment of scripts, shells and the git credential helper, never
+    /// in the agent's logs or events.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 }

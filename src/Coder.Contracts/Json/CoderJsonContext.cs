@@ -7,6 +7,7 @@ using Coder.Contracts.Errors;
 using Coder.Contracts.Operations;
 using Coder.Contracts.Platform;
 using Coder.Contracts.Quotas;
+using Coder.Contracts.Secrets;
 using Coder.Contracts.Snapshots;
 using Coder.Contracts.Templates;
 using Coder.Contracts.Upgrades;
@@ -68,5 +69,10 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(AuthorizedKeysResponse))]
 [JsonSerializable(typeof(SshKeyRequest))]
 [JsonSerializable(typeof(SshKeyView))]
+[JsonSerializable(typeof(SecretValueRequest))]
+[JsonSerializable(typeof(SecretView))]
+[JsonSerializable(typeof(ItemsPage<SecretView>))]
+[JsonSerializable(typeof(DotfilesRequest))]
+[JsonSerializable(typeof(DotfilesView))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class CoderJsonContext : JsonSerializerContext;

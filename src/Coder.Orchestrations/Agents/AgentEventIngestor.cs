@@ -238,6 +238,15 @@ public sealed partial class AgentEventIngestor(
             {
                 var s = envelope.Payload.Deserialize(CoderJsonContext.Default.ScriptPayload) ?? throw new JsonException("empty");
                 string outcome = s.TimedOut ? "timed out" : s.ExitCode == 0 ? "succeeded" : $"failed with exit code {s.ExitCode}";
+                if (s.Phase == "clone")
+                {
+                    // A repository clone: git's output is in the log entries with source clone:{path}.
+                    await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", "repository.clone",
+                        s.ExitCode == 0 ? $"Cloned '{s.Name}' in {s.DurationMs} ms." : $"Clone of '{s.Name}' {outcome} after {s.DurationMs} ms; git's output is in the log.",
+                        s.ExitCode == 0 ? null : "clone_failed", $"agent:{envelope.AgentId}"), cancellationToken);
+                    break;
+                }
+
                 await timeline.AppendAsync(id, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"script.{s.Phase}",
                     $"Script '{s.Name}' ({s.Phase}) {outcome} after {s.DurationMs} ms.", s.TimedOut ? "script_timeout" : s.ExitCode == 0 ? null : "script_failed", $"agent:{envelope.AgentId}"), cancellationToken);
                 break;

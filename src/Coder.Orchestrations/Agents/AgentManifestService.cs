@@ -6,6 +6,7 @@ using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
+using Coder.Orchestrations.Secrets;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Templates.Parameters;
@@ -17,7 +18,8 @@ namespace Coder.Orchestrations.Agents;
 /// Builds an agent's manifest from its workspace's template version. The config version is a hash of the content, so
 /// any change (a promoted version, new intervals) changes it and the agent re-fetches.
 /// </summary>
-public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, RelayTokenService relay, IOptions<AgentBootstrapOptions> options)
+public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, RelayTokenService relay, SecretStore secrets,
+    DotfilesStore dotfiles, IOptions<AgentBootstrapOptions> options)
 {
     public const int DefaultScriptTimeoutSeconds = 300;
 
@@ -34,6 +36,12 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
 
         var spec = template.Spec;
         var o = options.Value;
+
+        // The owner's (the workspace row's partition), never the caller's: an agent token names exactly one workspace.
+        string owner = workspace.PartitionKey;
+        var ownerSecrets = secrets.OpenAllAsync(owner, cancellationToken);
+        var ownerDotfiles = await dotfiles.GetAsync(owner, cancellationToken);
+        var opened = await ownerSecrets;
         var manifest = new AgentManifest(
             workspace.RowKey,
             "",
@@ -47,8 +55,15 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
             Drain = workspace.DrainRequestId is { } drain ? new AgentDrainHint(drain, workspace.DrainReason ?? "resize") : null,
             Connect = relay.ManifestSettings(workspace.RowKey),
             Parameters = BuildParameters(spec, pending ? workspace.ParametersJson : workspace.BuildParametersJson),
+            Repositories = (spec.Repositories ?? [])
+                .Select(r => new ManifestRepository(r.Url!, r.Path ?? RepositoryUrls.DefaultPath(r.Url!), r.Ref, r.Depth, r.CredentialSecret)).ToList(),
+            Dotfiles = ownerDotfiles is { } d ? new ManifestDotfiles(d.Url, d.InstallScript, d.CredentialSecret) : null,
+            Secrets = opened.ToDictionary(s => s.Name, s => s.Version, StringComparer.Ordinal),
         };
-        return manifest with { ConfigVersion = Hash(manifest) };
+
+        // The config version hashes each secret's version, not its value: it is reported back and shown, and must not
+        // let anyone test guesses of a value against it.
+        return manifest with { ConfigVersion = Hash(manifest), Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) };
     }
 
     /// <summary>

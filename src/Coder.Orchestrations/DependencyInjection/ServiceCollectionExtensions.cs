@@ -7,6 +7,7 @@ using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.Reconciliation;
 using Coder.Orchestrations.Scaling;
+using Coder.Orchestrations.Secrets;
 using Coder.Orchestrations.Security;
 using Coder.Orchestrations.Snapshots;
 using Coder.Orchestrations.State;
@@ -38,6 +39,7 @@ public static class ServiceCollectionExtensions
 
         services.AddCoderSecurity();
         services.AddCoderQuotas();
+        services.AddCoderSecrets();
         services.AddCoderTemplates();
         services.AddCoderWorkspaces();
         services.AddCoderConnect();

@@ -11,7 +11,7 @@ public static class FailureMessages
 {
     static readonly Dictionary<string, string> Sentences = new(StringComparer.Ordinal)
     {
-        ["agent_start_error"] = "A startup script that blocks ready failed; its output is on the workspace's timeline.",
+        ["agent_start_error"] = "A repository clone or a startup script that blocks ready failed; its output is on the workspace's timeline.",
         ["agent_start_timeout"] = "A startup script that blocks ready timed out; its output is on the workspace's timeline.",
         ["agent_exited"] = "The agent exited before it was ready.",
         ["agent_ready_timeout"] = "The agent was not ready in time.",

@@ -51,7 +51,7 @@ public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, Wor
             var check = await context.CallActivityAsync<AgentCheckResult>(nameof(CheckAgentActivity), new AgentCheckInput(input.WorkspaceId, input.Owner, ensure.BuildId), Retry);
             if (check.Lifecycle == AgentLifecycle.Ready && check.ReadyReplicas >= ensure.Replicas) return;
             if (check.Lifecycle == AgentLifecycle.StartError)
-                throw new WorkspaceOperationException("agent_start_error", $"A startup script that blocks ready failed{Suffix(check.Reason)}.");
+                throw new WorkspaceOperationException("agent_start_error", $"A repository clone or a startup script that blocks ready failed{Suffix(check.Reason)}.");
             if (check.Lifecycle == AgentLifecycle.StartTimeout)
                 throw new WorkspaceOperationException("agent_start_timeout", $"A startup script that blocks ready timed out{Suffix(check.Reason)}.");
             if (!check.ProcessesRunning)

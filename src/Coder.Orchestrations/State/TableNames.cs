@@ -14,6 +14,8 @@ public static class TableNames
     public const string ApiTokens = "ApiTokens";
     public const string SshKeys = "SshKeys";
     public const string Quotas = "Quotas";
+    public const string Secrets = "Secrets";
+    public const string Dotfiles = "Dotfiles";
 
-    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens, SshKeys, Quotas];
+    public static IReadOnlyList<string> All { get; } = [Templates, Workspaces, WorkspaceAgents, WorkspaceIndex, WorkspaceEvents, Operations, AgentTokens, AgentSeqs, ApiTokens, SshKeys, Quotas, Secrets, Dotfiles];
 }

@@ -1,6 +1,7 @@
 using Coder.Contracts.Templates;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning;
+using Coder.Orchestrations.Secrets;
 
 namespace Coder.Orchestrations.Templates;
 
@@ -117,14 +118,27 @@ public static class TemplateValidator
     static void ValidateRepositories(IReadOnlyList<TemplateRepository>? repositories, ValidationErrors errors)
     {
         if (repositories is null) return;
+        if (repositories.Count > 32) errors.Add("repositories", "At most 32 repositories.");
+        var paths = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < repositories.Count; i++)
         {
             var r = repositories[i];
-            if (r is null) { errors.Add($"repositories[{i}]", "Must be an object."); continue; }
-            if (string.IsNullOrWhiteSpace(r.Url) || r.Url.Length > 2048) errors.Add($"repositories[{i}].url", "Required, at most 2048 characters.");
-            if (r.Path is null || !Names.IsSafeRelativePath(r.Path)) errors.Add($"repositories[{i}].path", "A relative path inside the workspace (no '..', not absolute).");
+            string at = $"repositories[{i}]";
+            if (r is null) { errors.Add(at, "Must be an object."); continue; }
+            if (!RepositoryUrls.IsValid(r.Url)) errors.Add($"{at}.url", RepositoryUrls.Rule);
+            string? path = r.Path ?? (RepositoryUrls.IsValid(r.Url) ? RepositoryUrls.DefaultPath(r.Url!) : null);
+            if (path is not null && !Names.IsSafeRelativePath(path))
+                errors.Add($"{at}.path", r.Path is null ? "The URL names no folder to clone into: set path." : "A relative path inside the workspace (no '..', not absolute).");
+            else if (path is not null && !paths.Add(path)) errors.Add($"{at}.path", "Two repositories cannot share a path.");
+            if (r.Ref is { } gitRef && !IsSafeRef(gitRef)) errors.Add($"{at}.ref", "A branch, tag or commit: letters, digits, '.', '_', '-' and '/', not starting with '-' (at most 255).");
+            if (r.Depth is < 1 or > 1_000_000) errors.Add($"{at}.depth", "Between 1 and 1000000.");
+            if (r.CredentialSecret is { } secret && !SecretNames.IsValid(secret)) errors.Add($"{at}.credentialSecret", SecretNames.Rule);
         }
     }
+
+    static bool IsSafeRef(string gitRef) =>
+        gitRef.Length is > 0 and <= 255 && gitRef[0] != '-' && !gitRef.Contains("..", StringComparison.Ordinal)
+        && gitRef.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '/');
 
     static void ValidateAutoscale(AutoscaleSpec? a, ValidationErrors errors)
     {

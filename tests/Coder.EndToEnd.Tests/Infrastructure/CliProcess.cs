@@ -18,7 +18,12 @@ public sealed class CliProcess : IDisposable
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromSeconds(120), args);
 
-    public async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
+    public Task<CliResult> RunAsync(TimeSpan timeout, params string[] args) => RunAsync(null, timeout, args);
+
+    /// <summary>Runs with <paramref name="stdin"/> piped in (then closed), as <c>echo value | coder ...</c> does.</summary>
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunAsync(stdin, TimeSpan.FromSeconds(120), args);
+
+    async Task<CliResult> RunAsync(string? stdin, TimeSpan timeout, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         psi.ArgumentList.Add(BuildOutputs.CliDll);
@@ -26,6 +31,7 @@ public sealed class CliProcess : IDisposable
         foreach (string key in new[] { "CODER_URL", "CODER_TOKEN", "XDG_CONFIG_HOME" }) psi.Environment.Remove(key);
         psi.Environment["HOME"] = _home;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("The CLI did not start.");
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -19,6 +19,9 @@ public sealed class SecurityHost : IAsyncLifetime
     readonly TestStorage _storage = new();
 
     public LocalHostProcess Host { get; private set; } = null!;
+
+    /// <summary>A host folder sandboxed workspaces see read-only (CODER_LOCAL_REPOSITORY_ROOTS): tests keep file:// repositories here.</summary>
+    public string RepositoryRoot { get; } = Path.Combine(Path.GetTempPath(), "coder-e2e-repos-" + Guid.NewGuid().ToString("N")[..8]);
     public string ConnectionString => _storage.ConnectionString;
     public IReadOnlyDictionary<string, string> Tokens { get; private set; } = new Dictionary<string, string>();
     public string AliceWorkspace { get; private set; } = "";
@@ -28,8 +31,10 @@ public sealed class SecurityHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _storage.InitializeAsync();
+        Directory.CreateDirectory(RepositoryRoot);
         Host = new LocalHostProcess(_storage.ConnectionString, extraEnvironment: new Dictionary<string, string>
         {
+            ["CODER_LOCAL_REPOSITORY_ROOTS"] = RepositoryRoot,
             // Everything the control plane says at Information goes to the captured output the redaction test greps.
             ["Logging__LogLevel__Default"] = "Information",
             ["Coder__Security__MutationsPerMinute"] = "100000",
@@ -71,6 +76,7 @@ public sealed class SecurityHost : IAsyncLifetime
     {
         await Host.DisposeAsync();
         await _storage.DisposeAsync();
+        try { Directory.Delete(RepositoryRoot, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     public CoderApi Api(string who) => new(Host.BaseUrl, Tokens[who]);

@@ -24,6 +24,7 @@ public static class DeploymentPlaceholders
             "tableEndpoint" => "https://stplaceholder.table.core.windows.net/",
             "fullyQualifiedNamespace" => "sb-placeholder.servicebus.windows.net",
             "relayUrl" => "wss://relay-placeholder.servicebus.windows.net",
+            "vaultUri" => "https://kvu-placeholder.vault.azure.net/",
             "endpoint" => "https://evgt-placeholder.westeurope-1.eventgrid.azure.net/api/events",
             "connectionString" => $"InstrumentationKey={Guid(expression)};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
             "loginEndpoint" => "https://login.microsoftonline.com/",

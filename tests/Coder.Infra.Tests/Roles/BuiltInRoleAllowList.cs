@@ -17,6 +17,7 @@ public static class BuiltInRoleAllowList
         new("EventGrid Data Sender", Guid.Parse("d5a91429-5739-47e2-a06b-3470a27159e7"), "app publishes lifecycle CloudEvents"),
         new("Monitoring Metrics Publisher", Guid.Parse("3913510d-42f4-4e42-8a64-420c390055eb"), "Entra-authenticated telemetry ingestion"),
         new("Key Vault Secrets User", Guid.Parse("4633458b-17de-408a-b874-0445c86b69e6"), "Key Vault references (optional vault)"),
+        new("Key Vault Secrets Officer", Guid.Parse("b86a8fe4-44ce-4948-aee5-eccb2c155cd7"), "users' secrets: set, read, delete (users' secrets vault only)"),
         new("Azure Relay Owner", Guid.Parse("2787bf04-f1f5-4bfe-8383-c8a24483ee38"), "create and delete each workspace's hybrid connection (relay namespace only)"),
         new("Reader", Guid.Parse("acdd72a7-3385-48ef-bd42-f606fba81ae7"), "inventory by tag in the workspace resource group"),
         new("Azure Container Instances Contributor Role", Guid.Parse("5d977122-f97e-4b4d-a52f-6b43003ddb4d"), "aci provisioner container groups"),

@@ -25,7 +25,7 @@ public sealed class NamespaceLayeringTests
         ["State"],
         ["Audit", "Timeline"],
         ["Provisioning"],
-        ["Templates", "Security", "Connect", "Quotas", "Schedules"],
+        ["Templates", "Security", "Connect", "Quotas", "Schedules", "Secrets"],
         ["Events", "Agents"],
         ["Operations"],
         ["Workspaces", "Snapshots", "Upgrades", "Scaling", "Reconciliation"],

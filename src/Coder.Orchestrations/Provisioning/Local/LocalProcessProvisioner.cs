@@ -312,6 +312,7 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
         var visible = new List<string> { Path.GetDirectoryName(args.Length > 0 ? args[0] : program)! };
         if (args.Length > 0) visible.Add(Path.GetDirectoryName(program)!); // the dotnet runtime of a .dll agent
         if (limited) visible.AddRange(Cgroups.GroupsOf(spec.Workspace.ComputeName, replica));
+        visible.AddRange(_options.RepositoryRootFolders());
         foreach (string a in Sandbox.Wrap(dir, uid, visible, [program, .. args])) psi.ArgumentList.Add(a);
 
         // Built from an allow-list: none of the control plane's own settings (tokens, connection strings) can pass.

@@ -18,4 +18,23 @@ public sealed class LocalProvisionerOptions
 
     /// <summary>How long a stopping agent gets to run its shutdown scripts before it is killed.</summary>
     public int StopTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// Host folders (CODER_LOCAL_REPOSITORY_ROOTS, separated by ':') that sandboxed workspaces see read-only, so templates can
+    /// clone <c>file://</c> repositories kept there. Nothing else of the host is visible to a sandbox; unset, none is.
+    /// </summary>
+    public string? RepositoryRoots { get; set; }
+
+    /// <summary>
+    /// <see cref="RepositoryRoots"/> as full paths of folders that exist, less any that holds the data folder or lies in it
+    /// (that would show workspaces the admin token, Azurite's files and each other).
+    /// </summary>
+    public IReadOnlyList<string> RepositoryRootFolders()
+    {
+        string data = Path.GetFullPath(DataDirectory).TrimEnd('/') + "/";
+        return (RepositoryRoots ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(Path.IsPathRooted).Select(p => Path.GetFullPath(p).TrimEnd('/') + "/")
+            .Where(p => !data.StartsWith(p, StringComparison.Ordinal) && !p.StartsWith(data, StringComparison.Ordinal))
+            .Select(p => p.TrimEnd('/')).Where(Directory.Exists).ToList();
+    }
 }
