@@ -51,6 +51,7 @@ public sealed class MuxClient : IAsyncDisposable
         try
         {
             await SendAsync(MuxFrame.Open(id, request), cancellationToken).ConfigureAwait(false);
+            await SendAsync(MuxFrame.Window(id, MuxFrameCodec.OpeningGrant), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -63,11 +64,16 @@ public sealed class MuxClient : IAsyncDisposable
         return session;
     }
 
-    internal async ValueTask SendAsync(MuxFrame frame, CancellationToken cancellationToken)
+    internal ValueTask SendAsync(MuxFrame frame, CancellationToken cancellationToken) => SendingAsync(_writer.SendAsync(frame, cancellationToken));
+
+    internal ValueTask SendDataAsync(uint sessionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        SendingAsync(_writer.SendDataAsync(sessionId, MuxChannel.Stdin, data, cancellationToken));
+
+    static async ValueTask SendingAsync(ValueTask sending)
     {
         try
         {
-            await _writer.SendAsync(frame, cancellationToken).ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException)
         {
@@ -148,7 +154,7 @@ public sealed class MuxClient : IAsyncDisposable
                 if (frame.Channel == MuxChannel.Stdin) break; // The agent has no stdin to send; ignore rather than mix it in.
                 if (!session.Receive(new MuxOutput(frame.Channel, frame.Bytes)))
                 {
-                    string violation = $"more than {MuxFrameCodec.InitialWindow} bytes in flight without a window";
+                    string violation = $"more than {MuxFrameCodec.ReceiveWindow} bytes in flight without a window";
                     session.Fail(new MuxSessionException($"the agent broke the protocol: {violation}"));
                     return violation;
                 }

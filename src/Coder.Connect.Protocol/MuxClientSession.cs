@@ -86,7 +86,7 @@ public sealed class MuxClientSession : IDisposable
                 return;
             }
 
-            await _owner.SendAsync(MuxFrame.Data(Id, MuxChannel.Stdin, data.Span[..credit]), cancellationToken).ConfigureAwait(false);
+            await _owner.SendDataAsync(Id, data[..credit], cancellationToken).ConfigureAwait(false);
             data = data[credit..];
         }
     }
@@ -155,10 +155,10 @@ public sealed class MuxClientSession : IDisposable
         if (_over.IsCancellationRequested || (_outputEnded.Task.IsCompleted && Volatile.Read(ref _inputClosed) == 1)) _owner.Retire(this);
     }
 
-    /// <returns>False when the agent sent more than the window it was granted.</returns>
+    /// <returns>False when the agent sent more than the window it was granted (with the grant at open, <see cref="MuxFrameCodec.ReceiveWindow"/>).</returns>
     internal bool Receive(MuxOutput chunk)
     {
-        if (Interlocked.Add(ref _unconsumed, chunk.Bytes.Length) > MuxFrameCodec.InitialWindow) return false;
+        if (Interlocked.Add(ref _unconsumed, chunk.Bytes.Length) > MuxFrameCodec.ReceiveWindow) return false;
         return _output.Writer.TryWrite(chunk);
     }
 

@@ -16,7 +16,11 @@ namespace Coder.Connect.Protocol;
 ///         8 window  payload = credit:u32be; the receiver of data grants the sender that many more bytes
 /// </code>
 /// Flow control: each side may have at most <see cref="InitialWindow"/> data bytes per session in flight and sends
-/// <c>window</c> as it consumes them, so a slow session stops its own sender instead of the shared stream.
+/// <c>window</c> as it consumes them, so a slow session stops its own sender instead of the shared stream. A receiver may
+/// grant more up front: the agent and the CLI each send <c>window</c> with <see cref="ReceiveWindow"/> less
+/// <see cref="InitialWindow"/> as a session opens (the agent for its input, the CLI for its output), so a fast stream is
+/// not held to one initial window per round trip through the relay; a peer that does not (an older one) still gets
+/// <see cref="InitialWindow"/>, and the frames are unchanged.
 /// A frame's length is at most <see cref="MaxFrameLength"/>; a data frame carries at most <see cref="MaxDataChunk"/> bytes.
 /// </summary>
 public static class MuxFrameCodec
@@ -25,6 +29,12 @@ public static class MuxFrameCodec
     public const int MaxDataChunk = 60 * 1024;
     public const int MaxFrameLength = 64 * 1024;
     public const int InitialWindow = 1024 * 1024;
+
+    /// <summary>The window this side grants each session it receives data on: <see cref="InitialWindow"/> and a window frame at open for the rest.</summary>
+    public const int ReceiveWindow = 4 * 1024 * 1024;
+
+    /// <summary>What a receiver grants beyond <see cref="InitialWindow"/> as a session opens.</summary>
+    public const int OpeningGrant = ReceiveWindow - InitialWindow;
 
     /// <returns>The next frame, or null at the end of the stream between frames.</returns>
     public static async ValueTask<MuxFrame?> ReadAsync(Stream stream, CancellationToken cancellationToken)
@@ -47,14 +57,20 @@ public static class MuxFrameCodec
 
     public static byte[] Encode(MuxFrame frame)
     {
-        int length = 5 + frame.Payload.Length;
-        if (length > MaxFrameLength) throw new ArgumentException($"frame length {length} exceeds {MaxFrameLength}", nameof(frame));
-        byte[] buffer = new byte[4 + length];
-        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)length);
-        buffer[4] = (byte)frame.Type;
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(5), frame.SessionId);
+        byte[] buffer = new byte[HeaderLength + frame.Payload.Length];
+        WriteHeader(buffer, frame.Type, frame.SessionId, frame.Payload.Length);
         frame.Payload.Span.CopyTo(buffer.AsSpan(HeaderLength));
         return buffer;
+    }
+
+    /// <summary>Writes the <see cref="HeaderLength"/> bytes that precede a payload of <paramref name="payloadLength"/> bytes.</summary>
+    public static void WriteHeader(Span<byte> destination, MuxFrameType type, uint sessionId, int payloadLength)
+    {
+        int length = 5 + payloadLength;
+        if (length > MaxFrameLength) throw new ArgumentException($"frame length {length} exceeds {MaxFrameLength}", nameof(payloadLength));
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)length);
+        destination[4] = (byte)type;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[5..], sessionId);
     }
 
     static void Validate(MuxFrame frame)

@@ -27,13 +27,20 @@ public sealed class MuxClientTests : IAsyncDisposable
     {
         var session = await _client.OpenAsync(new OpenSessionRequest("exec", ["yes"]), CancellationToken.None);
         var other = await _client.OpenAsync(new OpenSessionRequest("exec", ["true"]), CancellationToken.None);
-        Assert.Equal(MuxFrameType.Open, (await ReadFromClientAsync()).Type);
-        Assert.Equal(MuxFrameType.Open, (await ReadFromClientAsync()).Type);
+        foreach (var opened in new[] { session, other })
+        {
+            var open = await ReadFromClientAsync();
+            Assert.Equal((MuxFrameType.Open, opened.Id), (open.Type, open.SessionId));
 
-        // The client reads nothing, so grants nothing: one chunk more than the window breaks the protocol.
+            // The rest of the client's receive window, granted as it opens the session.
+            var grant = await ReadFromClientAsync();
+            Assert.Equal((MuxFrameType.Window, opened.Id, MuxFrameCodec.OpeningGrant), (grant.Type, grant.SessionId, grant.Credit));
+        }
+
+        // The client reads nothing, so grants nothing more: one chunk more than its receive window breaks the protocol.
         byte[] chunk = new byte[MuxFrameCodec.MaxDataChunk];
         using var writer = new MuxFrameWriter(_agent);
-        for (int sent = 0; sent <= MuxFrameCodec.InitialWindow; sent += chunk.Length)
+        for (int sent = 0; sent <= MuxFrameCodec.ReceiveWindow; sent += chunk.Length)
             await writer.SendAsync(MuxFrame.Data(session.Id, MuxChannel.Stdout, chunk), CancellationToken.None);
 
         var error = await ReadFromClientAsync();
@@ -70,7 +77,8 @@ public sealed class MuxClientTests : IAsyncDisposable
     public async Task ATcpSession_HalfClosedByTheAgent_StillTakesInput_AndLeavesTheTableWhenBothSidesClosed()
     {
         var session = await _client.OpenAsync(new OpenSessionRequest("tcp", Port: 80), CancellationToken.None);
-        await ReadFromClientAsync();
+        Assert.Equal(MuxFrameType.Open, (await ReadFromClientAsync()).Type);
+        Assert.Equal(MuxFrameType.Window, (await ReadFromClientAsync()).Type); // the grant at open
         using var writer = new MuxFrameWriter(_agent);
         await writer.SendAsync(MuxFrame.Data(session.Id, MuxChannel.Stdout, "HTTP/1.0 200 OK\r\n\r\n"u8), CancellationToken.None);
         await writer.SendAsync(MuxFrame.Close(session.Id), CancellationToken.None);

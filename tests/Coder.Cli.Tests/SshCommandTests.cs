@@ -91,7 +91,7 @@ public sealed class SshCommandTests(ConnectFixture fixture) : IDisposable
         var result = await _cli.RunAsync("ssh", "busy", "--", "true");
 
         Assert.True(result.ExitCode == 255, result.ToString());
-        Assert.Contains("too many connections to busy (limit 16)", result.Stderr);
+        Assert.Contains($"too many connections to busy (limit {FakeControlPlane.MaxConnections})", result.Stderr);
     }
 
     [Fact]

@@ -51,6 +51,11 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
                 Log.ConnectSessionRefused(logger, _connectionId, frame.SessionId, refusal);
                 await writer.SendAsync(MuxFrame.Error(frame.SessionId, refusal), cancellationToken);
             }
+            else
+            {
+                // The session's input window beyond the protocol's initial one (see MuxFrameCodec.ReceiveWindow).
+                await writer.SendAsync(MuxFrame.Window(frame.SessionId, MuxFrameCodec.OpeningGrant), cancellationToken);
+            }
 
             return;
         }
@@ -63,7 +68,7 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
                 if (!session.Receive(frame.Bytes))
                 {
                     _sessions.TryRemove(session.Id, out _); // One error frame; the rest of its flood is ignored.
-                    await writer.SendAsync(MuxFrame.Error(session.Id, $"more than {MuxFrameCodec.InitialWindow} bytes in flight without a window"), cancellationToken);
+                    await writer.SendAsync(MuxFrame.Error(session.Id, $"more than {MuxFrameCodec.ReceiveWindow} bytes in flight without a window"), cancellationToken);
                     session.Abort();
                 }
 

@@ -32,10 +32,10 @@ public abstract class MuxSession(uint id, MuxFrameWriter writer)
 
     public void Grant(int bytes) => _sendWindow.Grant(bytes);
 
-    /// <returns>False when the peer sent more than the window it was granted.</returns>
+    /// <returns>False when the peer sent more than the window it was granted (with the grant at open, <see cref="MuxFrameCodec.ReceiveWindow"/>).</returns>
     public bool Receive(ReadOnlyMemory<byte> data)
     {
-        if (Interlocked.Add(ref _unconsumed, data.Length) > MuxFrameCodec.InitialWindow) return false;
+        if (Interlocked.Add(ref _unconsumed, data.Length) > MuxFrameCodec.ReceiveWindow) return false;
         return _input.Writer.TryWrite(data);
     }
 
@@ -57,7 +57,7 @@ public abstract class MuxSession(uint id, MuxFrameWriter writer)
                 // Grants go back in batches (a quarter of the window, or whatever is owed once no input waits): a window
                 // frame per data frame cost one relayed WebSocket message each way per chunk.
                 owed += chunk.Length;
-                if (owed >= MuxFrameCodec.InitialWindow / 4 || !_input.Reader.TryPeek(out _))
+                if (owed >= MuxFrameCodec.ReceiveWindow / 4 || !_input.Reader.TryPeek(out _))
                 {
                     await writer.SendAsync(MuxFrame.Window(id, owed), cancellationToken);
                     owed = 0;
@@ -101,7 +101,7 @@ public abstract class MuxSession(uint id, MuxFrameWriter writer)
             for (int sent = 0; sent < read;)
             {
                 int credit = await _sendWindow.TakeAsync(read - sent, cancellationToken);
-                await writer.SendAsync(MuxFrame.Data(id, channel, buffer.AsSpan(sent, credit)), cancellationToken);
+                await writer.SendDataAsync(id, channel, buffer.AsMemory(sent, credit), cancellationToken);
                 sent += credit;
             }
         }

@@ -10,15 +10,6 @@ public static partial class PtyNative
     public const int NoControllingTerminal = 0x100;
     const ulong SetWindowSize = 0x5414; // TIOCSWINSZ
 
-    [StructLayout(LayoutKind.Sequential)]
-    struct WindowSize
-    {
-        public ushort Rows;
-        public ushort Cols;
-        public ushort XPixels;
-        public ushort YPixels;
-    }
-
     [LibraryImport("libc", EntryPoint = "posix_openpt", SetLastError = true)]
     public static partial int OpenPseudoTerminal(int flags);
 
@@ -52,7 +43,7 @@ public static partial class PtyNative
 
     public static unsafe void Resize(int fd, ushort cols, ushort rows)
     {
-        var size = new WindowSize { Rows = rows, Cols = cols };
+        var size = new WindowSize(rows, cols);
         if (IoctlWindowSize(fd, SetWindowSize, &size) != 0) throw new IOException($"TIOCSWINSZ failed (errno {Marshal.GetLastPInvokeError()})");
     }
 }

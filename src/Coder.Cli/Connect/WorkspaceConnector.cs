@@ -14,7 +14,7 @@ public sealed class WorkspaceConnector(CoderClient client, string workspaceName,
 {
     public const string SessionHeader = "X-Coder-Session";
 
-    /// <summary>The per-replica cap on relayed connections an agent enforces by default (contract of issue #22).</summary>
+    /// <summary>The per-replica cap on relayed connections an agent enforces by default, for a control plane whose answer does not name it.</summary>
     public const int DefaultMaxConnections = 16;
 
     /// <summary>A ticket this close to expiry is not used for a new WebSocket; a fresh one is asked for.</summary>
@@ -55,7 +55,7 @@ public sealed class WorkspaceConnector(CoderClient client, string workspaceName,
         }
         catch (HybridConnectionException e)
         {
-            throw new ConnectFailedException(Refusal(e.StatusCode), ConnectExitCodes.ConnectionFailed, e);
+            throw new ConnectFailedException(Refusal(e.StatusCode, ticket.MaxConnections), ConnectExitCodes.ConnectionFailed, e);
         }
         catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpRequestException)
         {
@@ -64,9 +64,9 @@ public sealed class WorkspaceConnector(CoderClient client, string workspaceName,
         }
     }
 
-    string Refusal(int status) => status switch
+    string Refusal(int status, int maxConnections) => status switch
     {
-        429 => $"too many connections to {workspaceName} (limit {DefaultMaxConnections})",
+        429 => $"too many connections to {workspaceName} (limit {maxConnections})",
         404 => $"the agent of {workspaceName} (replica {replica}) is not listening on the relay; is the workspace running? (`coder show {workspaceName}`)",
         504 => $"the agent of {workspaceName} (replica {replica}) did not answer the relay in time",
         401 or 403 => $"the relay refused the connect token for {workspaceName} (HTTP {status}); try again",
@@ -86,6 +86,7 @@ public sealed class WorkspaceConnector(CoderClient client, string workspaceName,
             DateTimeOffset.Parse(Field("expiresAt"), System.Globalization.CultureInfo.InvariantCulture),
             Field("sessionId"),
             Field("workspaceId"),
-            (int?)body?["replica"] ?? 0);
+            (int?)body?["replica"] ?? 0,
+            (int?)body?["maxConnections"] ?? DefaultMaxConnections);
     }
 }

@@ -1,3 +1,4 @@
+using Coder.Connect.Protocol;
 using System.Runtime.InteropServices;
 
 namespace Coder.Cli.Terminal;
@@ -12,15 +13,6 @@ static partial class TerminalNative
     public const int StdoutFd = 1;
     const int SetNow = 0; // TCSANOW
     const ulong GetWindowSize = 0x5413; // TIOCGWINSZ
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct WindowSize
-    {
-        public ushort Rows;
-        public ushort Cols;
-        public ushort XPixels;
-        public ushort YPixels;
-    }
 
     [LibraryImport("libc", EntryPoint = "isatty")]
     public static partial int IsATty(int fd);

@@ -12,6 +12,9 @@ public sealed class RelayTokenService(IOptions<RelayConnectOptions> options, IRe
 {
     public bool IsConfigured => options.Value.IsConfigured;
 
+    /// <summary>The relayed connections each agent takes at once, as its manifest tells it.</summary>
+    public int MaxConnections => options.Value.MaxConnections;
+
     /// <summary>The manifest's <c>connect</c> section, or null when no relay is configured (the agent does not listen then).</summary>
     public AgentConnectSettings? ManifestSettings(string workspaceId)
     {

@@ -31,6 +31,6 @@ public sealed class WorkspaceConnectService(WorkspaceAccess access, RelayTokenSe
         await audit.RecordAsync(
             new AuditEntry(caller.Actor, AuditAction, $"workspaces/{workspace.RowKey}", AuditResults.Succeeded, requestId, 200, $"sessionId={sessionId} replica={replica}"),
             cancellationToken);
-        return new ConnectResponse(grant.RelayUrl, grant.Path, grant.Token, grant.ExpiresAt, sessionId, workspace.RowKey, replica);
+        return new ConnectResponse(grant.RelayUrl, grant.Path, grant.Token, grant.ExpiresAt, sessionId, workspace.RowKey, replica, tokens.MaxConnections);
     }
 }

@@ -227,14 +227,33 @@ public sealed class MuxSessionTests
     }
 
     [Fact]
+    public async Task The_agent_grants_its_whole_receive_window_as_a_session_opens_and_holds_that_much_unread_input()
+    {
+        await using var harness = new MuxHarness();
+        var stuck = await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sleep", "100"]));
+        await Eventually.WaitAsync(() => stuck.Grants == MuxFrameCodec.OpeningGrant, Deadline, "the agent's grant at open");
+
+        // Nearly the whole receive window to a process that never reads (its pipe holds 64 KiB), without waiting for grants.
+        byte[] chunk = new byte[MuxFrameCodec.MaxDataChunk];
+        for (int sent = chunk.Length; sent < MuxFrameCodec.ReceiveWindow; sent += chunk.Length)
+            await harness.Client.SendAsync(MuxFrame.Data(1, MuxChannel.Stdin, chunk));
+
+        // The agent reads frames in order: once a session opened after them has run, an error for them would be here.
+        var after = await harness.Client.OpenAsync(2, new OpenSessionRequest("exec", ["echo", "after"]));
+        Assert.Equal(0, await after.ExitCode.Task.WaitAsync(Deadline));
+        Assert.False(stuck.Error.Task.IsCompleted);
+        Assert.False(stuck.ExitCode.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_client_that_sends_past_its_window_loses_the_session()
     {
         await using var harness = new MuxHarness();
         var session = await harness.Client.OpenAsync(1, new OpenSessionRequest("exec", ["sleep", "100"]));
         byte[] chunk = new byte[MuxFrameCodec.MaxDataChunk];
 
-        // More than the window plus what the pipe to a process that never reads can hold.
-        for (int sent = 0; sent <= 2 * MuxFrameCodec.InitialWindow; sent += chunk.Length)
+        // More than the window (with the agent's grant at open) plus what the pipe to a process that never reads can hold.
+        for (int sent = 0; sent <= 2 * MuxFrameCodec.ReceiveWindow; sent += chunk.Length)
             await harness.Client.SendAsync(MuxFrame.Data(1, MuxChannel.Stdin, chunk));
 
         Assert.Contains("without a window", await session.Error.Task.WaitAsync(Deadline), StringComparison.Ordinal);

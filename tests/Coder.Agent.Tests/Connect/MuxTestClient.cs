@@ -47,6 +47,9 @@ sealed class MuxTestClient : IAsyncDisposable
                     if (session.Append(frame.Channel, frame.Bytes.Span) is var credit and > 0)
                         await _writer.SendAsync(MuxFrame.Window(frame.SessionId, credit), CancellationToken.None);
                     break;
+                case MuxFrameType.Window:
+                    session.Granted(frame.Credit);
+                    break;
                 case MuxFrameType.Exit:
                     session.ExitCode.TrySetResult(frame.Code);
                     break;
@@ -103,6 +106,18 @@ sealed class MuxTestClient : IAsyncDisposable
 
         bool _withholding;
         int _owed;
+        int _granted;
+
+        /// <summary>The window the agent has granted for this session's input, beyond the protocol's initial one.</summary>
+        public int Grants
+        {
+            get { lock (_gate) return _granted; }
+        }
+
+        public void Granted(int credit)
+        {
+            lock (_gate) _granted += credit;
+        }
 
         /// <summary>Also hands each stdout chunk here, in order, for a session used as a byte stream (ssh, tcp).</summary>
         public Action<byte[]>? OnStdout { get; set; }

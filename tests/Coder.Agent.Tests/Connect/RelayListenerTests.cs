@@ -137,11 +137,12 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
             return;
         }
 
-        string user = await LoginUserAsync();
+        await using var login = await LoginUser.CreateAsync();
+        string user = login.Name;
         await using var agent = await RelayedAgent.StartAsync();
         string keys = Directory.CreateDirectory(Path.Combine(agent.StateDirectory, "..", "user")).FullName;
         string userKey = Path.Combine(keys, "id_ed25519");
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "user@laptop", "-f", userKey);
+        await LoginUser.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "user@laptop", "-f", userKey);
         agent.AuthorizedKeys = [await File.ReadAllTextAsync(userKey + ".pub")];
         await using var client = await agent.ConnectAsync();
 
@@ -233,20 +234,6 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
         await upstream.WaitAsync(Deadline);
     }
 
-    /// <summary>
-    /// The user ssh logs in as: the agent's own, as in a workspace. Run as root (CI, this machine) it is a throwaway user with
-    /// a plain /bin/sh, so the machine's root rc files (here a pyenv init that stalls) play no part.
-    /// </summary>
-    static async Task<string> LoginUserAsync()
-    {
-        if (!Environment.IsPrivilegedProcess) return Environment.UserName;
-        const string name = "coder-sshtest";
-        // 9: the user exists from an earlier run. Password "*": no password, but not locked (sshd refuses locked accounts).
-        await RunAsync([0, 9], "useradd", "--system", "--no-create-home", "--home-dir", "/tmp", "--shell", "/bin/sh", "--password", "*", name);
-        await RunAsync([0], "usermod", "--password", "*", name);
-        return name;
-    }
-
     static async Task<(int Code, string Stdout, string Stderr)> SshAsync(string user, string key, int port, string knownHosts, string hostKeyChecking, string command)
     {
         var info = new ProcessStartInfo("ssh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
@@ -260,17 +247,5 @@ public sealed class RelayListenerTests(ITestOutputHelper output)
         var stderr = ssh.StandardError.ReadToEndAsync();
         await ssh.WaitForExitAsync().WaitAsync(Deadline);
         return (ssh.ExitCode, await stdout, await stderr);
-    }
-
-    static Task RunAsync(string file, params string[] arguments) => RunAsync([0], file, arguments);
-
-    static async Task RunAsync(int[] success, string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        string error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Deadline);
-        Assert.True(success.Contains(process.ExitCode), $"{file} exited {process.ExitCode}: {error}");
     }
 }

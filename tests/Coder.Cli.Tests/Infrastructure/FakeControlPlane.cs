@@ -18,6 +18,9 @@ public sealed class FakeControlPlane : IAsyncDisposable
 {
     public const string Token = "cdr_test-user-token";
 
+    /// <summary>The agents' connection cap its connect answers name: not the default 16, so a message that says it came from the answer.</summary>
+    public const int MaxConnections = 3;
+
     readonly WebApplication _app;
     readonly ConcurrentQueue<string> _issuedSessions = new();
     readonly ConcurrentQueue<string> _issuedTokens = new();
@@ -63,6 +66,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
                 ["sessionId"] = session,
                 ["workspaceId"] = id,
                 ["replica"] = replica,
+                ["maxConnections"] = MaxConnections,
             });
         });
         _app.MapPut("/api/users/me/ssh-key", async (HttpRequest request) =>

@@ -48,6 +48,7 @@ public sealed class ConnectTokenTests(SecurityHost fixture)
             Assert.Equal(path, (string?)body["path"]);
             Assert.Equal(id, (string?)body["workspaceId"]);
             Assert.Equal(0, (int)body["replica"]!);
+            Assert.Equal(16, (int)body["maxConnections"]!); // the agent's cap as its manifest has it, by default
             Assert.Equal(Relay.ToString().TrimEnd('/').Replace("http://", "ws://", StringComparison.Ordinal), (string?)body["relayUrl"]);
             Assert.True(Guid.TryParse((string?)body["sessionId"], out _));
             string token = (string)body["token"]!;

@@ -49,6 +49,14 @@ public sealed partial record ReadmeCurlSession(string TokenFile, string ApiUrl, 
         return (echo.Groups[2].Value, echo.Groups[1].Value);
     }
 
+    /// <summary>The name the block's <c>POST /workspaces</c> gives its workspace.</summary>
+    public string WorkspaceName()
+    {
+        var create = Requests.SingleOrDefault(r => r.Method == "POST" && r.RawPath == "/workspaces");
+        Assert.True(create?.Body is not null, "The README's curl block no longer creates a workspace with POST /workspaces.");
+        return (string?)JsonNode.Parse(create!.Body!)!["name"] ?? throw new InvalidOperationException($"The README's workspace has no name: {create.Body}");
+    }
+
     [GeneratedRegex(@"## Try it \(curl\)\s+```sh\n(?<body>.*?)```", RegexOptions.Singleline)]
     private static partial Regex CurlBlockPattern();
 

@@ -14,8 +14,10 @@ namespace Coder.EndToEnd.Tests.Hosting;
 /// The README's first workspace, as a new user gets it: a fresh checkout of HEAD (a detached <c>git worktree</c>), the
 /// product command verbatim (<c>dotnet run --project src/Coder.Local</c>, which builds, installs Azurite with npm and
 /// starts it), then the requests of the README's "Try it (curl)" block, read from the README itself, with the token from
-/// the file it names. Only <c>ASPNETCORE_URLS</c> is added (a free port). The workspace must reach <c>running</c> and its
-/// startup script's file must exist. A fresh build is most of its time.
+/// the file it names. Only <c>ASPNETCORE_URLS</c> and <c>CODER_RELAY_PORT</c> are added (free ports; no
+/// <c>CODER_AGENT_PATH</c>, so workspaces run the agent the build ships). The workspace must reach <c>running</c> and its
+/// startup script's file must exist; then the <c>coder</c> CLI, logged in as the README says, runs commands in it through
+/// the relay (<c>coder ssh dev -- …</c>). A fresh build is most of its time.
 /// </summary>
 public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -66,7 +68,7 @@ public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
 
         int port = FreePorts.Next();
         string baseUrl = $"http://127.0.0.1:{port}";
-        StartProduct(baseUrl);
+        StartProduct(baseUrl, relayPort: FreePorts.Next());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try
         {
@@ -127,6 +129,39 @@ public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
         string file = Path.Combine(_worktree, ".coder", "workspaces", variables["WS"], fileName);
         Assert.True(File.Exists(file), $"The startup script's {fileName} is not in the workspace folder.");
         Assert.Equal(content, (await File.ReadAllTextAsync(file)).Trim());
+
+        await ConnectThroughTheCliAsync(baseUrl, token, session.WorkspaceName(), variables["WS"], fileName, content);
+        output.WriteLine($"coder ssh through the relay {(clock.Elapsed - running).TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// <c>coder login</c> as the README's CLI block has it, then <c>coder ssh &lt;ws&gt; -- cmd</c> twice: the startup
+    /// script's file comes back on stdout, and a command's exit code is the CLI's. The agent that answered is the one the
+    /// build ships (<c>agent/linux-x64/coder-agent</c> beside the host in the fresh checkout), since nothing set another.
+    /// </summary>
+    async Task ConnectThroughTheCliAsync(string baseUrl, string token, string workspace, string workspaceId, string fileName, string content)
+    {
+        using var cli = new CliProcess();
+        var login = await cli.RunAsync("login", baseUrl, "--token", token);
+        Assert.True(login.ExitCode == 0, login.ToString());
+
+        var cat = await cli.RunAsync("ssh", workspace, "--", "cat", fileName);
+        Assert.True(cat.ExitCode == 0, $"{cat}\n{Tail()}");
+        Assert.Equal(content + "\n", cat.Stdout);
+
+        var exit = await cli.RunAsync("ssh", workspace, "--", "sh", "-c", "echo bye >&2; exit 7");
+        Assert.True(exit.ExitCode == 7, exit.ToString());
+        Assert.Equal("", exit.Stdout);
+        Assert.Contains("bye", exit.Stderr, StringComparison.Ordinal);
+
+        string shipped = Path.Combine(_worktree, "src", "Coder.Local", "bin", "Debug", "net10.0", "agent", "linux-x64", "coder-agent");
+        var agents = AgentProcesses.Under(Path.Combine(_worktree, ".coder"), workspaceId);
+        Assert.NotEmpty(agents);
+        foreach (var (pid, _) in agents)
+        {
+            string program = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0];
+            Assert.Equal(shipped, program);
+        }
     }
 
     static HttpRequestMessage Authorized(HttpMethod method, string url, string token)
@@ -137,13 +172,16 @@ public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>The product command as typed in a shell at the repository root, with the environment a user has (no CODER_* settings, no test runner's MSBuild variables).</summary>
-    void StartProduct(string baseUrl)
+    void StartProduct(string baseUrl, int relayPort)
     {
         var words = ProductCommand.Split(' ');
         var psi = new ProcessStartInfo(words[0]) { WorkingDirectory = _worktree, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string word in words[1..]) psi.ArgumentList.Add(word);
         foreach (string key in psi.Environment.Keys.Where(InheritedFromTheTestRun).ToList()) psi.Environment.Remove(key);
         psi.Environment["ASPNETCORE_URLS"] = baseUrl;
+
+        // Its relay off the default 7072 too, which another checkout's host on this machine may hold.
+        psi.Environment["CODER_RELAY_PORT"] = relayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _host = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start.");
         _host.OutputDataReceived += (_, e) => { if (e.Data is not null) _hostOutput.Enqueue(e.Data); };
         _host.ErrorDataReceived += (_, e) => { if (e.Data is not null) _hostOutput.Enqueue(e.Data); };
