@@ -9,7 +9,7 @@ type Window = "1h" | "24h";
 
 export function MetricsCharts({ id }: { id: string }) {
   const [window, setWindow] = useState<Window>("1h");
-  const series = usePolled((signal) => call(api.GET("/api/workspaces/{id}/metrics", { params: { path: { id }, query: { window } }, signal })), [id, window], 15000);
+  const series = usePolled((signal) => call(api.GET("/api/workspaces/{id}/metrics", { params: { path: { id }, query: { window } }, signal })), [id, window], 5000);
   const points = series.data?.items ?? [];
   return (
     <>
@@ -18,15 +18,15 @@ export function MetricsCharts({ id }: { id: string }) {
       {series.data && points.length === 0 && <Empty>No metrics in this window yet: a running agent reports them every few seconds.</Empty>}
       {points.length > 0 && (
         <div className="charts">
-          <Chart title="CPU %" points={points} pick={(p) => [p.cpuPercent ?? null, p.cpuPercentMax ?? null]} />
-          <Chart title="Memory %" points={points} pick={(p) => [p.memoryPercent ?? null, p.memoryPercentMax ?? null]} />
+          <Chart title="CPU %" seconds={window === "1h" ? 3600 : 86400} points={points} pick={(p) => [p.cpuPercent ?? null, p.cpuPercentMax ?? null]} />
+          <Chart title="Memory %" seconds={window === "1h" ? 3600 : 86400} points={points} pick={(p) => [p.memoryPercent ?? null, p.memoryPercentMax ?? null]} />
         </div>
       )}
     </>
   );
 }
 
-function Chart({ title, points, pick }: { title: string; points: Schemas["WorkspaceMetricsPoint"][]; pick: (p: Schemas["WorkspaceMetricsPoint"]) => [number | null, number | null] }) {
+function Chart({ title, seconds, points, pick }: { title: string; seconds: number; points: Schemas["WorkspaceMetricsPoint"][]; pick: (p: Schemas["WorkspaceMetricsPoint"]) => [number | null, number | null] }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
@@ -36,7 +36,8 @@ function Chart({ title, points, pick }: { title: string; points: Schemas["Worksp
       {
         width,
         height: 200,
-        scales: { y: { range: [0, 100] } },
+        // The whole window, so a new workspace's first minutes are not stretched over the axis.
+        scales: { x: { time: true, range: () => [Date.now() / 1000 - seconds, Date.now() / 1000] }, y: { range: [0, 100] } },
         series: [{}, { label: "average", stroke: "#1d4ed8", width: 2 }, { label: "max", stroke: "#b45309", dash: [4, 4] }],
         axes: [{}, { size: 40 }],
       },

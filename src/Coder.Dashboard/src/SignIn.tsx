@@ -11,7 +11,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     <main className="signin">
       <h1>Sign in to Coder Cloud</h1>
       <p>
-        Admins: open the one-time link the host printed when it started (<code>…/login?code=…</code>).
+        Admins: open the one-time link the host printed when it started (<code>…/login?code=…</code>). On Azure:{" "}
+        <a href="/.auth/login/aad?post_login_redirect_uri=/">sign in with Microsoft</a>.
       </p>
       <form
         onSubmit={async (e) => {

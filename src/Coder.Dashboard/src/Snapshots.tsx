@@ -81,7 +81,7 @@ function SnapshotNode({ node, workspace: w, action, onChanged }: { node: Node; w
             if (await action.run(async () => (created = await call(api.POST("/api/workspaces", { body: { name, template: w.template, fromSnapshot: s.id } }))))) navigate(`/workspaces/${created!.id}`);
           }}
         >
-          <label className="field"><span>New workspace name</span><input required value={name} onChange={(e) => setName(e.target.value)} /></label>
+          <Field label="New workspace name"><input required value={name} onChange={(e) => setName(e.target.value)} /></Field>
           <button type="submit" disabled={action.busy}>Create branch</button>
         </form>
       )}

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { cloneElement, useId, type ReactElement, type ReactNode } from "react";
 
 export function Problem({ message }: { message: string | null | undefined }) {
   if (!message) return null;
@@ -27,13 +27,15 @@ export function Badge({ value, label, testId }: { value: string; label?: string;
   );
 }
 
-export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+/** A labelled control; the hint is its description (aria-describedby), not part of its name. */
+export function Field({ label, children, hint }: { label: string; children: ReactElement<{ id?: string; "aria-describedby"?: string }>; hint?: string }) {
+  const id = useId();
   return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {hint && <small>{hint}</small>}
-    </label>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, { id, "aria-describedby": hint ? `${id}-hint` : undefined })}
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+    </div>
   );
 }
 
