@@ -86,6 +86,7 @@ var tags = {
   'azd-env-name': environmentName
 }
 var deploymentContainerName = 'deployments'
+var functionAppName = 'func-${resourceToken}'
 var agentBinariesContainerName = 'agent-binaries'
 var agentEventsQueueName = 'agent-events'
 // The relay's two SAS rules: agents' listen tokens, users' connect (send-only) tokens.
@@ -197,7 +198,7 @@ module relay 'modules/relay.bicep' = {
 module functionApp 'modules/function-app.bicep' = {
   scope: controlPlaneGroup
   params: {
-    name: 'func-${resourceToken}'
+    name: functionAppName
     planName: 'plan-${resourceToken}'
     location: location
     tags: union(tags, { 'azd-service-name': 'api' })
@@ -247,11 +248,15 @@ module functionApp 'modules/function-app.bicep' = {
 // The dashboard: Static Web Apps with the function app as its linked backend (modules/static-web-app.bicep).
 module dashboard 'modules/static-web-app.bicep' = {
   scope: controlPlaneGroup
+  // The linked backend names the app by id; the app must exist first.
+  dependsOn: [
+    functionApp
+  ]
   params: {
     name: 'swa-${resourceToken}'
     location: dashboardLocation
     tags: tags
-    functionAppId: functionApp.outputs.id
+    functionAppName: functionAppName
     functionAppLocation: location
     authClientId: authClientId
   }

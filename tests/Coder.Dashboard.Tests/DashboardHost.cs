@@ -73,11 +73,13 @@ public sealed partial class DashboardHost : IAsyncLifetime
     }
 
     /// <summary>A member's API token, made by the admin as an admin would.</summary>
-    public async Task<string> MemberTokenAsync(string user)
+    public async Task<string> MemberTokenAsync(string user) => (await MemberTokenWithNameAsync(user)).Token;
+
+    public async Task<(string Token, string Name)> MemberTokenWithNameAsync(string user)
     {
         using var admin = Host.Admin();
         var created = await admin.PostAsync("/api/tokens", $$"""{"name":"{{user}}-{{Guid.NewGuid():N}}","roles":["member"],"user":"{{user}}","expiresInDays":1}""");
-        return created.Json["token"]!.GetValue<string>();
+        return (created.Json["token"]!.GetValue<string>(), created.Json["name"]!.GetValue<string>());
     }
 
     public static async Task ScreenshotAsync(IPage page, string name) =>

@@ -131,7 +131,7 @@ public sealed class DashboardTests(DashboardHost fixture)
     public async Task AMemberSignsInWithTheirToken_AndDoesNotSeeAnotherMembersWorkspace()
     {
         string alice = await fixture.MemberTokenAsync("alice");
-        string bob = await fixture.MemberTokenAsync("bob");
+        var (bob, bobsTokenName) = await fixture.MemberTokenWithNameAsync("bob");
         string alicesWorkspace;
         using (var asAlice = new CoderApi(fixture.BaseUrl, alice))
         {
@@ -153,6 +153,12 @@ public sealed class DashboardTests(DashboardHost fixture)
         await page.GotoAsync($"/workspaces/{alicesWorkspace}");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not found", new() { IgnoreCase = true });
         Assert.DoesNotContain("alices", await page.Locator("#content").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A session stands for its token: once the admin revokes it, the page is back at signing in.
+        using (var admin = fixture.Host.Admin())
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/tokens/{bobsTokenName}")).Status);
+        await page.GotoAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Coder Cloud" })).ToBeVisibleAsync();
         recorded.AssertEveryCallDescribed();
     }
 

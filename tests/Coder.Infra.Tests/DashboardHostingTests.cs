@@ -25,8 +25,7 @@ public sealed class DashboardHostingTests(CompiledMainTemplate compiled)
         var app = Assert.Single(_deployed.Resources, r => r.Type == "Microsoft.Web/sites");
         string appName = app.Evaluate("name").Select(v => ArmEvaluator.Resolved(v, app.Scope)).Constant();
         string backendId = Value(backend, "properties.backendResourceId");
-        Assert.Contains("Microsoft.Web/sites", backendId, StringComparison.Ordinal);
-        Assert.EndsWith(appName, backendId, StringComparison.Ordinal);
+        Assert.True(backendId.Contains("Microsoft.Web/sites", StringComparison.Ordinal) && backendId.EndsWith(appName, StringComparison.Ordinal), $"linked backend: {backendId}; app: {appName}");
 
         var settings = Assert.Single(_deployed.Resources, r => r.Type == "Microsoft.Web/staticSites/config" && r.LeafNames().Contains("appsettings"));
         Assert.Equal(DeployedTemplate.AzdEnvironment["AZURE_AUTH_CLIENT_ID"], Value(settings, "properties.AZURE_CLIENT_ID"));

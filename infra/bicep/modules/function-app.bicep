@@ -179,6 +179,5 @@ resource authSettings 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(authC
   }
 }
 
-output id string = app.id
 output name string = app.name
 output defaultHostName string = app.properties.defaultHostName

@@ -13,8 +13,8 @@ param location string
 @description('Tags; azd-service-name names the azd service that deploys the dashboard here.')
 param tags object
 
-@description('Resource id of the function app that serves /api.')
-param functionAppId string
+@description('Name of the function app that serves /api (in this resource group).')
+param functionAppName string
 
 @description('Region of the function app.')
 param functionAppLocation string
@@ -40,7 +40,7 @@ resource backend 'Microsoft.Web/staticSites/linkedBackends@2024-11-01' = {
   parent: site
   name: 'api'
   properties: {
-    backendResourceId: functionAppId
+    backendResourceId: resourceId('Microsoft.Web/sites', functionAppName)
     region: functionAppLocation
   }
 }
