@@ -15,5 +15,6 @@ public static class ScenarioCatalog
         new IngestScenario(),
         new TimeToReadyScenario(),
         new RelayForwardScenario(),
+        new DashboardScenario(),
     ];
 }

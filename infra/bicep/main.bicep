@@ -71,11 +71,22 @@ param instanceMemoryMB int = 2048
 @description('E-mail address for alert notifications; empty creates no action group.')
 param alertEmailAddress string = ''
 
+@description('Region of the dashboard\'s Static Web App (offered in fewer regions than Functions).')
+@allowed([
+  'westus2'
+  'centralus'
+  'eastus2'
+  'westeurope'
+  'eastasia'
+])
+param dashboardLocation string = 'westeurope'
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
 }
 var deploymentContainerName = 'deployments'
+var functionAppName = 'func-${resourceToken}'
 var agentBinariesContainerName = 'agent-binaries'
 var agentEventsQueueName = 'agent-events'
 // The relay's two SAS rules: agents' listen tokens, users' connect (send-only) tokens.
@@ -197,7 +208,7 @@ module relay 'modules/relay.bicep' = {
 module functionApp 'modules/function-app.bicep' = {
   scope: controlPlaneGroup
   params: {
-    name: 'func-${resourceToken}'
+    name: functionAppName
     planName: 'plan-${resourceToken}'
     location: location
     tags: union(tags, { 'azd-service-name': 'api' })
@@ -245,6 +256,23 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
+// The dashboard: Static Web Apps with the function app as its linked backend (modules/static-web-app.bicep).
+module dashboard 'modules/static-web-app.bicep' = {
+  scope: controlPlaneGroup
+  // The linked backend names the app by id; the app must exist first.
+  dependsOn: [
+    functionApp
+  ]
+  params: {
+    name: 'swa-${resourceToken}'
+    location: dashboardLocation
+    tags: tags
+    functionAppName: functionAppName
+    functionAppLocation: location
+    authClientId: authClientId
+  }
+}
+
 var webhookUrl = 'https://${functionApp.outputs.defaultHostName}/api/eventgrid?key=${eventGridWebhookKey}'
 
 module workspaceGroupEvents 'modules/eventgrid-webhook.bicep' = {
@@ -287,6 +315,7 @@ output AZURE_RESOURCE_GROUP string = controlPlaneGroup.name
 output AZURE_WORKSPACE_RESOURCE_GROUP string = workspaceGroup.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_DASHBOARD_URL string = 'https://${dashboard.outputs.defaultHostName}'
 output AZURE_STORAGE_ACCOUNT_NAME string = stateStorage.outputs.name
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace

@@ -53,6 +53,8 @@ namespace Coder.Contracts.Json;
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenCreated))]
+[JsonSerializable(typeof(CreateSessionRequest))]
+[JsonSerializable(typeof(SessionInfo))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(UpgradeWorkspaceRequest))]
 [JsonSerializable(typeof(CreateRolloutRequest))]

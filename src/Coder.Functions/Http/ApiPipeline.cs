@@ -20,6 +20,7 @@ namespace Coder.Functions.Http;
 /// </summary>
 public sealed partial class ApiPipeline(
     ApiTokenService tokens,
+    WebSessionService sessions,
     MutationRateLimiter rateLimiter,
     AddressRateLimiter addressLimiter,
     SecurityMetrics metrics,
@@ -81,6 +82,9 @@ public sealed partial class ApiPipeline(
         return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
+    public static string? SessionCookie(HttpRequest request) =>
+        request.Cookies.TryGetValue(WebSession.CookieName, out var value) && value is { Length: > 0 } ? value : null;
+
     async Task<IActionResult> RunCoreAsync(HttpRequest request, bool authenticate, Func<CallerIdentity?, CancellationToken, Task<IActionResult>> handler)
     {
         string requestId = RequestId(request);
@@ -106,7 +110,7 @@ public sealed partial class ApiPipeline(
             if (segments is null) throw CoderProblemException.Validation("path", "Path segments are names of letters, digits, '.', '_' and '-'.");
             if (authenticate)
             {
-                caller = await AuthenticateAsync(request, ct) ?? throw CoderProblemException.Unauthorized();
+                caller = await AuthenticateAsync(request, mutating, ct) ?? throw CoderProblemException.Unauthorized();
                 var access = RoutePolicy.AccessFor(method, segments);
                 if (!RoutePolicy.Allows(access, caller)) throw CoderProblemException.Forbidden(access == RouteAccess.Admin ? "This needs the admin role." : "This needs the template-admin or admin role.");
                 if (mutating && rateLimiter.TryAcquire(caller.RateLimitKey) is { Allowed: false } decision)
@@ -175,10 +179,21 @@ public sealed partial class ApiPipeline(
         }
     }
 
-    /// <summary>A bearer token decides when one is sent; otherwise the App Service principal, if and only if it is trusted.</summary>
-    async Task<CallerIdentity?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A bearer token decides when one is sent; then the dashboard's session cookie (a mutating call must carry the
+    /// session's CSRF value in <c>X-Coder-Csrf</c>, or it is a 403: a cookie is sent by any page that makes the browser
+    /// call); otherwise the App Service principal, if and only if it is trusted.
+    /// </summary>
+    async Task<CallerIdentity?> AuthenticateAsync(HttpRequest request, bool mutating, CancellationToken cancellationToken)
     {
         if (BearerToken(request) is { } bearer) return await tokens.AuthenticateAsync(bearer, cancellationToken);
+        if (SessionCookie(request) is { } session && await sessions.AuthenticateAsync(session, cancellationToken) is { } signedIn)
+        {
+            if (mutating && !WebSessionService.CsrfMatches(session, request.Headers[WebSession.CsrfHeader]))
+                throw CoderProblemException.Forbidden($"A change made with the dashboard's session needs the {WebSession.CsrfHeader} header from GET /api/session.");
+            return signedIn.Caller;
+        }
+
         return options.Value.TrustEasyAuth ? EasyAuthPrincipal.Parse(request.Headers[EasyAuthPrincipal.HeaderName], options.Value) : null;
     }
 

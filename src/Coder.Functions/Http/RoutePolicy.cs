@@ -17,6 +17,7 @@ public static partial class RoutePolicy
         ("GET", ["openapi.json"], RouteAccess.Anonymous),
         ("GET", ["docs", "**"], RouteAccess.Anonymous),
         ("*", ["eventgrid"], RouteAccess.Anonymous),
+        ("POST", ["session"], RouteAccess.Anonymous),
         ("GET", ["agent", "binary", "*"], RouteAccess.AnonymousUnmetered),
         ("*", ["agent", "**"], RouteAccess.Agent),
         ("*", ["tokens", "**"], RouteAccess.Admin),

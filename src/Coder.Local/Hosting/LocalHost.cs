@@ -97,7 +97,9 @@ public sealed class LocalHost : IAsyncDisposable
             }
 
             var app = builder.Build();
+            var signIn = new AdminSignInLink(apiUrl);
             app.UseLocalHostConventions();
+            app.MapAdminSignIn(signIn, adminToken);
             HttpFunctionEndpoints.Map(app, functions);
             app.MapLocalFunctions(functions);
             app.Lifetime.ApplicationStarted.Register(() =>
@@ -105,6 +107,7 @@ public sealed class LocalHost : IAsyncDisposable
                 Console.WriteLine($"Coder Cloud local host listening on {apiUrl}/api (task hub {sidecarOptions.TaskHub}, data in {dataDirectory})");
                 Console.WriteLine(adminTokenPath is null ? "Admin token: from CODER_ADMIN_TOKEN" : $"Admin token: in {adminTokenPath}");
                 Console.WriteLine($"Serving {functions.Count} functions.");
+                Console.WriteLine($"Dashboard: sign in once with {signIn.Url}");
                 Console.WriteLine(relay is null
                     ? $"Relay: {config["Coder:Relay:Url"]} (CODER_RELAY_URL)"
                     : $"Relay: {relay.Url} ({relay.How}, pid {relay.Pid}; data in {Path.Combine(dataDirectory, "relay")})");

@@ -5,7 +5,7 @@ namespace Coder.Local.Hosting;
 
 public static class LocalHostConventions
 {
-    /// <summary>Every response carries x-request-id; unknown API paths get a problem+json 404 rather than an empty one.</summary>
+    /// <summary>Every response carries x-request-id; the dashboard's files and page routes are served; unknown API paths get a problem+json 404 rather than an empty one.</summary>
     public static WebApplication UseLocalHostConventions(this WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -17,8 +17,11 @@ public static class LocalHostConventions
             });
             await next(context);
         });
+        app.UseCoderDashboardFiles();
+        app.UseRouting();
         app.MapFallback(async context =>
         {
+            if (await DashboardHosting.TryServeIndexAsync(context)) return;
             context.Response.StatusCode = 404;
             context.Response.ContentType = "application/problem+json";
             await context.Response.WriteAsJsonAsync(new ApiProblem { Title = "Not found.", Status = 404, Detail = "No such route.", RequestId = context.TraceIdentifier, Type = "https://coder.cloud/problems/404" }, ServerJson.Options);

@@ -51,7 +51,12 @@ public sealed class ApiTokenService(CoderTables tables, TimeProvider time, IOpti
     public async Task<CallerIdentity?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken)
     {
         if (bearerToken is not { Length: > 0 and <= MaxTokenLength }) return null;
-        var hash = TokenHasher.Hash(bearerToken);
+        return await AuthenticateHashAsync(TokenHasher.Hash(bearerToken), cancellationToken);
+    }
+
+    /// <summary>The caller of a token known by its hash (what a dashboard session keeps), or null as for <see cref="AuthenticateAsync"/>.</summary>
+    public async Task<CallerIdentity?> AuthenticateHashAsync(string hash, CancellationToken cancellationToken)
+    {
         if (!_verified.TryGet(hash, out var entity))
         {
             var response = await tables.ApiTokens.GetEntityIfExistsAsync<ApiTokenEntity>(hash, "", cancellationToken: cancellationToken);

@@ -58,6 +58,9 @@ public sealed class SecurityOptions
     /// <summary>Lifetime of a token created without expiresInDays. Every token expires.</summary>
     public int DefaultTokenDays { get; set; } = 90;
 
+    /// <summary>How long a dashboard session lasts before signing in again.</summary>
+    public int SessionHours { get; set; } = 12;
+
     /// <summary>
     /// How long a verified token row is reused without a table read. A revoke on this instance takes effect at once; on
     /// other instances within this time. 0 reads the row on every request.

@@ -20,6 +20,7 @@ public static class SecurityServiceCollectionExtensions
             if (configuration[SecurityOptions.TrustForwardedForVariable] is { } forwarded) options.TrustForwardedFor = string.Equals(forwarded, "true", StringComparison.OrdinalIgnoreCase);
         }));
         services.TryAddSingleton<ApiTokenService>();
+        services.TryAddSingleton<WebSessionService>();
         services.TryAddSingleton<MutationRateLimiter>();
         services.TryAddSingleton<AddressRateLimiter>();
         services.TryAddSingleton<SecurityMetrics>();

@@ -74,11 +74,40 @@ public sealed class AuthMatrixTests(SecurityHost fixture)
         new("DeleteSnapshot", "DELETE", "workspaces/{id}/snapshots/{snapshotId}", "/api/workspaces/{workspace}/snapshots/snap-none"),
         new("EventGridHandshake", "OPTIONS", "eventgrid", "/api/eventgrid"),
         new("EventGridWebhook", "POST", "eventgrid", "/api/eventgrid", "[]"),
+        // Signing in to the dashboard is open (its body is the credential); without a token it is a 400 for everyone.
+        new("CreateSession", "POST", "session", "/api/session", "{}"),
+        new("GetSession", "GET", "session", "/api/session"),
+        new("DeleteSession", "DELETE", "session", "/api/session"),
     ];
 
     /// <summary>The expected table: one row per (route, caller) cell.</summary>
     public static readonly (string Route, Caller Caller, int Status)[] Expected =
     [
+        ("CreateSession", Caller.NoToken, 400),
+        ("CreateSession", Caller.Expired, 400),
+        ("CreateSession", Caller.Revoked, 400),
+        ("CreateSession", Caller.MemberOwner, 400),
+        ("CreateSession", Caller.MemberOther, 400),
+        ("CreateSession", Caller.TemplateAdmin, 400),
+        ("CreateSession", Caller.Admin, 400),
+        ("CreateSession", Caller.Agent, 400),
+        ("GetSession", Caller.NoToken, 401),
+        ("GetSession", Caller.Expired, 401),
+        ("GetSession", Caller.Revoked, 401),
+        ("GetSession", Caller.MemberOwner, 200),
+        ("GetSession", Caller.MemberOther, 200),
+        ("GetSession", Caller.TemplateAdmin, 200),
+        ("GetSession", Caller.Admin, 200),
+        ("GetSession", Caller.Agent, 401),
+        ("DeleteSession", Caller.NoToken, 401),
+        ("DeleteSession", Caller.Expired, 401),
+        ("DeleteSession", Caller.Revoked, 401),
+        ("DeleteSession", Caller.MemberOwner, 204),
+        ("DeleteSession", Caller.MemberOther, 204),
+        ("DeleteSession", Caller.TemplateAdmin, 204),
+        ("DeleteSession", Caller.Admin, 204),
+        ("DeleteSession", Caller.Agent, 401),
+
         ("GetQuota", Caller.NoToken, 401),
         ("GetQuota", Caller.Expired, 401),
         ("GetQuota", Caller.Revoked, 401),
