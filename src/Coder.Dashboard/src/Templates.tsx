@@ -67,7 +67,7 @@ export function Template({ name }: { name: string }) {
               <td data-label="By">{v.createdBy}</td>
               <td>
                 {!v.active && (
-                  <button type="button" disabled={action.busy} onClick={() => action.run(() => call(api.POST("/api/templates/{name}/versions/{version}/promote", { params: { path: { name, version: v.version } } }))).then((ok) => ok && template.reload())}>
+                  <button type="button" disabled={action.busy} onClick={() => action.run(() => call(api.POST("/api/templates/{name}/versions/{version}/promote", { params: { path: { name, version: String(v.version) } } }))).then((ok) => ok && template.reload())}>
                     Promote v{v.version}
                   </button>
                 )}

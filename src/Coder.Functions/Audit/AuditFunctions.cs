@@ -16,7 +16,7 @@ public sealed class AuditFunctions(ApiPipeline api, AuditLog audit, TimeProvider
 {
     [ApiQuery("from", "ISO 8601; default: 24 hours before to.")]
     [ApiQuery("to", "ISO 8601; default: now.")]
-    [ApiQuery("max", "Rows per page, 1 to 1000; default 500.")]
+    [ApiQuery("max", "Rows per page, 1 to 1000; default 500.", IsInteger = true)]
     [ApiQuery("actor", "Only this actor's rows.")]
     [ApiQuery("continuationToken", "The previous page's token.")]
     [ApiResponse(200, typeof(Coder.Contracts.ItemsPage<AuditEntryView>))]

@@ -7,4 +7,7 @@ public sealed class ApiQueryAttribute(string name, string description) : Attribu
     public string Name { get; } = name;
 
     public string Description { get; } = description;
+
+    /// <summary>An integer in the OpenAPI document (its clients send a number); otherwise a string.</summary>
+    public bool IsInteger { get; init; }
 }

@@ -116,7 +116,7 @@ public static partial class OpenApiDocumentGenerator
         foreach (Match m in RouteParameter().Matches(route))
             operation.Parameters.Add(new OpenApiParameter { Name = m.Groups[1].Value, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
         foreach (var query in function.GetCustomAttributes<ApiQueryAttribute>())
-            operation.Parameters.Add(new OpenApiParameter { Name = query.Name, In = ParameterLocation.Query, Description = query.Description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+            operation.Parameters.Add(new OpenApiParameter { Name = query.Name, In = ParameterLocation.Query, Description = query.Description, Schema = new OpenApiSchema { Type = query.IsInteger ? JsonSchemaType.Integer : JsonSchemaType.String } });
         if (request is not null)
         {
             operation.RequestBody = new OpenApiRequestBody

@@ -82,7 +82,7 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
                 : ApiResult.Ok(result.Updated!.Value).WithHeader("ETag", result.Updated.ETag);
         });
 
-    [ApiQuery("max", "At most this many events, newest first.")]
+    [ApiQuery("max", "At most this many events, newest first.", IsInteger = true)]
     [ApiResponse(200, typeof(Coder.Contracts.ItemsPage<WorkspaceEventView>))]
     [Function(nameof(GetWorkspaceEvents))]
     public Task<IActionResult> GetWorkspaceEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workspaces/{id}/events")] HttpRequest req, string id) =>

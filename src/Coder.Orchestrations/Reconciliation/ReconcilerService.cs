@@ -207,7 +207,7 @@ public sealed partial class ReconcilerService(
                 break;
             case ReconcileActionKind.ExtendDeadline:
             case ReconcileActionKind.RescheduleAutostart:
-                var scheduled = await RescheduleAsync(action, input, cancellationToken);
+                var scheduled = await RescheduleAsync(action, input, force: false, cancellationToken);
                 if (scheduled is null) return false;
                 if (scheduled.Message.Length == 0) return true; // bookkeeping (the first occurrence): nothing to explain
                 action = scheduled;
@@ -350,7 +350,7 @@ public sealed partial class ReconcilerService(
         catch (CoderProblemException e) when (e.Status == 403)
         {
             var skipped = action with { Kind = ReconcileActionKind.RescheduleAutostart, Reason = Schedules.ScheduleReasons.AutostartSkipped, Message = $"Autostart refused: {e.Detail}" };
-            await RescheduleAsync(skipped, input, cancellationToken, force: true);
+            await RescheduleAsync(skipped, input, force: true, cancellationToken);
             var now = time.GetUtcNow();
             await timeline.AppendAsync(action.WorkspaceId, new TimelineEntry(now, $"reconcile-{now.UtcTicks}-autostart-refused", "reconcile.autostart_refused", skipped.Message, skipped.Reason, Actor, null, action.Source), cancellationToken);
             return null;
@@ -379,7 +379,7 @@ public sealed partial class ReconcilerService(
     /// stored (the values are the ones decided then). Returns the action as written, or null when it no longer applies.
     /// <paramref name="force"/> writes <paramref name="action"/>'s occurrence without asking the planner again.
     /// </summary>
-    async Task<ReconcileAction?> RescheduleAsync(ReconcileAction action, ReconcileInput input, CancellationToken cancellationToken, bool force = false)
+    async Task<ReconcileAction?> RescheduleAsync(ReconcileAction action, ReconcileInput input, bool force, CancellationToken cancellationToken)
     {
         var current = await FreshAgentsAsync(input, action.WorkspaceId, cancellationToken);
         ReconcileAction? written = null;

@@ -18,7 +18,7 @@ public sealed class RepositoryTests(SecurityHost fixture)
     public async Task RepositoriesAreClonedAtTheirPathsBeforeTheScripts_ARestartKeepsTheWork_AndAFailedCloneIsStartErrorWithGitsMessage()
     {
         using var admin = fixture.Host.Admin();
-        using var rita = new CoderApi(fixture.Host.BaseUrl, await SecretTests.MemberTokenAsync(admin, "rita"));
+        using var rita = new CoderApi(fixture.Host.BaseUrl, await fixture.NewMemberTokenAsync("rita"));
         string app = await GitRepositories.CreateBareAsync(fixture.RepositoryRoot, "app", new Dictionary<string, string> { ["README.md"] = "app\n" });
         string lib = await GitRepositories.CreateBareAsync(fixture.RepositoryRoot, "lib", new Dictionary<string, string> { ["lib.txt"] = "lib\n" });
 
@@ -75,7 +75,7 @@ public sealed class RepositoryTests(SecurityHost fixture)
     public async Task APrivateRepository_GetsItsCredentialFromTheOwnersSecretThroughTheHelper_NeverInArgvUrlLogOrTimeline()
     {
         using var admin = fixture.Host.Admin();
-        using var pia = new CoderApi(fixture.Host.BaseUrl, await SecretTests.MemberTokenAsync(admin, "pia"));
+        using var pia = new CoderApi(fixture.Host.BaseUrl, await fixture.NewMemberTokenAsync("pia"));
         string token = "ghp_" + Guid.NewGuid().ToString("N");
         string served = Path.Combine(fixture.RepositoryRoot, "served");
         Directory.CreateDirectory(served);
@@ -118,9 +118,9 @@ public sealed class RepositoryTests(SecurityHost fixture)
     public async Task Dotfiles_AreClonedAndInstalledInTheOwnersWorkspacesOnly_AndTheCommandManagesThem()
     {
         using var admin = fixture.Host.Admin();
-        string danaToken = await SecretTests.MemberTokenAsync(admin, "dana");
+        string danaToken = await fixture.NewMemberTokenAsync("dana");
         using var dana = new CoderApi(fixture.Host.BaseUrl, danaToken);
-        using var omar = new CoderApi(fixture.Host.BaseUrl, await SecretTests.MemberTokenAsync(admin, "omar"));
+        using var omar = new CoderApi(fixture.Host.BaseUrl, await fixture.NewMemberTokenAsync("omar"));
         string dots = await GitRepositories.CreateBareAsync(fixture.RepositoryRoot, "dots", new Dictionary<string, string>
         {
             ["install.sh"] = "#!/bin/sh\necho installed > \"$HOME/.dotfiles-installed\"\n",

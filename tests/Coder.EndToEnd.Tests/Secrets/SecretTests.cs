@@ -17,8 +17,8 @@ public sealed class SecretTests(SecurityHost fixture)
     public async Task ASecretSetByOneUser_IsInHerWorkspaceScripts_AndAbsentFromAnotherUsersWorkspace_TheTimeline_TheLogs_AndEveryGet()
     {
         using var admin = fixture.Host.Admin();
-        using var sofia = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "sofia"));
-        using var ben = new CoderApi(fixture.Host.BaseUrl, await MemberTokenAsync(admin, "ben"));
+        using var sofia = new CoderApi(fixture.Host.BaseUrl, await fixture.NewMemberTokenAsync("sofia"));
+        using var ben = new CoderApi(fixture.Host.BaseUrl, await fixture.NewMemberTokenAsync("ben"));
         string value = "s3cret-" + Guid.NewGuid().ToString("N");
 
         // Bad input is a 400 naming the field, and stores nothing.
@@ -82,7 +82,7 @@ public sealed class SecretTests(SecurityHost fixture)
     public async Task TheSecretsCommand_SetsFromStdin_ListsNamesOnly_AndRemoves()
     {
         using var admin = fixture.Host.Admin();
-        string token = await MemberTokenAsync(admin, "cleo");
+        string token = await fixture.NewMemberTokenAsync("cora");
         using var cli = new CliProcess();
         Assert.Equal(0, (await cli.RunAsync("login", fixture.Host.BaseUrl, "--token", token)).ExitCode);
         string value = "piped-" + Guid.NewGuid().ToString("N");
@@ -116,10 +116,4 @@ public sealed class SecretTests(SecurityHost fixture)
     }
 
     string WorkspaceFile(string workspaceId, string name) => Path.Combine(fixture.Host.DataDirectory, "workspaces", workspaceId, name);
-
-    internal static async Task<string> MemberTokenAsync(CoderApi admin, string user)
-    {
-        var token = await admin.PostAsync("/api/tokens", $$"""{"name":"{{user}}","roles":["member"],"user":"{{user}}","expiresInDays":1}""");
-        return token.Status == HttpStatusCode.Created ? (string)token.Json["token"]! : throw new InvalidOperationException($"Token creation failed: {token}");
-    }
 }

@@ -248,6 +248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel operation
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        post: operations["CancelOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/quotas/{owner}": {
         parameters: {
             query?: never;
@@ -528,6 +548,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/me/dotfiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dotfiles
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        get: operations["GetDotfiles"];
+        /**
+         * Put dotfiles
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        put: operations["PutDotfiles"];
+        post?: never;
+        /**
+         * Delete dotfiles
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        delete: operations["DeleteDotfiles"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List secrets
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        get: operations["ListSecrets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put secret
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        put: operations["PutSecret"];
+        post?: never;
+        /**
+         * Delete secret
+         * @description Any API token; members see only their own resources (others' are 404).
+         */
+        delete: operations["DeleteSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/ssh-key": {
         parameters: {
             query?: never;
@@ -602,10 +694,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Scale workspace
+         * Update workspace
          * @description Any API token; members see only their own resources (others' are 404).
          */
-        patch: operations["ScaleWorkspace"];
+        patch: operations["UpdateWorkspace"];
         trace?: never;
     };
     "/api/workspaces/{id}/connect": {
@@ -878,6 +970,14 @@ export interface components {
             readyTimeoutSeconds: number;
             drain?: components["schemas"]["AgentDrainHint"];
             connect?: components["schemas"]["AgentConnectSettings"];
+            parameters: {
+                [key: string]: string;
+            };
+            repositories: components["schemas"]["ManifestRepository"][];
+            dotfiles?: components["schemas"]["ManifestDotfiles"];
+            secrets: {
+                [key: string]: string;
+            };
         };
         AgentPlugin: {
             name: string;
@@ -951,6 +1051,15 @@ export interface components {
             scaleDownAfterSeconds?: number;
             /** Format: int32 */
             cooldownSeconds?: number;
+            /** Format: int32 */
+            minReplicas?: number;
+            /** Format: int32 */
+            maxReplicas?: number;
+            /** Format: int32 */
+            targetSessionsPerReplica?: number;
+        };
+        CancelOperationRequest: {
+            reason?: string;
         };
         ConnectRequest: {
             /** Format: int32 */
@@ -966,6 +1075,8 @@ export interface components {
             workspaceId: string;
             /** Format: int32 */
             replica: number;
+            /** Format: int32 */
+            maxConnections: number;
         };
         CreateRolloutRequest: {
             /** Format: int32 */
@@ -1003,6 +1114,21 @@ export interface components {
             /** Format: int32 */
             replicas?: number;
             fromSnapshot?: string;
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
+        DotfilesRequest: {
+            url?: string;
+            installScript?: string;
+            credentialSecret?: string;
+        };
+        DotfilesView: {
+            url: string;
+            installScript?: string;
+            credentialSecret?: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         EventOutcome: {
             id: string;
@@ -1019,6 +1145,19 @@ export interface components {
         IdlePolicy: {
             /** Format: int32 */
             stopAfterMinutes?: number;
+        };
+        ManifestDotfiles: {
+            url: string;
+            installScript?: string;
+            credentialSecret?: string;
+        };
+        ManifestRepository: {
+            url: string;
+            path: string;
+            ref?: string;
+            /** Format: int32 */
+            depth?: number;
+            credentialSecret?: string;
         };
         ManifestScript: {
             name: string;
@@ -1171,10 +1310,17 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        ScaleWorkspaceRequest: {
-            size?: components["schemas"]["WorkspaceSize"];
-            /** Format: int32 */
-            replicas?: number;
+        SecretValueRequest: {
+            value?: string;
+        };
+        SecretView: {
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SecretViewItemsPage: {
+            items: components["schemas"]["SecretView"][];
+            continuationToken?: string;
         };
         SessionInfo: {
             user: string;
@@ -1254,9 +1400,32 @@ export interface components {
             /** Format: int32 */
             maxReplicas?: number;
         };
+        TemplateParameter: {
+            name?: string;
+            displayName?: string;
+            description?: string;
+            type?: string;
+            default?: unknown;
+            options?: unknown[];
+            validation?: components["schemas"]["TemplateParameterValidation"];
+            mutable?: boolean;
+            required?: boolean;
+        };
+        TemplateParameterValidation: {
+            /** Format: double */
+            min?: number;
+            /** Format: double */
+            max?: number;
+            regex?: string;
+            monotonic?: string;
+        };
         TemplateRepository: {
             url?: string;
             path?: string;
+            ref?: string;
+            /** Format: int32 */
+            depth?: number;
+            credentialSecret?: string;
         };
         TemplateResources: {
             /** Format: double */
@@ -1265,6 +1434,15 @@ export interface components {
             memoryMiB?: number;
             /** Format: int32 */
             diskGiB?: number;
+        };
+        TemplateSchedule: {
+            defaultAutostart?: string;
+            defaultTimezone?: string;
+            /** Format: int32 */
+            defaultAutostopAfterMinutes?: number;
+            /** Format: int32 */
+            maxAutostopAfterMinutes?: number;
+            allowAutostart?: boolean;
         };
         TemplateSpec: {
             name?: string;
@@ -1280,8 +1458,10 @@ export interface components {
             };
             repositories?: components["schemas"]["TemplateRepository"][];
             autoscale?: components["schemas"]["AutoscaleSpec"];
+            parameters?: components["schemas"]["TemplateParameter"][];
             snapshots?: components["schemas"]["SnapshotPolicy"];
             idle?: components["schemas"]["IdlePolicy"];
+            schedule?: components["schemas"]["TemplateSchedule"];
             allowedRoles?: string[];
             agent?: components["schemas"]["AgentSpec"];
         };
@@ -1321,12 +1501,24 @@ export interface components {
             /** Format: date-time */
             expiresAt?: string;
         };
+        UpdateWorkspaceRequest: {
+            size?: components["schemas"]["WorkspaceSize"];
+            /** Format: int32 */
+            replicas?: number;
+            parameters?: {
+                [key: string]: unknown;
+            };
+            schedule?: components["schemas"]["WorkspaceSchedule"];
+        };
         /** @enum {string} */
         UpgradeStrategy: "in-place" | "blue-green";
         UpgradeWorkspaceRequest: {
             /** Format: int32 */
             version?: number;
             strategy?: components["schemas"]["UpgradeStrategy"];
+            parameters?: {
+                [key: string]: unknown;
+            };
         };
         WebhookReceipt: {
             /** Format: int32 */
@@ -1360,6 +1552,7 @@ export interface components {
             reason?: string;
             actor?: string;
             operationId?: string;
+            source?: string;
         };
         WorkspaceEventViewItemsPage: {
             items: components["schemas"]["WorkspaceEventView"][];
@@ -1404,6 +1597,17 @@ export interface components {
             /** Format: int32 */
             sessions?: number;
         };
+        WorkspaceNextTransition: {
+            action: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+            source: string;
+        };
+        WorkspacePendingChanges: {
+            appliesOn: string;
+            parameters: string[];
+        };
         WorkspaceReplicaAgentView: {
             agentId: string;
             lifecycle: components["schemas"]["AgentLifecycle"];
@@ -1429,6 +1633,12 @@ export interface components {
             operation?: components["schemas"]["OperationRef"];
             failureReason?: string;
             sourceSnapshot?: string;
+            parameters?: {
+                [key: string]: unknown;
+            };
+            pendingChanges?: components["schemas"]["WorkspacePendingChanges"];
+            schedule?: components["schemas"]["WorkspaceSchedule"];
+            nextTransition?: components["schemas"]["WorkspaceNextTransition"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1437,6 +1647,14 @@ export interface components {
         WorkspaceResponseItemsPage: {
             items: components["schemas"]["WorkspaceResponse"][];
             continuationToken?: string;
+        };
+        WorkspaceSchedule: {
+            autostart?: string;
+            timezone?: string;
+            /** Format: int32 */
+            autostopAfterMinutes?: number;
+            /** Format: date-time */
+            deadline?: string;
         };
         WorkspaceSize: {
             /** Format: double */
@@ -1867,7 +2085,7 @@ export interface operations {
                 /** @description ISO 8601; default: now. */
                 to?: string;
                 /** @description Rows per page, 1 to 1000; default 500. */
-                max?: string;
+                max?: number;
                 /** @description Only this actor's rows. */
                 actor?: string;
                 /** @description The previous page's token. */
@@ -2415,6 +2633,122 @@ export interface operations {
             };
             /** @description Not Found (RFC 7807 problem details) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
+    CancelOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResponse"];
+                };
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Conflict (RFC 7807 problem details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Precondition Failed (RFC 7807 problem details) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Payload Too Large (RFC 7807 problem details) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4213,6 +4547,584 @@ export interface operations {
             };
         };
     };
+    GetDotfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DotfilesView"];
+                };
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
+    PutDotfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DotfilesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DotfilesView"];
+                };
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Conflict (RFC 7807 problem details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Payload Too Large (RFC 7807 problem details) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
+    DeleteDotfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Conflict (RFC 7807 problem details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
+    ListSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretViewItemsPage"];
+                };
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
+    PutSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretValueRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretView"];
+                };
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Conflict (RFC 7807 problem details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Precondition Failed (RFC 7807 problem details) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Payload Too Large (RFC 7807 problem details) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
+    DeleteSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request (RFC 7807 problem details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Unauthorized (RFC 7807 problem details) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Forbidden (RFC 7807 problem details) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Not Found (RFC 7807 problem details) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Conflict (RFC 7807 problem details) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Precondition Failed (RFC 7807 problem details) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Too Many Requests (RFC 7807 problem details) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Internal Server Error (RFC 7807 problem details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+            /** @description Service Unavailable (RFC 7807 problem details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApiProblem"];
+                };
+            };
+        };
+    };
     GetSshKey: {
         parameters: {
             query?: never;
@@ -4874,7 +5786,7 @@ export interface operations {
             };
         };
     };
-    ScaleWorkspace: {
+    UpdateWorkspace: {
         parameters: {
             query?: never;
             header?: never;
@@ -4885,10 +5797,19 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScaleWorkspaceRequest"];
+                "application/json": components["schemas"]["UpdateWorkspaceRequest"];
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceResponse"];
+                };
+            };
             /** @description Accepted */
             202: {
                 headers: {
@@ -5110,7 +6031,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description At most this many events, newest first. */
-                max?: string;
+                max?: number;
             };
             header?: never;
             path: {
