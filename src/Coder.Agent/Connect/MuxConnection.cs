@@ -114,7 +114,7 @@ public sealed class MuxConnection(Stream stream, MuxOptions options, SessionTrac
             "pty" => new PtySession(frame.SessionId, writer, request.Command, request.Cols ?? 80, request.Rows ?? 24, options.WorkspaceDirectory, options.Environment),
             "exec" when request.Command is { Count: > 0 } command => new ExecSession(frame.SessionId, writer, command, options.WorkspaceDirectory, options.Environment),
             "tcp" when request.Port is >= 1 and <= 65535 => new TcpSession(frame.SessionId, writer, request.Port.Value),
-            "ssh" when options.Ssh is { Executable: not null } ssh => new SshSession(frame.SessionId, writer, ssh, options.WorkspaceDirectory, logger),
+            "ssh" when options.Ssh is { Executable: not null } ssh => new SshSession(frame.SessionId, writer, ssh, options.WorkspaceDirectory, options.Environment, logger),
             _ => null,
         };
         if (session is null)

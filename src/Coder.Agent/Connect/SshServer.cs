@@ -24,8 +24,6 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
 
     public string AuthorizedKeysPath => Path.Combine(_directory, "authorized_keys");
 
-    public string ConfigPath => Path.Combine(_directory, "sshd_config");
-
     /// <summary>/usr/sbin/sshd, else the first <c>sshd</c> on PATH, else null.</summary>
     public static string? Locate(string? path = null)
     {
@@ -36,8 +34,11 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
     static bool IsExecutable(string file) =>
         File.Exists(file) && (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
-    /// <summary>Writes the config, the host key (once) and the current authorized keys; returns sshd's arguments.</summary>
-    public async Task<IReadOnlyList<string>> PrepareAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the config (with <paramref name="environment"/> as <c>SetEnv</c> for the session), the host key (once) and the
+    /// current authorized keys; returns sshd's arguments.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PrepareAsync(IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
     {
         if (executable is null) throw new InvalidOperationException(NotInstalled);
         // Public material only, readable by the login user (sshd reads authorized keys as that user); the host key is 0600.
@@ -45,7 +46,11 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
         await EnsureHostKeyAsync(cancellationToken);
         var keys = await authorizedKeys(cancellationToken);
         WriteReadable(AuthorizedKeysPath, string.Concat(keys.Select(k => k.Trim() + "\n")));
-        WriteReadable(ConfigPath, Config());
+        // The config carries the session's environment (the owner's secrets among it): sshd runs as the agent's user and
+        // is the only reader, so 0600. Each session writes its own, so concurrent sessions never read a half-written one.
+        string config = Path.Combine(_directory, $"sshd_config.{Guid.NewGuid():N}");
+        File.WriteAllText(config, Config(environment), new UTF8Encoding(false));
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         if (Environment.IsPrivilegedProcess)
         {
             // As root sshd separates privileges into this directory; images install it but only create it when the service starts.
@@ -53,10 +58,32 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
                 UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
-        return ["-i", "-e", "-f", ConfigPath];
+        return ["-i", "-e", "-f", config];
     }
 
-    string Config() => string.Join('\n',
+    /// <summary>Deletes the session's config (its environment holds secrets) once its sshd has ended.</summary>
+    public static void Forget(IReadOnlyList<string> arguments) => File.Delete(arguments[^1]);
+
+    string Config(IReadOnlyDictionary<string, string?> environment) => string.Join('\n', [.. BaseConfig(), SetEnv(environment), ""]);
+
+    /// <summary>
+    /// One <c>SetEnv NAME="value" ...</c> line (sshd_config(5), OpenSSH 8.7+; sshd takes only the first SetEnv line):
+    /// double quotes, with <c>\"</c> and <c>\\</c> escaped as its argument splitter reads them. A value with a line break
+    /// cannot be written in a config line; it is left out.
+    /// </summary>
+    static string SetEnv(IReadOnlyDictionary<string, string?> environment)
+    {
+        var pairs = environment
+            .Where(e => e.Value is not null && IsName(e.Key) && e.Value.IndexOfAny(['\n', '\r', '\0']) < 0)
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => $"{e.Key}=\"{e.Value!.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
+            .ToList();
+        return pairs.Count == 0 ? "" : "SetEnv " + string.Join(' ', pairs);
+    }
+
+    static bool IsName(string name) => name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    string[] BaseConfig() => [
         $"HostKey {HostKeyPath}",
         $"AuthorizedKeysFile {AuthorizedKeysPath}",
         "PidFile none",
@@ -70,7 +97,7 @@ public sealed class SshServer(string? executable, string stateDirectory, Func<Ca
         "PrintMotd no",
         "LogLevel ERROR",
         "Subsystem sftp internal-sftp",
-        "");
+    ];
 
     async Task EnsureHostKeyAsync(CancellationToken cancellationToken)
     {

@@ -42,6 +42,21 @@ public sealed class OpenSshTests(ConnectFixture fixture, ITestOutputHelper outpu
         Assert.True(code == 0, $"ssh exited {code}: {stderr}");
         Assert.Equal(ConnectFixture.Marker + "\n", stdout);
 
+        // sshd's sessions get what coder ssh's do (sshd builds their environment, so the agent hands it over as SetEnv):
+        // the workspace's CODER_* variables and the owner's secrets, quotes, backslashes and '#' intact.
+        string secret = "a \"quoted\" \\ value # not a comment $HOME " + Guid.NewGuid().ToString("N");
+        Assert.True((await api.SendAsync(HttpMethod.Put, "/api/users/me/secrets/SSH_SESSION_SECRET", new System.Text.Json.Nodes.JsonObject { ["value"] = secret }.ToJsonString())).Status == System.Net.HttpStatusCode.OK);
+        try
+        {
+            var printed = await Eventually.WaitAsync(() => RunAsync("ssh", "-F", SshConfig, "-o", "BatchMode=yes", $"coder.{ConnectFixture.Workspace}", "printenv", "SSH_SESSION_SECRET", "CODER_WORKSPACE_ID"),
+                r => r.Code == 0, TimeSpan.FromSeconds(30), "the agent's manifest to carry the new secret");
+            Assert.Equal($"{secret}\n{fixture.WorkspaceId}\n", printed.Stdout);
+        }
+        finally
+        {
+            await api.DeleteAsync("/api/users/me/secrets/SSH_SESSION_SECRET");
+        }
+
         string local = Path.Combine(fixture.Alice.Home, "ten-mib.bin");
         string back = Path.Combine(fixture.Alice.Home, "ten-mib.back");
         await File.WriteAllBytesAsync(local, RandomNumberGenerator.GetBytes(10 * 1024 * 1024));

@@ -1,13 +1,15 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Coder.EndToEnd.Tests.Infrastructure;
+using Coder.EndToEnd.Tests.Secrets;
 using Coder.EndToEnd.Tests.Security;
 
 namespace Coder.EndToEnd.Tests.Parameters;
 
 /// <summary>
 /// Template parameters end to end, on the security tests' host: a string-with-options parameter fixed at create, a
-/// bounded (and monotonic) number, a regex-checked string with a default. Bad values are 400s naming the parameter and
+/// bounded (and monotonic) number, a regex-checked string with a default, and a <c>file://</c> repository the agent
+/// clones before the startup script (which fails unless the clone is there). Bad values are 400s naming the parameter and
 /// the rule; a valid create runs its startup script with the values as CODER_PARAM_*; PATCH changes mutable ones for the
 /// next start (200, no operation) and refuses the immutable one; an upgrade carries them over and asks for new required ones.
 /// </summary>
@@ -22,10 +24,11 @@ public sealed class ParameterTests(SecurityHost fixture)
     {
         using var admin = fixture.Host.Admin();
         using var pam = await fixture.NewMemberAsync("pam");
-        await admin.CreateTemplateAsync(Spec(Template));
+        string repository = await RepositoryAsync();
+        await admin.CreateTemplateAsync(Spec(Template, repository));
 
         // A declaration that does not fit its type is refused with the template, by path.
-        var badSpec = await admin.PostAsync("/api/templates", Spec("params-bad").Replace("\"regex\": \"^[0-9]+$\"", "\"regex\": \"^[0-9]+$\", \"min\": 1"));
+        var badSpec = await admin.PostAsync("/api/templates", Spec("params-bad", repository).Replace("\"regex\": \"^[0-9]+$\"", "\"regex\": \"^[0-9]+$\", \"min\": 1"));
         Assert.Equal(HttpStatusCode.BadRequest, badSpec.Status);
         Assert.NotNull(badSpec.Json["errors"]!["parameters[2].validation"]);
 
@@ -46,6 +49,7 @@ public sealed class ParameterTests(SecurityHost fixture)
         Assert.Equal("20", (string)running["parameters"]!["node-version"]!);
         Assert.Null(running["pendingChanges"]);
         Assert.Equal(["CODER_PARAM_CPUS=2", "CODER_PARAM_NODE_VERSION=20", "CODER_PARAM_REGION=us"], await ScriptEnvAsync(id, "CODER_PARAM_CPUS=2"));
+        Assert.Equal("params\n", await File.ReadAllTextAsync(Path.Combine(fixture.Host.DataDirectory, "workspaces", id, "src", "README.md")));
 
         // The immutable one cannot change, a monotonic number only grows, and a stale If-Match is a 412; none writes.
         var current = await pam.GetAsync($"/api/workspaces/{id}");
@@ -75,7 +79,7 @@ public sealed class ParameterTests(SecurityHost fixture)
         Assert.Contains("CODER_PARAM_CPUS=4", await ScriptEnvAsync(id, "CODER_PARAM_CPUS=4"));
 
         // An upgrade to a version with a new required parameter asks for it by name; given, the old values carry over.
-        var v2 = await admin.PostAsync($"/api/templates/{Template}/versions", SpecBody(Template, """, { "name": "team", "type": "string", "mutable": false }"""));
+        var v2 = await admin.PostAsync($"/api/templates/{Template}/versions", SpecBody(Template, repository, """, { "name": "team", "type": "string", "mutable": false }"""));
         Assert.True(v2.Status == HttpStatusCode.Created, v2.ToString());
         var asks = await pam.PostAsync($"/api/workspaces/{id}/upgrade", """{"version":2}""");
         Assert.Equal(HttpStatusCode.BadRequest, asks.Status);
@@ -104,7 +108,7 @@ public sealed class ParameterTests(SecurityHost fixture)
     {
         using var admin = fixture.Host.Admin();
         string token = await fixture.NewMemberTokenAsync("cleo");
-        await admin.CreateTemplateAsync(Spec("params-cli"));
+        await admin.CreateTemplateAsync(Spec("params-cli", await RepositoryAsync()));
         using var cli = new CliProcess();
         Assert.Equal(0, (await cli.RunAsync("login", fixture.Host.BaseUrl, "--token", token)).ExitCode);
 
@@ -167,21 +171,26 @@ public sealed class ParameterTests(SecurityHost fixture)
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    static string Spec(string name) => $$"""{ "name": "{{name}}", {{SpecBody(name, "")[1..]}}""";
+    /// <summary>A bare git repository under the host's repository root (what sandboxed workspaces may clone from).</summary>
+    Task<string> RepositoryAsync() =>
+        GitRepositories.CreateBareAsync(fixture.RepositoryRoot, "params-" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string> { ["README.md"] = "params\n" });
 
-    /// <summary>The version body (no name): the three parameters, then <paramref name="moreParameters"/>.</summary>
-    static string SpecBody(string name, string moreParameters) => $$"""
+    static string Spec(string name, string repository) => $$"""{ "name": "{{name}}", {{SpecBody(name, repository, "")[1..]}}""";
+
+    /// <summary>The version body (no name): the repository, the three parameters, then <paramref name="moreParameters"/>.</summary>
+    static string SpecBody(string name, string repository, string moreParameters) => $$"""
         {
           "description": "{{name}}: parameters",
           "provisioner": "local",
           "resources": { "cpu": 1, "memoryMiB": 512 },
           "limits": { "maxCpu": 2, "maxMemoryMiB": 2048, "maxReplicas": 1 },
+          "repositories": [ { "url": "file://{{repository}}", "path": "src" } ],
           "parameters": [
             { "name": "region", "type": "string", "options": ["eu", "us"], "default": "eu", "mutable": false },
             { "name": "cpus", "displayName": "cpus", "description": "CPUs to plan for", "type": "number", "validation": { "min": 1, "max": 8, "monotonic": "increasing" }, "mutable": true },
             { "name": "node-version", "type": "string", "validation": { "regex": "^[0-9]+$" }, "default": "20", "mutable": true }{{moreParameters}}
           ],
-          "startupScripts": [ { "name": "params", "script": "env | grep ^CODER_PARAM_ | sort > params.txt", "timeoutSeconds": 60, "blocksReady": true } ],
+          "startupScripts": [ { "name": "params", "script": "test -f src/README.md && env | grep ^CODER_PARAM_ | sort > params.txt", "timeoutSeconds": 60, "blocksReady": true } ],
           "agent": { "heartbeatSeconds": 2, "readyTimeoutSeconds": 60 }
         }
         """;
