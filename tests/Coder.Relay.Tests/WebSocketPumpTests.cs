@@ -40,9 +40,14 @@ public sealed class WebSocketPumpTests
         await using var relayed = Relayed.Start(relayReadLimit: 1000);
 
         byte[][] messages = [RandomNumberGenerator.GetBytes(300 * 1024), [42], RandomNumberGenerator.GetBytes(5000)];
-        foreach (byte[] message in messages) await relayed.Sender.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+        // Sent while the listener reads: the pipes hold 64 KiB, so a 300 KiB send waits for the listener to take it.
+        var sending = Task.Run(async () =>
+        {
+            foreach (byte[] message in messages) await relayed.Sender.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+        });
 
         foreach (byte[] message in messages) Assert.Equal(message, await ReceiveMessageAsync(relayed.Listener));
+        await sending.WaitAsync(Deadline);
     }
 
     static async Task<byte[]> ReceiveMessageAsync(WebSocket socket)
