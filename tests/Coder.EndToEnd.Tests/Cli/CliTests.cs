@@ -104,7 +104,7 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
 
         var json = await _cli.RunAsync("list", "--output", "json");
         Assert.True(json.ExitCode == 0, json.ToString());
-        var item = Assert.Single(json.Json["items"]!.AsArray());
+        var item = Assert.Single(json.JsonOf("GET", "/api/workspaces")["items"]!.AsArray());
         Assert.Equal("dev", (string?)item!["name"]);
         Assert.Equal("running", (string?)item["status"]);
         string id = (string)item["id"]!;
@@ -114,7 +114,7 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
 
         var scaled = await _cli.RunAsync("scale", "dev", "--replicas", "2", "--output", "json");
         Assert.True(scaled.ExitCode == 0, scaled.ToString());
-        Assert.Equal(2, (int?)scaled.Json["replicas"]);
+        Assert.Equal(2, (int?)scaled.JsonOf("GET", "/api/workspaces/{id}")["replicas"]);
         Assert.Equal(2, AgentProcesses.Under(_host.DataDirectory, id).Count);
 
         var overLimit = await _cli.RunAsync("scale", "dev", "--cpu", "8");
@@ -132,7 +132,7 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
 
         var events = await _cli.RunAsync("events", "dev", "--output", "json");
         Assert.True(events.ExitCode == 0, events.ToString());
-        Assert.Contains(events.Json["items"]!.AsArray(), e => (string?)e!["kind"] == "stop.succeeded");
+        Assert.Contains(events.JsonOf("GET", "/api/workspaces/{id}/events")["items"]!.AsArray(), e => (string?)e!["kind"] == "stop.succeeded");
 
         var deleted = await _cli.RunAsync("delete", "dev");
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
@@ -148,7 +148,7 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
         await api.CreateTemplateAsync(Templates.Local("cli-snap", "echo v1 > version.txt", heartbeatSeconds: 2));
         var created = await _cli.RunAsync("create", "snappy", "--template", "cli-snap", "--output", "json");
         Assert.True(created.ExitCode == 0, created.ToString());
-        string id = (string)created.Json["id"]!;
+        string id = (string)created.JsonOf("GET", "/api/workspaces/{id}")["id"]!;
         string folder = Path.Combine(_host.DataDirectory, "workspaces", id);
         await File.WriteAllTextAsync(Path.Combine(folder, "work.txt"), "before");
 
@@ -170,20 +170,20 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
 
         // The restore took a safety snapshot first; the tree now shows it too.
         var after = await _cli.RunAsync("snapshots", "snappy", "--output", "json");
-        Assert.True(after.Json["items"]!.AsArray().Count >= 2, after.ToString());
+        Assert.True(after.JsonOf("GET", "/api/workspaces/{id}/snapshots")["items"]!.AsArray().Count >= 2, after.ToString());
 
         string v2 = Path.Combine(_cli.Home, "v2.json");
         var spec = JsonNode.Parse(Templates.Local("cli-snap", "echo v2 > version.txt", heartbeatSeconds: 2))!.AsObject();
         await File.WriteAllTextAsync(v2, spec.ToJsonString());
         var pushed = await _cli.RunAsync("templates", "push-version", "cli-snap", v2, "--output", "json");
         Assert.True(pushed.ExitCode == 0, pushed.ToString());
-        int version = (int)pushed.Json["version"]!;
+        int version = (int)pushed.JsonOf("POST", "/api/templates/{name}/versions", 201)["version"]!;
         var promoted = await _cli.RunAsync("templates", "promote", "cli-snap", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(promoted.ExitCode == 0, promoted.ToString());
 
         var upgraded = await _cli.RunAsync("upgrade", "snappy", "--output", "json");
         Assert.True(upgraded.ExitCode == 0, upgraded.ToString());
-        Assert.Equal(version, (int?)upgraded.Json["templateVersion"]);
+        Assert.Equal(version, (int?)upgraded.JsonOf("GET", "/api/workspaces/{id}")["templateVersion"]);
         Assert.Equal("v2", (await File.ReadAllTextAsync(Path.Combine(folder, "version.txt"))).Trim());
     }
 

@@ -122,7 +122,7 @@ public sealed class ParameterTests(SecurityHost fixture)
         var created = await cli.RunAsync("create", "c1", "--template", "params-cli", "-p", "region=us", "--parameter", "cpus=3", "--no-wait", "--output", "json");
         Assert.True(created.ExitCode == 0, created.ToString());
         using var cleo = new CoderApi(fixture.Host.BaseUrl, token);
-        string id = (string)created.Json["id"]!;
+        string id = (string)created.JsonOf("POST", "/api/workspaces", 202)["id"]!;
         var workspace = (await cleo.GetAsync($"/api/workspaces/{id}")).Json;
         Assert.Equal(3, (int)workspace["parameters"]!["cpus"]!);
         Assert.Equal("us", (string)workspace["parameters"]!["region"]!);
@@ -130,7 +130,7 @@ public sealed class ParameterTests(SecurityHost fixture)
         // coder update: a PATCH of parameters, typed by the template; an immutable one is the API's 400, exit 2.
         var updated = await cli.RunAsync("update", "c1", "-p", "cpus=4", "--output", "json");
         Assert.True(updated.ExitCode == 0, updated.ToString());
-        Assert.Equal(4, (int)updated.Json["parameters"]!["cpus"]!);
+        Assert.Equal(4, (int)updated.JsonOf("PATCH", "/api/workspaces/{id}")["parameters"]!["cpus"]!);
         var immutable = await cli.RunAsync("update", "c1", "-p", "region=eu");
         Assert.True(immutable.ExitCode == 2, immutable.ToString());
         Assert.Contains("Immutable", immutable.Stderr);

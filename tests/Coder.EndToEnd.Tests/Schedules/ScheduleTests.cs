@@ -99,7 +99,7 @@ public sealed class ScheduleTests(TestStorage storage, ITestOutputHelper output)
         Assert.True(autostart.ExitCode == 0, autostart.ToString());
         var show = await _cli.RunAsync("schedule", "show", "sched", "--output", "json");
         Assert.True(show.ExitCode == 0, show.ToString());
-        var shown = JsonNode.Parse(show.Stdout)!;
+        var shown = show.JsonOf("GET", "/api/workspaces/{id}");
         Assert.Equal(60, (int?)shown["schedule"]?["autostopAfterMinutes"]); // kept from the first set
         Assert.Equal("30 9 * * *", (string?)shown["schedule"]?["autostart"]);
         var startNext = shown["nextTransition"]!;

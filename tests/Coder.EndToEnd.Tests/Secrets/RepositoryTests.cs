@@ -134,9 +134,9 @@ public sealed class RepositoryTests(SecurityHost fixture)
         Assert.Contains("url", bad.Stderr);
         var set = await cli.RunAsync("dotfiles", "set", $"file://{dots}", "--output", "json");
         Assert.True(set.ExitCode == 0, set.ToString());
-        Assert.Equal($"file://{dots}", (string)set.Json["url"]!);
+        Assert.Equal($"file://{dots}", (string)set.JsonOf("PUT", "/api/users/me/dotfiles")["url"]!);
         var shown = await cli.RunAsync("dotfiles", "get", "--output", "json");
-        Assert.Equal($"file://{dots}", (string)shown.Json["url"]!);
+        Assert.Equal($"file://{dots}", (string)shown.JsonOf("GET", "/api/users/me/dotfiles")["url"]!);
         Assert.Equal(HttpStatusCode.NotFound, (await omar.GetAsync("/api/users/me/dotfiles")).Status);
 
         await admin.CreateTemplateAsync(Templates.Local("dotfiles-env", "test -f .dotfiles-installed"));

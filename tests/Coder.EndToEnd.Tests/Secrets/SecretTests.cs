@@ -92,7 +92,7 @@ public sealed class SecretTests(SecurityHost fixture)
         Assert.DoesNotContain(value, set.Stdout + set.Stderr);
         var list = await cli.RunAsync("secrets", "list", "--output", "json");
         Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.Equal("NPM_TOKEN", (string)list.Json["items"]![0]!["name"]!);
+        Assert.Equal("NPM_TOKEN", (string)list.JsonOf("GET", "/api/users/me/secrets")["items"]![0]!["name"]!);
         Assert.DoesNotContain(value, list.Stdout);
 
         // The value as piped (less its final line break) is what the workspace gets.

@@ -55,6 +55,21 @@ public sealed partial class OpenApiValidatingHandler(HttpMessageHandler inner) :
         return errors.Count == 0 ? response : throw new OpenApiMismatchException($"{where}: body does not match the documented schema: {string.Join("; ", errors.Take(10))}");
     }
 
+    /// <summary>
+    /// Checks a JSON body that did not come through this handler (the CLI's <c>--output json</c>, printed by another
+    /// process) against the schema documented for <paramref name="method"/> <paramref name="template"/> at <paramref name="status"/>.
+    /// </summary>
+    public static void AssertMatches(JsonNode? body, string method, string template, int status)
+    {
+        var (document, _) = Spec.Value;
+        string where = $"{method} {template} → {status}";
+        var schema = document["paths"]?[template]?[method.ToLowerInvariant()]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"]
+            ?? throw new OpenApiMismatchException($"{where}: no JSON response documented");
+        var errors = new List<string>();
+        Validate(document, schema, body, "$", errors);
+        if (errors.Count > 0) throw new OpenApiMismatchException($"{where}: the CLI's JSON does not match the documented schema: {string.Join("; ", errors.Take(10))}");
+    }
+
     static void Validate(JsonNode document, JsonNode schema, JsonNode? value, string at, List<string> errors)
     {
         if (schema is JsonValue) return; // true/false schemas are not emitted
