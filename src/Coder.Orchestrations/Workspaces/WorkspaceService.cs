@@ -212,8 +212,9 @@ public sealed class WorkspaceService(
         bool conditional = IsConditional(ifMatch);
         if (settings)
         {
+            string? parametersBefore = workspace.ParametersJson;
             workspace = await WriteSettingsAsync(workspace, change, conditional, cancellationToken);
-            await RecordScheduleAsync(workspace, change, spec, cancellationToken);
+            await RecordSettingsAsync(parametersBefore, workspace, change, spec, cancellationToken);
         }
 
         // With If-Match, the claim is written under the very ETag the client named: a change since is 412, not a retry.
@@ -238,15 +239,31 @@ public sealed class WorkspaceService(
         var change = new SettingsChange(request, spec, now, caller.Actor);
         ChangeSettings(workspace, change, errors);
         errors.ThrowIfAny();
+        // The write changes the row it is given; what it held before is what the timeline compares with.
+        string? parametersBefore = workspace.ParametersJson;
         var stored = await WriteSettingsAsync(workspace, change, IsConditional(ifMatch), cancellationToken);
-        var (agent, effective) = await RecordScheduleAsync(stored, change, spec, cancellationToken);
+        var (agent, effective) = await RecordSettingsAsync(parametersBefore, stored, change, spec, cancellationToken);
         int? active = await templates.GetActiveVersionAsync(stored.Template, cancellationToken);
         return new Versioned<WorkspaceResponse>(WorkspaceMapper.ToResponse(stored, agent, active, caller, effective, now), stored.ETag.ToString());
     }
 
-    /// <summary>A schedule change goes on the timeline with who made it and what comes next; returns what that was decided on.</summary>
-    async Task<(AgentObservation Agent, EffectiveSchedule Effective)> RecordScheduleAsync(WorkspaceEntity stored, SettingsChange change, TemplateSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// A settings change goes on the timeline with who made it: the parameters that changed (names, not values) and when
+    /// they apply, and a schedule with what comes next. Returns what the schedule was decided on.
+    /// </summary>
+    async Task<(AgentObservation Agent, EffectiveSchedule Effective)> RecordSettingsAsync(string? parametersBefore, WorkspaceEntity stored, SettingsChange change, TemplateSpec spec, CancellationToken cancellationToken)
     {
+        if (stored.ParametersJson != parametersBefore)
+        {
+            var before = ParameterValues.Read(parametersBefore);
+            var after = ParameterValues.Read(stored.ParametersJson);
+            var names = after.Keys.Union(before.Keys).Where(n => !before.TryGetValue(n, out var b) || !after.TryGetValue(n, out var a) || a.GetRawText() != b.GetRawText())
+                .Order(StringComparer.Ordinal).ToList();
+            await timeline.AppendAsync(stored.RowKey, new TimelineEntry(change.Now, $"parameters-{change.Now.UtcTicks}", "parameters.updated",
+                $"Parameters changed by {change.Actor}: {string.Join(", ", names)}; they apply on the next start.", "user_request", change.Actor), cancellationToken);
+        }
+
+
         var agent = AgentObservation.Of(stored, await agents.GetAsync(stored.RowKey, cancellationToken) ?? WorkspaceAgentsEntity.FromLegacy(stored));
         var effective = ScheduleRules.Resolve(ScheduleRules.Read(stored), spec.Schedule, spec.Idle?.StopAfterMinutes);
         if (change.Request.Schedule is { } schedule)

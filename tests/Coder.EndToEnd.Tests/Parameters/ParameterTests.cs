@@ -72,6 +72,9 @@ public sealed class ParameterTests(SecurityHost fixture)
         Assert.Equal("next-start", (string)changed.Json["pendingChanges"]!["appliesOn"]!);
         Assert.Equal(["cpus"], changed.Json["pendingChanges"]!["parameters"]!.AsArray().Select(n => (string)n!));
         Assert.Equal("running", (string)changed.Json["status"]!);
+        var changedEntry = Assert.Single((await pam.GetAsync($"/api/workspaces/{id}/events")).Json["items"]!.AsArray(), e => (string?)e!["kind"] == "parameters.updated");
+        Assert.Contains("Parameters changed by", (string)changedEntry!["message"]!);
+        Assert.Contains("cpus; they apply on the next start", (string)changedEntry["message"]!);
 
         Assert.Equal(HttpStatusCode.Accepted, (await pam.PostAsync($"/api/workspaces/{id}/restart", "")).Status);
         await Eventually.WaitAsync(() => pam.GetAsync($"/api/workspaces/{id}"),
