@@ -1,10 +1,13 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Coder.EndToEnd.Tests.Infrastructure;
 
 namespace Coder.EndToEnd.Tests.Reconciliation;
 
 /// <summary>
 /// Two local hosts on one storage account and one data folder (one machine's agents), each with its own sidecar and
-/// worker: the reconcile timer runs once per period between them, and when one dies the other finishes its work.
+/// worker: the reconcile timer runs once per period between them, when one dies the other finishes its work, and an
+/// agent stream delivered to both is applied once.
 /// </summary>
 [Collection(SecondStorageCollection.Name)]
 public sealed class HighAvailabilityTests(TestStorage storage) : IAsyncLifetime
@@ -84,6 +87,53 @@ public sealed class HighAvailabilityTests(TestStorage storage) : IAsyncLifetime
             Assert.Equal(1, kinds.Count(k => k == "provision.started"));
             Assert.Equal(1, kinds.Count(k => k == "provision.succeeded"));
             Assert.DoesNotContain("provision.failed", kinds);
+        }
+    }
+
+    [Fact]
+    public async Task OneAgentStream_DeliveredToBothHosts_IsAppliedExactlyOnce_NothingLostNothingDoubled()
+    {
+        using var viaA = _a.Admin();
+        using var viaB = _b.Admin();
+        await viaA.CreateTemplateAsync(Templates.Local("ha-ingest"));
+        string id = await viaA.CreateWorkspaceAsync("ingest", "ha-ingest");
+        await viaA.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(90));
+        int pid = Assert.Single(AgentProcesses.Under(_b.DataDirectory, id)).Pid;
+        string token = Security.SecurityHost.AgentEnvironment(pid, "CODER_AGENT_TOKEN") ?? throw new InvalidOperationException("no agent token");
+        string agentId = Security.SecurityHost.AgentEnvironment(pid, "CODER_AGENT_ID") ?? throw new InvalidOperationException("no agent id");
+        using var agentToA = new CoderApi(_a.BaseUrl, token);
+        using var agentToB = new CoderApi(_b.BaseUrl, token);
+
+        // 40 log events in 5 batches, each batch posted to both hosts at once: the redelivery a failover or a retry after
+        // a lost answer makes (on Azure, two instances draining one Service Bus queue). Sequence numbers far above the
+        // agent's own, so its stream and this one do not meet.
+        string run = Guid.NewGuid().ToString("N")[..8];
+        const int Batches = 5, PerBatch = 8;
+        for (int batch = 0; batch < Batches; batch++)
+        {
+            var events = new JsonArray();
+            for (int i = 0; i < PerBatch; i++)
+            {
+                int n = batch * PerBatch + i;
+                events.Add(new JsonObject
+                {
+                    ["workspaceId"] = id, ["agentId"] = agentId, ["seq"] = 1_000_000 + n, ["sentAt"] = DateTimeOffset.UtcNow.ToString("O"), ["type"] = "log",
+                    ["payload"] = new JsonObject { ["source"] = "ha", ["stream"] = "stdout", ["lines"] = new JsonArray($"{run} line {n}") },
+                });
+            }
+
+            string body = new JsonObject { ["events"] = events }.ToJsonString();
+            var answers = await Task.WhenAll(agentToA.PostAsync("/api/agent/events", body), agentToB.PostAsync("/api/agent/events", body));
+            Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Accepted && (int)a.Json["accepted"]! == PerBatch, a.ToString()));
+        }
+
+        // Every event once, seen the same from either host.
+        foreach (var api in new[] { viaA, viaB })
+        {
+            var lines = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray()
+                .Where(e => (string?)e!["kind"] == "log" && ((string)e["message"]!).Contains(run, StringComparison.Ordinal))
+                .Select(e => ((string)e!["message"]!)[((string)e["message"]!).IndexOf(run, StringComparison.Ordinal)..]).ToList();
+            Assert.Equal(Enumerable.Range(0, Batches * PerBatch).Select(n => $"{run} line {n}").Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));
         }
     }
 
