@@ -213,6 +213,10 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
                 // A process that was just killed may still hold a file; try again shortly.
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"The workspace folder {dir} could not be removed: {e.Message}", e);
+            }
         }
 
         // The uid goes back to the pool with the workspace's last instance (a retired blue leaves green holding it).
