@@ -1,6 +1,7 @@
 using System.Net;
 using Coder.EndToEnd.Tests.Infrastructure;
 using Coder.EndToEnd.Tests.Scaling;
+using Xunit.Abstractions;
 
 namespace Coder.EndToEnd.Tests.Reconciliation;
 
@@ -10,7 +11,7 @@ namespace Coder.EndToEnd.Tests.Reconciliation;
 /// (resized in place, no restart), and the timeline gives the observed and the declared numbers.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
-public sealed class SizeDriftTests(TestStorage storage) : OwnHostTestBase(new LocalHostProcess(storage.ConnectionString, extraEnvironment: Settings))
+public sealed class SizeDriftTests(TestStorage storage, ITestOutputHelper output) : OwnHostTestBase(new LocalHostProcess(storage.ConnectionString, extraEnvironment: Settings))
 {
     const int PeriodSeconds = 5;
 
@@ -52,6 +53,7 @@ public sealed class SizeDriftTests(TestStorage storage) : OwnHostTestBase(new Lo
         Assert.Equal("size_drift", (string?)decision!["reason"]);
         Assert.Equal("reconciler", (string?)decision["actor"]);
         Assert.Contains("runs with 1 CPU, 1024 MiB, but the workspace declares 1 CPU, 512 MiB per unit", (string?)decision["message"], StringComparison.Ordinal);
+        output.WriteLine($"restored {restoredAfter.TotalSeconds:0.0} s after the change (period {PeriodSeconds} s): {decision["message"]}");
         Assert.InRange(restoredAfter.TotalSeconds, 0, 2 * PeriodSeconds);
 
         // In place: the same agents run, both with the declared limits, the scale that restored them succeeded, and the

@@ -9,7 +9,8 @@ namespace Coder.EndToEnd.Tests.Workspaces;
 /// A workspace whose compute cannot be torn down is still deletable: the folder of a local workspace is made impossible
 /// to remove (an immutable file, as root sets it), a plain <c>coder delete</c> fails saying why, and
 /// <c>coder delete --force</c> removes the workspace (404, out of the quota usage) with the teardown error on the audit
-/// log. On the security tests' host, with a member of its own.
+/// log. A force never races a running operation: 409 naming it, to cancel first. On the security tests' host, with
+/// members of their own.
 /// </summary>
 [Collection(SecurityCollection.Name)]
 public sealed class ForceDeleteTests(SecurityHost fixture)
@@ -69,6 +70,30 @@ public sealed class ForceDeleteTests(SecurityHost fixture)
         {
             await ChattrAsync("-i", pinned);
         }
+    }
+
+    [Fact]
+    public async Task ForceWhileAnOperationRuns_Is409NamingIt_AndAfterACancelTheForceDeleteGoesThrough()
+    {
+        using var hale = await fixture.NewMemberAsync("hale");
+        var created = await hale.PostAsync("/api/workspaces", $$"""{"name":"stuck","template":"{{SecurityHost.Sleepy}}"}""");
+        Assert.Equal(HttpStatusCode.Accepted, created.Status);
+        string id = (string)created.Json["id"]!;
+        string operation = (string)created.Json["operation"]!["id"]!;
+
+        // The provision holds the workspace (its blocking script runs for an hour): force does not race it.
+        var refused = await hale.SendAsync(HttpMethod.Delete, $"/api/workspaces/{id}?force=true");
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal("application/problem+json", refused.ContentType);
+        Assert.Equal(operation, (string?)refused.Json["operationId"]);
+        Assert.Contains($"POST /api/operations/{operation}/cancel", (string?)refused.Json["detail"], StringComparison.Ordinal);
+        Assert.Equal(operation, (string?)(await hale.GetAsync($"/api/workspaces/{id}")).Json["operation"]?["id"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await hale.PostAsync($"/api/operations/{operation}/cancel", "{}")).Status);
+        var forced = await hale.SendAsync(HttpMethod.Delete, $"/api/workspaces/{id}?force=true");
+        Assert.Equal(HttpStatusCode.Accepted, forced.Status);
+        await Eventually.WaitAsync(() => hale.GetAsync($"/api/workspaces/{id}"), r => r.Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(30), "the workspace to be gone");
+        Assert.Equal(0, (int)(await hale.GetAsync("/api/quotas/hale")).Json["usage"]!["workspaces"]!);
     }
 
     static async Task ChattrAsync(string change, string path)
