@@ -85,8 +85,7 @@ public sealed class LinuxCgroups
 
             long q = long.Parse(File.ReadAllText(Path.Combine(groups[0], "cpu.cfs_quota_us")).Trim(), CultureInfo.InvariantCulture);
             long p = long.Parse(File.ReadAllText(Path.Combine(groups[0], "cpu.cfs_period_us")).Trim(), CultureInfo.InvariantCulture);
-            long? bytes = long.Parse(File.ReadAllText(Path.Combine(groups[1], "memory.limit_in_bytes")).Trim(), CultureInfo.InvariantCulture);
-
+            long bytes = long.Parse(File.ReadAllText(Path.Combine(groups[1], "memory.limit_in_bytes")).Trim(), CultureInfo.InvariantCulture);
             return new ObservedUnitSize(replica, q < 0 ? null : (double)q / p, bytes >= V1Unlimited ? null : bytes / (1024 * 1024));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
