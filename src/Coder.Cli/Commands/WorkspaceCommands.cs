@@ -112,11 +112,12 @@ public static class WorkspaceCommands
     static Command Delete(CliContext context)
     {
         var workspace = new Argument<string>("workspace") { Description = "Name or id" };
-        var command = new Command("delete", "Delete a workspace and everything it owns.") { workspace, CliContext.NoWaitOption };
+        var force = new Option<bool>("--force") { Description = "Delete even when its compute is gone or unreachable (teardown errors are recorded, not fatal)" };
+        var command = new Command("delete", "Delete a workspace and everything it owns.") { workspace, force, CliContext.NoWaitOption };
         context.Action(command, async (parse, client, ct) =>
         {
             string id = await CliContext.ResolveWorkspaceAsync(client, parse.GetValue(workspace)!, ct);
-            var accepted = await client.DeleteAsync($"/api/workspaces/{Uri.EscapeDataString(id)}", ct);
+            var accepted = await client.DeleteAsync($"/api/workspaces/{Uri.EscapeDataString(id)}" + (parse.GetValue(force) ? "?force=true" : ""), ct);
             await context.FollowAsync(parse, client, accepted, () =>
             {
                 context.Print(parse, new JsonObject { ["id"] = id, ["status"] = "deleted" }, c => c.MarkupLine($"Workspace {Markup.Escape(id)} is deleted."));

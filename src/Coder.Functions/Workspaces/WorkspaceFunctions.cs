@@ -1,6 +1,7 @@
 using Coder.Contracts.Operations;
 using Coder.Contracts.Workspaces;
 using Coder.Functions.Http;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Workspaces;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -42,11 +43,23 @@ public sealed class WorkspaceFunctions(ApiPipeline api, WorkspaceService workspa
         api.RunAsync(req, async (caller, ct) => ApiResult.Ok(await workspaces.ListAsync(
             caller, req.Query["status"].FirstOrDefault(), req.Query["template"].FirstOrDefault(), req.Query["continuationToken"].FirstOrDefault(), ct)));
 
+    [ApiQuery("force", "true: go on when tearing down the compute fails (it is gone or unreachable); errors go to the timeline and the audit log. 409 while an operation runs: cancel it first.")]
     [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(DeleteWorkspace))]
     public Task<IActionResult> DeleteWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "workspaces/{id}")] HttpRequest req, string id,
-        [DurableClient] DurableTaskClient client) => RequestOperation(req, id, OperationKind.Delete, client);
+        [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, async (caller, ct) =>
+        {
+            bool force = req.Query["force"].FirstOrDefault() switch
+            {
+                null => false,
+                { } v when bool.TryParse(v, out bool f) => f,
+                _ => throw CoderProblemException.Validation("force", "Must be true or false."),
+            };
+            var accepted = await workspaces.DeleteAsync(caller, id, force, client, ct);
+            return ApiResult.Accepted(accepted, accepted.Operation.StatusUrl);
+        });
 
     [ApiResponse(202, typeof(OperationAccepted))]
     [Function(nameof(StartWorkspace))]

@@ -198,7 +198,7 @@ public sealed partial class AgentEventIngestor(
                     a.CpuPercent = Math.Round(m.CpuPercent, 2);
                     a.MemoryPercent = Math.Round(m.MemoryPercent, 2);
                     a.DiskUsedBytes = m.DiskUsedBytes;
-                    a.Sessions = m.Sessions;
+                    a.Sessions = CountSessions(a, envelope.AgentId, m.Sessions);
                     a.LastActivityAt = Max(a.LastActivityAt, m.LastActivityAt);
                     a.LastHeartbeatAt = Max(a.LastHeartbeatAt, sentAt);
                     a.Connection = "connected";
@@ -214,7 +214,7 @@ public sealed partial class AgentEventIngestor(
                 await agents.MutateAsync(workspace, row, a =>
                 {
                     if (a.Build != build) return false;
-                    a.Sessions = s.ActiveSessions;
+                    a.Sessions = CountSessions(a, envelope.AgentId, s.ActiveSessions);
                     a.LastActivityAt = Max(a.LastActivityAt, s.LastActivityAt);
                     if (s is { Change: "open", SessionId: { } session }) a.LastSession = $"{s.SessionKind ?? "session"}:{session}";
                     if (s.Connect is { } connect && AgentStates.WithConnect(a.AgentStates, envelope.AgentId, new AgentConnectState(connect.Sshd, connect.Reason, connect.Listening, connect.User)) is { } states)
@@ -311,6 +311,14 @@ public sealed partial class AgentEventIngestor(
         await timeline.AppendAsync(workspaceId, new TimelineEntry(sentAt, $"{envelope.AgentId}-{envelope.Seq}", $"agent.{state}",
             $"{who} {envelope.AgentId} is {state}." + (payload.Reason is null ? "" : $" {payload.Reason}"), payload.Reason, $"agent:{envelope.AgentId}"), cancellationToken);
         if (operationId is not null) await signals.EnqueueAsync(operationId, new AgentSignal(build, changedTo, payload.Reason), cancellationToken);
+    }
+
+    /// <summary>The workspace's open sessions once <paramref name="agentId"/> reports <paramref name="sessions"/>: the sum over its agents.</summary>
+    static int CountSessions(WorkspaceAgentsEntity agents, string agentId, int sessions)
+    {
+        var (json, total) = AgentStates.WithSessions(agents.AgentStates, agentId, sessions);
+        if (json is not null) agents.AgentStates = json;
+        return total;
     }
 
     static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

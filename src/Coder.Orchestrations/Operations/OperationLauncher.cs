@@ -89,9 +89,10 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
     /// <summary>
     /// The control plane's own operations (the reconciler): claims the workspace as a request would, but only while
     /// <paramref name="decide"/> still holds for the row as stored (it may also change the row in the same write).
+    /// <paramref name="scale"/> is a scale's target (null for other kinds).
     /// Returns the operation id, or null when another operation runs or the decision no longer holds.
     /// </summary>
-    public async Task<string?> TryStartSystemOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, string reason, Func<WorkspaceEntity, bool> decide, DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<string?> TryStartSystemOperationAsync(WorkspaceEntity workspace, OperationKind kind, string actor, string reason, ScaleTarget? scale, Func<WorkspaceEntity, bool> decide, DurableTaskClient client, CancellationToken cancellationToken)
     {
         string? operationId;
         try
@@ -104,7 +105,7 @@ public sealed partial class OperationLauncher(WorkspaceStore store, OperationSto
         }
 
         if (operationId is null) return null;
-        await StartClaimedAsync(workspace, kind, operationId, actor, reason, client, scale: null, orchestrator: null, cancellationToken);
+        await StartClaimedAsync(workspace, kind, operationId, actor, reason, client, scale, orchestrator: null, cancellationToken);
         return operationId;
     }
 

@@ -37,4 +37,7 @@ public enum ReconcileActionKind
 
     /// <summary>Record the next autostart occurrence (with a timeline entry when one was skipped).</summary>
     RescheduleAutostart,
+
+    /// <summary>Apply the declared size again: a unit's limits were changed from outside (in place where the platform can).</summary>
+    RestoreSize,
 }

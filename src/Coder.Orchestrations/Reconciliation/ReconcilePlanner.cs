@@ -110,6 +110,13 @@ public static class ReconcilePlanner
                 $"Starting the missing replicas: the workspace declares {w.Replicas} replica(s), but only {item.RunningReplicas} run on {w.Provisioner}."));
         }
 
+        // A unit whose limits differ from the declared size (changed from outside): apply the declared size again.
+        if (known && w.LimitsEnforced && item!.UnitSizes?.FirstOrDefault(u => u.Replica < w.Replicas && !u.Matches(w.Cpu, w.MemoryMiB)) is { } drifted)
+        {
+            return Act(ReconcileActionKind.RestoreSize, w, ReconcileReasons.SizeDrift,
+                $"Restoring the declared size: replica {drifted.Replica} runs with {drifted.Describe()}, but the workspace declares {w.Cpu:0.###} CPU, {w.MemoryMiB} MiB per unit on {w.Provisioner}.");
+        }
+
         if (policy is null) return null;
         var interval = TimeSpan.FromSeconds(Math.Max(1, policy.HeartbeatSeconds));
         var agent = input.ObservationOf(w);

@@ -5,6 +5,7 @@ public static class ReconcileReasons
 {
     public const string ResourceMissing = "resource_missing";
     public const string ReplicaMissing = "replica_missing";
+    public const string SizeDrift = "size_drift";
     public const string OrphanResource = "orphan_resource";
     public const string OrphanSeen = "orphan_seen";
     public const string StoppedButRunning = "stopped_but_running";

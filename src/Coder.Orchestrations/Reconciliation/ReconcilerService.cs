@@ -198,7 +198,11 @@ public sealed partial class ReconcilerService(
 
                 // Decided again on the agents as they are now: a heartbeat since the scan may have changed the answer.
                 var fresh = await FreshAgentsAsync(input, row.RowKey, cancellationToken);
-                operationId = await launcher.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, w => StillPlanned(w, action, fresh, countRestart: kind != OperationKind.Stop), client, cancellationToken);
+                operationId = await launcher.TryStartSystemOperationAsync(row, kind, Actor, action.Reason, scale: null, w => StillPlanned(w, action, fresh, countRestart: kind != OperationKind.Stop), client, cancellationToken);
+                if (operationId is null) return false;
+                break;
+            case ReconcileActionKind.RestoreSize:
+                operationId = await RestoreSizeAsync(action, input, client, cancellationToken);
                 if (operationId is null) return false;
                 break;
             case ReconcileActionKind.Autostart:
@@ -335,6 +339,21 @@ public sealed partial class ReconcilerService(
     }
 
     /// <summary>
+    /// Applies the declared size again through a scale operation to that same size: the same claim and orchestration as a
+    /// PATCH, so the provisioner resizes in place where it can (locally, the cgroup limits of the running units) and
+    /// recreates the compute only where it must. Only while the row still declares the size the plan compared against.
+    /// </summary>
+    async Task<string?> RestoreSizeAsync(ReconcileAction action, ReconcileInput input, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var row = input.Workspaces.First(w => w.RowKey == action.WorkspaceId);
+        var declared = ScaleTarget.Same(row.Cpu, row.MemoryMiB, row.Replicas);
+        var fresh = await FreshAgentsAsync(input, row.RowKey, cancellationToken);
+        return await launcher.TryStartSystemOperationAsync(row, OperationKind.Scale, Actor, action.Reason, declared,
+            w => w.Cpu == declared.Cpu && w.MemoryMiB == declared.MemoryMiB && w.Replicas == declared.Replicas && StillPlanned(w, action, fresh, countRestart: false),
+            client, cancellationToken);
+    }
+
+    /// <summary>
     /// Starts a workspace on its autostart schedule: the quota reservation first (as a user's start takes it), then the claim,
     /// which also records the next occurrence. A refused quota skips this occurrence, on the timeline with the quota's words.
     /// </summary>
@@ -360,7 +379,7 @@ public sealed partial class ReconcilerService(
         string? operationId = null;
         try
         {
-            operationId = await launcher.TryStartSystemOperationAsync(row, OperationKind.Start, Actor, action.Reason, w =>
+            operationId = await launcher.TryStartSystemOperationAsync(row, OperationKind.Start, Actor, action.Reason, scale: null, w =>
             {
                 if (Replan(w, action, fresh, time.GetUtcNow()) is not { } again) return false;
                 w.NextAutostartAt = again.At;
@@ -416,6 +435,7 @@ public sealed partial class ReconcilerService(
         ReconcileActionKind.Autostart => "autostart",
         ReconcileActionKind.ExtendDeadline => "extend_deadline",
         ReconcileActionKind.RescheduleAutostart => "reschedule_autostart",
+        ReconcileActionKind.RestoreSize => "restore_size",
         _ => kind.ToString(),
     };
 

@@ -46,6 +46,20 @@ public static class AgentStates
         return Serialize(states);
     }
 
+    /// <summary>
+    /// Records the sessions one agent reports open and returns the workspace's total, the sum over its agents: each replica
+    /// reports only its own, so the last report alone would undercount (and flicker) once there are several. The JSON is
+    /// null when nothing changed or the agent is not one of <paramref name="json"/>'s yet (then only its own count adds).
+    /// </summary>
+    public static (string? Json, int Total) WithSessions(string? json, string agentId, int sessions)
+    {
+        var states = Parse(json);
+        int others = states.Where(s => s.Key != agentId).Sum(s => s.Value.Sessions ?? 0);
+        if (!states.TryGetValue(agentId, out var previous) || (previous.Sessions ?? 0) == sessions) return (null, others + sessions);
+        states[agentId] = previous with { Sessions = sessions };
+        return (Serialize(states), others + sessions);
+    }
+
     static AgentLifecycle MinOr(IReadOnlyDictionary<string, AgentReplicaState> states, AgentLifecycle floor)
     {
         var min = states.Values.Select(s => s.Lifecycle).MinBy(AgentLifecycleOrder.Rank);

@@ -17,6 +17,7 @@ using Coder.Orchestrations.Snapshots.Orchestrators;
 using Coder.Orchestrations.State;
 using Coder.Orchestrations.Templates;
 using Coder.Orchestrations.Templates.Parameters;
+using Coder.Orchestrations.Workspaces.Activities;
 using Coder.Orchestrations.Timeline;
 using Microsoft.DurableTask.Client;
 
@@ -177,6 +178,24 @@ public sealed class WorkspaceService(
         string operationId = await WithReservationAsync(workspace, declared, () =>
             launcher.StartAsync(workspace, kind, caller.Actor, "user_request", client, scale: null, unchangedSinceRead: false, cancellationToken), cancellationToken);
         return new OperationAccepted(OperationLauncher.Pending(operationId, kind));
+    }
+
+    /// <summary>
+    /// DELETE. With <paramref name="force"/> the delete goes on when tearing down the compute fails (it is gone or
+    /// unreachable): the platform's errors go to the timeline and the audit log, and the workspace's own rows, tokens,
+    /// relay entities and quota are released all the same. A force never races a running operation: that is a 409 naming
+    /// it, to be canceled first (<c>POST /api/operations/{id}/cancel</c>), so nothing still acts on the compute.
+    /// </summary>
+    public async Task<OperationAccepted> DeleteAsync(CallerIdentity caller, string workspaceId, bool force, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (!force) return await RequestOperationAsync(caller, workspaceId, OperationKind.Delete, client, cancellationToken);
+        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
+        if (workspace.OperationId is { } running)
+            throw CoderProblemException.Conflict($"Operation {running} is still running on this workspace; cancel it first (POST /api/operations/{running}/cancel), then delete with force.", running);
+        string operationId = await launcher.ClaimOperationAsync(workspace, OperationKind.Delete, caller.Actor, cancellationToken);
+        var input = new WorkspaceOperationInput(workspace.RowKey, workspace.PartitionKey, operationId, OperationKind.Delete, caller.Actor, DestroyWorkspaceActivity.ForceReason, Force: true);
+        await OperationLauncher.ScheduleIdempotentAsync(client, WorkspaceOrchestrations.OrchestratorFor(OperationKind.Delete), input, operationId, cancellationToken);
+        return new OperationAccepted(OperationLauncher.Pending(operationId, OperationKind.Delete));
     }
 
     /// <summary>

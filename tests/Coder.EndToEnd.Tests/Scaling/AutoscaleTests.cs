@@ -11,6 +11,7 @@ namespace Coder.EndToEnd.Tests.Scaling;
 /// The autoscaler end to end on the local host, with periods in seconds (CODER_AUTOSCALE_SCHEDULE every 2 s, 1 s metrics
 /// buckets, 1 s agent metrics): a real CPU burner in the workspace's cgroup drives a real scale-up, visible in the cgroup
 /// quota and explained on the timeline; when the burner stops, the workspace comes back down after the down window.
+/// Horizontally, open <c>coder ssh</c> sessions drive the replica count out and back in the same way.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
 public sealed class AutoscaleTests(TestStorage storage, ITestOutputHelper output) : IAsyncLifetime
@@ -107,6 +108,86 @@ public sealed class AutoscaleTests(TestStorage storage, ITestOutputHelper output
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.NotNull(bad.Json["errors"]!["window"]);
     }
+
+    /// <summary>
+    /// Horizontal: two open <c>coder ssh -- sleep</c> sessions on a workspace whose replicas each carry one session scale it
+    /// out to two replicas (two agent processes), explained on the timeline; once they close, it scales back in to one
+    /// after its down window, never while the sessions are open.
+    /// </summary>
+    [Fact]
+    public async Task TwoOpenSessions_ScaleOutToTwoReplicas_ThenBackInOnceTheyCloseAfterTheDownWindow()
+    {
+        const int InAfterSeconds = 6;
+        using var api = _host.Admin();
+        using var cli = new CliProcess();
+        await api.CreateTemplateAsync($$"""
+            {
+              "name": "sessions",
+              "provisioner": "local",
+              "resources": { "cpu": 1, "memoryMiB": 512 },
+              "limits": { "maxCpu": 1, "maxMemoryMiB": 512, "maxReplicas": 2 },
+              "autoscale": { "enabled": true, "minCpu": 1, "maxCpu": 1, "minMemoryMiB": 512, "maxMemoryMiB": 512, "targetCpuPercent": 60,
+                             "scaleUpAfterSeconds": {{UpAfterSeconds}}, "scaleDownAfterSeconds": {{InAfterSeconds}}, "cooldownSeconds": 2,
+                             "minReplicas": 1, "maxReplicas": 2, "targetSessionsPerReplica": 1 },
+              "agent": { "heartbeatSeconds": 2, "metricsSeconds": 1, "readyTimeoutSeconds": 60 }
+            }
+            """);
+        string id = await api.CreateWorkspaceAsync("shared", "sessions");
+        await api.WaitForSettledAsync(id, "running", TimeSpan.FromSeconds(60));
+        Assert.Single(AgentProcesses.Under(_host.DataDirectory, id));
+        Assert.Equal(0, (await cli.RunAsync("login", _host.BaseUrl, "--token", LocalHostProcess.AdminToken)).ExitCode);
+
+        var sessions = new List<CliBackgroundProcess>();
+        try
+        {
+            // Out, at once: one replica is meant to carry one session, and two are open.
+            sessions.Add(new CliBackgroundProcess(cli.Home, "ssh", "shared", "--", "sleep", "600"));
+            sessions.Add(new CliBackgroundProcess(cli.Home, "ssh", "shared", "--", "sleep", "600"));
+            var up = await WaitForEventAsync(api, id, "autoscale.up", TimeSpan.FromSeconds(30));
+            Assert.Equal("high_sessions", (string?)up["reason"]);
+            Assert.Equal("Scale out: 2 session(s) open and each replica is meant to carry 1, 1 → 2 replica(s).", (string?)up["message"]);
+            Assert.NotNull(up["operationId"]);
+            var scaledOut = await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}"),
+                r => (string?)r.Json["status"] == "running" && r.Json["operation"] is null && (int)r.Json["replicas"]! == 2 && AgentProcesses.Under(_host.DataDirectory, id).Count == 2,
+                TimeSpan.FromSeconds(30), "two replicas running");
+            Assert.Equal(2, (int)scaledOut.Json["agent"]!["metrics"]!["sessions"]!);
+
+            // Held while they are open: the metrics cover a whole down window (and two periods more) of idle CPU since the
+            // scale out, and it is still two replicas.
+            var outAt = ScaledAt(await EventsAsync(api, id));
+            await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}/metrics?window=90s"),
+                r => r.Json["items"]!.AsArray().Any(p => p!["at"]!.GetValue<DateTimeOffset>() >= outAt.AddSeconds(InAfterSeconds + 2 * PeriodSeconds)),
+                TimeSpan.FromSeconds(30), "metrics past the down window");
+            Assert.Equal(2, (int)(await api.GetAsync($"/api/workspaces/{id}")).Json["replicas"]!);
+            Assert.DoesNotContain(await EventsAsync(api, id), e => (string?)e!["kind"] == "autoscale.down");
+            Assert.All(sessions, s => Assert.False(s.HasExited, s.ToString()));
+        }
+        finally
+        {
+            foreach (var session in sessions) session.Dispose();
+        }
+
+        // In, once they have closed (the down window since the scale out has long passed).
+        var closing = DateTimeOffset.UtcNow;
+        await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}"), r => (int?)r.Json["agent"]!["metrics"]!["sessions"] == 0,
+            TimeSpan.FromSeconds(30), "the sessions to close");
+        var down = await WaitForEventAsync(api, id, "autoscale.down", TimeSpan.FromSeconds(30));
+        Assert.Equal("low_utilization", (string?)down["reason"]);
+        Assert.Matches(@"^Scale in: CPU peak [0-9.]+% below 45% \(target 60% − 25 ?%\) for the whole 6 s window, 2 → 1 replica\(s\)", (string)down["message"]!);
+        var downAt = down["at"]!.GetValue<DateTimeOffset>();
+        output.WriteLine($"in {(downAt - closing).TotalSeconds:0.0} s after the sessions were closed: {down["message"]}");
+        Assert.True(downAt >= closing, $"in at {downAt:O}, before the sessions were closed ({closing:O})");
+        await Eventually.WaitAsync(() => api.GetAsync($"/api/workspaces/{id}"),
+            r => (string?)r.Json["status"] == "running" && r.Json["operation"] is null && (int)r.Json["replicas"]! == 1 && AgentProcesses.Under(_host.DataDirectory, id).Count == 1,
+            TimeSpan.FromSeconds(30), "one replica again");
+        var kinds = (await EventsAsync(api, id)).Select(e => (string)e!["kind"]!).ToList();
+        Assert.Equal(1, kinds.Count(k => k == "autoscale.up"));
+        Assert.Equal(1, kinds.Count(k => k == "autoscale.down"));
+    }
+
+    static async Task<JsonArray> EventsAsync(CoderApi api, string id) => (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray();
+
+    static DateTimeOffset ScaledAt(JsonArray events) => events.Where(e => (string?)e!["kind"] == "scale.succeeded").Select(e => e!["at"]!.GetValue<DateTimeOffset>()).Max();
 
     static async Task<JsonNode> WaitForEventAsync(CoderApi api, string id, string kind, TimeSpan timeout)
     {

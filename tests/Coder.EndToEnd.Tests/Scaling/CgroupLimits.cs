@@ -33,6 +33,15 @@ public static class CgroupLimits
         return text == "max" ? long.MaxValue : long.Parse(text, CultureInfo.InvariantCulture) / (1024 * 1024);
     }
 
+    /// <summary>Changes a process's memory limit from outside the platform, as an operator (or a stray script) would.</summary>
+    public static void SetMemoryMiB(int pid, long mebibytes)
+    {
+        var (v2, _, memory) = GroupsOf(pid);
+        string bytes = (mebibytes * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+        if (v2) File.WriteAllText(Path.Combine(Root, memory.TrimStart('/'), "memory.max"), bytes);
+        else File.WriteAllText(Path.Combine(Root, "memory", memory.TrimStart('/'), "memory.limit_in_bytes"), bytes);
+    }
+
     static (bool V2, string Cpu, string Memory) GroupsOf(int pid)
     {
         string? cpu = null, memory = null, unified = null;

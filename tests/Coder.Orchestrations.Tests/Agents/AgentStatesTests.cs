@@ -32,4 +32,21 @@ public sealed class AgentStatesTests
     [InlineData(AgentLifecycle.Ready, AgentLifecycle.ShuttingDown, true)]
     public void LifecycleOrder_NeverMovesBackwards(AgentLifecycle from, AgentLifecycle to, bool forward) =>
         Assert.Equal(forward, AgentLifecycleOrder.IsForward(from, to));
+
+    [Fact]
+    public void WithSessions_CountsEveryReplicasOwn_SoTheLastReportDoesNotHideTheOthers()
+    {
+        string json = AgentStates.Serialize(States(AgentLifecycle.Ready, AgentLifecycle.Ready));
+
+        var (afterFirst, total) = AgentStates.WithSessions(json, "r0", 2);
+        Assert.Equal(2, total);
+        var (afterSecond, both) = AgentStates.WithSessions(afterFirst, "r1", 0);
+        Assert.Equal(2, both);
+        Assert.Null(afterSecond); // r1 had no sessions to forget: nothing changed
+
+        // A repeated report changes nothing; one not heard from yet (no lifecycle) only adds its own.
+        Assert.Equal((null, 2), AgentStates.WithSessions(afterFirst, "r0", 2));
+        Assert.Equal((null, 3), AgentStates.WithSessions(afterFirst, "r2", 1));
+        Assert.Equal(0, AgentStates.WithSessions(afterFirst, "r0", 0).Total);
+    }
 }

@@ -113,6 +113,48 @@ public sealed class ReconcilePlannerTests
     }
 
     [Fact]
+    public void Plan_UnitLimitChangedFromOutside_RestoresTheDeclaredSize_SayingObservedAndDeclared()
+    {
+        var w = Running();
+        w.Cpu = 1;
+        w.MemoryMiB = 512;
+        w.Replicas = 2;
+        var drifted = Resource() with { RunningReplicas = 2, UnitSizes = [new(0, 1, 512), new(1, 1.00001, 256)] };
+
+        var action = Single(Input([w], [drifted]));
+
+        Assert.Equal(ReconcileActionKind.RestoreSize, action.Kind);
+        Assert.Equal(ReconcileReasons.SizeDrift, action.Reason);
+        Assert.Equal("Restoring the declared size: replica 1 runs with 1 CPU, 256 MiB, but the workspace declares 1 CPU, 512 MiB per unit on local.", action.Message);
+
+        // A limit removed altogether is drift too, and says so.
+        var unlimited = Single(Input([w], [drifted with { UnitSizes = [new(0, null, 512), new(1, 1, 512)] }]));
+        Assert.Equal(ReconcileReasons.SizeDrift, unlimited.Reason);
+        Assert.Contains("replica 0 runs with no CPU limit, 512 MiB", unlimited.Message, StringComparison.Ordinal);
+
+        // Converged (to the platform's microsecond quota), unknown to the platform, or advisory limits: nothing to restore.
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [drifted with { UnitSizes = [new(0, 1, 512), new(1, 1.0000001, 512)] }]), Options).Actions);
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [drifted with { UnitSizes = null }]), Options).Actions);
+        w.LimitsEnforced = false;
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [drifted]), Options).Actions);
+    }
+
+    [Fact]
+    public void Plan_SizeDriftOnAWorkspaceWithAnOperationOrAMissingReplica_LeavesItToThatFirst()
+    {
+        var w = Running();
+        w.Cpu = 1;
+        w.MemoryMiB = 512;
+        w.Replicas = 2;
+        var drifted = Resource() with { RunningReplicas = 1, UnitSizes = [new(0, 2, 512)] };
+
+        Assert.Equal(ReconcileReasons.ReplicaMissing, Single(Input([w], [drifted])).Reason);
+        w.OperationId = "ws-a.0003.scale";
+        w.OperationStartedAt = Now.AddSeconds(-5);
+        Assert.Empty(ReconcilePlanner.Plan(Input([w], [drifted with { RunningReplicas = 2 }]), Options).Actions);
+    }
+
+    [Fact]
     public void Plan_ReprovisionWithSnapshot_PassesTheLatestSnapshotOn()
     {
         var action = Single(Input([Running()], [], snapshots: new() { ["ws-a"] = "snap-7" }));

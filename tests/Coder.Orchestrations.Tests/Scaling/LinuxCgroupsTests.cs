@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Provisioning.Local;
 
 namespace Coder.Orchestrations.Tests.Scaling;
@@ -19,6 +20,13 @@ public sealed class LinuxCgroupsTests
             cgroups.Apply(workspace, 0, 1.7, 1024);
             Assert.Equal(1.7, cgroups.ReadCpu(workspace, 0));
             Assert.All(cgroups.GroupsOf(workspace, 0), g => Assert.True(Directory.Exists(g), g));
+
+            // Read reports what the control files say, also when they were changed from outside (the reconciler's size drift).
+            Assert.Equal(new ObservedUnitSize(0, 1.7, 1024), cgroups.Read(workspace, 0));
+            string memory = cgroups.Version == 2 ? Path.Combine(cgroups.GroupsOf(workspace, 0)[0], "memory.max") : Path.Combine(cgroups.GroupsOf(workspace, 0)[1], "memory.limit_in_bytes");
+            File.WriteAllText(memory, cgroups.Version == 2 ? "max" : "-1");
+            Assert.Equal(new ObservedUnitSize(0, 1.7, null), cgroups.Read(workspace, 0));
+            Assert.Null(cgroups.Read(workspace, 1));
         }
         finally
         {

@@ -5685,7 +5685,10 @@ export interface operations {
     };
     DeleteWorkspace: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: go on when tearing down the compute fails (it is gone or unreachable); errors go to the timeline and the audit log. 409 while an operation runs: cancel it first. */
+                force?: string;
+            };
             header?: never;
             path: {
                 id: string;

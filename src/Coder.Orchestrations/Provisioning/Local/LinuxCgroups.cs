@@ -11,6 +11,9 @@ namespace Coder.Orchestrations.Provisioning.Local;
 public sealed class LinuxCgroups
 {
     const long CpuPeriodMicroseconds = 100_000;
+
+    /// <summary>v1 says "no memory limit" with the largest page-aligned value rather than a word; anything this large is none.</summary>
+    const long V1Unlimited = 1L << 62;
     readonly string _root;
     readonly string _scope;
 
@@ -60,27 +63,38 @@ public sealed class LinuxCgroups
     }
 
     /// <summary>The CPU quota a unit has now, in cores (for tests and diagnostics); null when none is set.</summary>
-    public double? ReadCpu(string workspaceId, int replica)
+    public double? ReadCpu(string workspaceId, int replica) => Read(workspaceId, replica)?.Cpu;
+
+    /// <summary>
+    /// The limits a unit runs with now, as its control files say (changed from outside or not); null when they cannot be
+    /// read (no cgroups, or the group is gone).
+    /// </summary>
+    public ObservedUnitSize? Read(string workspaceId, int replica)
     {
         if (!Enforced) return null;
-        string group = GroupsOf(workspaceId, replica)[0];
+        var groups = GroupsOf(workspaceId, replica);
         try
         {
             if (Version == 2)
             {
-                var parts = File.ReadAllText(Path.Combine(group, "cpu.max")).Split(' ', StringSplitOptions.TrimEntries);
-                return parts[0] == "max" ? null : double.Parse(parts[0], CultureInfo.InvariantCulture) / double.Parse(parts[1], CultureInfo.InvariantCulture);
+                var parts = File.ReadAllText(Path.Combine(groups[0], "cpu.max")).Split(' ', StringSplitOptions.TrimEntries);
+                double? cpu = parts[0] == "max" ? null : double.Parse(parts[0], CultureInfo.InvariantCulture) / double.Parse(parts[1], CultureInfo.InvariantCulture);
+                string memory = File.ReadAllText(Path.Combine(groups[0], "memory.max")).Trim();
+                return new ObservedUnitSize(replica, cpu, memory == "max" ? null : Mebibytes(memory));
             }
 
-            long q = long.Parse(File.ReadAllText(Path.Combine(group, "cpu.cfs_quota_us")).Trim(), CultureInfo.InvariantCulture);
-            long p = long.Parse(File.ReadAllText(Path.Combine(group, "cpu.cfs_period_us")).Trim(), CultureInfo.InvariantCulture);
-            return q < 0 ? null : (double)q / p;
+            long q = long.Parse(File.ReadAllText(Path.Combine(groups[0], "cpu.cfs_quota_us")).Trim(), CultureInfo.InvariantCulture);
+            long p = long.Parse(File.ReadAllText(Path.Combine(groups[0], "cpu.cfs_period_us")).Trim(), CultureInfo.InvariantCulture);
+            long bytes = long.Parse(File.ReadAllText(Path.Combine(groups[1], "memory.limit_in_bytes")).Trim(), CultureInfo.InvariantCulture);
+            return new ObservedUnitSize(replica, q < 0 ? null : (double)q / p, bytes >= V1Unlimited ? null : bytes / (1024 * 1024));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return null;
         }
     }
+
+    static long Mebibytes(string bytes) => long.Parse(bytes, CultureInfo.InvariantCulture) / (1024 * 1024);
 
     /// <summary>A shell prefix that moves the shell into the unit's groups, then execs the real command (which inherits them).</summary>
     public string JoinCommand(string workspaceId, int replica) =>

@@ -213,6 +213,10 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
                 // A process that was just killed may still hold a file; try again shortly.
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"The workspace folder {dir} could not be removed: {e.Message}", e);
+            }
         }
 
         // The uid goes back to the pool with the workspace's last instance (a retired blue leaves green holding it).
@@ -259,7 +263,11 @@ public sealed partial class LocalProcessProvisioner : IWorkspaceProvisioner
 
         // The newest build wins when two overlap for a moment (during a rebuild).
         string? build = agents.GroupBy(a => a.BuildId).OrderByDescending(g => g.Count()).First().Key;
-        return new InventoryItem(Name, workspaceId, Path.Combine(_workspacesRoot, computeName), true, agents.Count(a => a.BuildId == build), build, Tags(workspaceId, build), instance);
+        var live = agents.Where(a => a.BuildId == build).ToList();
+
+        // What each unit's cgroup says now, so a limit changed from outside is seen (null without cgroups: unknown).
+        IReadOnlyList<ObservedUnitSize>? sizes = Cgroups.Enforced ? live.Select(a => Cgroups.Read(computeName, a.Replica)).OfType<ObservedUnitSize>().ToList() : null;
+        return new InventoryItem(Name, workspaceId, Path.Combine(_workspacesRoot, computeName), true, live.Count, build, Tags(workspaceId, build), instance, sizes);
     }
 
     InventoryItem StoppedItem(string computeName, string dir)

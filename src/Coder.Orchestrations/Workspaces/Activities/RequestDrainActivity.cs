@@ -15,6 +15,8 @@ public sealed class RequestDrainActivity(WorkspaceStore workspaces, WorkspaceAge
 {
     public async Task<DrainStatus> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
+        // The declared size applied again (a size restored after drift) changes nothing the agents should prepare for.
+        if (input.Scale is { Unchanged: true }) return new DrainStatus(0, 0, 0);
         var workspace = await workspaces.MutateAsync(input.Owner, input.WorkspaceId, w =>
         {
             if (w.OperationId != input.OperationId || w.DrainRequestId == input.OperationId) return false;
