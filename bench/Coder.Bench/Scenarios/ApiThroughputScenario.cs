@@ -9,7 +9,8 @@ namespace Coder.Bench.Scenarios;
 
 /// <summary>
 /// GET /api/workspaces/{id} and POST /api/workspaces on the real local host with 32 concurrent clients, against raw
-/// TableClient point reads and inserts of the same rows on the same Azurite at the same concurrency.
+/// TableClient point reads and inserts of the same rows on the same Azurite at the same concurrency, and POST against the
+/// bare durable engine's own limit: <c>ScheduleNewOrchestrationInstanceAsync</c> at 32 clients on the same Azurite.
 /// </summary>
 public sealed class ApiThroughputScenario : IBenchmarkScenario
 {
@@ -64,20 +65,33 @@ public sealed class ApiThroughputScenario : IBenchmarkScenario
         var probeQueue = new QueueClient(context.StorageConnectionString, host.Prefix + "benchprobe");
         await probeQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var (quietQueue, quietTable) = await ProbeAsync(probeQueue, rawInserts, "quiet", TimeSpan.FromSeconds(2), cancellationToken);
+
+        // The engine's own limit for what a create asks of it. Its host stops before the POST load, so the orchestrations
+        // it scheduled wait in its own hub's queues and take nothing from the POST phase.
+        LoadGenerator.Outcome schedules;
+        await using (var engine = await BareEngineHost.StartAsync(context, cancellationToken))
+        {
+            string run = Guid.NewGuid().ToString("N")[..6];
+            schedules = await LoadGenerator.RunAsync(Clients, duration, (c, n, ct) => engine.ScheduleAsync($"{run}-{c}-{n}", ct), cancellationToken);
+        }
+
+
         var loadedProbe = ProbeAsync(probeQueue, rawInserts, "loaded", duration, cancellationToken);
         var creates = await LoadGenerator.RunAsync(Clients, duration, (c, n, ct) => BenchApi.CreateWorkspaceAsync(host.Api, $"w{c}-{n}", "bench", ct), cancellationToken);
         var (loadedQueue, loadedTable) = await loadedProbe;
 
         Console.WriteLine($"   GET  {reads.PerSecond,8:0.0}/s p50 {reads.P50Ms:0.0} ms p99 {reads.P99Ms:0.0} ms | raw read   {rawReads.PerSecond,8:0.0}/s p50 {rawReads.P50Ms:0.0} ms p99 {rawReads.P99Ms:0.0} ms");
         Console.WriteLine($"   POST {creates.PerSecond,8:0.0}/s p50 {creates.P50Ms:0.0} ms p99 {creates.P99Ms:0.0} ms | raw insert {rawCreates.PerSecond,8:0.0}/s p50 {rawCreates.P50Ms:0.0} ms p99 {rawCreates.P99Ms:0.0} ms");
+        Console.WriteLine($"   bare engine schedule {schedules.PerSecond,8:0.0}/s p50 {schedules.P50Ms:0.0} ms p99 {schedules.P99Ms:0.0} ms");
         Console.WriteLine($"   probe beside POST: queue send p50 {loadedQueue.P50Ms:0.0} ms (quiet {quietQueue.P50Ms:0.0}) | table insert p50 {loadedTable.P50Ms:0.0} ms (quiet {quietTable.P50Ms:0.0})");
-        double readRatio = reads.PerSecond / rawReads.PerSecond, createRatio = creates.PerSecond / rawCreates.PerSecond;
+        double readRatio = reads.PerSecond / rawReads.PerSecond, createRatio = creates.PerSecond / rawCreates.PerSecond, engineRatio = creates.PerSecond / schedules.PerSecond;
         return
         [
             new(Name, "GET /api/workspaces/{id}", reads.PerSecond, "req/s", "raw TableClient point read", rawReads.PerSecond, readRatio, "ratio >= 0.7", $"{Clients} clients", readRatio >= 0.7, standIns),
             new(Name, "GET p50", reads.P50Ms, "ms", "raw point read p50", rawReads.P50Ms, rawReads.P50Ms / reads.P50Ms, null),
             new(Name, "GET p99", reads.P99Ms, "ms", "raw point read p99", rawReads.P99Ms, rawReads.P99Ms / reads.P99Ms, "< 50 ms", null, reads.P99Ms < 50),
-            new(Name, "POST /api/workspaces (202)", creates.PerSecond, "req/s", "raw TableClient insert", rawCreates.PerSecond, createRatio, "ratio >= 0.5", $"{Clients} clients", createRatio >= 0.5, standIns),
+            new(Name, "POST /api/workspaces (202) vs the engine", creates.PerSecond, "req/s", "bare engine ScheduleNewOrchestrationInstanceAsync", schedules.PerSecond, engineRatio, "ratio >= 0.8", $"{Clients} clients each; the engine's host stopped before POST", engineRatio >= 0.8, standIns),
+            new(Name, "POST /api/workspaces (202)", creates.PerSecond, "req/s", "raw TableClient insert", rawCreates.PerSecond, createRatio, null, $"{Clients} clients; diagnostic since the engine row holds the goal", null, standIns),
             new(Name, "POST p50", creates.P50Ms, "ms", "raw insert p50", rawCreates.P50Ms, rawCreates.P50Ms / creates.P50Ms, null),
             new(Name, "POST p99", creates.P99Ms, "ms", "raw insert p99", rawCreates.P99Ms, rawCreates.P99Ms / creates.P99Ms, "< 300 ms (Coder's API guidance)", null, creates.P99Ms < 300),
             new(Name, "queue send p50 beside POST load", loadedQueue.P50Ms, "ms", "queue send p50, quiet", quietQueue.P50Ms, quietQueue.P50Ms / loadedQueue.P50Ms, null, "diagnostic: one raw caller"),

@@ -73,7 +73,8 @@ public sealed class BareEngineHost : IAsyncDisposable
         if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed) throw new InvalidOperationException($"Bare orchestration {id} ended {state.RuntimeStatus}.");
     }
 
-    Task<string> ScheduleAsync(string instanceId, CancellationToken cancellationToken) =>
+    /// <summary>Only schedules one (the engine's side of a create: its start message and instance row), without waiting for it.</summary>
+    public Task<string> ScheduleAsync(string instanceId, CancellationToken cancellationToken) =>
         Client.ScheduleNewOrchestrationInstanceAsync(nameof(BareEngineOrchestrator), ProvisionActivities, new StartOrchestrationOptions(instanceId), cancellationToken);
 
     public async ValueTask DisposeAsync()
