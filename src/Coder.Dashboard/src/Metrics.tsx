@@ -30,14 +30,22 @@ function Chart({ title, seconds, points, pick }: { title: string; seconds: numbe
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
-    const data: uPlot.AlignedData = [points.map((p) => Date.parse(p.at) / 1000), points.map((p) => pick(p)[0]), points.map((p) => pick(p)[1])];
+    // The window's two ends as empty points: uPlot widens a lone point's x range on its own (to years), so the axis
+    // always spans exactly the window, a new workspace's first point at its right end.
+    const now = Date.now() / 1000;
+    const inWindow = points.filter((p) => Date.parse(p.at) / 1000 > now - seconds);
+    const data: uPlot.AlignedData = [
+      [now - seconds, ...inWindow.map((p) => Date.parse(p.at) / 1000), now],
+      [null, ...inWindow.map((p) => pick(p)[0]), null],
+      [null, ...inWindow.map((p) => pick(p)[1]), null],
+    ];
     const width = Math.max(260, Math.min(640, host.current.clientWidth || 600));
     const chart = new uPlot(
       {
         width,
         height: 200,
         // The whole window, so a new workspace's first minutes are not stretched over the axis.
-        scales: { x: { time: true, range: () => [Date.now() / 1000 - seconds, Date.now() / 1000] }, y: { range: [0, 100] } },
+        scales: { x: { time: true, range: () => [now - seconds, now] }, y: { range: [0, 100] } },
         series: [{}, { label: "average", stroke: "#1d4ed8", width: 2 }, { label: "max", stroke: "#b45309", dash: [4, 4] }],
         axes: [{}, { size: 40 }],
       },
