@@ -14,9 +14,10 @@ public sealed partial class TerminalTests(DashboardHost fixture)
 {
     static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 90_000 };
     static readonly LocatorAssertionsToBeVisibleOptions Shell = new() { Timeout = 30_000 };
+    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task TheTerminalTabRunsAShellInTheWorkspace_FollowsTheViewportsSize_AndSaysWhenTheWorkspaceStops()
+    public async Task TheTerminalTabRunsAShellInTheWorkspace_FollowsTheViewportsSize_EndsItWhenClosed_AndSaysWhenTheWorkspaceStops()
     {
         string token = await fixture.MemberTokenAsync("dana");
         string workspaceId;
@@ -64,6 +65,16 @@ public sealed partial class TerminalTests(DashboardHost fixture)
         await page.Keyboard.PressAsync("Enter");
         await Expect(rows.Filter(new() { HasTextRegex = Line($"{narrowRows} {narrowCols}") }).First).ToBeVisibleAsync(Shell);
         await DashboardHost.ScreenshotAsync(page, "terminal-phone");
+
+        // Leaving the tab closes the connection, and the agent ends the shell and what runs in it; coming back opens a new one.
+        string duration = $"100.{Random.Shared.Next(100_000, 999_999)}";
+        await page.Keyboard.TypeAsync($"sleep {duration}");
+        await page.Keyboard.PressAsync("Enter");
+        await Eventually.WaitAsync(() => RunningCommands.Any("sleep", duration), Deadline, "the sleep typed into the terminal to run in the workspace");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }).ClickAsync();
+        await Eventually.WaitAsync(() => !RunningCommands.Any("sleep", duration), Deadline, "the sleep to end with the terminal tab");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Terminal" }).ClickAsync();
+        await Expect(rows.Filter(new() { HasTextRegex = Prompt() }).First).ToBeVisibleAsync(Shell);
 
         // Stopping the workspace ends its agent and so the session: the page says so and offers to reconnect, and a
         // reconnect gets the API's 409 detail as text.
