@@ -24,6 +24,21 @@ public sealed partial class TerminalTests(DashboardHost fixture)
         using (var dana = new CoderApi(fixture.BaseUrl, token))
             workspaceId = await dana.CreateWorkspaceAsync("term", DashboardHost.Template);
 
+        try
+        {
+            await UseTheTerminalAsync(token, workspaceId);
+        }
+        finally
+        {
+            // The collection's other tests start from an admin's empty list; the workspace goes with the test.
+            using var dana = new CoderApi(fixture.BaseUrl, token);
+            await dana.DeleteAsync($"/api/workspaces/{workspaceId}");
+            await Eventually.WaitAsync(() => dana.GetAsync($"/api/workspaces/{workspaceId}"), r => r.Status == System.Net.HttpStatusCode.NotFound, TimeSpan.FromSeconds(60), "the terminal test's workspace to be deleted");
+        }
+    }
+
+    async Task UseTheTerminalAsync(string token, string workspaceId)
+    {
         await using var recorded = await fixture.NewPageAsync();
         var page = recorded.Page;
         await page.GotoAsync("/");
