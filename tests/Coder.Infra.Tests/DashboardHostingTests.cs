@@ -47,15 +47,19 @@ public sealed class DashboardHostingTests(CompiledMainTemplate compiled)
         {
             File.Copy(Path.Combine(RepositoryPaths.RepoRoot, "src", "Coder.Dashboard", "public", "staticwebapp.config.json"), Path.Combine(folder, "staticwebapp.config.json"));
             Assert.Equal("'self'", ConnectSources(folder));
-            string relayNamespace = _deployed.Output("AZURE_RELAY_NAMESPACE");
+
+            // The namespace azd hands the script (the output AZURE_RELAY_NAMESPACE); the app's CODER_RELAY_URL, which the
+            // connect answers carry, is that namespace's wss:// origin.
+            Assert.Matches(@"^wss://[A-Za-z0-9-]+\.servicebus\.windows\.net$", _deployed.AppSettings()["CODER_RELAY_URL"]);
+            const string relayNamespace = "relay-abc123";
 
             Assert.Equal(0, await RunAsync(relayNamespace));
             Assert.Equal(0, await RunAsync(relayNamespace)); // idempotent: a second deploy of the same files
-            Assert.Equal($"'self' {_deployed.AppSettings()["CODER_RELAY_URL"]}", ConnectSources(folder));
+            Assert.Equal("'self' wss://relay-abc123.servicebus.windows.net", ConnectSources(folder));
 
             // Not a namespace name: nothing is written.
             Assert.NotEqual(0, await RunAsync("x; default-src *"));
-            Assert.Equal($"'self' {_deployed.AppSettings()["CODER_RELAY_URL"]}", ConnectSources(folder));
+            Assert.Equal("'self' wss://relay-abc123.servicebus.windows.net", ConnectSources(folder));
         }
         finally
         {
