@@ -238,7 +238,8 @@ public sealed partial class HybridConnectionEndpoint(
 
     /// <summary>
     /// The sender's headers as the doc passes them on (Host, Sec-WebSocket-Protocol and -Extensions included), less the
-    /// credentials and the hop's own handshake fields.
+    /// credentials and the hop's own handshake fields. Cookies are credentials too: a browser whose page is on the relay's
+    /// host (the local dashboard, another port) sends the user's session cookie, which must not reach the workspace.
     /// </summary>
     static Dictionary<string, string> ConnectHeaders(HttpRequest request) =>
         request.Headers
@@ -247,7 +248,7 @@ public sealed partial class HybridConnectionEndpoint(
 
     static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
     {
-        HybridConnectionProtocol.AuthorizationHeader, "Authorization", "Connection", "Upgrade", "Sec-WebSocket-Key",
+        HybridConnectionProtocol.AuthorizationHeader, "Authorization", "Cookie", "Connection", "Upgrade", "Sec-WebSocket-Key",
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listener online for {Path}")]

@@ -35,6 +35,56 @@ public sealed class DashboardHostingTests(CompiledMainTemplate compiled)
         Assert.StartsWith("https://", _deployed.Output("AZURE_DASHBOARD_URL"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The page's headers are fixed in staticwebapp.config.json, so the deploy step writes the relay's origin into it: the
+    /// Terminal tab may open WebSockets to the relayUrl the connect answers name (CODER_RELAY_URL) and to nothing else.
+    /// </summary>
+    [Fact]
+    public async Task The_dashboards_policy_allows_WebSockets_to_this_deployments_relay_and_no_other_host()
+    {
+        string folder = Directory.CreateTempSubdirectory("coder-swa-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(RepositoryPaths.RepoRoot, "src", "Coder.Dashboard", "public", "staticwebapp.config.json"), Path.Combine(folder, "staticwebapp.config.json"));
+            Assert.Equal("'self'", ConnectSources(folder));
+
+            // The namespace azd hands the script (the output AZURE_RELAY_NAMESPACE); the app's CODER_RELAY_URL, which the
+            // connect answers carry, is that namespace's wss:// origin.
+            Assert.Matches(@"^wss://[A-Za-z0-9-]+\.servicebus\.windows\.net$", _deployed.AppSettings()["CODER_RELAY_URL"]);
+            const string relayNamespace = "relay-abc123";
+
+            Assert.Equal(0, await RunAsync(relayNamespace));
+            Assert.Equal(0, await RunAsync(relayNamespace)); // idempotent: a second deploy of the same files
+            Assert.Equal("'self' wss://relay-abc123.servicebus.windows.net", ConnectSources(folder));
+
+            // Not a namespace name: nothing is written.
+            Assert.NotEqual(0, await RunAsync("x; default-src *"));
+            Assert.Equal("'self' wss://relay-abc123.servicebus.windows.net", ConnectSources(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        async Task<int> RunAsync(string relayNamespace)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.RepoRoot, "infra", "scripts", "dashboard-relay-csp.sh"));
+            start.ArgumentList.Add(folder);
+            start.Environment["AZURE_RELAY_NAMESPACE"] = relayNamespace;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            await Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync(), process.WaitForExitAsync());
+            return process.ExitCode;
+        }
+    }
+
+    static string ConnectSources(string folder)
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "staticwebapp.config.json")))!;
+        string policy = (string)config["globalHeaders"]!["Content-Security-Policy"]!;
+        return policy.Split(';', StringSplitOptions.TrimEntries).Single(d => d.StartsWith("connect-src ", StringComparison.Ordinal))["connect-src ".Length..];
+    }
+
     static string Value(ArmResource resource, string path) =>
         resource.Evaluate(path).Select(v => ArmEvaluator.Resolved(v, resource.Scope)).Constant();
 }

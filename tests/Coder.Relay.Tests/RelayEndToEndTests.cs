@@ -134,7 +134,9 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
         await using var listener = new EchoListener(Relay, path, fixture.Keys.Listen(), options);
         await listener.StartAsync();
 
-        var sender = Sender(path, headers: new Dictionary<string, string> { ["X-Coder-Session"] = "shell" });
+        // A browser on the same host (the dashboard on another port) sends its cookies with the upgrade; they are the
+        // user's session, not the agent's business.
+        var sender = Sender(path, headers: new Dictionary<string, string> { ["X-Coder-Session"] = "shell", ["Cookie"] = "coder_session=secret" });
         var refused = await Assert.ThrowsAsync<HybridConnectionException>(() => sender.CreateConnectionAsync(CancellationToken.None));
 
         Assert.Equal(429, refused.StatusCode);
@@ -145,7 +147,7 @@ public sealed class RelayEndToEndTests(RelayFixture fixture, ITestOutputHelper o
         Assert.Equal($"127.0.0.1:{fixture.Relay.Port}", offered.ConnectHeaders!["Host"]);
         Assert.Equal("13", offered.ConnectHeaders["Sec-WebSocket-Version"]);
         Assert.Equal("shell", offered.ConnectHeaders["X-Coder-Session"]);
-        Assert.DoesNotContain(offered.ConnectHeaders.Keys, k => k is "Sec-WebSocket-Key" or "ServiceBusAuthorization" or "Authorization");
+        Assert.DoesNotContain(offered.ConnectHeaders.Keys, k => k is "Sec-WebSocket-Key" or "ServiceBusAuthorization" or "Authorization" or "Cookie");
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { api, call, type Workspace as WorkspaceModel } from "./api/client";
 import { useAction, usePolled } from "./hooks";
 import { Link } from "./router";
@@ -7,6 +7,9 @@ import { AgentHealth, WorkspaceActions } from "./Workspaces";
 import { MetricsCharts } from "./Metrics";
 import { SnapshotTree } from "./Snapshots";
 import { Upgrade } from "./Upgrade";
+
+// xterm.js is loaded only when a terminal is opened, so the other pages stay light.
+const TerminalTab = lazy(() => import("./Terminal"));
 
 type Tab = "timeline" | "logs" | "metrics" | "snapshots" | "upgrade" | "terminal";
 
@@ -47,10 +50,9 @@ export function Workspace({ id }: { id: string }) {
         {tab === "snapshots" && <SnapshotTree workspace={w} onChanged={workspace.reload} />}
         {tab === "upgrade" && <Upgrade workspace={w} onChanged={workspace.reload} />}
         {tab === "terminal" && (
-          <Empty>
-            The browser terminal is not available yet. From your machine: <code>coder ssh {w.name}</code> (or <code>ssh coder.{w.name}</code> after{" "}
-            <code>coder config-ssh</code>).
-          </Empty>
+          <Suspense fallback={<p>Loading the terminal…</p>}>
+            <TerminalTab workspace={w} />
+          </Suspense>
         )}
       </section>
     </main>

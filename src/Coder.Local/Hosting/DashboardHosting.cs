@@ -1,4 +1,5 @@
 using Coder.Functions.Auth;
+using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Security;
 using Microsoft.Extensions.FileProviders;
 
@@ -64,10 +65,28 @@ public static class DashboardHosting
     static void Secure(HttpResponse response, string fileName)
     {
         if (!fileName.EndsWith(".html", StringComparison.OrdinalIgnoreCase)) return;
+        string? relayUrl = response.HttpContext.RequestServices.GetRequiredService<IConfiguration>()[RelayConnectOptions.Section + ":Url"];
         response.Headers.CacheControl = "no-cache";
         response.Headers.XFrameOptions = "DENY";
         response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy(relayUrl);
         response.Headers["Referrer-Policy"] = "no-referrer";
+    }
+
+    /// <summary>
+    /// The page's policy. It talks to its own origin (the API) and, for the terminal, to the relay the connect answers
+    /// name: that one WebSocket origin (ws:// locally, wss:// on Azure), no other host and no scheme-wide source.
+    /// </summary>
+    public static string ContentSecurityPolicy(string? relayUrl)
+    {
+        string connect = "'self'";
+        if (Uri.TryCreate(relayUrl, UriKind.Absolute, out var relay))
+        {
+            // As the page builds the sender's address (HybridConnectionProtocol.Address): https and wss are wss, else ws.
+            string scheme = relay.Scheme is "https" or "wss" ? "wss" : "ws";
+            connect += $" {scheme}://{(relay.IsDefaultPort ? relay.Host : $"{relay.Host}:{relay.Port}")}";
+        }
+
+        return $"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     }
 }

@@ -29,13 +29,13 @@ public sealed class InteractiveSshTests(ConnectFixture fixture)
         string duration = $"100.{Random.Shared.Next(100_000, 999_999)}";
         await terminal.TypeAsync($"sleep {duration}; echo slept-$?");
         await terminal.SendKeysAsync("Enter");
-        await Eventually.WaitAsync(() => SleepRuns(duration), Deadline, "sleep 100 to run in the workspace");
+        await Eventually.WaitAsync(() => RunningCommands.Any("sleep", duration), Deadline, "sleep 100 to run in the workspace");
         await terminal.SendKeysAsync("C-c");
         await terminal.TypeAsync("echo after-$((1+1))");
         await terminal.SendKeysAsync("Enter");
         string screen = await terminal.WaitForScreenAsync(s => Lines(s).Contains("after-2"), Deadline, "the shell to answer after Ctrl-C");
         Assert.DoesNotContain("slept-0", screen, StringComparison.Ordinal);
-        Assert.False(SleepRuns(duration), "Ctrl-C left the sleep running");
+        Assert.False(RunningCommands.Any("sleep", duration), "Ctrl-C left the sleep running");
 
         await terminal.TypeAsync("exit 3");
         await terminal.SendKeysAsync("Enter");
@@ -54,16 +54,4 @@ public sealed class InteractiveSshTests(ConnectFixture fixture)
     }
 
     internal static string[] Lines(string screen) => screen.Split('\n').Select(line => line.TrimEnd()).ToArray();
-
-    static bool SleepRuns(string duration) => Directory.EnumerateDirectories("/proc").Any(dir =>
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(dir, "cmdline")) == $"sleep\0{duration}\0";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    });
 }
