@@ -25,7 +25,14 @@ foreach (var scenario in selected)
     {
         results.AddRange(await scenario.RunAsync(context, cts.Token));
     }
-    catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+    catch (OperationCanceledException) when (cts.IsCancellationRequested)
+    {
+        // The budget ran out: what the earlier scenarios measured is still written, with this one's row saying so.
+        Console.WriteLine("   CANCELED: the run's 10-minute budget ran out");
+        results.Add(new ScenarioResult(scenario.Name, "scenario failed", double.NaN, "", null, null, null, null, "the run's 10-minute budget ran out; run it alone", false));
+        break;
+    }
+    catch (Exception e)
     {
         // One broken scenario must not cost the others their numbers; its row says what went wrong.
         Console.WriteLine($"   FAILED: {e}");
@@ -37,7 +44,7 @@ foreach (var scenario in selected)
 
 ResultsWriter.PrintTable(results, Console.Out);
 Console.WriteLine($"suite: {selected.Count} scenario(s) in {suite.Elapsed.TotalSeconds:0.0} s{(quick ? " (quick)" : "")}");
-await ResultsWriter.WriteRunAsync(Path.Combine(repoRoot, "bench", "results"), results, GitCommit(repoRoot), quick, suite.Elapsed, cts.Token);
+await ResultsWriter.WriteRunAsync(Path.Combine(repoRoot, "bench", "results"), results, GitCommit(repoRoot), quick, suite.Elapsed, CancellationToken.None);
 try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
 return 0;
 
