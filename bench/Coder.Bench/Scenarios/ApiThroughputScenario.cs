@@ -23,7 +23,7 @@ public sealed class ApiThroughputScenario : IBenchmarkScenario
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var duration = TimeSpan.FromSeconds(context.Quick ? 4 : 6);
-        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest queue)"];
+        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest, over HTTP as a local agent does)"];
         await using var host = await BenchLocalHost.StartAsync(context, new NoOpProvisioner(new ReadyAtOnceAgent()), null, cancellationToken);
         await BenchApi.CreateTemplateAsync(host.Api, "bench", cancellationToken);
 

@@ -22,7 +22,7 @@ public sealed class DashboardScenario : IBenchmarkScenario
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         int runs = context.Quick ? 5 : 15;
-        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest queue)"];
+        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest, over HTTP as a local agent does)"];
         string wwwroot = DashboardHosting.Folder;
         if (!File.Exists(Path.Combine(wwwroot, "index.html"))) throw new InvalidOperationException($"No dashboard in {wwwroot}: build bench/Coder.Bench (it copies the host's wwwroot).");
         long dashboardBytes = Directory.GetFiles(wwwroot, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("bench-", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);

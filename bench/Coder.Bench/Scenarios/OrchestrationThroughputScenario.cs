@@ -22,7 +22,7 @@ public sealed class OrchestrationThroughputScenario : IBenchmarkScenario
         var bare = await RunBareAsync(context, count, cancellationToken);
         var product = await RunProvisionAsync(context, count, cancellationToken);
         Console.WriteLine($"   provision {product.PerSecond:0.0}/s p50 {product.P50Ms:0} ms p99 {product.P99Ms:0} ms | bare engine {bare.PerSecond:0.0}/s p50 {bare.P50Ms:0} ms p99 {bare.P99Ms:0} ms ({count} concurrent, {BareEngineHost.ProvisionActivities} activities)");
-        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest queue)"];
+        string[] standIns = ["NoOpProvisioner (creates nothing)", "ReadyAtOnceAgent (reports ready through the real ingest, over HTTP as a local agent does)"];
         double ratio = product.PerSecond / bare.PerSecond;
         return
         [
