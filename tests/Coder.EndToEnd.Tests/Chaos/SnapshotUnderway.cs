@@ -34,8 +34,8 @@ public sealed record SnapshotUnderway(string WorkspaceId, string SnapshotId, str
 
     /// <summary>
     /// Waits for the operation to end, then checks it ended cleanly: one snapshot row, ready with its manifest or failed
-    /// without one, one started and one ending entry on the timeline, and the workspace running with its slot released.
-    /// Returns the row.
+    /// without one, no capture marker left, one started and one ending entry on the timeline, and the workspace running
+    /// with its slot released. Returns the row.
     /// </summary>
     public async Task<JsonNode> WaitForCleanEndAsync(CoderApi api, SnapshotStoreProbe store, TimeSpan timeout)
     {
@@ -47,6 +47,9 @@ public sealed record SnapshotUnderway(string WorkspaceId, string SnapshotId, str
         bool ready = (string?)operation.Json["status"] == "succeeded";
         Assert.Equal(ready ? "ready" : "failed", (string?)row["status"]);
         Assert.Equal(ready, (await store.ManifestsAsync()).Contains(SnapshotId));
+
+        // A capture marker left behind would make every garbage collection stand down for an hour (a crashed capture's span).
+        Assert.DoesNotContain(SnapshotId, await store.ListAsync(Coder.Orchestrations.Provisioning.Local.ChunkStore.SnapshotBlobs.CaptureMarkerPrefix));
 
         var kinds = (await api.GetAsync($"/api/workspaces/{WorkspaceId}/events?max=1000")).Json["items"]!.AsArray().Select(e => (string)e!["kind"]!).ToList();
         Assert.Equal(1, kinds.Count(k => k == "snapshot.started"));
