@@ -60,16 +60,30 @@ public sealed partial class QueueTriggerListener(FunctionDescriptor function, IS
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogHandlerFailed(logger, function.Name, message.DequeueCount, e);
-            if (message.DequeueCount >= MaxDequeueCount)
+            try
             {
-                await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                await poison.SendMessageAsync(message.MessageText, cancellationToken);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                await ReleaseAsync(queue, poison, message, cancellationToken);
             }
-            else
+            catch (Exception release) when (release is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken);
+                // Storage itself is unreachable (an outage): the message comes back when its visibility timeout lapses, as
+                // on the Functions host. Throwing here would end the listener, and with it the host.
+                LogReleaseFailed(logger, function.Name, release);
             }
+        }
+    }
+
+    static async Task ReleaseAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
+    {
+        if (message.DequeueCount >= MaxDequeueCount)
+        {
+            await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(message.MessageText, cancellationToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        }
+        else
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken);
         }
     }
 
@@ -78,4 +92,7 @@ public sealed partial class QueueTriggerListener(FunctionDescriptor function, IS
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} failed on a message (dequeue count {DequeueCount})")]
     static partial void LogHandlerFailed(ILogger logger, string function, long dequeueCount, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function}: releasing a failed message failed; it returns after its visibility timeout")]
+    static partial void LogReleaseFailed(ILogger logger, string function, Exception exception);
 }

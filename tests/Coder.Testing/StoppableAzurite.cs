@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Coder.Local.Storage;
 
-namespace Coder.Agent.Tests.Infrastructure;
+namespace Coder.Testing;
 
 /// <summary>
-/// An Azurite of the test's own, on fixed ports and a fixed data folder, so it can be stopped (SIGTERM, which lets
-/// it persist its queues) and started again at the same endpoint, like a queue service outage.
+/// An Azurite of the test's own (never the run's shared one), on fixed ports and a fixed data folder, so it can be
+/// stopped (SIGTERM, which lets it persist its data) and started again at the same endpoint, like a storage outage.
 /// </summary>
 public sealed class StoppableAzurite : IAsyncDisposable
 {
-    readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coder-agent-azurite-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coder-test-azurite-" + Guid.NewGuid().ToString("N")[..8]);
     readonly int _blobPort = FreePorts.Next(), _queuePort = FreePorts.Next(), _tablePort = FreePorts.Next();
     readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
