@@ -8,6 +8,7 @@ namespace Coder.Agent.Tests.Metrics;
 /// What the agent counts as the workspace's processes, on real processes and <c>/proc</c>: the children a startup script
 /// leaves in the background still count after the script exits and they are re-parented.
 /// </summary>
+[Collection(ProcessTreeCollection.Name)]
 public sealed class ProcessTreeSamplerTests : IDisposable
 {
     readonly string _directory = Directory.CreateTempSubdirectory("coder-sampler-test-").FullName;
