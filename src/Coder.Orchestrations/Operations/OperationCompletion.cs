@@ -32,6 +32,17 @@ public sealed partial class OperationCompletion(
     public async Task<bool> CompleteAsync(CompleteOperationInput input, CancellationToken cancellationToken)
     {
         var op = input.Operation;
+
+        // A completion that already ended its operation, run again (a host died after it and before its orchestration's
+        // checkpoint, and the replay on another host runs at a new time), only publishes its lifecycle event again (same
+        // event id; the first publish may be what failed): its timeline entry would carry that new time and so be a second
+        // one, and the workspace's slot may already be another operation's.
+        if (await operations.GetAsync(op.OperationId, cancellationToken) is { } current && OperationStore.IsFinished(current.Status))
+        {
+            if (WorkspaceLifecycleEvents.For(input) is { } again) await events.PublishAsync(again, cancellationToken);
+            return true;
+        }
+
         var now = time.GetUtcNow();
 
         // The workspace is released (and the timeline written) before the operation reads as ended, so a client that sees
