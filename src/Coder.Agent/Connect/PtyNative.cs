@@ -34,6 +34,10 @@ public static partial class PtyNative
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    /// <summary>The terminal's foreground process group (a shell's running job has its own), or -1.</summary>
+    [LibraryImport("libc", EntryPoint = "tcgetpgrp", SetLastError = true)]
+    public static partial int ForegroundGroup(int fd);
+
     public static unsafe string SubordinatePath(int fd)
     {
         byte* buffer = stackalloc byte[128];

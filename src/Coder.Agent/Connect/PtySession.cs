@@ -36,37 +36,45 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
         if (PtyNative.Grant(terminal) != 0 || PtyNative.Unlock(terminal) != 0) throw new IOException("grantpt/unlockpt failed");
         PtyNative.Resize(terminal, cols, rows);
         _terminal = terminal;
-
-        var info = new ProcessStartInfo("/bin/sh")
+        try
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Launcher);
-        info.ArgumentList.Add("coder-pty");
-        info.ArgumentList.Add(PtyNative.SubordinatePath(terminal));
-        foreach (string part in ProcessGroup.DefaultSignals.Concat(shell is { Count: > 0 } ? shell : DefaultShell())) info.ArgumentList.Add(part);
-        AgentSettings.RemoveSecrets(info.Environment);
-        environment?.Invoke(info.Environment);
-        info.Environment["TERM"] = Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb" ? term : "xterm-256color";
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shell");
-        _process = process;
-        if (_aborted) Abort(); // The connection ended while the shell was starting.
-        process.StandardInput.Close();
-        var typed = PumpInputAsync(input, () => Abort(), cancellationToken);
-        var shown = PumpOutputAsync(output, MuxChannel.Stdout, cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        // The terminal reports EIO once nothing holds its other end; a background job that still does must not hold the session.
-        await Task.WhenAny(shown, Task.Delay(DrainAfterExit, cancellationToken));
-        EndInput();
-        await typed;
-        await Writer.SendAsync(MuxFrame.Exit(Id, process.ExitCode), cancellationToken);
-        await Writer.SendAsync(MuxFrame.Close(Id), cancellationToken);
+            var info = new ProcessStartInfo("/bin/sh")
+            {
+                WorkingDirectory = workingDirectory,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(Launcher);
+            info.ArgumentList.Add("coder-pty");
+            info.ArgumentList.Add(PtyNative.SubordinatePath(terminal));
+            foreach (string part in ProcessGroup.DefaultSignals.Concat(shell is { Count: > 0 } ? shell : DefaultShell())) info.ArgumentList.Add(part);
+            AgentSettings.RemoveSecrets(info.Environment);
+            environment?.Invoke(info.Environment);
+            info.Environment["TERM"] = Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb" ? term : "xterm-256color";
+
+            using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shell");
+            _process = process;
+            if (_aborted) Abort(); // The connection ended while the shell was starting.
+            process.StandardInput.Close();
+            var typed = PumpInputAsync(input, () => Abort(), cancellationToken);
+            var shown = PumpOutputAsync(output, MuxChannel.Stdout, cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            // The terminal reports EIO once nothing holds its other end; a background job that still does must not hold the session.
+            await Task.WhenAny(shown, Task.Delay(DrainAfterExit, cancellationToken));
+            EndInput();
+            await typed;
+            await Writer.SendAsync(MuxFrame.Exit(Id, process.ExitCode), cancellationToken);
+            await Writer.SendAsync(MuxFrame.Close(Id), cancellationToken);
+        }
+        finally
+        {
+            // The descriptor closes with this method; a later Abort must not read a number the process may reuse.
+            _terminal = -1;
+        }
     }
 
     public override void Resize(ushort newCols, ushort newRows)
@@ -86,6 +94,15 @@ public sealed class PtySession(uint id, MuxFrameWriter writer, IReadOnlyList<str
         if (_process is not { } process) return;
         try
         {
+            // The job a shell runs in the foreground has a process group of its own, which the shell's group does not
+            // reach: it is hung up too, as a closed terminal hangs up its foreground job.
+            int foreground = _terminal >= 0 ? PtyNative.ForegroundGroup(_terminal) : -1;
+            if (foreground > 0 && foreground != process.Id)
+            {
+                _ = PtyNative.Kill(-foreground, SigHangUp);
+                _ = PtyNative.Kill(-foreground, SigKill);
+            }
+
             if (process.HasExited) return;
             _ = PtyNative.Kill(-process.Id, SigHangUp);
             _ = PtyNative.Kill(-process.Id, SigKill);
