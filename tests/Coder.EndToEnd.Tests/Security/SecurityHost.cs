@@ -85,7 +85,7 @@ public sealed class SecurityHost : IAsyncLifetime
     public async Task<string> AgentTokenOfAsync(string workspaceId, string? notThis = null) =>
         await Eventually.WaitAsync(
             () => Task.FromResult(AgentProcesses.Under(Host.DataDirectory, workspaceId).Select(p => AgentEnvironment(p.Pid, "CODER_AGENT_TOKEN")).FirstOrDefault(t => t is not null && t != notThis)),
-            t => t is not null, TimeSpan.FromSeconds(60), $"an agent of {workspaceId}") ?? "";
+            t => t is not null, TimeSpan.FromSeconds(120), $"an agent of {workspaceId}") ?? "";
 
     public static string? AgentEnvironment(int pid, string name)
     {
