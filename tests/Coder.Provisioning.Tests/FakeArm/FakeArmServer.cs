@@ -84,6 +84,15 @@ public sealed partial class FakeArmServer : IAsyncDisposable
         lock (_gate) return _resources.FirstOrDefault(r => r.Key.EndsWith(idSuffix, StringComparison.OrdinalIgnoreCase)).Value?.DeepClone().AsObject();
     }
 
+    /// <summary>
+    /// Changes a stored resource as someone outside the platform would (the portal, the CLI, a redeploy by hand): the
+    /// next GET answers with the change; nothing is recorded as a call.
+    /// </summary>
+    public void ChangeOutside(string idSuffix, Action<JsonObject> change)
+    {
+        lock (_gate) change(_resources.First(r => r.Key.EndsWith(idSuffix, StringComparison.OrdinalIgnoreCase)).Value);
+    }
+
     public static async Task<FakeArmServer> StartAsync()
     {
         var certificate = SelfSigned();

@@ -209,11 +209,14 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
         return group is null ? null : Item(workspace.WorkspaceId, group);
     }
 
+    /// <summary>The group as it runs, with each running container's size from the same GET (see <see cref="ContainerGroupResources"/>).</summary>
     InventoryItem Item(string workspaceId, GenericResourceData group)
     {
         bool running = IsRunning(group);
-        int containers = group.Properties.ToObjectFromJson<JsonObject>()?["containers"]?.AsArray().Count ?? 0;
-        return new InventoryItem(Name, workspaceId, group.Id!.ToString(), running, running ? containers : 0, Tag(group, ProvisionerTags.BuildId), new Dictionary<string, string>(group.Tags));
+        var properties = group.Properties.ToObjectFromJson<JsonObject>();
+        int containers = properties?["containers"]?.AsArray().Count ?? 0;
+        return new InventoryItem(Name, workspaceId, group.Id!.ToString(), running, running ? containers : 0, Tag(group, ProvisionerTags.BuildId), new Dictionary<string, string>(group.Tags),
+            UnitSizes: running ? ContainerGroupResources.Observe(properties) : null);
     }
 
     async Task PutGroupAsync(WorkspaceResourceSpec spec, CancellationToken cancellationToken)
@@ -307,12 +310,16 @@ public sealed partial class ContainerInstanceProvisioner(AzureClients azure, Age
         return at < 0 ? null : Uri.UnescapeDataString(location[(at + "sharesnapshot=".Length)..].Split('&')[0]);
     }
 
+    /// <summary>
+    /// Every container runs the spec's size by the same rule drift is judged by (<see cref="AciSizeRule"/>), so ACI's own
+    /// rounding never recreates a group and a size changed outside always does.
+    /// </summary>
     static bool SameSize(GenericResourceData group, WorkspaceResourceSpec spec)
     {
-        var containers = group.Properties.ToObjectFromJson<JsonObject>()?["containers"]?.AsArray();
-        if (containers is null || containers.Count != spec.Replicas) return false;
-        return containers.All(c => c?["properties"]?["resources"]?["requests"] is JsonObject r
-            && (double?)r["cpu"] == spec.Cpu && (double?)r["memoryInGB"] == ContainerGroupSpec.MemoryInGb(spec.MemoryMiB));
+        var properties = group.Properties.ToObjectFromJson<JsonObject>();
+        if (properties?["containers"]?.AsArray().Count != spec.Replicas) return false;
+        var sizes = ContainerGroupResources.Observe(properties);
+        return sizes is not null && sizes.Count == spec.Replicas && sizes.All(u => u.Matches(spec.Cpu, spec.MemoryMiB));
     }
 
     /// <summary>Runtime state is <c>instanceView.state</c>; provisioningState Succeeded alone does not mean running.</summary>

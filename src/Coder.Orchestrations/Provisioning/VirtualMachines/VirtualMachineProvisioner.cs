@@ -211,9 +211,11 @@ public sealed partial class VirtualMachineProvisioner(AzureClients azure, AgentD
         return vm is null ? null : Item(workspace.WorkspaceId, vm, vm.Data.InstanceView is { } view && IsRunning(view));
     }
 
+    /// <summary>The VM as it runs, with its size from the same GET (<c>hardwareProfile.vmSize</c>, see <see cref="VmSizeRule"/>).</summary>
     InventoryItem Item(string workspaceId, VirtualMachineResource vm, bool running) =>
         new(Name, workspaceId, vm.Id.ToString(), running, running ? 1 : 0,
-            vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags));
+            vm.Data.Tags.TryGetValue(ProvisionerTags.BuildId, out string? build) ? build : null, new Dictionary<string, string>(vm.Data.Tags),
+            UnitSizes: running ? VmSizeRule.Observe(vm.Data.HardwareProfile?.VmSize?.ToString()) : null);
 
     VirtualMachineData VmData(WorkspaceResourceSpec spec, ResourceIdentifier nic, ManagedDiskResource disk, WorkspaceIdentity identity, AgentDownload agent)
     {

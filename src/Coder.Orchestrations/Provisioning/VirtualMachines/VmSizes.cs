@@ -1,6 +1,6 @@
 namespace Coder.Orchestrations.Provisioning.VirtualMachines;
 
-/// <summary>Maps a workspace size to the smallest general-purpose VM size that holds it.</summary>
+/// <summary>Maps a workspace size to the smallest general-purpose VM size that holds it, and a VM size back to what it offers.</summary>
 public static class VmSizes
 {
     static readonly (string Name, double Cpu, int MemoryMiB)[] Sizes =
@@ -17,6 +17,20 @@ public static class VmSizes
     ];
 
     public static string For(double cpu, int memoryMiB) =>
-        Sizes.Where(s => s.Cpu >= cpu && s.MemoryMiB >= memoryMiB).Select(s => s.Name).FirstOrDefault()
-        ?? throw new InvalidOperationException($"No VM size offers {cpu} CPU and {memoryMiB} MiB.");
+        TryFor(cpu, memoryMiB) ?? throw new InvalidOperationException($"No VM size offers {cpu} CPU and {memoryMiB} MiB.");
+
+    /// <summary>The VM size <see cref="For"/> picks, or null when none holds the size.</summary>
+    public static string? TryFor(double cpu, int memoryMiB) =>
+        Sizes.Where(s => s.Cpu >= cpu && s.MemoryMiB >= memoryMiB).Select(s => s.Name).FirstOrDefault();
+
+    /// <summary>What a VM size of this table offers (ARM compares size names case-insensitively); null for any other size.</summary>
+    public static (double Cpu, int MemoryMiB)? Of(string vmSize)
+    {
+        foreach (var s in Sizes)
+        {
+            if (string.Equals(s.Name, vmSize, StringComparison.OrdinalIgnoreCase)) return (s.Cpu, s.MemoryMiB);
+        }
+
+        return null;
+    }
 }
