@@ -15,13 +15,21 @@ public sealed class WorkspaceActivityFunctions(
     CompleteOperationActivity complete,
     ApplySizeActivity applySize,
     RequestDrainActivity requestDrain,
-    CheckDrainActivity checkDrain)
+    CheckDrainActivity checkDrain,
+    ProvisionComputeActivity provisionCompute,
+    AgentStartingActivity agentStarting)
 {
     [Function(nameof(RecordOperationStepActivity))]
     public Task<bool> RecordStep([ActivityTrigger] OperationStepInput input, CancellationToken cancellationToken) => recordStep.RunAsync(input, cancellationToken);
 
     [Function(nameof(EnsureWorkspaceActivity))]
     public Task<EnsureWorkspaceResult> Ensure([ActivityTrigger] WorkspaceOperationInput input, CancellationToken cancellationToken) => ensure.RunAsync(input, cancellationToken);
+
+    [Function(nameof(ProvisionComputeActivity))]
+    public Task<EnsureWorkspaceResult> ProvisionCompute([ActivityTrigger] OperationStepInput started, CancellationToken cancellationToken) => provisionCompute.RunAsync(started, cancellationToken);
+
+    [Function(nameof(AgentStartingActivity))]
+    public Task<AgentCheckResult> AgentStarting([ActivityTrigger] AgentStartingInput input, CancellationToken cancellationToken) => agentStarting.RunAsync(input, cancellationToken);
 
     [Function(nameof(CheckAgentActivity))]
     public Task<AgentCheckResult> CheckAgent([ActivityTrigger] AgentCheckInput input, CancellationToken cancellationToken) => checkAgent.RunAsync(input, cancellationToken);

@@ -17,7 +17,7 @@ public static class DurableVersioning
     public const string VersionKey = "Coder:Durable:Version";
 
     /// <summary>host.json's <c>defaultVersion</c>.</summary>
-    public const string DefaultVersion = "1.1";
+    public const string DefaultVersion = "1.2";
 
     public static string Resolve(IConfiguration configuration) =>
         configuration[VersionVariable] is { Length: > 0 } fromEnvironment ? fromEnvironment

@@ -11,11 +11,17 @@ public static class OrchestrationVersions
 {
     public const string Initial = "1.0";
 
-    /// <summary>A scale first asks the agents to prepare (the drain hint) before it resizes. The version this build starts.</summary>
+    /// <summary>A scale first asks the agents to prepare (the drain hint) before it resizes.</summary>
     public const string ScaleDrainHint = "1.1";
 
     /// <summary>A start first restores content that vanished with the compute from the workspace's latest snapshot. Also 1.1.</summary>
     public const string StartRestoresLostContent = "1.1";
+
+    /// <summary>
+    /// A provision runs three activities instead of five: the <c>started</c> step with the ensure, and the
+    /// <c>agent-starting</c> step with the first agent check. The version this build starts.
+    /// </summary>
+    public const string ProvisionFoldedSteps = "1.2";
 
     /// <summary>Adds the <c>upgrade.plan</c> timeline step before an upgrade starts.</summary>
     public const string UpgradePlanStep = "2.0";

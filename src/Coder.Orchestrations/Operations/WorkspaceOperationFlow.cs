@@ -26,6 +26,15 @@ public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, Wor
     public Task<EnsureWorkspaceResult> EnsureAsync() =>
         context.CallActivityAsync<EnsureWorkspaceResult>(nameof(EnsureWorkspaceActivity), input, Retry);
 
+    /// <summary>The <c>started</c> step and the ensure as one activity (<see cref="OrchestrationVersions.ProvisionFoldedSteps"/>).</summary>
+    public Task<EnsureWorkspaceResult> StartAndEnsureAsync(WorkspaceStatus status, string message) =>
+        context.CallActivityAsync<EnsureWorkspaceResult>(nameof(ProvisionComputeActivity), new OperationStepInput(input, context.CurrentUtcDateTime, "started", status, message), Retry);
+
+    /// <summary>The <c>agent-starting</c> step and the build's first agent check as one activity; the check's result is returned.</summary>
+    public Task<AgentCheckResult> AgentStartingAsync(EnsureWorkspaceResult ensure, string message, string? reason) =>
+        context.CallActivityAsync<AgentCheckResult>(nameof(AgentStartingActivity),
+            new AgentStartingInput(new OperationStepInput(input, context.CurrentUtcDateTime, "agent-starting", null, message, reason), ensure.BuildId), Retry);
+
     public Task StopAsync() => context.CallActivityAsync<bool>(nameof(StopWorkspaceActivity), input, Retry);
 
     public Task DestroyAsync() => context.CallActivityAsync<bool>(nameof(DestroyWorkspaceActivity), input, Retry);
@@ -42,13 +51,18 @@ public sealed class WorkspaceOperationFlow(TaskOrchestrationContext context, Wor
         return new OperationOutcome(false, status, error);
     }
 
-    /// <summary>Waits until every replica of the build reports <c>ready</c>; throws with the reason otherwise.</summary>
-    public async Task WaitForAgentReadyAsync(EnsureWorkspaceResult ensure)
+    /// <summary>
+    /// Waits until every replica of the build reports <c>ready</c>; throws with the reason otherwise. <paramref name="firstCheck"/>,
+    /// when the caller already checked (<see cref="AgentStartingAsync"/>), stands for the first check.
+    /// </summary>
+    public async Task WaitForAgentReadyAsync(EnsureWorkspaceResult ensure, AgentCheckResult? firstCheck = null)
     {
         DateTime deadline = context.CurrentUtcDateTime.AddSeconds(ensure.ReadyTimeoutSeconds);
+        var known = firstCheck;
         while (true)
         {
-            var check = await context.CallActivityAsync<AgentCheckResult>(nameof(CheckAgentActivity), new AgentCheckInput(input.WorkspaceId, input.Owner, ensure.BuildId), Retry);
+            var check = known ?? await context.CallActivityAsync<AgentCheckResult>(nameof(CheckAgentActivity), new AgentCheckInput(input.WorkspaceId, input.Owner, ensure.BuildId), Retry);
+            known = null;
             if (check.Lifecycle == AgentLifecycle.Ready && check.ReadyReplicas >= ensure.Replicas) return;
             if (check.Lifecycle == AgentLifecycle.StartError)
                 throw new WorkspaceOperationException("agent_start_error", $"A repository clone or a startup script that blocks ready failed{Suffix(check.Reason)}.");

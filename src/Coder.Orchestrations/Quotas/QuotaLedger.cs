@@ -13,6 +13,24 @@ namespace Coder.Orchestrations.Quotas;
 public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
 {
     /// <summary>
+    /// How long the limits in force for an owner are reused without reading them: a change made on this instance applies at
+    /// once, one made on another within this time (as the active template version).
+    /// </summary>
+    public static readonly TimeSpan LimitsCacheTime = TimeSpan.FromSeconds(2);
+
+    readonly ExpiringCache<QuotaLimits> _limits = new(time, LimitsCacheTime);
+
+    // The usage row as this instance last read or wrote it, by owner: the next reservation is written under its ETag
+    // without reading it first (a 412 says another writer came between, and the row is read again). Never trusted alone:
+    // see OptimisticConcurrency.MutateRememberedAsync.
+    readonly ExpiringCache<QuotaUsageEntity> _usage = new(time, TimeSpan.FromMinutes(1));
+
+    // One writer of an owner's usage row at a time on this instance (striped by owner): concurrent creates of one owner
+    // take turns instead of racing each other's ETags (200 at once exhausted the conflict retries), and each turn starts
+    // from the row the previous one wrote, so it is one write. Other instances still race through the ETag.
+    readonly SemaphoreSlim[] _writers = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    /// <summary>
     /// Sets <paramref name="workspaceId"/>'s reservation to <paramref name="wanted"/> when the owner's limits allow it,
     /// else 403 naming the quota, its limit and the usage. Only a change that grows past a limit is refused, so shrinking
     /// stays possible for an owner already over a lowered limit. Returns the reservation it replaced (for <see cref="RestoreAsync"/>).
@@ -44,14 +62,17 @@ public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
     /// <summary>The limits in force for <paramref name="owner"/>: each of the owner's own, else the default's.</summary>
     public async Task<QuotaLimits> LimitsAsync(string owner, CancellationToken cancellationToken)
     {
+        if (_limits.TryGet(owner, out var cached)) return cached;
         var own = GetLimitsAsync(owner, cancellationToken);
         var fallback = await GetLimitsAsync(QuotaLimitsEntity.DefaultOwner, cancellationToken);
         var mine = await own;
-        return new QuotaLimits(
+        var limits = new QuotaLimits(
             mine?.MaxWorkspaces ?? fallback?.MaxWorkspaces,
             mine?.MaxRunningWorkspaces ?? fallback?.MaxRunningWorkspaces,
             mine?.MaxCpu ?? fallback?.MaxCpu,
             mine?.MaxMemoryMiB ?? fallback?.MaxMemoryMiB);
+        _limits.Set(owner, limits);
+        return limits;
     }
 
     /// <summary>The limits stored for <paramref name="owner"/> alone (or <see cref="QuotaLimitsEntity.DefaultOwner"/>), all null when none are.</summary>
@@ -62,8 +83,9 @@ public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
     }
 
     /// <summary>Replaces the limits of <paramref name="owner"/> (or the default), inserting the row or replacing it under its ETag; unchanged limits write nothing.</summary>
-    public Task SetLimitsAsync(string owner, QuotaLimits limits, string actor, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.MutateAsync<QuotaLimitsEntity>(
+    public async Task SetLimitsAsync(string owner, QuotaLimits limits, string actor, CancellationToken cancellationToken)
+    {
+        await OptimisticConcurrency.MutateAsync<QuotaLimitsEntity>(
             null,
             async ct => await GetLimitsAsync(owner, ct) ?? new QuotaLimitsEntity { PartitionKey = owner },
             row =>
@@ -80,6 +102,11 @@ public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
             },
             (row, ct) => OptimisticConcurrency.SaveAsync(tables.Quotas, row, ct),
             cancellationToken);
+
+        // The default's limits are every owner's fallback, so its change forgets them all.
+        if (owner == QuotaLimitsEntity.DefaultOwner) _limits.Clear();
+        else _limits.Remove(owner);
+    }
 
     /// <summary>The usage of <paramref name="reservations"/>: cpu and memory count only workspaces meant to run, times their replicas.</summary>
     public static QuotaUsage Sum(IReadOnlyDictionary<string, QuotaReservation> reservations)
@@ -108,9 +135,24 @@ public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
 
     async Task<QuotaReservation?> SetAsync(string owner, string workspaceId, QuotaReservation? wanted, QuotaLimits? limits, CancellationToken cancellationToken)
     {
+        var writer = _writers[(int)((uint)StringComparer.Ordinal.GetHashCode(owner) % (uint)_writers.Length)];
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            return await SetUnderLockAsync(owner, workspaceId, wanted, limits, cancellationToken);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    async Task<QuotaReservation?> SetUnderLockAsync(string owner, string workspaceId, QuotaReservation? wanted, QuotaLimits? limits, CancellationToken cancellationToken)
+    {
         QuotaReservation? previous = null;
-        await OptimisticConcurrency.MutateAsync<QuotaUsageEntity>(
-            null,
+        var remembered = _usage.TryGet(owner, out var known) ? RowCopy.Of(known) : null;
+        var stored = await OptimisticConcurrency.MutateRememberedAsync<QuotaUsageEntity>(
+            remembered,
             async ct =>
             {
                 var row = await tables.Quotas.GetEntityIfExistsAsync<QuotaUsageEntity>(owner, QuotaUsageEntity.Row, cancellationToken: ct);
@@ -130,6 +172,7 @@ public sealed class QuotaLedger(CoderTables tables, TimeProvider time)
             },
             (row, ct) => OptimisticConcurrency.SaveAsync(tables.Quotas, row, ct),
             cancellationToken);
+        if (stored is not null && stored.ETag != default) _usage.Set(owner, RowCopy.Of(stored));
         return previous;
     }
 

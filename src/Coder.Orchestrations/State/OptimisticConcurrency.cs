@@ -47,12 +47,48 @@ public static class OptimisticConcurrency
         CancellationToken cancellationToken)
         where TRow : class =>
         RetryOnConflictAsync<TRow?>(async (number, ct) =>
+            await DecideAndWriteAsync(number == 1 && alreadyRead is not null ? alreadyRead : await read(ct), mutate, write, ct), cancellationToken);
+
+    /// <summary>
+    /// <see cref="MutateAsync{TRow}"/> starting from a row this instance remembers (<paramref name="remembered"/>, a copy
+    /// of what it last read or wrote), which saves the read in front of the conditional write: the write's ETag decides
+    /// whether the memory was current (a 412 reads again and decides again). A decision the memory alone cannot prove (to
+    /// leave the row alone, or a refusal thrown by <paramref name="mutate"/>) is made again on a fresh read, so a stale
+    /// memory never decides anything.
+    /// </summary>
+    public static Task<TRow?> MutateRememberedAsync<TRow>(
+        TRow? remembered,
+        Func<CancellationToken, Task<TRow?>> read,
+        Func<TRow, bool> mutate,
+        Func<TRow, CancellationToken, Task<TRow>> write,
+        CancellationToken cancellationToken)
+        where TRow : class =>
+        RetryOnConflictAsync<TRow?>(async (number, ct) =>
+            number == 1 && remembered is not null && Decides(remembered, mutate)
+                ? await write(remembered, ct)
+                : await DecideAndWriteAsync(await read(ct), mutate, write, ct), cancellationToken);
+
+    /// <summary>One attempt on a row as read: none ends it with null; a change is written under the row's ETag.</summary>
+    static async Task<TRow?> DecideAndWriteAsync<TRow>(TRow? row, Func<TRow, bool> mutate, Func<TRow, CancellationToken, Task<TRow>> write, CancellationToken cancellationToken)
+        where TRow : class
+    {
+        if (row is null) return null;
+        if (!mutate(row)) return row;
+        return await write(row, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="mutate"/> changes the remembered row; a refusal or a no-op on it counts as unproven.</summary>
+    static bool Decides<TRow>(TRow remembered, Func<TRow, bool> mutate)
+    {
+        try
         {
-            var row = number == 1 && alreadyRead is not null ? alreadyRead : await read(ct);
-            if (row is null) return null;
-            if (!mutate(row)) return row;
-            return await write(row, ct);
-        }, cancellationToken);
+            return mutate(remembered);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary><see cref="MutateAsync{TRow}"/> of one entity of <paramref name="table"/>, replaced under its ETag.</summary>
     public static Task<TEntity?> MutateEntityAsync<TEntity>(TableClient table, string partitionKey, string rowKey, Func<TEntity, bool> mutate, CancellationToken cancellationToken)

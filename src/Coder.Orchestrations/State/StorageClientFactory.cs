@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -15,18 +16,29 @@ public sealed class StorageClientFactory(IOptions<CoderStorageOptions> options, 
 
     public TableServiceClient CreateTableServiceClient() =>
         _options.ConnectionString is { Length: > 0 } cs
-            ? new TableServiceClient(cs)
-            : new TableServiceClient(Required(_options.TableServiceUri, nameof(_options.TableServiceUri)), Credential());
+            ? new TableServiceClient(cs, WithPolicies(new TableClientOptions()))
+            : new TableServiceClient(Required(_options.TableServiceUri, nameof(_options.TableServiceUri)), Credential(), WithPolicies(new TableClientOptions()));
 
     public BlobServiceClient CreateBlobServiceClient() =>
         _options.ConnectionString is { Length: > 0 } cs
-            ? new BlobServiceClient(cs)
-            : new BlobServiceClient(Required(_options.BlobServiceUri, nameof(_options.BlobServiceUri)), Credential());
+            ? new BlobServiceClient(cs, WithPolicies(new BlobClientOptions()))
+            : new BlobServiceClient(Required(_options.BlobServiceUri, nameof(_options.BlobServiceUri)), Credential(), WithPolicies(new BlobClientOptions()));
 
     public QueueServiceClient CreateQueueServiceClient() =>
         _options.ConnectionString is { Length: > 0 } cs
-            ? new QueueServiceClient(cs, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
-            : new QueueServiceClient(Required(_options.QueueServiceUri, nameof(_options.QueueServiceUri)), Credential(), new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+            ? new QueueServiceClient(cs, WithPolicies(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }))
+            : new QueueServiceClient(Required(_options.QueueServiceUri, nameof(_options.QueueServiceUri)), Credential(), WithPolicies(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+
+    /// <summary>The client options with the registered <see cref="StoragePipelinePolicies"/> (none in production).</summary>
+    T WithPolicies<T>(T clientOptions) where T : ClientOptions
+    {
+        if (services.GetService(typeof(StoragePipelinePolicies)) is StoragePipelinePolicies policies)
+        {
+            foreach (HttpPipelinePolicy policy in policies.PerCall) clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
+        return clientOptions;
+    }
 
     TokenCredential Credential() => (TokenCredential)services.GetService(typeof(TokenCredential))!;
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Coder.Orchestrations.Agents;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 
 namespace Coder.Orchestrations.State;
@@ -12,8 +13,29 @@ namespace Coder.Orchestrations.State;
 /// again. A workspace written by the previous version has no row yet: its observed columns on the workspace row are read
 /// instead (<see cref="WorkspaceAgentsEntity.FromLegacy"/>), and the first write here starts from them.
 /// </summary>
-public sealed class WorkspaceAgentStore(CoderTables tables)
+public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
 {
+    /// <summary>
+    /// How long a read of the agents row is reused for display (<see cref="GetRecentAsync"/>): a write on this instance
+    /// shows at once, one made on another instance within this time. Heartbeats come every few seconds, so a GET shows
+    /// nothing older than what it could show anyway.
+    /// </summary>
+    public static readonly TimeSpan RecentTime = TimeSpan.FromSeconds(1);
+
+    readonly ExpiringCache<WorkspaceAgentsEntity> _recent = new(time, RecentTime);
+
+    /// <summary>
+    /// The agents row for display only (the API's GET and list): a copy read at most <see cref="RecentTime"/> ago, or
+    /// written here since. Nothing decides on it; writers read with <see cref="GetAsync"/> and write under the ETag.
+    /// </summary>
+    public async Task<WorkspaceAgentsEntity?> GetRecentAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        if (_recent.TryGet(workspaceId, out var known)) return RowCopy.Of(known);
+        var row = await GetAsync(workspaceId, cancellationToken);
+        if (row is not null) _recent.Set(workspaceId, RowCopy.Of(row));
+        return row;
+    }
+
     public async Task<WorkspaceAgentsEntity?> GetAsync(string workspaceId, CancellationToken cancellationToken)
     {
         var response = await tables.WorkspaceAgents.GetEntityIfExistsAsync<WorkspaceAgentsEntity>(workspaceId, WorkspaceAgentsEntity.Row, cancellationToken: cancellationToken);
@@ -37,8 +59,21 @@ public sealed class WorkspaceAgentStore(CoderTables tables)
     }
 
     /// <summary>Stores <paramref name="agents"/> if it is unchanged since it was read (inserts it if it was never stored); 412 or 409 otherwise.</summary>
-    public Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, agents, cancellationToken);
+    public async Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, agents, cancellationToken);
+            _recent.Set(stored.PartitionKey, RowCopy.Of(stored));
+            return stored;
+        }
+        catch (Exception)
+        {
+            // A lost race: what is stored now is someone else's; the next display read fetches it.
+            _recent.Remove(agents.PartitionKey);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Read-modify-write of <paramref name="workspace"/>'s agents row, starting from <paramref name="read"/> when the caller
@@ -62,6 +97,7 @@ public sealed class WorkspaceAgentStore(CoderTables tables)
     /// <summary>Removes the workspace's agents row (its workspace is deleted).</summary>
     public async Task DeleteAsync(string workspaceId, CancellationToken cancellationToken)
     {
+        _recent.Remove(workspaceId);
         try
         {
             await tables.WorkspaceAgents.DeleteEntityAsync(workspaceId, WorkspaceAgentsEntity.Row, ETag.All, cancellationToken);

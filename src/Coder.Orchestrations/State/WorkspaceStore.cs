@@ -9,8 +9,12 @@ namespace Coder.Orchestrations.State;
 /// Workspaces in Table Storage: PK = owner, RK = workspace id, plus a name-claim row in the same partition and an
 /// id → owner index. Every update is ETag-guarded; <see cref="MutateAsync"/> re-reads and retries on a lost race.
 /// </summary>
-public sealed class WorkspaceStore(CoderTables tables)
+public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null)
 {
+    // Workspace rows as this instance last read or wrote them: a read-modify-write (MutateAsync) starts from one under
+    // its ETag instead of reading first; the write's ETag says whether it was current (OptimisticConcurrency.MutateRememberedAsync).
+    readonly ExpiringCache<WorkspaceEntity> _known = new(time ?? TimeProvider.System, TimeSpan.FromMinutes(1));
+
     /// <summary>Enough ids for a busy control plane; past it the cache starts over (a miss costs one index read).</summary>
     const int MaxCachedOwners = 100_000;
 
@@ -36,7 +40,13 @@ public sealed class WorkspaceStore(CoderTables tables)
         await tables.WorkspaceIndex.UpsertEntityAsync(new WorkspaceIndexEntity { PartitionKey = workspace.RowKey, Owner = workspace.PartitionKey }, TableUpdateMode.Replace, cancellationToken);
         try
         {
-            await tables.Workspaces.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, workspace), new TableTransactionAction(TableTransactionActionType.Add, claim)], cancellationToken);
+            var response = await tables.Workspaces.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, workspace), new TableTransactionAction(TableTransactionActionType.Add, claim)], cancellationToken);
+            if (response.Value.Count > 0 && response.Value[0].Headers.ETag is { } etag)
+            {
+                var written = RowCopy.Of(workspace);
+                written.ETag = etag;
+                _known.Set(workspace.RowKey, written);
+            }
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
@@ -73,19 +83,33 @@ public sealed class WorkspaceStore(CoderTables tables)
     public async Task<WorkspaceEntity?> GetAsync(string owner, string workspaceId, CancellationToken cancellationToken)
     {
         var response = await tables.Workspaces.GetEntityIfExistsAsync<WorkspaceEntity>(owner, workspaceId, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        if (!response.HasValue) return null;
+        Remember(response.Value!);
+        return response.Value;
     }
 
     /// <summary>Replaces the row if its ETag still matches; throws <see cref="RequestFailedException"/> 412 otherwise.</summary>
-    public Task<WorkspaceEntity> UpdateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.ReplaceAsync(tables.Workspaces, workspace, cancellationToken);
+    public async Task<WorkspaceEntity> UpdateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        var stored = await OptimisticConcurrency.ReplaceAsync(tables.Workspaces, workspace, cancellationToken);
+        Remember(stored);
+        return stored;
+    }
 
     /// <summary>
     /// Read-modify-write with ETags: <paramref name="mutate"/> returns false to leave the row alone. Retries when another
-    /// writer got there first, so no update is lost. Returns the row as stored, or null when it does not exist.
+    /// writer got there first, so no update is lost. Returns the row as stored, or null when it does not exist. It starts
+    /// from the row as this instance last saw it, when it did, instead of reading it first.
     /// </summary>
     public Task<WorkspaceEntity?> MutateAsync(string owner, string workspaceId, Func<WorkspaceEntity, bool> mutate, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.MutateAsync(null, ct => GetAsync(owner, workspaceId, ct), mutate, UpdateAsync, cancellationToken);
+        OptimisticConcurrency.MutateRememberedAsync(
+            _known.TryGet(workspaceId, out var known) && known.PartitionKey == owner ? RowCopy.Of(known) : null,
+            ct => GetAsync(owner, workspaceId, ct), mutate, UpdateAsync, cancellationToken);
+
+    void Remember(WorkspaceEntity row)
+    {
+        if (row.ETag != default) _known.Set(row.RowKey, RowCopy.Of(row));
+    }
 
     /// <summary>Marks the workspace deleted and frees its name in one transaction (same partition).</summary>
     public async Task TombstoneAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)

@@ -99,7 +99,8 @@ public sealed class WorkspaceService(
             HeadSnapshot = source?.RowKey,
             ParametersJson = ParameterValues.Write(parameters),
         };
-        // A taken name is refused before the quota row is touched, so that refusal writes nothing either.
+        // A taken name is refused before the quota row is touched, so that refusal writes nothing either (the create
+        // transaction stays the guard against a race).
         if (await store.NameTakenAsync(caller.User, request.Name!, cancellationToken))
             throw WorkspaceStore.NameTaken(request.Name!);
 
@@ -126,8 +127,9 @@ public sealed class WorkspaceService(
 
     public async Task<Versioned<WorkspaceResponse>> GetAsync(CallerIdentity caller, string workspaceId, CancellationToken cancellationToken)
     {
-        // The workspace row and its agents row are two point reads side by side; the ETag is the workspace row's alone.
-        var observed = agents.GetAsync(workspaceId, cancellationToken);
+        // The workspace row and its agents row are two point reads side by side (the agents row for display, reused for up to
+        // WorkspaceAgentStore.RecentTime); the ETag is the workspace row's alone.
+        var observed = agents.GetRecentAsync(workspaceId, cancellationToken);
         var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
         var agent = AgentObservation.Of(workspace, await observed ?? WorkspaceAgentsEntity.FromLegacy(workspace));
         int? active = await templates.GetActiveVersionAsync(workspace.Template, cancellationToken);

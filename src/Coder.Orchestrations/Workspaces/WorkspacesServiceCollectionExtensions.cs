@@ -16,6 +16,8 @@ public static class WorkspacesServiceCollectionExtensions
         services.TryAddSingleton<IWorkspaceCreator>(sp => sp.GetRequiredService<WorkspaceService>());
         services.TryAddSingleton<EnsureWorkspaceActivity>();
         services.TryAddSingleton<CheckAgentActivity>();
+        services.TryAddSingleton<ProvisionComputeActivity>();
+        services.TryAddSingleton<AgentStartingActivity>();
         services.TryAddSingleton<StopWorkspaceActivity>();
         services.TryAddSingleton<DestroyWorkspaceActivity>();
         services.TryAddSingleton<ApplySizeActivity>();

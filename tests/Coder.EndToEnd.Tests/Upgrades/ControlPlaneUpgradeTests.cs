@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Upgrades;
 /// <summary>
 /// A control-plane upgrade in the middle of a rollout: the local host is stopped while a canary upgrade is in flight and
 /// a build whose orchestrations carry version 2.0 takes over the same task hub. The instances started under the shipped
-/// version (1.1) replay on the new code (which branches on the instance's version, never the worker's) and the rollout finishes.
+/// version (1.2) replay on the new code (which branches on the instance's version, never the worker's) and the rollout finishes.
 /// </summary>
 [Collection(StorageCollection.Name)]
 public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifetime
@@ -32,7 +32,7 @@ public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifeti
         int v2 = await oldApi.AddActiveVersionAsync("cp", UpgradeKit.Version("sleep 2"));
         string rollout = await oldApi.StartRolloutAsync("cp", v2, canaryPercent: 10, batchSize: 2, bakeMinutes: 0.05, maxFailedPercent: 0);
         var started = await oldApi.WaitForRolloutAsync(rollout, j => j.Batches().Count == 1 && j.Workspaces().Any(w => (string?)w["status"] == "upgrading"), TimeSpan.FromSeconds(180), "the canary upgrade to be in flight");
-        Assert.Equal(OrchestrationVersions.ScaleDrainHint, (string?)started["orchestrationVersion"]);
+        Assert.Equal(OrchestrationVersions.ProvisionFoldedSteps, (string?)started["orchestrationVersion"]);
         string canary = (string)started.Workspaces().Single(w => (string?)w["status"] == "upgrading")["id"]!;
         await Eventually.WaitAsync(async () => await oldApi.EventKindsAsync(canary), k => k.Contains("upgrade.stopping"), TimeSpan.FromSeconds(180), "the canary upgrade to be mid-way");
 
@@ -44,13 +44,13 @@ public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifeti
         var done = await api.WaitForRolloutEndAsync(rollout, TimeSpan.FromSeconds(480));
         Assert.True((string?)done["status"] == "succeeded", done.ToJsonString());
         Assert.Equal(3, (int)done["upgraded"]!);
-        Assert.Equal(OrchestrationVersions.ScaleDrainHint, (string?)done["orchestrationVersion"]);
+        Assert.Equal(OrchestrationVersions.ProvisionFoldedSteps, (string?)done["orchestrationVersion"]);
 
-        // The canary's upgrade began under 1.1 and was replayed by the 2.0 worker: it kept the 1.1 steps.
+        // The canary's upgrade began under 1.2 and was replayed by the 2.0 worker: it kept the 1.2 steps.
         var canaryKinds = await api.EventKindsAsync(canary);
         Assert.Contains("upgrade.succeeded", canaryKinds);
         Assert.DoesNotContain("upgrade.plan", canaryKinds);
-        Assert.Equal(OrchestrationVersions.ScaleDrainHint, (string?)done.Workspaces().Single(w => (string?)w["id"] == canary)["orchestrationVersion"]);
+        Assert.Equal(OrchestrationVersions.ProvisionFoldedSteps, (string?)done.Workspaces().Single(w => (string?)w["id"] == canary)["orchestrationVersion"]);
 
         // New work on the new build runs the new version's code.
         int v3 = await api.AddActiveVersionAsync("cp", UpgradeKit.Version("true"));
