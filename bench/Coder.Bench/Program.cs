@@ -2,21 +2,27 @@ using System.Diagnostics;
 using Coder.Bench;
 using Coder.Local.Storage;
 
-// Usage: dotnet run -c Release --project bench/Coder.Bench -- [scenario ...] [--quick]
+// Usage: dotnet run -c Release --project bench/Coder.Bench -- [scenario ...] [--quick] [--workspaces N] [--steps A,B]
 string repoRoot = FindRepoRoot(AppContext.BaseDirectory);
 bool quick = args.Contains("--quick");
-var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-var selected = ScenarioCatalog.All.Where(s => names.Count == 0 || names.Contains(s.Name)).ToList();
+
+// Names are the arguments that are neither options nor an option's value (--workspaces 4000).
+var names = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !Coder.Bench.Scenarios.Fleet.FleetOptions.ValuedOptions.Contains(args[i - 1])))
+    .ToHashSet(StringComparer.OrdinalIgnoreCase);
+var selected = names.Count == 0 ? [.. ScenarioCatalog.All] : ScenarioCatalog.All.Concat(ScenarioCatalog.OnRequest).Where(s => names.Contains(s.Name)).ToList();
 string scratch = Path.Combine(Path.GetTempPath(), "coder-bench-" + Environment.ProcessId);
 Directory.CreateDirectory(scratch);
 var results = new List<ScenarioResult>();
-using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+
+// The default scenarios share 10 minutes; a scenario run on request brings a budget of its own on top.
+using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10) + Coder.Bench.Scenarios.Fleet.FleetScenario.Budget * selected.Count(s => ScenarioCatalog.OnRequest.Contains(s)));
 var suite = Stopwatch.StartNew();
 
 // One Azurite for the whole run (CODER_STORAGE overrides it): every figure and its baseline see the same storage.
 string? storage = Environment.GetEnvironmentVariable("CODER_STORAGE");
 await using var azurite = string.IsNullOrEmpty(storage) ? await EmbeddedAzurite.StartAsync(Path.Combine(scratch, "azurite"), cts.Token) : null;
-var context = new BenchmarkContext(repoRoot, scratch, storage is { Length: > 0 } ? storage : azurite!.ConnectionString, quick);
+string commit = GitCommit(repoRoot);
+var context = new BenchmarkContext(repoRoot, scratch, storage is { Length: > 0 } ? storage : azurite!.ConnectionString, quick) { Arguments = args, Commit = commit };
 foreach (var scenario in selected)
 {
     Console.WriteLine($"== {scenario.Name}");
@@ -44,7 +50,11 @@ foreach (var scenario in selected)
 
 ResultsWriter.PrintTable(results, Console.Out);
 Console.WriteLine($"suite: {selected.Count} scenario(s) in {suite.Elapsed.TotalSeconds:0.0} s{(quick ? " (quick)" : "")}");
-await ResultsWriter.WriteRunAsync(Path.Combine(repoRoot, "bench", "results"), results, GitCommit(repoRoot), quick, suite.Elapsed, CancellationToken.None);
+
+// A scenario run on request writes its own file (fleet.json); latest.json holds the default scenarios' rows.
+var onRequest = ScenarioCatalog.OnRequest.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+var recorded = results.Where(r => !onRequest.Contains(r.Scenario)).ToList();
+if (recorded.Count > 0) await ResultsWriter.WriteRunAsync(Path.Combine(repoRoot, "bench", "results"), recorded, commit, quick, suite.Elapsed, CancellationToken.None);
 try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
 return 0;
 

@@ -83,16 +83,19 @@ public static class ResultsWriter
             ["commit"] = commit,
             ["quick"] = quick,
             ["elapsedSeconds"] = Math.Round(elapsed.TotalSeconds, 1),
-            ["machine"] = new JsonObject
-            {
-                ["os"] = RuntimeInformation.OSDescription,
-                ["arch"] = RuntimeInformation.OSArchitecture.ToString(),
-                ["cores"] = Environment.ProcessorCount,
-                ["memoryMiB"] = MachineInfo.TotalMemoryMiB(),
-                ["loadAverage"] = JsonSerializer.SerializeToNode(MachineInfo.LoadAverage()),
-                ["runtime"] = RuntimeInformation.FrameworkDescription,
-            },
+            ["machine"] = Machine(),
             ["results"] = rows,
         };
     }
+
+    /// <summary>The machine a run measured: OS, cores, memory, how busy it was (load average), the runtime.</summary>
+    public static JsonObject Machine() => new()
+    {
+        ["os"] = RuntimeInformation.OSDescription,
+        ["arch"] = RuntimeInformation.OSArchitecture.ToString(),
+        ["cores"] = Environment.ProcessorCount,
+        ["memoryMiB"] = MachineInfo.TotalMemoryMiB(),
+        ["loadAverage"] = JsonSerializer.SerializeToNode(MachineInfo.LoadAverage()),
+        ["runtime"] = RuntimeInformation.FrameworkDescription,
+    };
 }

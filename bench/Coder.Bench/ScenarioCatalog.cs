@@ -17,4 +17,10 @@ public static class ScenarioCatalog
         new RelayForwardScenario(),
         new DashboardScenario(),
     ];
+
+    /// <summary>Scenarios that run only when named (each has a budget of its own): <c>-- fleet</c>.</summary>
+    public static IReadOnlyList<IBenchmarkScenario> OnRequest { get; } =
+    [
+        new Scenarios.Fleet.FleetScenario(),
+    ];
 }

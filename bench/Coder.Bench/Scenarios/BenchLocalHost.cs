@@ -14,7 +14,7 @@ namespace Coder.Bench.Scenarios;
 
 /// <summary>
 /// The real local host (<see cref="LocalHost"/>: its HTTP endpoint, durable sidecar and queue listeners) in-process on the
-/// bench's Azurite, with its own storage prefix, and optionally the <see cref="NoOpProvisioner"/> in place of the local platform.
+/// bench's Azurite, with its own storage prefix, and optionally a bench platform (<see cref="NoOpProvisioner"/>, the fleet's) in place of the local one.
 /// </summary>
 public sealed class BenchLocalHost : IAsyncDisposable
 {
@@ -42,7 +42,7 @@ public sealed class BenchLocalHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.App.Services;
 
-    public static async Task<BenchLocalHost> StartAsync(BenchmarkContext context, NoOpProvisioner? noOp, IReadOnlyDictionary<string, string?>? settings, CancellationToken cancellationToken)
+    public static async Task<BenchLocalHost> StartAsync(BenchmarkContext context, IWorkspaceProvisioner? noOp, IReadOnlyDictionary<string, string?>? settings, CancellationToken cancellationToken)
     {
         string prefix = "bench" + Guid.NewGuid().ToString("N")[..6];
         string url = $"http://127.0.0.1:{FreePorts.Next()}";

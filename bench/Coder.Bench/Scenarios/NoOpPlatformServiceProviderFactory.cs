@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Coder.Bench.Scenarios;
 
 /// <summary>
-/// Builds the local host's container with <see cref="NoOpProvisioner"/> as its only platform. The host registers its
+/// Builds the local host's container with a bench platform (<see cref="NoOpProvisioner"/>, the fleet's) as its only platform. The host registers its
 /// own services inside <c>LocalHost.BuildAsync</c>, so the swap happens where the container is built, after them.
 /// </summary>
-public sealed class NoOpPlatformServiceProviderFactory(NoOpProvisioner noOp) : IServiceProviderFactory<IServiceCollection>
+public sealed class NoOpPlatformServiceProviderFactory(IWorkspaceProvisioner noOp) : IServiceProviderFactory<IServiceCollection>
 {
     public IServiceCollection CreateBuilder(IServiceCollection services) => services;
 

@@ -70,7 +70,10 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             var plugins = new PluginResults();
             var collector = new MetricsCollector(settings, new ProcessTreeSampler(processes, time), CgroupInfo.Detect(), sessions, plugins,
                 outbox, startedAt, time);
-            routines.Start("heartbeat", ct => HeartbeatLoopAsync(manifest, manifestClient, outbox, startedAt, ct), routinesStop.Token);
+            var state = manifest;
+            var heartbeat = new HeartbeatLoop(manifest, outbox, sender, settings.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture), startedAt, time,
+                ct => RefreshManifestAsync(state, manifestClient, ct));
+            routines.Start("heartbeat", heartbeat.RunAsync, routinesStop.Token);
             routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
             routines.Start("relay", ct => RelayLoopAsync(manifest, scripts, http, sessions, ct), routinesStop.Token);
@@ -211,24 +214,6 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             return;
         }
         lifecycle.Report(AgentLifecycle.Ready);
-    }
-
-    async Task HeartbeatLoopAsync(ManifestState manifest, ManifestClient client, EventOutbox outbox, DateTimeOffset startedAt,
-        CancellationToken cancellationToken)
-    {
-        string replica = settings.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        while (true)
-        {
-            var beatAt = time.GetUtcNow();
-            outbox.Append(AgentEventTypes.Heartbeat,
-                new HeartbeatPayload(manifest.Current.ConfigVersion, (long)(beatAt - startedAt).TotalSeconds, replica),
-                CoderJsonContext.Default.HeartbeatPayload);
-            await RefreshManifestAsync(manifest, client, cancellationToken);
-            while (!await IntervalWait.UntilAsync(beatAt + manifest.HeartbeatInterval, time, manifest.ChangeToken, cancellationToken))
-            {
-                // The interval changed while waiting: wait again against the new one.
-            }
-        }
     }
 
     async Task RefreshManifestAsync(ManifestState manifest, ManifestClient client, CancellationToken cancellationToken)

@@ -13,6 +13,10 @@ public sealed class EventSender(EventOutbox outbox, IEventTransport transport, A
 {
     readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
     bool _offline;
+    long _configVersionsHeard;
+
+    /// <summary>How many replies so far told the control plane's config version (HTTP replies do; queue sends never).</summary>
+    public long ConfigVersionsHeard => Interlocked.Read(ref _configVersionsHeard);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +60,11 @@ public sealed class EventSender(EventOutbox outbox, IEventTransport transport, A
         if (batch.Count == 0) return true;
         var result = await transport.SendAsync(batch, cancellationToken);
         if (result.Delivered > 0) outbox.Acknowledge(batch[result.Delivered - 1].Seq);
-        if (result.ConfigVersion is not null) onConfigVersion(result.ConfigVersion);
+        if (result.ConfigVersion is not null)
+        {
+            Interlocked.Increment(ref _configVersionsHeard);
+            onConfigVersion(result.ConfigVersion);
+        }
         if (result.Error is not null)
         {
             if (!_offline) Log.TransportOffline(logger, outbox.PendingCount, result.Error);

@@ -20,7 +20,15 @@ public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifes
     public Task<IActionResult> GetAgentManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/manifest")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async ct =>
         {
-            var manifest = await manifests.GetAsync(ApiPipeline.BearerToken(req), ct) ?? throw CoderProblemException.Unauthorized();
+            // An agent polls at every heartbeat with its version: answered from the version cache, a 304 builds nothing.
+            string? token = ApiPipeline.BearerToken(req);
+            if (req.Headers.IfNoneMatch.Count > 0)
+            {
+                string current = $"\"{await manifests.CurrentVersionAsync(token, ct) ?? throw CoderProblemException.Unauthorized()}\"";
+                if (req.Headers.IfNoneMatch.Contains(current)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", current);
+            }
+
+            var manifest = await manifests.GetAsync(token, ct) ?? throw CoderProblemException.Unauthorized();
             string etag = $"\"{manifest.ConfigVersion}\"";
             if (req.Headers.IfNoneMatch.Contains(etag)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", etag);
             return ApiResult.Ok(manifest).WithHeader("ETag", etag);
@@ -33,18 +41,21 @@ public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifes
         api.RunAnonymousAsync(req, async ct =>
         {
             string? token = ApiPipeline.BearerToken(req);
-            var manifest = await manifests.GetAsync(token, ct) ?? throw CoderProblemException.Unauthorized();
+            string configVersion = await manifests.CurrentVersionAsync(token, ct) ?? throw CoderProblemException.Unauthorized();
             var batch = await ApiPipeline.ReadBodyAsync<AgentEventsBatch>(req, ct);
             if (batch.Events is not { Count: <= 1000 }) throw CoderProblemException.Validation("events", "Between 0 and 1000 events.");
-            int accepted = 0;
-            foreach (var envelope in batch.Events)
+            var supersededBy = IngestBatch.SupersededBy(batch.Events);
+            var outcomes = new IngestOutcome[batch.Events.Count];
+            for (int i = 0; i < batch.Events.Count; i++)
             {
-                var outcome = await ingestor.IngestAsync(envelope, token, ct);
-                if (outcome == IngestOutcome.RetryLater) throw new CoderProblemException(503, "Try again.", "Ingest is busy; retry the batch.");
-                if (outcome != IngestOutcome.Rejected) accepted++;
+                // A heartbeat a later one of its agent in this batch supersedes is not applied; it shares that one's outcome.
+                if (supersededBy[i] >= 0) continue;
+                outcomes[i] = await ingestor.IngestAsync(batch.Events[i], token, ct);
+                if (outcomes[i] == IngestOutcome.RetryLater) throw new CoderProblemException(503, "Try again.", "Ingest is busy; retry the batch.");
             }
 
-            return ApiResult.Accepted(new AgentEventsAccepted(accepted, manifest.ConfigVersion));
+            int accepted = outcomes.Select((o, i) => supersededBy[i] >= 0 ? outcomes[supersededBy[i]] : o).Count(o => o != IngestOutcome.Rejected);
+            return ApiResult.Accepted(new AgentEventsAccepted(accepted, configVersion));
         });
 
     /// <summary>The Storage Queue transport (the local default). Unparseable or rejected messages are logged and dropped.</summary>

@@ -19,14 +19,32 @@ namespace Coder.Orchestrations.Agents;
 /// any change (a promoted version, new intervals) changes it and the agent re-fetches.
 /// </summary>
 public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, RelayTokenService relay, SecretStore secrets,
-    DotfilesStore dotfiles, IOptions<AgentBootstrapOptions> options)
+    DotfilesStore dotfiles, FleetHeartbeat heartbeat, ManifestVersionCache versions, OwnerConfigStamps stamps, IOptions<AgentBootstrapOptions> options)
 {
     public const int DefaultScriptTimeoutSeconds = 300;
 
     /// <summary>The manifest for the agent holding this token, or null when the token is not valid for a current build (401).</summary>
-    public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken)
+    public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken) =>
+        await AuthenticateAsync(token, cancellationToken) is var (principal, workspace) ? await BuildAsync(principal, workspace, cancellationToken) : null;
+
+    /// <summary>
+    /// The config version of the manifest <see cref="GetAsync"/> would answer, or null when the token is not valid for a
+    /// current build (401): what an agent's poll is compared with and what every ingest reply carries. Answered from
+    /// <see cref="ManifestVersionCache"/> while nothing the manifest is built from changed, so it costs the token check and
+    /// one workspace row read.
+    /// </summary>
+    public async Task<string?> CurrentVersionAsync(string? token, CancellationToken cancellationToken)
     {
         if (await AuthenticateAsync(token, cancellationToken) is not var (principal, workspace)) return null;
+        return versions.Find(workspace, principal.BuildId, await heartbeat.FloorSecondsAsync(cancellationToken))
+            ?? (await BuildAsync(principal, workspace, cancellationToken)).ConfigVersion;
+    }
+
+    async Task<AgentManifest> BuildAsync(AgentTokenEntity principal, WorkspaceEntity workspace, CancellationToken cancellationToken)
+    {
+        // Read before anything the version is built from, so a change that lands during the build leaves a stale stamp behind.
+        long ownerStamp = stamps.Of(workspace.PartitionKey);
+        int floor = await heartbeat.FloorSecondsAsync(cancellationToken);
 
         // A blue-green green runs the version it upgrades to while blue still runs the old one.
         bool pending = workspace.PendingBuild is { } p && p == principal.BuildId;
@@ -47,7 +65,7 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
             "",
             (spec.StartupScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
             new Dictionary<string, string>(spec.Env ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            new AgentIntervals(spec.Agent?.HeartbeatSeconds ?? o.HeartbeatSeconds, spec.Agent?.MetricsSeconds ?? o.MetricsSeconds),
+            new AgentIntervals(Math.Max(spec.Agent?.HeartbeatSeconds ?? o.HeartbeatSeconds, floor), Math.Max(spec.Agent?.MetricsSeconds ?? o.MetricsSeconds, FleetHeartbeat.MetricsFloorSeconds(floor, o))),
             spec.Agent?.Plugins ?? [])
         {
             ShutdownScripts = (spec.ShutdownScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
@@ -63,7 +81,9 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
 
         // The config version hashes each secret's version, not its value: it is reported back and shown, and must not
         // let anyone test guesses of a value against it.
-        return manifest with { ConfigVersion = Hash(manifest), Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) };
+        string configVersion = Hash(manifest);
+        versions.Set(workspace, principal.BuildId, floor, ownerStamp, configVersion);
+        return manifest with { ConfigVersion = configVersion, Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) };
     }
 
     /// <summary>

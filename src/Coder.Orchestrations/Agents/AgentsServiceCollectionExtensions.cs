@@ -20,6 +20,9 @@ public static class AgentsServiceCollectionExtensions
         services.TryAddSingleton<AgentTokenService>();
         services.TryAddSingleton<AgentBootstrap>();
         services.TryAddSingleton<AgentManifestService>();
+        services.TryAddSingleton<FleetHeartbeat>();
+        services.TryAddSingleton<OwnerConfigStamps>();
+        services.TryAddSingleton<ManifestVersionCache>();
         services.TryAddSingleton<AgentConnectService>();
         services.AddCoderConnect();
         services.TryAddSingleton<WorkspaceSignalQueue>();

@@ -30,6 +30,7 @@ public static class CoderEnvironmentConfiguration
         ("CODER_URL", "Coder:Agent:ControlPlaneUrl"),
         ("CODER_AGENT_TRANSPORT", "Coder:Agent:Transport"),
         ("CODER_AGENT_HEARTBEAT_SECONDS", "Coder:Agent:HeartbeatOverrideSeconds"),
+        ("CODER_AGENT_FLEET_HEARTBEATS_PER_SECOND", "Coder:Agent:FleetHeartbeatsPerSecond"),
         ("CODER_AGENT_METRICS_SECONDS", "Coder:Agent:MetricsSeconds"),
         ("CODER_METRICS_BUCKET_SECONDS", "Coder:Scaling:BucketSeconds"),
         // One namespace and queue: what agents are told to send to is what the drain receives from.

@@ -38,7 +38,7 @@ public sealed partial class ReconcilerService(
     CoderMetrics metrics,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
-    IOptions<AgentBootstrapOptions> agentOptions,
+    Agents.FleetHeartbeat heartbeat,
     TimeProvider time,
     ILogger<ReconcilerService> logger)
 {
@@ -139,9 +139,8 @@ public sealed partial class ReconcilerService(
             if (!policies.ContainsKey(key) && await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken) is { } version)
             {
                 var spec = version.Spec;
-                var agent = agentOptions.Value;
                 policies[key] = new ReconcileTemplatePolicy(
-                    agent.HeartbeatOverrideSeconds ?? spec.Agent?.HeartbeatSeconds ?? agent.HeartbeatSeconds,
+                    await heartbeat.LivenessSecondsAsync(spec.Agent?.HeartbeatSeconds, cancellationToken),
                     spec.Agent?.ConnectTimeoutSeconds ?? spec.Agent?.ReadyTimeoutSeconds ?? o.DefaultConnectTimeoutSeconds,
                     spec.Idle?.StopAfterMinutes,
                     spec.Schedule);

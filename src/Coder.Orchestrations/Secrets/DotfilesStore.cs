@@ -7,7 +7,7 @@ using Coder.Orchestrations.State;
 namespace Coder.Orchestrations.Secrets;
 
 /// <summary>One dotfiles repository per user (the Dotfiles table); every write is conditional on what was read.</summary>
-public sealed class DotfilesStore(CoderTables tables, TimeProvider time)
+public sealed class DotfilesStore(CoderTables tables, TimeProvider time, Agents.OwnerConfigStamps stamps)
 {
     TableClient Table => tables.Get(TableNames.Dotfiles);
 
@@ -35,6 +35,7 @@ public sealed class DotfilesStore(CoderTables tables, TimeProvider time)
             row.UpdatedAt = now;
             return await OptimisticConcurrency.SaveAsync(Table, row, ct);
         }, cancellationToken);
+        stamps.Changed(owner);
         return new DotfilesView(request!.Url!, request.InstallScript, request.CredentialSecret, now);
     }
 
@@ -42,8 +43,9 @@ public sealed class DotfilesStore(CoderTables tables, TimeProvider time)
         await FindAsync(owner, cancellationToken) is { } row ? new DotfilesView(row.Url, row.InstallScript, row.CredentialSecret, row.UpdatedAt) : null;
 
     /// <summary>Removes the user's dotfiles; false when there were none. Workspaces that cloned them keep their copy.</summary>
-    public async Task<bool> DeleteAsync(string owner, CancellationToken cancellationToken) =>
-        await OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
+    public async Task<bool> DeleteAsync(string owner, CancellationToken cancellationToken)
+    {
+        bool deleted = await OptimisticConcurrency.RetryOnConflictAsync(async (_, ct) =>
         {
             if (await FindAsync(owner, ct) is not { } row) return false;
             try
@@ -56,6 +58,9 @@ public sealed class DotfilesStore(CoderTables tables, TimeProvider time)
                 return false;
             }
         }, cancellationToken);
+        if (deleted) stamps.Changed(owner);
+        return deleted;
+    }
 
     async Task<DotfilesEntity?> FindAsync(string owner, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Coder.Orchestrations.Secrets;
 /// A user's secrets (the Secrets table, values sealed by the <see cref="ISecretVault"/>). Callers name only their own
 /// partition (the caller's user), so one user's secrets cannot be read, listed or changed through another's request.
 /// </summary>
-public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProvider time, IOptions<SecretsOptions> options)
+public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProvider time, IOptions<SecretsOptions> options, Agents.OwnerConfigStamps stamps)
 {
     public const int MaxValueChars = 32_768;
 
@@ -51,6 +51,7 @@ public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProv
             throw;
         }
 
+        stamps.Changed(owner);
         if (replaced is not null && replaced != sealedValue) await vault.ForgetAsync(replaced, cancellationToken);
         return new SecretView(name, now);
     }
@@ -82,6 +83,7 @@ public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProv
             }
         }, cancellationToken);
         if (removed is null) return false;
+        stamps.Changed(owner);
         await vault.ForgetAsync(removed, cancellationToken);
         return true;
     }

@@ -32,6 +32,21 @@ public sealed class AgentBootstrapOptions
     /// <summary>How long a scale waits for the agents to answer its drain hint before it goes on without them.</summary>
     public int DrainTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Overrides the agent's heartbeat interval for every workspace (tests and benchmarks).</summary>
+    /// <summary>Overrides the agent's heartbeat interval for every workspace (tests and benchmarks); it also turns the adaptive floor off for them.</summary>
     public int? HeartbeatOverrideSeconds { get; set; }
+
+    /// <summary>
+    /// The heartbeats per second one control plane budgets for its whole fleet: past it, the interval handed out doubles
+    /// (from <see cref="HeartbeatSeconds"/>) until the fleet fits (<c>FleetHeartbeat</c>). 0 turns the adaptation off.
+    /// </summary>
+    public int FleetHeartbeatsPerSecond { get; set; } = 100;
+
+    /// <summary>The longest interval the adaptation hands out.</summary>
+    public int MaxHeartbeatSeconds { get; set; } = 60;
+
+    /// <summary>How often the live agents are counted for the adaptation.</summary>
+    public int FleetCountSeconds { get; set; } = 30;
+
+    /// <summary>How long a built manifest's config version answers polls and ingest replies while nothing it is built from changed.</summary>
+    public int ManifestCacheSeconds { get; set; } = 60;
 }

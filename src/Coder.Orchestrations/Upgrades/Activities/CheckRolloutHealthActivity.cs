@@ -19,7 +19,7 @@ public sealed class CheckRolloutHealthActivity(
     TemplateStore templates,
     WorkspaceTimeline timeline,
     IOptions<RolloutOptions> options,
-    IOptions<AgentBootstrapOptions> agentOptions,
+    Agents.FleetHeartbeat fleetHeartbeat,
     TimeProvider time)
 {
     public async Task<IReadOnlyList<RolloutHealth>> RunAsync(RolloutHealthInput input, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ public sealed class CheckRolloutHealthActivity(
             }
 
             var spec = (await templates.GetVersionAsync(w.Template, w.TemplateVersion, cancellationToken))?.Spec;
-            int heartbeat = agentOptions.Value.HeartbeatOverrideSeconds ?? spec?.Agent?.HeartbeatSeconds ?? agentOptions.Value.HeartbeatSeconds;
+            int heartbeat = await fleetHeartbeat.LivenessSecondsAsync(spec?.Agent?.HeartbeatSeconds, cancellationToken);
             var staleAfter = TimeSpan.FromSeconds(Math.Max(o.MinHeartbeatStaleSeconds, heartbeat * o.HeartbeatStaleIntervals));
             var events = await timeline.ListAsync(t.WorkspaceId, 200, "agent.", cancellationToken);
             int restarts = events.Count(e => e.At > input.Since && e.Kind == "agent.starting");
