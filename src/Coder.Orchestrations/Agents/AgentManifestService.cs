@@ -24,7 +24,11 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
     public const int DefaultScriptTimeoutSeconds = 300;
 
     /// <summary>The manifest for the agent holding this token, or null when the token is not valid for a current build (401).</summary>
-    public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken)
+    public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken) =>
+        (await GetWithWorkspaceAsync(token, cancellationToken))?.Manifest;
+
+    /// <summary>The manifest and the workspace row it was built from, or null (401).</summary>
+    public async Task<(AgentManifest Manifest, WorkspaceEntity Workspace)?> GetWithWorkspaceAsync(string? token, CancellationToken cancellationToken)
     {
         if (await AuthenticateAsync(token, cancellationToken) is not var (principal, workspace)) return null;
 
@@ -59,11 +63,12 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
                 .Select(r => new ManifestRepository(r.Url!, r.Path ?? RepositoryUrls.DefaultPath(r.Url!), r.Ref, r.Depth, r.CredentialSecret)).ToList(),
             Dotfiles = ownerDotfiles is { } d ? new ManifestDotfiles(d.Url, d.InstallScript, d.CredentialSecret) : null,
             Secrets = opened.ToDictionary(s => s.Name, s => s.Version, StringComparer.Ordinal),
+            AwaitingClaim = owner == Prebuilds.PrebuildPool.Owner,
         };
 
         // The config version hashes each secret's version, not its value: it is reported back and shown, and must not
         // let anyone test guesses of a value against it.
-        return manifest with { ConfigVersion = Hash(manifest), Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) };
+        return (manifest with { ConfigVersion = Hash(manifest), Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) }, workspace);
     }
 
     /// <summary>
