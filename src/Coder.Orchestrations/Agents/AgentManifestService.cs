@@ -63,7 +63,8 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
                 .Select(r => new ManifestRepository(r.Url!, r.Path ?? RepositoryUrls.DefaultPath(r.Url!), r.Ref, r.Depth, r.CredentialSecret)).ToList(),
             Dotfiles = ownerDotfiles is { } d ? new ManifestDotfiles(d.Url, d.InstallScript, d.CredentialSecret) : null,
             Secrets = opened.ToDictionary(s => s.Name, s => s.Version, StringComparer.Ordinal),
-            AwaitingClaim = owner == Prebuilds.PrebuildPool.Owner,
+            // An unclaimed warm-pool member; part of the hash, so a claim always changes the config version.
+            AwaitingClaim = workspace.PoolPreset is not null && workspace.PoolClaim is null,
         };
 
         // The config version hashes each secret's version, not its value: it is reported back and shown, and must not

@@ -14,7 +14,7 @@ public static class PrebuildPool
     /// <summary>Who the timeline and the operations name for the pool's own actions.</summary>
     public const string Actor = "prebuilds";
 
-    public const int MaxInstances = 20;
+    public const int MaxInstances = Templates.PrebuildsValidator.MaxInstances;
 
     public static bool IsMember(WorkspaceEntity workspace) => workspace.PartitionKey == Owner;
 }
