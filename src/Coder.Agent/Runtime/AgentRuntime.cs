@@ -76,7 +76,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
             routines.Start("relay", ct => RelayLoopAsync(manifest, scripts, http, sessions, ct), routinesStop.Token);
             var personalizer = new RepositoryCloner(settings, scripts, outbox, processes, time, loggers.Create("repositories"));
-            routines.Start("claim", new ClaimWatcher(manifest, manifestClient, async (m, ct) =>
+            routines.Start("claim", new ClaimWatcher(manifest, manifestClient, _credential, async (m, ct) =>
             {
                 // Repositories are already cloned (they are left alone); what is new is the owner's: dotfiles, and the
                 // parameters and secrets that shells and commands read from the current manifest.

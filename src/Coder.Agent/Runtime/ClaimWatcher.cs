@@ -12,7 +12,7 @@ namespace Coder.Agent.Runtime;
 /// manifest; the agent then personalizes and reads the manifest once more with the new token, which tells the control
 /// plane that the workspace is running.
 /// </summary>
-public sealed class ClaimWatcher(ManifestState manifest, ManifestClient client, Func<AgentManifest, CancellationToken, Task> personalize, TimeProvider time, ILogger logger)
+public sealed class ClaimWatcher(ManifestState manifest, ManifestClient client, AgentCredential credential, Func<AgentManifest, CancellationToken, Task> personalize, TimeProvider time, ILogger logger)
 {
     /// <summary>Below the agent's HTTP timeout (15 s), so a held poll is never cut short by it.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -20,14 +20,18 @@ public sealed class ClaimWatcher(ManifestState manifest, ManifestClient client, 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!manifest.Current.AwaitingClaim) return;
-        while (manifest.Current.AwaitingClaim)
+
+        // Done when the token is handed over, not when awaitingClaim clears: the member's own manifest clears it a moment
+        // before the handover is ready, and only the handed-over manifest is the owner's.
+        string initial = credential.Token;
+        while (credential.Token == initial)
         {
             try
             {
                 var fetch = await client.FetchAsync(manifest.Current.ConfigVersion, Wait, cancellationToken);
                 if (fetch.Manifest is { } next && manifest.TryUpdate(next)) Log.ManifestApplied(logger, next.ConfigVersion, next.Intervals.HeartbeatSeconds, next.Intervals.MetricsSeconds, next.Plugins.Count);
             }
-            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Unauthorized && !manifest.Current.AwaitingClaim)
+            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Unauthorized && credential.Token != initial)
             {
                 // The heartbeat's own poll took the handover first; this poll's old token is revoked.
             }
