@@ -14,6 +14,7 @@ public static class ScenarioCatalog
         new OrchestrationThroughputScenario(),
         new IngestScenario(),
         new TimeToReadyScenario(),
+        new PrebuildClaimScenario(),
         new RelayForwardScenario(),
         new DashboardScenario(),
     ];

@@ -8,7 +8,11 @@ namespace Coder.Bench.Scenarios;
 static class BenchApi
 {
     /// <summary>POST /api/templates: a small template on the no-op provisioner.</summary>
-    public static async Task CreateTemplateAsync(HttpClient api, string name, CancellationToken cancellationToken)
+    public static async Task CreateTemplateAsync(HttpClient api, string name, CancellationToken cancellationToken) =>
+        await CreateTemplateAsync(api, name, prebuilds: 0, cancellationToken);
+
+    /// <summary>The bench template; <paramref name="prebuilds"/> above 0 gives it a warm pool of that size.</summary>
+    public static async Task CreateTemplateAsync(HttpClient api, string name, int prebuilds, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
@@ -17,6 +21,7 @@ static class BenchApi
             ["resources"] = new JsonObject { ["cpu"] = 1, ["memoryMiB"] = 512 },
             ["limits"] = new JsonObject { ["maxCpu"] = 2, ["maxMemoryMiB"] = 1024, ["maxReplicas"] = 1 },
         };
+        if (prebuilds > 0) body["prebuilds"] = new JsonObject { ["instances"] = prebuilds };
         using var response = await api.PostAsJsonAsync("/api/templates", body, cancellationToken);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Template {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }

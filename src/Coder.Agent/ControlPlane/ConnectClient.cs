@@ -12,7 +12,7 @@ namespace Coder.Agent.ControlPlane;
 /// token for its own path) and <c>GET /api/agent/ssh-keys</c>. Every failure surfaces as <see cref="HttpRequestException"/>
 /// whose message names the route and status, never a token.
 /// </summary>
-public sealed class ConnectClient(HttpClient http, Uri baseUrl, string token)
+public sealed class ConnectClient(HttpClient http, Uri baseUrl, AgentCredential credential)
 {
     readonly Uri _relayTokenUri = new(baseUrl, "api/agent/relay-token");
     readonly Uri _sshKeysUri = new(baseUrl, "api/agent/ssh-keys");
@@ -36,7 +36,7 @@ public sealed class ConnectClient(HttpClient http, Uri baseUrl, string token)
     async Task<T> SendAsync<T>(HttpRequestMessage request, string route, JsonTypeInfo<T> type,
         CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.Token);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);

@@ -11,9 +11,10 @@ namespace Coder.Agent.ControlPlane;
 
 /// <summary>
 /// Fetches <c>GET /api/agent/manifest</c> with the agent token. Polls send <c>If-None-Match</c> with the current config
-/// version (the control plane's ETag) so an unchanged manifest costs a 304.
+/// version (the control plane's ETag) so an unchanged manifest costs a 304. A manifest that carries a new token (the
+/// answer after a warm-pool claim) rotates <paramref name="credential"/> before anything else reads it.
 /// </summary>
-public sealed class ManifestClient(HttpClient http, Uri baseUrl, string token, TimeProvider time, ILogger logger)
+public sealed class ManifestClient(HttpClient http, Uri baseUrl, AgentCredential credential, TimeProvider time, ILogger logger)
 {
     readonly Uri _manifestUri = new(baseUrl, "api/agent/manifest");
 
@@ -37,10 +38,18 @@ public sealed class ManifestClient(HttpClient http, Uri baseUrl, string token, T
     }
 
     /// <summary>One poll. <paramref name="currentVersion"/> goes out as If-None-Match.</summary>
-    public async Task<ManifestFetch> FetchAsync(string? currentVersion, CancellationToken cancellationToken)
+    public Task<ManifestFetch> FetchAsync(string? currentVersion, CancellationToken cancellationToken) =>
+        FetchAsync(currentVersion, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// One poll that the control plane may hold up to <paramref name="wait"/> while the manifest is unchanged (it does so
+    /// only for an unclaimed warm-pool member).
+    /// </summary>
+    public async Task<ManifestFetch> FetchAsync(string? currentVersion, TimeSpan wait, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, _manifestUri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var uri = wait > TimeSpan.Zero ? new Uri(_manifestUri, $"?wait={(int)wait.TotalSeconds}") : _manifestUri;
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.Token);
         if (currentVersion is not null) request.Headers.TryAddWithoutValidation("If-None-Match", Quote(currentVersion));
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotModified) return new ManifestFetch(null);
@@ -50,6 +59,13 @@ public sealed class ManifestClient(HttpClient http, Uri baseUrl, string token, T
         }
         var manifest = await response.Content.ReadFromJsonAsync(CoderJsonContext.Default.AgentManifest, cancellationToken)
             ?? throw new HttpRequestException("GET api/agent/manifest answered an empty body.");
+        if (manifest.Token is { Length: > 0 } rotated)
+        {
+            credential.Rotate(rotated);
+            Log.TokenRotated(logger);
+            manifest = manifest with { Token = null };
+        }
+
         return new ManifestFetch(manifest);
     }
 

@@ -93,4 +93,10 @@ public static partial class Log
 
     [LoggerMessage(28, LogLevel.Debug, "sshd: {Line}")]
     public static partial void SshdOutput(ILogger logger, string line);
+
+    [LoggerMessage(29, LogLevel.Information, "The control plane handed this agent a new token; the old one is revoked")]
+    public static partial void TokenRotated(ILogger logger);
+
+    [LoggerMessage(30, LogLevel.Information, "Claimed from the warm pool: personalized from manifest {ConfigVersion} ({Secrets} secrets, dotfiles: {Dotfiles})")]
+    public static partial void Personalized(ILogger logger, string configVersion, int secrets, bool dotfiles);
 }

@@ -27,6 +27,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
 {
     readonly ILogger _logger = loggers.Create("agent");
     DrainResponder? _drain;
+    readonly AgentCredential _credential = new(settings.Token);
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -41,8 +42,8 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             ConnectTimeout = TimeSpan.FromSeconds(5),
             AutomaticDecompression = DecompressionMethods.None,
         }) { Timeout = TimeSpan.FromSeconds(15) };
-        var manifestClient = new ManifestClient(http, settings.ControlPlaneUrl, settings.Token, time, loggers.Create("manifest"));
-        await using var transport = EventTransportFactory.Create(settings, http);
+        var manifestClient = new ManifestClient(http, settings.ControlPlaneUrl, _credential, time, loggers.Create("manifest"));
+        await using var transport = EventTransportFactory.Create(settings, _credential, http);
         Log.AgentStarting(_logger, settings.WorkspaceId, settings.AgentId, settings.Transport, outbox.PendingCount);
 
         ManifestState? manifest = null;
@@ -77,6 +78,14 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
             routines.Start("metrics", ct => MetricsLoopAsync(manifest, collector, outbox, ct), routinesStop.Token);
             routines.Start("sessions", new SessionSocketServer(settings.SocketPath, sessions, loggers.Create("sessions")).RunAsync, routinesStop.Token);
             routines.Start("relay", ct => RelayLoopAsync(manifest, scripts, http, sessions, ct), routinesStop.Token);
+            var personalizer = new RepositoryCloner(settings, scripts, outbox, processes, time, loggers.Create("repositories"));
+            routines.Start("claim", new ClaimWatcher(manifest, manifestClient, _credential, async (m, ct) =>
+            {
+                // Repositories are already cloned (they are left alone); what is new is the owner's: dotfiles, and the
+                // parameters and secrets that shells and commands read from the current manifest.
+                await personalizer.PrepareAsync(m, ct);
+                Log.Personalized(_logger, m.ConfigVersion, m.Secrets.Count, m.Dotfiles is not null);
+            }, time, loggers.Create("claim")).RunAsync, routinesStop.Token);
             routines.Start("plugins", new PluginSupervisor(settings, manifest, scripts, plugins, processes, outbox, time, loggers.Create("plugins")).RunAsync,
                 routinesStop.Token);
 
@@ -160,7 +169,7 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
     /// <summary>The relay listener the manifest's <c>connect</c> asks for, with tokens and SSH keys from the control plane.</summary>
     RelayConnectServer CreateRelayServer(AgentConnectSettings connect, ManifestState manifest, ScriptRunner scripts, HttpClient http, SessionTracker sessions)
     {
-        var client = new ConnectClient(http, settings.ControlPlaneUrl, settings.Token);
+        var client = new ConnectClient(http, settings.ControlPlaneUrl, _credential);
         var mux = settings.ConnectOptions with
         {
             MaxSessionsPerConnection = Math.Max(1, connect.MaxSessionsPerConnection),

@@ -1,3 +1,4 @@
+using Coder.Agent.ControlPlane;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Coder.Contracts.Agents;
@@ -6,7 +7,7 @@ using Coder.Contracts.Json;
 namespace Coder.Agent.Transport;
 
 /// <summary>HTTP: <c>POST {CODER_URL}/api/agent/events</c> with an <see cref="AgentEventsBatch"/> and the bearer token.</summary>
-public sealed class HttpEventTransport(HttpClient http, Uri baseUrl, string token) : IEventTransport
+public sealed class HttpEventTransport(HttpClient http, Uri baseUrl, AgentCredential credential) : IEventTransport
 {
     public int MaxBatchSize => 100;
 
@@ -18,7 +19,7 @@ public sealed class HttpEventTransport(HttpClient http, Uri baseUrl, string toke
             {
                 Content = JsonContent.Create(new AgentEventsBatch(envelopes), CoderJsonContext.Default.AgentEventsBatch),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.Token);
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {

@@ -1,3 +1,4 @@
+using Coder.Agent.ControlPlane;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Coder.Contracts.Agents;
@@ -9,21 +10,21 @@ namespace Coder.Agent.Transport;
 /// Azure Service Bus (production): body = JSON envelope, ContentType <c>application/json</c>, MessageId <c>{agentId}:{seq}</c>
 /// so the queue's duplicate detection drops a resend after a crash between send and acknowledge.
 /// </summary>
-public sealed class ServiceBusTransport(ServiceBusSender sender, string token, ServiceBusClient? ownedClient = null) : IEventTransport
+public sealed class ServiceBusTransport(ServiceBusSender sender, AgentCredential credential, ServiceBusClient? ownedClient = null) : IEventTransport
 {
     public const string JsonContentType = "application/json";
 
     public int MaxBatchSize => 50;
 
     /// <param name="identityClientId">The workspace's own user-assigned identity, the only one its container group or VM wears.</param>
-    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, string token, string? identityClientId = null)
+    public static ServiceBusTransport Create(string? connectionString, string? fullyQualifiedNamespace, string queueName, AgentCredential credential, string? identityClientId = null)
     {
         var options = new ServiceBusClientOptions { RetryOptions = { MaxRetries = 0, TryTimeout = TimeSpan.FromSeconds(10) } };
         var identity = identityClientId is null ? Azure.Identity.ManagedIdentityId.SystemAssigned : Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(identityClientId);
         var client = connectionString is not null
             ? new ServiceBusClient(connectionString, options)
             : new ServiceBusClient(fullyQualifiedNamespace, new Azure.Identity.ManagedIdentityCredential(identity), options);
-        return new ServiceBusTransport(client.CreateSender(queueName), token, client);
+        return new ServiceBusTransport(client.CreateSender(queueName), credential, client);
     }
 
     public static ServiceBusMessage ToMessage(AgentEnvelope envelope, string token) =>
@@ -41,7 +42,7 @@ public sealed class ServiceBusTransport(ServiceBusSender sender, string token, S
         try
         {
             // One call sends the batch atomically: either all are enqueued or none is.
-            await sender.SendMessagesAsync(envelopes.Select(e => ToMessage(e, token)).ToList(), cancellationToken);
+            await sender.SendMessagesAsync(envelopes.Select(e => ToMessage(e, credential.Token)).ToList(), cancellationToken);
             return new TransportSendResult(envelopes.Count);
         }
         catch (Exception ex) when (ex is ServiceBusException or UnauthorizedAccessException or Azure.Identity.AuthenticationFailedException

@@ -1,3 +1,4 @@
+using Coder.Agent.ControlPlane;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
@@ -10,18 +11,18 @@ namespace Coder.Agent.Transport;
 /// Azure Storage Queue: one envelope per message, the message text is base64 of the UTF-8 JSON (what the Functions queue
 /// trigger expects). The SDK's own retries are off: the outbox's sender owns retry and backoff.
 /// </summary>
-public sealed class StorageQueueTransport(QueueClient queue, string token) : IEventTransport
+public sealed class StorageQueueTransport(QueueClient queue, AgentCredential credential) : IEventTransport
 {
     bool _queueEnsured;
 
     public int MaxBatchSize => 32;
 
-    public static StorageQueueTransport Create(string connectionString, string queueName, string token)
+    public static StorageQueueTransport Create(string connectionString, string queueName, AgentCredential credential)
     {
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         options.Retry.MaxRetries = 0;
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return new StorageQueueTransport(new QueueClient(connectionString, queueName, options), token);
+        return new StorageQueueTransport(new QueueClient(connectionString, queueName, options), credential);
     }
 
     public async Task<TransportSendResult> SendAsync(IReadOnlyList<AgentEnvelope> envelopes, CancellationToken cancellationToken)
@@ -31,7 +32,7 @@ public sealed class StorageQueueTransport(QueueClient queue, string token) : IEv
         {
             foreach (var envelope in envelopes)
             {
-                var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope with { Token = token }, CoderJsonContext.Default.AgentEnvelope));
+                var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope with { Token = credential.Token }, CoderJsonContext.Default.AgentEnvelope));
                 await SendOneAsync(body, cancellationToken);
                 delivered++;
             }

@@ -32,4 +32,16 @@ public sealed record AgentManifest(
     /// in the agent's logs or events.
     /// </summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// True while the workspace is an unclaimed warm-pool member: the agent then long-polls the manifest
+    /// (<c>?wait=</c>) so a claim reaches it at once.
+    /// </summary>
+    public bool AwaitingClaim { get; init; }
+
+    /// <summary>
+    /// Set once, in the answer to the first manifest call after a claim: the agent's new token. The token that call
+    /// used is revoked by the same write, so from then on only this one works.
+    /// </summary>
+    public string? Token { get; init; }
 }

@@ -30,4 +30,7 @@ public sealed record TemplateSpec
 
     /// <summary>Extension: agent behaviour (intervals, plugins, timeouts).</summary>
     public AgentSpec? Agent { get; init; }
+
+    /// <summary>Extension: a warm pool of this version kept ready for creates to claim.</summary>
+    public TemplatePrebuilds? Prebuilds { get; init; }
 }

@@ -3,6 +3,7 @@ using Coder.Contracts.Agents;
 using Coder.Functions.Http;
 using Coder.Orchestrations.Agents;
 using Coder.Orchestrations.Common;
+using Coder.Orchestrations.Prebuilds;
 using Coder.Orchestrations.State;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,23 +13,25 @@ using Microsoft.DurableTask.Client;
 namespace Coder.Functions.Agents;
 
 /// <summary>The agent-facing side: the manifest, the HTTP transport, the queue transport, and lifecycle signals.</summary>
-public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifests, IAgentEventIngestor ingestor, AgentEventMessageHandler messages)
+public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifests, AgentManifestWaiter waiter, IAgentEventIngestor ingestor, AgentEventMessageHandler messages)
 {
     [ApiResponse(200, typeof(AgentManifest))]
     [ApiResponse(304)]
+    [ApiQuery("wait", "Seconds (0-30) to hold the request while the manifest still matches If-None-Match and the workspace is an unclaimed warm-pool member.")]
     [Function(nameof(GetAgentManifest))]
     public Task<IActionResult> GetAgentManifest([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/manifest")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async ct =>
         {
             // An agent polls at every heartbeat with its version: answered from the version cache, a 304 builds nothing.
+            // A long poll, and a token the cache cannot answer for (a claimed warm-pool member's, whose next call is the
+            // claim's handover), go to the waiter.
             string? token = ApiPipeline.BearerToken(req);
-            if (req.Headers.IfNoneMatch.Count > 0)
-            {
-                string current = $"\"{await manifests.CurrentVersionAsync(token, ct) ?? throw CoderProblemException.Unauthorized()}\"";
-                if (req.Headers.IfNoneMatch.Contains(current)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", current);
-            }
+            string? known = req.Headers.IfNoneMatch.FirstOrDefault()?.Trim('"');
+            int wait = int.TryParse(req.Query["wait"], System.Globalization.CultureInfo.InvariantCulture, out int w) ? Math.Clamp(w, 0, AgentManifestWaiter.MaxWaitSeconds) : 0;
+            if (known is not null && wait == 0 && await manifests.CurrentVersionAsync(token, ct) is { } current && current == known)
+                return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", $"\"{current}\"");
 
-            var manifest = await manifests.GetAsync(token, ct) ?? throw CoderProblemException.Unauthorized();
+            var manifest = await waiter.GetAsync(token, known, TimeSpan.FromSeconds(wait), ct) ?? throw CoderProblemException.Unauthorized();
             string etag = $"\"{manifest.ConfigVersion}\"";
             if (req.Headers.IfNoneMatch.Contains(etag)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", etag);
             return ApiResult.Ok(manifest).WithHeader("ETag", etag);

@@ -25,7 +25,11 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
 
     /// <summary>The manifest for the agent holding this token, or null when the token is not valid for a current build (401).</summary>
     public async Task<AgentManifest?> GetAsync(string? token, CancellationToken cancellationToken) =>
-        await AuthenticateAsync(token, cancellationToken) is var (principal, workspace) ? await BuildAsync(principal, workspace, cancellationToken) : null;
+        (await GetWithWorkspaceAsync(token, cancellationToken))?.Manifest;
+
+    /// <summary>The manifest and the workspace row it was built from, or null (401).</summary>
+    public async Task<(AgentManifest Manifest, WorkspaceEntity Workspace)?> GetWithWorkspaceAsync(string? token, CancellationToken cancellationToken) =>
+        await AuthenticateAsync(token, cancellationToken) is var (principal, workspace) ? (await BuildAsync(principal, workspace, cancellationToken), workspace) : null;
 
     /// <summary>
     /// The config version of the manifest <see cref="GetAsync"/> would answer, or null when the token is not valid for a
@@ -77,6 +81,8 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
                 .Select(r => new ManifestRepository(r.Url!, r.Path ?? RepositoryUrls.DefaultPath(r.Url!), r.Ref, r.Depth, r.CredentialSecret)).ToList(),
             Dotfiles = ownerDotfiles is { } d ? new ManifestDotfiles(d.Url, d.InstallScript, d.CredentialSecret) : null,
             Secrets = opened.ToDictionary(s => s.Name, s => s.Version, StringComparer.Ordinal),
+            // An unclaimed warm-pool member; part of the hash, so a claim always changes the config version.
+            AwaitingClaim = workspace.PoolPreset is not null && workspace.PoolClaim is null,
         };
 
         // The config version hashes each secret's version, not its value: it is reported back and shown, and must not

@@ -73,6 +73,59 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         return revoked;
     }
 
+    /// <summary>
+    /// A claim of a warm-pool member: marks the workspace's live tokens for handover to <paramref name="newOwner"/>. They
+    /// keep naming the pool's row, which the claim deletes, so they authenticate nothing more until handed over.
+    /// </summary>
+    public async Task PrepareHandoverAsync(string workspaceId, string newOwner, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {AgentTokenIndexEntity.KeyFor(workspaceId)}");
+        await foreach (var pointer in tables.AgentTokens.QueryAsync<AgentTokenIndexEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await OptimisticConcurrency.MutateEntityAsync<AgentTokenEntity>(tables.AgentTokens, pointer.RowKey, "", token =>
+            {
+                if (token.Revoked || token.HandoverOwner == newOwner) return false;
+                token.HandoverOwner = newOwner;
+                return true;
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The handover of a claimed pool member's token: issues the new token (owner and build from the marked row), then
+    /// revokes <paramref name="token"/> with one write under the ETag it was read with, so exactly one call gets the new
+    /// token; a second call (a replay, a race) gets null and the new token is never shown. Null when nothing is to hand over.
+    /// </summary>
+    public async Task<string?> HandOverAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 256) return null;
+        string hash = TokenHasher.Hash(token);
+        var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
+        if (!response.HasValue || response.Value!.Revoked || response.Value.HandoverOwner is not { } owner) return null;
+        var old = response.Value;
+
+        // The new token first: if this call dies after it, the old one still works and the next call hands over again.
+        string rotated = await IssueAsync(old.WorkspaceId, owner, old.BuildId, old.Replicas ?? 1, cancellationToken);
+        old.Revoked = true;
+        old.RevokedAt = time.GetUtcNow();
+        try
+        {
+            await tables.AgentTokens.UpdateEntityAsync(old, old.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Another call handed over first; the token issued here is shown to no one (and revoked with the workspace).
+            return null;
+        }
+        finally
+        {
+            _principals.Remove(hash);
+        }
+
+        LogHandedOver(logger, old.WorkspaceId);
+        return rotated;
+    }
+
     async Task<bool> MarkRevokedAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
@@ -135,6 +188,9 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         metrics.AgentTokenRejected("replaced_build");
         LogStaleBuild(logger, workspaceId);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handed a claimed pool member's agent a new token; the old one is revoked (workspace {WorkspaceId})")]
+    static partial void LogHandedOver(ILogger logger, string workspaceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revoked {Count} agent token(s) of workspace {WorkspaceId}")]
     static partial void LogRevoked(ILogger logger, string workspaceId, int count);

@@ -13,6 +13,15 @@ public sealed class ValidationErrors
         list.Add(message);
     }
 
+    /// <summary>Copies <paramref name="other"/>'s errors, each field renamed by <paramref name="rename"/> (e.g. under a parent path).</summary>
+    public void AddAll(ValidationErrors other, Func<string, string> rename)
+    {
+        foreach (var (field, messages) in other._errors)
+        {
+            foreach (string message in messages) Add(rename(field), message);
+        }
+    }
+
     public void ThrowIfAny()
     {
         if (Any) throw CoderProblemException.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

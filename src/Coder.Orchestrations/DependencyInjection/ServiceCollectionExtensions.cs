@@ -5,6 +5,7 @@ using Coder.Orchestrations.Operations;
 using Coder.Orchestrations.Operations.Compute;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Quotas;
+using Coder.Orchestrations.Prebuilds;
 using Coder.Orchestrations.Reconciliation;
 using Coder.Orchestrations.Scaling;
 using Coder.Orchestrations.Secrets;
@@ -50,6 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddCoderEvents();
         services.AddCoderUpgrades();
         services.AddCoderReconciliation();
+        services.AddCoderPrebuilds();
         return services;
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class ReconcilerService(
     ReconcileStateStore state,
     HungOperations hung,
     QuotaLedger quotas,
+    Prebuilds.PrebuildReconciler pools,
     CoderMetrics metrics,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
@@ -61,6 +62,9 @@ public sealed partial class ReconcilerService(
 
         var plan = ReconcilePlanner.Plan(input, options.Value);
         var taken = await ActAsync(plan, input, null, client, cancellationToken);
+
+        // The warm pools ride the same period: their members were repaired above like any workspace.
+        await pools.RunAsync(client, cancellationToken);
         metrics.ReportWorkspacesByStatus(rows.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
         await state.WriteOrphansAsync(orphans, plan.OrphansFirstSeen, cancellationToken);
         await state.RecordPassAsync(new ReconcilePassEntity

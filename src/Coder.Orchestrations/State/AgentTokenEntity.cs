@@ -25,5 +25,11 @@ public sealed class AgentTokenEntity : ITableEntity
     public int? Replicas { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public bool Revoked { get; set; }
+
+    /// <summary>
+    /// Set when a warm-pool member is claimed: the owner the token's holder is handed a new token for, once, on its next
+    /// manifest call (which revokes this one in the same write).
+    /// </summary>
+    public string? HandoverOwner { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -70,6 +70,13 @@ public sealed class WorkspaceEntity : ITableEntity
     public DateTimeOffset? DeletedAt { get; set; }
     public string CreatedBy { get; set; } = "";
 
+    /// <summary>A warm-pool member's preset key (<c>PrebuildPreset.Key</c>), kept after a claim; null: never a pool member.</summary>
+    public string? PoolPreset { get; set; }
+
+    /// <summary>The claim that took this pool member (its operation id): set on the pool row by the winning claim's ETag write, and on the owner's row.</summary>
+    public string? PoolClaim { get; set; }
+    public DateTimeOffset? PoolClaimedAt { get; set; }
+
     /// <summary>Restarts and reprovisions the reconciler started in the current hour-long window (its restart budget).</summary>
     public int ReconcileRestartCount { get; set; }
     public DateTimeOffset? ReconcileRestartWindowStartedAt { get; set; }

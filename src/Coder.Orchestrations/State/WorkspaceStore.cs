@@ -65,7 +65,13 @@ public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null
     public async Task<WorkspaceEntity?> FindAsync(string workspaceId, CancellationToken cancellationToken)
     {
         if (!workspaceId.StartsWith(RowKeyFrom, StringComparison.Ordinal) || workspaceId.Length > 64) return null;
-        if (_owners.TryGetValue(workspaceId, out string? owner)) return await GetAsync(owner, workspaceId, cancellationToken);
+        if (_owners.TryGetValue(workspaceId, out string? owner))
+        {
+            // A claimed warm-pool member moved to its owner's partition: a miss under the cached owner asks the index again.
+            if (await GetAsync(owner, workspaceId, cancellationToken) is { } cached) return cached;
+            _owners.TryRemove(workspaceId, out _);
+        }
+
         var index = await tables.WorkspaceIndex.GetEntityIfExistsAsync<WorkspaceIndexEntity>(workspaceId, "", cancellationToken: cancellationToken);
         if (!index.HasValue) return null;
         var workspace = await GetAsync(index.Value!.Owner, workspaceId, cancellationToken);
@@ -109,6 +115,38 @@ public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null
     void Remember(WorkspaceEntity row)
     {
         if (row.ETag != default) _known.Set(row.RowKey, RowCopy.Of(row));
+    }
+
+    /// <summary>
+    /// The first half of moving a row to another owner: writes <paramref name="moved"/> (same id, new partition) and its
+    /// name claim in one transaction; a taken name is a 409. The id's index row still names the old owner.
+    /// </summary>
+    public async Task AddMovedAsync(WorkspaceEntity moved, CancellationToken cancellationToken)
+    {
+        var claim = new WorkspaceNameClaimEntity { PartitionKey = moved.PartitionKey, RowKey = WorkspaceNameClaimEntity.RowKeyPrefix + moved.Name, WorkspaceId = moved.RowKey };
+        try
+        {
+            await tables.Workspaces.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, moved), new TableTransactionAction(TableTransactionActionType.Add, claim)], cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            throw NameTaken(moved.Name);
+        }
+    }
+
+    /// <summary>
+    /// The second half of moving a row to another owner (a claimed pool member): points the id's index row at
+    /// <paramref name="moved"/>'s owner, then deletes the row it was copied from and its name claim in one transaction
+    /// under the row's ETag.
+    /// </summary>
+    public async Task CompleteMoveAsync(WorkspaceEntity from, WorkspaceEntity moved, CancellationToken cancellationToken)
+    {
+        await tables.WorkspaceIndex.UpsertEntityAsync(new WorkspaceIndexEntity { PartitionKey = moved.RowKey, Owner = moved.PartitionKey }, TableUpdateMode.Replace, cancellationToken);
+        _owners[moved.RowKey] = moved.PartitionKey;
+        await tables.Workspaces.SubmitTransactionAsync([
+            new TableTransactionAction(TableTransactionActionType.Delete, from, from.ETag),
+            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(from.PartitionKey, WorkspaceNameClaimEntity.RowKeyPrefix + from.Name), ETag.All),
+        ], cancellationToken);
     }
 
     /// <summary>Marks the workspace deleted and frees its name in one transaction (same partition).</summary>

@@ -37,6 +37,7 @@ public static class TemplateValidator
         ValidateAutoscale(spec.Autoscale, errors);
         Parameters.ParameterValidator.ValidateDeclarations(spec.Parameters, errors);
         ValidatePolicies(spec, errors);
+        PrebuildsValidator.Validate(spec, errors);
         if (spec.AllowedRoles?.FirstOrDefault(r => !Contracts.Auth.Roles.IsKnown(r)) is { } unknownRole)
             errors.Add("allowedRoles", $"Unknown role '{unknownRole}': admin, template-admin or member.");
         if (spec.Provisioner is { } name && ProvisionerCatalog.Capabilities.TryGetValue(name, out var capabilities)) ValidateCapabilities(spec, name, capabilities, errors);

@@ -7,6 +7,7 @@ using Coder.Contracts.Workspaces;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Events;
 using Coder.Orchestrations.Operations;
+using Coder.Orchestrations.Prebuilds;
 using Coder.Orchestrations.Provisioning;
 using Coder.Orchestrations.Quotas;
 using Coder.Orchestrations.Scaling;
@@ -38,6 +39,7 @@ public sealed class WorkspaceService(
     ProvisionerRegistry provisioners,
     SnapshotTable snapshots,
     QuotaLedger quotas,
+    PrebuildClaimer prebuilds,
     TimeProvider time) : IWorkspaceCreator
 {
     public async Task<WorkspaceAccepted> CreateAsync(CallerIdentity caller, CreateWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
@@ -104,6 +106,10 @@ public sealed class WorkspaceService(
         if (await store.NameTakenAsync(caller.User, request.Name!, cancellationToken))
             throw WorkspaceStore.NameTaken(request.Name!);
 
+        // A ready warm-pool member of this version and preset is claimed instead of provisioning (no orchestration runs).
+        if (source is null && await prebuilds.TryClaimAsync(new PrebuildClaimRequest(caller, request.Name!, request.Template!, version, spec, cpu, memory, replicas, parameters), cancellationToken) is { } claimed)
+            return claimed;
+
         // The quota reservation comes first: a create it refuses writes nothing, and one whose row is not written gives it back.
         await quotas.ReserveAsync(caller.User, id, new QuotaReservation(cpu, memory, replicas, Running: true), cancellationToken);
         try
@@ -147,7 +153,7 @@ public sealed class WorkspaceService(
 
         var (items, next) = await store.ListPageAsync(caller.IsAdmin ? null : caller.User, continuationToken, 100, cancellationToken);
         var active = new Dictionary<string, int?>(StringComparer.Ordinal);
-        var shown = items.Where(w => (status is null ? !w.IsIn(WorkspaceStatus.Deleted) : w.Status == status) && (template is null || w.Template == template)).ToList();
+        var shown = items.Where(w => !PrebuildPool.IsMember(w) && (status is null ? !w.IsIn(WorkspaceStatus.Deleted) : w.Status == status) && (template is null || w.Template == template)).ToList();
         var observed = await Task.WhenAll(shown.Select(w => agents.GetAsync(w.RowKey, cancellationToken)));
         var result = new List<WorkspaceResponse>();
         for (int i = 0; i < shown.Count; i++)

@@ -28,6 +28,7 @@ public sealed class NamespaceLayeringTests
         ["Templates", "Security", "Connect", "Quotas", "Schedules", "Secrets"],
         ["Events", "Agents"],
         ["Operations"],
+        ["Prebuilds"],
         ["Workspaces", "Snapshots", "Upgrades", "Scaling", "Reconciliation"],
         ["DependencyInjection"],
     ];

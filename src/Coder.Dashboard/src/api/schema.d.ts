@@ -978,6 +978,8 @@ export interface components {
             secrets: {
                 [key: string]: string;
             };
+            awaitingClaim: boolean;
+            token?: string;
         };
         AgentPlugin: {
             name: string;
@@ -1419,6 +1421,13 @@ export interface components {
             regex?: string;
             monotonic?: string;
         };
+        TemplatePrebuilds: {
+            /** Format: int32 */
+            instances?: number;
+            parameters?: {
+                [key: string]: unknown;
+            };
+        };
         TemplateRepository: {
             url?: string;
             path?: string;
@@ -1464,6 +1473,7 @@ export interface components {
             schedule?: components["schemas"]["TemplateSchedule"];
             allowedRoles?: string[];
             agent?: components["schemas"]["AgentSpec"];
+            prebuilds?: components["schemas"]["TemplatePrebuilds"];
         };
         TemplateSummary: {
             name: string;
@@ -1837,7 +1847,10 @@ export interface operations {
     };
     GetAgentManifest: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Seconds (0-30) to hold the request while the manifest still matches If-None-Match and the workspace is an unclaimed warm-pool member. */
+                wait?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

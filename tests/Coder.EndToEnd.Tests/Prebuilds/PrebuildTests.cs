@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Coder.EndToEnd.Tests.Infrastructure;
+using Coder.EndToEnd.Tests.Security;
+
+namespace Coder.EndToEnd.Tests.Prebuilds;
+
+/// <summary>
+/// Warm pools end to end on a real local host with real agents: the pool fills, a create claims a ready member without
+/// provisioning (the same agent process goes on), the pool refills, concurrent creates get exactly one claim, the
+/// claimed workspace carries its owner's secret and its old agent token is refused, and a new version replaces the pool.
+/// </summary>
+[Collection(PrebuildCollection.Name)]
+public sealed class PrebuildTests(PrebuildHost fixture)
+{
+    static readonly TimeSpan Ready = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task BadPrebuilds_IsA400NamingTheField_AndStoresNothing()
+    {
+        using var admin = fixture.Host.Admin();
+        foreach (string bad in new[] { "-1", "21", "null" })
+        {
+            var r = await admin.PostAsync("/api/templates", PrebuildHost.Template("bad-pool", 0).Replace("\"instances\": 0", $"\"instances\": {bad}", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+            Assert.Equal("application/problem+json", r.ContentType);
+            Assert.NotNull(r.Json["errors"]!["prebuilds.instances"]);
+        }
+
+        var unknown = await admin.PostAsync("/api/templates", PrebuildHost.Template("bad-pool", 1).Replace("\"instances\": 1", "\"instances\": 1, \"parameters\": { \"nope\": 1 }", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Contains(unknown.Json["errors"]!.AsObject(), e => e.Key.StartsWith("prebuilds.parameters", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/templates/bad-pool")).Status);
+    }
+
+    [Fact]
+    public async Task ThePoolFills_ACreateClaimsAMemberWithoutProvisioning_AndThePoolRefills_CountingAgainstNoQuota()
+    {
+        using var admin = fixture.Host.Admin();
+        using var mia = await fixture.MemberAsync("mia");
+        await admin.CreateTemplateAsync(PrebuildHost.Template("warm", 2));
+        var pool = await fixture.WaitForReadyAsync("warm", 2);
+
+        // Members are nobody's: in no list (not even an admin's), on no quota.
+        Assert.DoesNotContain(pool, m => (admin.GetAsync("/api/workspaces").Result.Body).Contains(m.Id, StringComparison.Ordinal));
+        Assert.Equal(0, (int)(await mia.GetAsync("/api/quotas/mia")).Json["usage"]!["workspaces"]!);
+        var pids = pool.ToDictionary(m => m.Id, m => AgentProcesses.Under(fixture.Host.DataDirectory, m.Id).Single().Pid);
+
+        var created = await mia.PostAsync("/api/workspaces", """{"name":"fast","template":"warm"}""");
+        Assert.Equal(HttpStatusCode.Accepted, created.Status);
+        string id = (string)created.Json["id"]!;
+        Assert.Contains(id, pids.Keys);
+        Assert.Equal("starting", (string?)created.Json["status"]);
+        await mia.WaitForStatusAsync(id, "running", Ready);
+
+        // The same agent process goes on (no provision ran), with what the pool's startup built.
+        Assert.Equal(pids[id], AgentProcesses.Under(fixture.Host.DataDirectory, id).Single().Pid);
+        Assert.True(File.Exists(Path.Combine(fixture.Host.DataDirectory, "workspaces", id, "built.txt")));
+        var events = (await mia.GetAsync($"/api/workspaces/{id}/events?max=500")).Json["items"]!.AsArray();
+        Assert.Contains(events, e => (string?)e!["kind"] == "prebuild.provisioned");
+        var claimed = Assert.Single(events, e => (string?)e!["kind"] == "prebuild.claimed");
+        Assert.Contains("Claimed by", (string?)claimed!["message"], StringComparison.Ordinal);
+        Assert.Contains(events, e => (string?)e!["kind"] == "prebuild.personalized");
+        string claimOperation = (string)created.Json["operation"]!["id"]!;
+        Assert.DoesNotContain(events, e => (string?)e!["operationId"] == claimOperation && !((string?)e["kind"])!.StartsWith("prebuild.", StringComparison.Ordinal));
+        Assert.Equal("succeeded", (string?)(await mia.GetAsync($"/api/operations/{claimOperation}")).Json["status"]);
+
+        // It is hers now: in her list, on her quota; the pool refills to 2 without it.
+        Assert.Contains(id, (await mia.GetAsync("/api/workspaces")).Body, StringComparison.Ordinal);
+        Assert.Equal(1, (int)(await mia.GetAsync("/api/quotas/mia")).Json["usage"]!["workspaces"]!);
+        var refilled = await fixture.WaitForReadyAsync("warm", 2);
+        Assert.DoesNotContain(refilled, m => m.Id == id);
+        var decided = (await admin.GetAsync($"/api/workspaces/{refilled.First(m => !pids.ContainsKey(m.Id)).Id}/events?max=50")).Json["items"]!.AsArray();
+        Assert.Contains(decided, e => (string?)e!["kind"] == "prebuild.provisioned" && ((string?)e["message"])!.Contains("of 2 ready", StringComparison.Ordinal));
+        await mia.DeleteAsync($"/api/workspaces/{id}");
+        await fixture.EmptyPoolAsync("warm", 2);
+    }
+
+    [Fact]
+    public async Task EightConcurrentCreates_AgainstAPoolOfOne_GiveExactlyOneClaim_AndAllSucceed()
+    {
+        using var admin = fixture.Host.Admin();
+        await admin.CreateTemplateAsync(PrebuildHost.Template("rush", 1));
+        string member = (await fixture.WaitForReadyAsync("rush", 1)).Single().Id;
+        var users = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => fixture.MemberAsync($"rush{i}")));
+        var answers = await Task.WhenAll(users.Select(u => u.PostAsync("/api/workspaces", """{"name":"rush","template":"rush"}""")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+        var ids = answers.Select(a => (string)a.Json["id"]!).ToList();
+        Assert.Equal(1, ids.Count(i => i == member));
+        Assert.Equal(7, answers.Count(a => (string?)a.Json["status"] == "pending"));
+        await Task.WhenAll(users.Select((u, i) => u.WaitForStatusAsync(ids[i], "running", TimeSpan.FromSeconds(180))));
+        for (int i = 0; i < users.Length; i++)
+        {
+            await users[i].DeleteAsync($"/api/workspaces/{ids[i]}");
+            users[i].Dispose();
+        }
+
+        await fixture.EmptyPoolAsync("rush", 2);
+    }
+
+    [Fact]
+    public async Task AClaimedWorkspace_HasItsOwnersSecretInACommandsEnvironment_AndTheOldAgentTokenIsRefused()
+    {
+        using var admin = fixture.Host.Admin();
+        string token = await fixture.MemberTokenAsync("sol");
+        using var sol = new CoderApi(fixture.Host.BaseUrl, token);
+        string secret = "pool-" + Guid.NewGuid().ToString("N");
+        Assert.Equal(HttpStatusCode.OK, (await sol.SendAsync(HttpMethod.Put, "/api/users/me/secrets/API_TOKEN", $$"""{"value":"{{secret}}"}""")).Status);
+        await admin.CreateTemplateAsync(PrebuildHost.Template("personal", 1));
+        string member = (await fixture.WaitForReadyAsync("personal", 1)).Single().Id;
+        string oldToken = SecurityHost.AgentEnvironment(AgentProcesses.Under(fixture.Host.DataDirectory, member).Single().Pid, "CODER_AGENT_TOKEN")!;
+        Assert.Equal(HttpStatusCode.OK, await ManifestStatusAsync(oldToken));
+
+        string id = await sol.CreateWorkspaceAsync("mine", "personal");
+        Assert.Equal(member, id);
+        await sol.WaitForStatusAsync(id, "running", Ready);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ManifestStatusAsync(oldToken));
+
+        using var cli = new CliProcess();
+        Assert.Equal(0, (await cli.RunAsync("login", fixture.Host.BaseUrl, "--token", token)).ExitCode);
+        var printed = await Eventually.WaitAsync(() => cli.RunAsync("ssh", "mine", "--", "printenv", "API_TOKEN"), r => r.ExitCode == 0, TimeSpan.FromSeconds(30), "coder ssh to answer");
+        Assert.Equal(secret, printed.Stdout.TrimEnd('\n'));
+        await sol.DeleteAsync($"/api/workspaces/{id}");
+        await fixture.EmptyPoolAsync("personal", 2);
+    }
+
+    [Fact]
+    public async Task ANewTemplateVersion_ReplacesThePool()
+    {
+        using var admin = fixture.Host.Admin();
+        await admin.CreateTemplateAsync(PrebuildHost.Template("fresh", 1));
+        string old = (await fixture.WaitForReadyAsync("fresh", 1)).Single().Id;
+        var added = await admin.PostAsync("/api/templates/fresh/versions", PrebuildHost.Template("x", 1, "echo v2 > built.txt").Replace("\"name\": \"x\",", "", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Created, added.Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/templates/fresh/versions/2/promote", "{}")).Status);
+
+        var replaced = await fixture.WaitForReadyAsync("fresh", 1, version: 2);
+        Assert.NotEqual(old, replaced.Single().Id);
+        await Eventually.WaitAsync(() => fixture.PoolAsync("fresh"), pool => pool.All(m => m.Id != old), TimeSpan.FromSeconds(60), "the v1 member to be deleted");
+        var retired = await fixture.TimelineAsync(old);
+        Assert.Contains(retired, e => e.Kind == "prebuild.retired" && e.Message.Contains("v1 is replaced by v2", StringComparison.Ordinal));
+        await fixture.EmptyPoolAsync("fresh", 3);
+    }
+
+    async Task<HttpStatusCode> ManifestStatusAsync(string agentToken)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.Host.BaseUrl}/api/agent/manifest");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+}
