@@ -1,5 +1,6 @@
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
+using Coder.Orchestrations.Secrets;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Options;
 

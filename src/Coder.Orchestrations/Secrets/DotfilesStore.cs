@@ -7,7 +7,7 @@ using Coder.Orchestrations.State;
 namespace Coder.Orchestrations.Secrets;
 
 /// <summary>One dotfiles repository per user (the Dotfiles table); every write is conditional on what was read.</summary>
-public sealed class DotfilesStore(CoderTables tables, TimeProvider time, Agents.OwnerConfigStamps stamps)
+public sealed class DotfilesStore(CoderTables tables, TimeProvider time, OwnerConfigStamps stamps)
 {
     TableClient Table => tables.Get(TableNames.Dotfiles);
 

@@ -11,7 +11,7 @@ namespace Coder.Orchestrations.Secrets;
 /// A user's secrets (the Secrets table, values sealed by the <see cref="ISecretVault"/>). Callers name only their own
 /// partition (the caller's user), so one user's secrets cannot be read, listed or changed through another's request.
 /// </summary>
-public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProvider time, IOptions<SecretsOptions> options, Agents.OwnerConfigStamps stamps)
+public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProvider time, IOptions<SecretsOptions> options, OwnerConfigStamps stamps)
 {
     public const int MaxValueChars = 32_768;
 

@@ -29,7 +29,7 @@ public static class SecretsServiceCollectionExtensions
             string keyFile = options.KeyFile ?? Path.Combine(sp.GetRequiredService<IOptions<LocalProvisionerOptions>>().Value.DataDirectory, "secrets.key");
             return new LocalSecretVault(Path.GetFullPath(keyFile));
         });
-        services.TryAddSingleton<Agents.OwnerConfigStamps>();
+        services.TryAddSingleton<OwnerConfigStamps>();
         services.TryAddSingleton<SecretStore>();
         services.TryAddSingleton<DotfilesStore>();
         return services;

@@ -75,6 +75,7 @@ public sealed class ColdCreateStorageCallsTests(TestStorage storage, ITestOutput
         },
         [nameof(CompleteOperationActivity)] = new(StringComparer.Ordinal)
         {
+            ["Table Operations read"] = 1,
             ["Table Operations replace (ETag)"] = 1,
             ["Table Workspaces replace (ETag)"] = 1,
             ["Table WorkspaceAgents read"] = 1,

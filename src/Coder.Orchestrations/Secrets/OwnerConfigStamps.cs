@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 
-namespace Coder.Orchestrations.Agents;
+namespace Coder.Orchestrations.Secrets;
 
 /// <summary>
 /// A per-owner counter that moves whenever something of the owner's that goes into their agents' manifests changes
-/// (secrets, dotfiles). <see cref="ManifestVersionCache"/> keeps a config version only while its owner's stamp is unchanged,
+/// (secrets, dotfiles). the agents' manifest version cache keeps a config version only while its owner's stamp is unchanged,
 /// so such a change reaches agents at their next manifest poll on this instance, and within the cache's lifetime on others.
 /// </summary>
 public sealed class OwnerConfigStamps
