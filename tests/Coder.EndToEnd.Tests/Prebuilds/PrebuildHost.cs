@@ -13,6 +13,9 @@ public sealed class PrebuildHost : IAsyncLifetime
 {
     public const int PeriodSeconds = 1;
     public const string PoolOwner = "system:prebuilds";
+
+    /// <summary>The default: the stalled-handover test waits it out; the other tests' claims must confirm well within it.</summary>
+    public const int HandoverTimeoutSeconds = 30;
     readonly TestStorage _storage = new();
 
     public LocalHostProcess Host { get; private set; } = null!;
@@ -25,6 +28,7 @@ public sealed class PrebuildHost : IAsyncLifetime
             ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
             ["Coder__Security__MutationsPerMinute"] = "100000",
             ["Coder__Security__MutationBurst"] = "100000",
+            ["Coder__Prebuilds__HandoverTimeoutSeconds"] = HandoverTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await HostStart.StartOrDisposeAsync(Host);
     }

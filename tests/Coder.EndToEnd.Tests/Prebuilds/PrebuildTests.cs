@@ -77,6 +77,55 @@ public sealed class PrebuildTests(PrebuildHost fixture)
     }
 
     [Fact]
+    public async Task AClaimWhoseAgentNeverTakesTheHandover_FailsAfterTheDeadline_WithTheReasonOnTheTimeline_AndADeleteTakesItUp()
+    {
+        using var admin = fixture.Host.Admin();
+        using var ada = await fixture.MemberAsync("ada");
+        await admin.CreateTemplateAsync(PrebuildHost.Template("stalled", 1));
+        var member = Assert.Single(await fixture.WaitForReadyAsync("stalled", 1));
+
+        // The member's agent is frozen (SIGSTOP): it never reads the handover, so nothing confirms the claim.
+        int pid = AgentProcesses.Under(fixture.Host.DataDirectory, member.Id).Single().Pid;
+        Signal("STOP", pid);
+        try
+        {
+            var created = await ada.PostAsync("/api/workspaces", """{"name":"stalled","template":"stalled"}""");
+            Assert.Equal(HttpStatusCode.Accepted, created.Status);
+            string id = (string)created.Json["id"]!;
+            Assert.Equal(member.Id, id);
+            Assert.Equal("starting", (string?)created.Json["status"]);
+            string claimOperation = (string)created.Json["operation"]!["id"]!;
+
+            // Not left starting: after the deadline (plus a reconcile period) the claim fails and the workspace is released.
+            var failed = await ada.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(PrebuildHost.HandoverTimeoutSeconds + 60));
+            Assert.Contains("did not take over in time", (string?)failed.Json["failureReason"], StringComparison.Ordinal);
+            var operation = (await ada.GetAsync($"/api/operations/{claimOperation}")).Json;
+            Assert.Equal("failed", (string?)operation["status"]);
+            var events = (await ada.GetAsync($"/api/workspaces/{id}/events?max=500")).Json["items"]!.AsArray();
+            var expired = Assert.Single(events, e => (string?)e!["kind"] == "prebuild.handover_expired");
+            Assert.Contains($"within {PrebuildHost.HandoverTimeoutSeconds} s", (string?)expired!["message"], StringComparison.Ordinal);
+            Assert.Contains(events, e => (string?)e!["kind"] == "provision.failed" && (string?)e["operationId"] == claimOperation);
+            Assert.DoesNotContain(events, e => (string?)e!["kind"] == "prebuild.personalized");
+
+            // A delete takes it up; the pool refills meanwhile.
+            Assert.Equal(HttpStatusCode.Accepted, (await ada.DeleteAsync($"/api/workspaces/{id}")).Status);
+            await Eventually.WaitAsync(() => ada.GetAsync($"/api/workspaces/{id}"), r => r.Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(60), $"workspace {id} deleted");
+            Assert.Empty(AgentProcesses.Under(fixture.Host.DataDirectory, id));
+        }
+        finally
+        {
+            Signal("CONT", pid);
+            await fixture.EmptyPoolAsync("stalled", 2);
+        }
+    }
+
+    static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    [Fact]
     public async Task EightConcurrentCreates_AgainstAPoolOfOne_GiveExactlyOneClaim_AndAllSucceed()
     {
         using var admin = fixture.Host.Admin();
