@@ -139,6 +139,7 @@ public sealed partial class PrebuildClaimer(
         if (stored is null || stored.UpdatedAt != now || stored.PoolClaim is not { } claim) return;
         double ms = (now - (stored.PoolClaimedAt ?? now)).TotalMilliseconds;
         await Task.WhenAll(
+            tokens.RetireHandedOverAsync(stored.RowKey, cancellationToken),
             operations.MutateAsync(claim, o =>
             {
                 if (OperationStore.IsFinished(o.Status)) return false;
