@@ -40,6 +40,9 @@ public sealed class BenchLocalHost : IAsyncDisposable
 
     public string Prefix { get; }
 
+    /// <summary>The local host's data folder (workspaces and their agents' state and logs), under the bench's scratch folder.</summary>
+    public string DataDirectory => _dataDirectory;
+
     public IServiceProvider Services => _host.App.Services;
 
     public static async Task<BenchLocalHost> StartAsync(BenchmarkContext context, IWorkspaceProvisioner? noOp, IReadOnlyDictionary<string, string?>? settings, CancellationToken cancellationToken)

@@ -64,8 +64,8 @@ public sealed class PrebuildClaimScenario : IBenchmarkScenario
         for (int run = -1; run < runs; run++)
         {
             await WaitForReadyMemberAsync(pool, cancellationToken);
-            var (claimMs, claimId) = await TimeCreateAsync(host.Api, $"claim{run + 1}", "warm", expectClaim: true, cancellationToken);
-            var (coldMs, coldId) = await TimeCreateAsync(host.Api, $"cold{run + 1}", "cold", expectClaim: false, cancellationToken);
+            var (claimMs, claimId) = await TimeCreateAsync(host, $"claim{run + 1}", "warm", expectClaim: true, cancellationToken);
+            var (coldMs, coldId) = await TimeCreateAsync(host, $"cold{run + 1}", "cold", expectClaim: false, cancellationToken);
 
             // Run -1 warms the host (JIT, tables, queues) and is not counted.
             Console.WriteLine($"   run {run + 1}: claim {claimMs:0} ms, cold {coldMs:0} ms");
@@ -99,8 +99,9 @@ public sealed class PrebuildClaimScenario : IBenchmarkScenario
         await WaitForEmptyPoolAsync(pool, cancellationToken);
     }
 
-    static async Task<(double Ms, string Id)> TimeCreateAsync(HttpClient api, string name, string template, bool expectClaim, CancellationToken cancellationToken)
+    static async Task<(double Ms, string Id)> TimeCreateAsync(BenchLocalHost host, string name, string template, bool expectClaim, CancellationToken cancellationToken)
     {
+        var api = host.Api;
         long start = Stopwatch.GetTimestamp();
         using var response = await api.PostAsJsonAsync("/api/workspaces", new JsonObject { ["name"] = name, ["template"] = template }, cancellationToken);
         string text = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -113,12 +114,23 @@ public sealed class PrebuildClaimScenario : IBenchmarkScenario
         var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
         while ((status = await BenchApi.StatusAsync(api, id, cancellationToken)) is not ("running" or "failed"))
         {
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Workspace {id} ({template}) is still {status} after a minute: {await api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}");
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new TimeoutException($"Workspace {id} ({template}) is still {status} after a minute: {await api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}\n{AgentLogs(host, id)}");
             await Task.Delay(PollInterval, cancellationToken);
         }
 
-        if (status != "running") throw new InvalidOperationException($"Workspace {id} failed: {await api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}");
+        if (status != "running") throw new InvalidOperationException($"Workspace {id} failed: {await api.GetStringAsync($"/api/workspaces/{id}/events", cancellationToken)}\n{AgentLogs(host, id)}");
         return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, id);
+    }
+
+    /// <summary>The workspace's agent logs, for a failure message: the scratch folder that holds them is deleted after the run.</summary>
+    static string AgentLogs(BenchLocalHost host, string id)
+    {
+        var logs = Directory.Exists(host.DataDirectory)
+            ? Directory.EnumerateFiles(host.DataDirectory, "agent-r*.log", SearchOption.AllDirectories).Where(f => f.Contains(id, StringComparison.Ordinal)).ToList()
+            : [];
+        return logs.Count == 0 ? $"(no agent log of {id} under {host.DataDirectory})"
+            : string.Join('\n', logs.Select(f => $"--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(200))}"));
     }
 
     static async Task WaitForReadyMemberAsync(TableClient pool, CancellationToken cancellationToken)

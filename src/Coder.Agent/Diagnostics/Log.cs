@@ -99,4 +99,10 @@ public static partial class Log
 
     [LoggerMessage(30, LogLevel.Information, "Claimed from the warm pool: personalized from manifest {ConfigVersion} ({Secrets} secrets, dotfiles: {Dotfiles})")]
     public static partial void Personalized(ILogger logger, string configVersion, int secrets, bool dotfiles);
+
+    [LoggerMessage(31, LogLevel.Warning, "Claimed from the warm pool: personalizing failed; confirming anyway so the workspace does not stay starting (the failure is on the timeline)")]
+    public static partial void PersonalizeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(32, LogLevel.Warning, "Could not keep the rotated agent token in the state folder; a restarted agent will not authenticate")]
+    public static partial void TokenNotPersisted(ILogger logger, Exception exception);
 }

@@ -27,7 +27,9 @@ public sealed class AgentRuntime(AgentSettings settings, TimeProvider time, Agen
 {
     readonly ILogger _logger = loggers.Create("agent");
     DrainResponder? _drain;
-    readonly AgentCredential _credential = new(settings.Token);
+
+    // A handed-over token (a claimed warm-pool member) is kept in the state folder: after a restart it replaces the issued one.
+    readonly AgentCredential _credential = RotatedTokenFile.Open(settings.StateDirectory, settings.Token, loggers.Create("credential"));
 
     public async Task RunAsync(CancellationToken shutdown)
     {

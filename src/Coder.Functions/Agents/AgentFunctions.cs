@@ -33,7 +33,9 @@ public sealed class AgentFunctions(ApiPipeline api, AgentManifestService manifes
 
             var manifest = await waiter.GetAsync(token, known, TimeSpan.FromSeconds(wait), ct) ?? throw CoderProblemException.Unauthorized();
             string etag = $"\"{manifest.ConfigVersion}\"";
-            if (req.Headers.IfNoneMatch.Contains(etag)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", etag);
+            // A handover's answer is never a 304: the owner's manifest can hash like the claimed member's the agent already
+            // holds (no secrets or dotfiles of the owner's), and a 304 would drop the only copy of the new token.
+            if (manifest.Token is null && req.Headers.IfNoneMatch.Contains(etag)) return new ApiResult(StatusCodes.Status304NotModified, null).WithHeader("ETag", etag);
             return ApiResult.Ok(manifest).WithHeader("ETag", etag);
         });
 

@@ -92,9 +92,18 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     }
 
     /// <summary>
-    /// The handover of a claimed pool member's token: issues the new token (owner and build from the marked row), then
-    /// revokes <paramref name="token"/> with one write under the ETag it was read with, so exactly one call gets the new
-    /// token; a second call (a replay, a race) gets null and the new token is never shown. Null when nothing is to hand over.
+    /// A handed-over token may redeem the handover again only this long after the last one: by then that answer is either
+    /// applied or lost (the agent's HTTP timeout is 15 s), so a second answer never races the first on the agent.
+    /// </summary>
+    public static readonly TimeSpan RedeemAgainAfter = TimeSpan.FromSeconds(16);
+
+    /// <summary>
+    /// The handover of a claimed pool member's token: issues the new token (owner and build from the marked row) and marks
+    /// <paramref name="token"/> handed over with one write under the ETag it was read with, so of concurrent calls exactly
+    /// one gets a new token; from then on the old token authenticates nothing. Its answer can be lost (a timeout, a failed
+    /// response): until the new token is confirmed (<see cref="RetireHandedOverAsync"/>), the old one may redeem the
+    /// handover again after <see cref="RedeemAgainAfter"/>, which revokes the previous new token. Null when nothing is to
+    /// hand over (not marked, revoked, confirmed, a concurrent call won, or too soon to redeem again).
     /// </summary>
     public async Task<string?> HandOverAsync(string token, CancellationToken cancellationToken)
     {
@@ -103,11 +112,14 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
         if (!response.HasValue || response.Value!.Revoked || response.Value.HandoverOwner is not { } owner) return null;
         var old = response.Value;
+        var now = time.GetUtcNow();
+        string? previous = old.HandedOverTo;
+        if (previous is not null && now - (old.HandedOverAt ?? now) < RedeemAgainAfter) return null;
 
-        // The new token first: if this call dies after it, the old one still works and the next call hands over again.
+        // The new token first: if this call dies after it, the old one is unchanged and the next call hands over again.
         string rotated = await IssueAsync(old.WorkspaceId, owner, old.BuildId, old.Replicas ?? 1, cancellationToken);
-        old.Revoked = true;
-        old.RevokedAt = time.GetUtcNow();
+        old.HandedOverTo = TokenHasher.Hash(rotated);
+        old.HandedOverAt = now;
         try
         {
             await tables.AgentTokens.UpdateEntityAsync(old, old.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -122,8 +134,27 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
             _principals.Remove(hash);
         }
 
+        // A redeem: the answer before was lost, and the token it carried goes.
+        if (previous is not null)
+        {
+            await MarkRevokedAsync(previous, now, cancellationToken);
+            LogRedeemed(logger, old.WorkspaceId);
+        }
+
         LogHandedOver(logger, old.WorkspaceId);
         return rotated;
+    }
+
+    /// <summary>The claim is confirmed (the agent used its new token): the tokens it was handed over from are revoked for good.</summary>
+    public async Task RetireHandedOverAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {AgentTokenIndexEntity.KeyFor(workspaceId)}");
+        await foreach (var pointer in tables.AgentTokens.QueryAsync<AgentTokenIndexEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var row = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(pointer.RowKey, "", cancellationToken: cancellationToken);
+            if (row.HasValue && row.Value!.HandedOverTo is not null && !row.Value.Revoked) await MarkRevokedAsync(pointer.RowKey, now, cancellationToken);
+        }
     }
 
     async Task<bool> MarkRevokedAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
@@ -164,7 +195,8 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
             _principals.Set(hash, principal);
         }
 
-        if (!principal.Revoked) return principal;
+        // A handed-over token speaks for nothing any more (it can only redeem the handover, see HandOverAsync).
+        if (!principal.Revoked && principal.HandedOverTo is null) return principal;
         metrics.AgentTokenRejected("revoked");
         return null;
     }
@@ -191,6 +223,9 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handed a claimed pool member's agent a new token; the old one is revoked (workspace {WorkspaceId})")]
     static partial void LogHandedOver(ILogger logger, string workspaceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A claimed pool member's agent redeemed its handover again (the answer before was lost); the token it carried is revoked (workspace {WorkspaceId})")]
+    static partial void LogRedeemed(ILogger logger, string workspaceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revoked {Count} agent token(s) of workspace {WorkspaceId}")]
     static partial void LogRevoked(ILogger logger, string workspaceId, int count);

@@ -22,6 +22,7 @@ public static class FailureMessages
         ["restore_point_failed"] = "No upgrade: the restore point could not be taken.",
         ["upgrade_rollback_failed"] = "The upgrade failed and so did its rollback.",
         ["scale_rollback_failed"] = "Scaling failed and so did its rollback.",
+        ["prebuild_handover_timeout"] = "The warm-pool workspace's agent did not take over in time, so the claim failed; start or delete the workspace to go on.",
         [OperationCancellation.Reason] = "The operation was canceled and what it started was undone; start or delete the workspace to go on.",
     };
 

@@ -10,7 +10,8 @@ namespace Coder.Orchestrations.Prebuilds;
 /// <item>A member's agent long-polls (<c>?wait=</c> seconds, with <c>If-None-Match</c>): the answer comes when its
 /// manifest changes (a claim), at once on this instance, within <see cref="RecheckEvery"/> on another.</item>
 /// <item>After a claim, the member's old token gets, once, the manifest of its new owner with the new token in it
-/// (<see cref="AgentTokenService.HandOverAsync"/> revokes the old one in the same write); the agent's first full read
+/// (<see cref="AgentTokenService.HandOverAsync"/> retires the old one in the same write; a lost answer can be redeemed
+/// again after <see cref="AgentTokenService.RedeemAgainAfter"/>); the agent's first full read
 /// with the new token, after it personalized, makes the workspace running (<see cref="PrebuildClaimer.ConfirmAsync"/>).</item>
 /// </list>
 /// </summary>
@@ -25,13 +26,15 @@ public sealed class AgentManifestWaiter(AgentManifestService manifests, AgentTok
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
+            // A pool member's token, or one already handed over (it authenticates nothing, but may redeem a lost handover).
             var principal = await tokens.FindAsync(token, cancellationToken);
-            if (principal is null) return null;
-            if (principal.Owner == PrebuildPool.Owner && await tokens.HandOverAsync(token!, cancellationToken) is { } rotated)
+            if ((principal is null || principal.Owner == PrebuildPool.Owner) && token is not null && await tokens.HandOverAsync(token, cancellationToken) is { } rotated)
             {
                 var handed = await manifests.GetAsync(rotated, cancellationToken);
                 return handed is null ? null : handed with { Token = rotated };
             }
+
+            if (principal is null) return null;
 
             if (await manifests.GetWithWorkspaceAsync(token, cancellationToken) is not var (manifest, workspace)) return null;
 

@@ -93,9 +93,9 @@ public sealed partial class PrebuildClaimer(
             throw;
         }
 
-        // From here the owner's row exists: the old token can be handed over, and the pool row goes.
-        await tokens.PrepareHandoverAsync(member.RowKey, caller.User, cancellationToken);
-        await workspaces.CompleteMoveAsync(member, owned, cancellationToken);
+        // From here the owner's row exists. The claim's operation is written before the token is marked for handover: the
+        // agent may take the handover, personalize and confirm within milliseconds (its event replies tell it at once that
+        // the manifest changed), and a confirm that found no operation row would leave the operation running for ever.
         await Task.WhenAll(
             operations.CreateAsync(new OperationEntity
             {
@@ -113,6 +113,10 @@ public sealed partial class PrebuildClaimer(
                 $"Claimed by {caller.Actor} at {now:u} as '{owned.Name}' from the pool of template {owned.Template} v{owned.TemplateVersion} " +
                 $"(pool member since {member.CreatedAt:u}); no provision ran. The agent's token is rotated and it personalizes from the manifest.",
                 "prebuild_claim", caller.Actor, claim), cancellationToken));
+
+        // Then the old token can be handed over, and the pool row goes.
+        await tokens.PrepareHandoverAsync(member.RowKey, caller.User, cancellationToken);
+        await workspaces.CompleteMoveAsync(member, owned, cancellationToken);
         signal.Notify(owned.RowKey);
         LogClaimed(logger, owned.RowKey, caller.User);
         return new WorkspaceAccepted(owned.RowKey, owned.Name, WorkspaceStatus.Starting, OperationLauncher.Pending(claim, OperationKind.Provision) with { Status = OperationStatus.Running });
@@ -135,6 +139,7 @@ public sealed partial class PrebuildClaimer(
         if (stored is null || stored.UpdatedAt != now || stored.PoolClaim is not { } claim) return;
         double ms = (now - (stored.PoolClaimedAt ?? now)).TotalMilliseconds;
         await Task.WhenAll(
+            tokens.RetireHandedOverAsync(stored.RowKey, cancellationToken),
             operations.MutateAsync(claim, o =>
             {
                 if (OperationStore.IsFinished(o.Status)) return false;

@@ -36,6 +36,7 @@ public sealed partial class ReconcilerService(
     HungOperations hung,
     QuotaLedger quotas,
     Prebuilds.PrebuildReconciler pools,
+    Prebuilds.HandoverDeadline handovers,
     CoderMetrics metrics,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
@@ -65,6 +66,9 @@ public sealed partial class ReconcilerService(
 
         // The warm pools ride the same period: their members were repaired above like any workspace.
         await pools.RunAsync(client, cancellationToken);
+
+        // A claim whose agent never confirmed its handover is failed here rather than left starting.
+        await handovers.ExpireAsync(rows, client, cancellationToken);
         metrics.ReportWorkspacesByStatus(rows.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
         await state.WriteOrphansAsync(orphans, plan.OrphansFirstSeen, cancellationToken);
         await state.RecordPassAsync(new ReconcilePassEntity

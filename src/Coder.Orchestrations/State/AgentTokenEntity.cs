@@ -31,5 +31,13 @@ public sealed class AgentTokenEntity : ITableEntity
     /// manifest call (which revokes this one in the same write).
     /// </summary>
     public string? HandoverOwner { get; set; }
+
+    /// <summary>
+    /// The hash of the token this one was last handed over to (null: not handed over). From then on this token
+    /// authenticates nothing; it can only redeem the handover again (its answer may have been lost) until the new token is
+    /// confirmed, which revokes it.
+    /// </summary>
+    public string? HandedOverTo { get; set; }
+    public DateTimeOffset? HandedOverAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -15,7 +15,12 @@ namespace Coder.Agent.Tests.Infrastructure;
 public sealed class ManifestEndpoint : IAsyncDisposable
 {
     readonly HttpListener _listener = new();
-    readonly string _token;
+    readonly Lock _gate = new();
+    string _token;
+    readonly string _initialToken;
+    (string Token, AgentManifest Manifest)? _handover;
+    int _unauthorized;
+    int _confirms;
     readonly Task _serving;
     AgentManifest _manifest;
     int _fetches;
@@ -24,6 +29,7 @@ public sealed class ManifestEndpoint : IAsyncDisposable
     public ManifestEndpoint(string token, AgentManifest manifest)
     {
         _token = token;
+        _initialToken = token;
         _manifest = manifest;
         Port = FreePorts.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
@@ -45,6 +51,21 @@ public sealed class ManifestEndpoint : IAsyncDisposable
 
     /// <summary>Relay tokens handed out (200s).</summary>
     public int RelayTokensIssued => Volatile.Read(ref _relayTokens);
+
+    /// <summary>Requests refused with 401 (a token that is not, or no longer, the valid one).</summary>
+    public int Unauthorized => Volatile.Read(ref _unauthorized);
+
+    /// <summary>Full manifest reads (no If-None-Match) with the handed-over token: the agent's confirm after personalizing.</summary>
+    public int Confirms => Volatile.Read(ref _confirms);
+
+    /// <summary>
+    /// A warm-pool claim as the control plane does it: the next manifest request with the current token gets
+    /// <paramref name="ownersManifest"/> with <paramref name="newToken"/> in it, and from then on only the new token is valid.
+    /// </summary>
+    public void HandOver(string newToken, AgentManifest ownersManifest)
+    {
+        lock (_gate) _handover = (newToken, ownersManifest);
+    }
 
     public AgentManifest Manifest
     {
@@ -89,10 +110,28 @@ public sealed class ManifestEndpoint : IAsyncDisposable
     void Answer(HttpListenerContext context)
     {
         using var response = context.Response;
-        if (context.Request.Headers["Authorization"] != "Bearer " + _token)
+        bool manifestRequest = context.Request.HttpMethod == "GET" && context.Request.Url?.AbsolutePath == "/api/agent/manifest";
+        lock (_gate)
         {
-            response.StatusCode = 401;
-            return;
+            if (context.Request.Headers["Authorization"] != "Bearer " + _token)
+            {
+                Interlocked.Increment(ref _unauthorized);
+                response.StatusCode = 401;
+                return;
+            }
+
+            if (manifestRequest && _handover is var (newToken, owners))
+            {
+                // The handover: this answer carries the new token, and the old one is revoked in the same step.
+                _token = newToken;
+                _handover = null;
+                Manifest = owners;
+                Write(response, JsonSerializer.SerializeToUtf8Bytes(owners with { Token = newToken }, CoderJsonContext.Default.AgentManifest));
+                Interlocked.Increment(ref _fetches);
+                return;
+            }
+
+            if (manifestRequest && context.Request.Headers["If-None-Match"] is null && Manifest.Token is null && _token != _initialToken) Interlocked.Increment(ref _confirms);
         }
 
         switch (context.Request.HttpMethod, context.Request.Url?.AbsolutePath)

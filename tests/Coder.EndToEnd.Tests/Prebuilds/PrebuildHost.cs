@@ -13,6 +13,9 @@ public sealed class PrebuildHost : IAsyncLifetime
 {
     public const int PeriodSeconds = 1;
     public const string PoolOwner = "system:prebuilds";
+
+    /// <summary>Room for the lost-handover test's two redeems (16 s apart); the stalled-handover test waits it out.</summary>
+    public const int HandoverTimeoutSeconds = 45;
     readonly TestStorage _storage = new();
 
     public LocalHostProcess Host { get; private set; } = null!;
@@ -25,6 +28,7 @@ public sealed class PrebuildHost : IAsyncLifetime
             ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
             ["Coder__Security__MutationsPerMinute"] = "100000",
             ["Coder__Security__MutationBurst"] = "100000",
+            ["Coder__Prebuilds__HandoverTimeoutSeconds"] = HandoverTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await HostStart.StartOrDisposeAsync(Host);
     }

@@ -77,6 +77,55 @@ public sealed class PrebuildTests(PrebuildHost fixture)
     }
 
     [Fact]
+    public async Task AClaimWhoseAgentNeverTakesTheHandover_FailsAfterTheDeadline_WithTheReasonOnTheTimeline_AndADeleteTakesItUp()
+    {
+        using var admin = fixture.Host.Admin();
+        using var ada = await fixture.MemberAsync("ada");
+        await admin.CreateTemplateAsync(PrebuildHost.Template("stalled", 1));
+        var member = Assert.Single(await fixture.WaitForReadyAsync("stalled", 1));
+
+        // The member's agent is frozen (SIGSTOP): it never reads the handover, so nothing confirms the claim.
+        int pid = AgentProcesses.Under(fixture.Host.DataDirectory, member.Id).Single().Pid;
+        Signal("STOP", pid);
+        try
+        {
+            var created = await ada.PostAsync("/api/workspaces", """{"name":"stalled","template":"stalled"}""");
+            Assert.Equal(HttpStatusCode.Accepted, created.Status);
+            string id = (string)created.Json["id"]!;
+            Assert.Equal(member.Id, id);
+            Assert.Equal("starting", (string?)created.Json["status"]);
+            string claimOperation = (string)created.Json["operation"]!["id"]!;
+
+            // Not left starting: after the deadline (plus a reconcile period) the claim fails and the workspace is released.
+            var failed = await ada.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(PrebuildHost.HandoverTimeoutSeconds + 60));
+            Assert.Contains("did not take over in time", (string?)failed.Json["failureReason"], StringComparison.Ordinal);
+            var operation = (await ada.GetAsync($"/api/operations/{claimOperation}")).Json;
+            Assert.Equal("failed", (string?)operation["status"]);
+            var events = (await ada.GetAsync($"/api/workspaces/{id}/events?max=500")).Json["items"]!.AsArray();
+            var expired = Assert.Single(events, e => (string?)e!["kind"] == "prebuild.handover_expired");
+            Assert.Contains($"within {PrebuildHost.HandoverTimeoutSeconds} s", (string?)expired!["message"], StringComparison.Ordinal);
+            Assert.Contains(events, e => (string?)e!["kind"] == "provision.failed" && (string?)e["operationId"] == claimOperation);
+            Assert.DoesNotContain(events, e => (string?)e!["kind"] == "prebuild.personalized");
+
+            // A delete takes it up; the pool refills meanwhile.
+            Assert.Equal(HttpStatusCode.Accepted, (await ada.DeleteAsync($"/api/workspaces/{id}")).Status);
+            await Eventually.WaitAsync(() => ada.GetAsync($"/api/workspaces/{id}"), r => r.Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(60), $"workspace {id} deleted");
+            Assert.Empty(AgentProcesses.Under(fixture.Host.DataDirectory, id));
+        }
+        finally
+        {
+            Signal("CONT", pid);
+            await fixture.EmptyPoolAsync("stalled", 2);
+        }
+    }
+
+    static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    [Fact]
     public async Task EightConcurrentCreates_AgainstAPoolOfOne_GiveExactlyOneClaim_AndAllSucceed()
     {
         using var admin = fixture.Host.Admin();
@@ -125,6 +174,64 @@ public sealed class PrebuildTests(PrebuildHost fixture)
     }
 
     [Fact]
+    public async Task AHandoverAnswerThatIsLost_IsRedeemedWithTheOldToken_WhichRevokesTheLostToken_AndTheClaimRuns()
+    {
+        using var admin = fixture.Host.Admin();
+        using var ivy = await fixture.MemberAsync("ivy");
+        await admin.CreateTemplateAsync(PrebuildHost.Template("lossy", 1));
+        string member = (await fixture.WaitForReadyAsync("lossy", 1)).Single().Id;
+        int pid = AgentProcesses.Under(fixture.Host.DataDirectory, member).Single().Pid;
+        string oldToken = SecurityHost.AgentEnvironment(pid, "CODER_AGENT_TOKEN")!;
+
+        // The agent is frozen: the answer to its long poll in flight (the handover, with the new token) is never read.
+        Signal("STOP", pid);
+        string? id = null;
+        try
+        {
+            id = await ivy.CreateWorkspaceAsync("lossy", "lossy");
+            Assert.Equal(member, id);
+
+            // The old token authenticates nothing now; once the lost answer can no longer arrive (the agent's HTTP timeout),
+            // it redeems the handover again.
+            var first = await Eventually.WaitAsync(() => ManifestAsync(oldToken), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(40),
+                "the old token to redeem the lost handover", TimeSpan.FromSeconds(1));
+            string lostToken = (string)first.Body!["token"]!;
+
+            // Lost as well. This time the caller already holds the owner's config version (this owner has no secrets, so it
+            // can hash like the claimed member's manifest): the answer is still a 200 with the token, never a 304 that drops it.
+            string known = (string)first.Body["configVersion"]!;
+            Assert.Equal(HttpStatusCode.Unauthorized, (await ManifestAsync(oldToken, known)).Status);
+            var redeemed = await Eventually.WaitAsync(() => ManifestAsync(oldToken, known), r => r.Status != HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(40),
+                "the old token to redeem the handover again", TimeSpan.FromSeconds(1));
+            Assert.Equal(HttpStatusCode.OK, redeemed.Status);
+            string newToken = (string)redeemed.Body!["token"]!;
+            Assert.NotEqual(lostToken, newToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await ManifestAsync(lostToken)).Status);
+
+            // The full read with the new token is the agent's confirm: the claim runs, and the old token is gone for good.
+            Assert.Equal(HttpStatusCode.OK, (await ManifestAsync(newToken)).Status);
+            await ivy.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await ManifestAsync(oldToken)).Status);
+        }
+        finally
+        {
+            Signal("CONT", pid);
+            if (id is not null) await ivy.DeleteAsync($"/api/workspaces/{id}");
+            await fixture.EmptyPoolAsync("lossy", 2);
+        }
+    }
+
+    async Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Body)> ManifestAsync(string agentToken, string? knownVersion = null)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.Host.BaseUrl}/api/agent/manifest");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
+        if (knownVersion is not null) request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{knownVersion}\"");
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, response.IsSuccessStatusCode ? System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null);
+    }
+
+    [Fact]
     public async Task ANewTemplateVersion_ReplacesThePool()
     {
         using var admin = fixture.Host.Admin();
@@ -142,12 +249,5 @@ public sealed class PrebuildTests(PrebuildHost fixture)
         await fixture.EmptyPoolAsync("fresh", 3);
     }
 
-    async Task<HttpStatusCode> ManifestStatusAsync(string agentToken)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.Host.BaseUrl}/api/agent/manifest");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
-        using var response = await http.SendAsync(request);
-        return response.StatusCode;
-    }
+    async Task<HttpStatusCode> ManifestStatusAsync(string agentToken) => (await ManifestAsync(agentToken)).Status;
 }
