@@ -40,14 +40,16 @@ public sealed class AzureSizeDriftOrchestrationTests(TestStorage storage)
         await agent.ReportAsync(AgentLifecycle.Starting, AgentLifecycle.Ready);
         await host.WaitForOperationAsync((string)created["operation"]!["id"]!, Timeout);
 
+        // Only size actions are asserted: the stand-in agent reported ready once and sends no heartbeats, so a slow run
+        // (a CI run took 18 s) may also plan marking it disconnected.
         var reconciler = host.Service<ReconcilerService>();
         var client = host.Service<DurableTaskClient>();
-        Assert.Empty((await reconciler.ReconcileWorkspaceAsync(id, "test", client, CancellationToken.None)).Planned);
+        Assert.DoesNotContain((await reconciler.ReconcileWorkspaceAsync(id, "test", client, CancellationToken.None)).Planned, a => a.Kind == ReconcileActionKind.RestoreSize);
         if (provisioner == "aci")
         {
             // ACI reports the 1.5 GiB it was sent as 1.6 GB: its own rounding, not drift.
             SetMemoryInGb(fake, resource, 1.6);
-            Assert.Empty((await reconciler.ReconcileWorkspaceAsync(id, "test", client, CancellationToken.None)).Planned);
+            Assert.DoesNotContain((await reconciler.ReconcileWorkspaceAsync(id, "test", client, CancellationToken.None)).Planned, a => a.Kind == ReconcileActionKind.RestoreSize);
         }
 
         // Someone changes the size behind the platform's back.
@@ -79,7 +81,7 @@ public sealed class AzureSizeDriftOrchestrationTests(TestStorage storage)
         Assert.Contains(events, e => (string?)e!["kind"] == "scale.succeeded" && (string?)e["reason"] == "size_drift");
         var workspace = await host.GetAsync($"/api/workspaces/{id}");
         Assert.Equal((cpu, memoryMiB), ((double)workspace["size"]!["cpu"]!, (int)workspace["size"]!["memoryMiB"]!));
-        Assert.Empty((await reconciler.ReconcileWorkspaceAsync(id, "test", client, CancellationToken.None)).Planned);
+        Assert.DoesNotContain((await reconciler.ReconcileWorkspaceAsync(id, "test", client, CancellationToken.None)).Planned, a => a.Kind == ReconcileActionKind.RestoreSize);
     }
 
     static void SetMemoryInGb(FakeArm.FakeArmServer fake, string group, double memoryInGb) =>
