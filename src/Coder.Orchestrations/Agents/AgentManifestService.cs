@@ -19,7 +19,7 @@ namespace Coder.Orchestrations.Agents;
 /// any change (a promoted version, new intervals) changes it and the agent re-fetches.
 /// </summary>
 public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, RelayTokenService relay, SecretStore secrets,
-    DotfilesStore dotfiles, FleetHeartbeat heartbeat, ManifestVersionCache versions, OwnerConfigStamps stamps, IOptions<AgentBootstrapOptions> options)
+    DotfilesStore dotfiles, FleetHeartbeat heartbeat, ManifestVersionCache versions, OwnerConfigStamps stamps, AgentReuseWindow reuse, IOptions<AgentBootstrapOptions> options)
 {
     public const int DefaultScriptTimeoutSeconds = 300;
 
@@ -34,12 +34,18 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
     /// <summary>
     /// The config version of the manifest <see cref="GetAsync"/> would answer, or null when the token is not valid for a
     /// current build (401): what an agent's poll is compared with and what every ingest reply carries. Answered from
-    /// <see cref="ManifestVersionCache"/> while nothing the manifest is built from changed, so it costs the token check and
-    /// one workspace row read.
+    /// <see cref="ManifestVersionCache"/> while nothing the manifest is built from changed, and from the token and workspace
+    /// rows as read or written here within <see cref="AgentReuseWindow"/>: in steady state it costs no storage call. A
+    /// version answers nothing secret; the manifest itself is always built from a fresh read. An unclaimed warm-pool
+    /// member's rows are checked within the token cache's time, so a claim elsewhere reaches its agent as soon as a revoke would.
     /// </summary>
     public async Task<string?> CurrentVersionAsync(string? token, CancellationToken cancellationToken)
     {
-        if (await AuthenticateAsync(token, cancellationToken) is not var (principal, workspace)) return null;
+        var window = await reuse.GetAsync(cancellationToken);
+        var found = await AuthenticateAsync(token, window, cancellationToken);
+        if (found is { Workspace: var member } && member.PoolPreset is not null && member.PoolClaim is null && window > tokens.CacheTime)
+            found = await AuthenticateAsync(token, tokens.CacheTime, cancellationToken);
+        if (found is not var (principal, workspace)) return null;
         return versions.Find(workspace, principal.BuildId, await heartbeat.FloorSecondsAsync(cancellationToken))
             ?? (await BuildAsync(principal, workspace, cancellationToken)).ConfigVersion;
     }
@@ -96,11 +102,15 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
     /// The token's principal and its workspace, when the token belongs to the workspace's current build (or the build a
     /// blue-green upgrade is bringing up); null otherwise (401).
     /// </summary>
-    public async Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, CancellationToken cancellationToken)
+    public Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, CancellationToken cancellationToken) =>
+        AuthenticateAsync(token, TimeSpan.Zero, cancellationToken);
+
+    /// <summary><see cref="AuthenticateAsync(string?, CancellationToken)"/> on a workspace row read or written here at most <paramref name="maxAge"/> ago.</summary>
+    async Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var principal = await tokens.FindAsync(token, cancellationToken);
+        var principal = await tokens.FindAsync(token, maxAge > tokens.CacheTime ? maxAge : tokens.CacheTime, cancellationToken);
         if (principal is null) return null;
-        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        var workspace = await workspaces.GetRecentAsync(principal.Owner, principal.WorkspaceId, maxAge, cancellationToken);
         if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return null;
         if (workspace.AgentBuild != principal.BuildId && workspace.PendingBuild != principal.BuildId) return null;
         return (principal, workspace);
