@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Coder.Contracts.Agents;
-using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
@@ -67,15 +63,18 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
 
         // The owner's (the workspace row's partition), never the caller's: an agent token names exactly one workspace.
         string owner = workspace.PartitionKey;
-        var ownerSecrets = secrets.OpenAllAsync(owner, cancellationToken);
-        var ownerDotfiles = await dotfiles.GetAsync(owner, cancellationToken);
+        // As read here within ManifestCacheSeconds while no change of the owner's was made here: the bound the version cache
+        // already puts on seeing another instance's change. A fleet whose intervals change rebuilds every manifest at once.
+        var ownerInputsAge = TimeSpan.FromSeconds(o.ManifestCacheSeconds);
+        var ownerSecrets = secrets.OpenAllAsync(owner, ownerInputsAge, cancellationToken);
+        var ownerDotfiles = await dotfiles.GetAsync(owner, ownerInputsAge, cancellationToken);
         var opened = await ownerSecrets;
         var manifest = new AgentManifest(
             workspace.RowKey,
             "",
             (spec.StartupScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
             new Dictionary<string, string>(spec.Env ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            new AgentIntervals(Math.Max(spec.Agent?.HeartbeatSeconds ?? o.HeartbeatSeconds, floor), Math.Max(spec.Agent?.MetricsSeconds ?? o.MetricsSeconds, FleetHeartbeat.MetricsFloorSeconds(floor, o))),
+            ManifestVersionCache.Intervals(spec.Agent?.HeartbeatSeconds, spec.Agent?.MetricsSeconds, floor, o),
             spec.Agent?.Plugins ?? [])
         {
             ShutdownScripts = (spec.ShutdownScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
@@ -91,10 +90,7 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
             AwaitingClaim = workspace.PoolPreset is not null && workspace.PoolClaim is null,
         };
 
-        // The config version hashes each secret's version, not its value: it is reported back and shown, and must not
-        // let anyone test guesses of a value against it.
-        string configVersion = Hash(manifest);
-        versions.Set(workspace, principal.BuildId, floor, ownerStamp, configVersion);
+        string configVersion = versions.Set(workspace, principal.BuildId, floor, ownerStamp, manifest, spec.Agent?.HeartbeatSeconds, spec.Agent?.MetricsSeconds);
         return manifest with { ConfigVersion = configVersion, Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) };
     }
 
@@ -131,11 +127,5 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
         }
 
         return result;
-    }
-
-    static string Hash(AgentManifest manifest)
-    {
-        string json = JsonSerializer.Serialize(manifest, CoderJsonContext.Default.AgentManifest);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
     }
 }
