@@ -199,14 +199,14 @@ public sealed partial class ApiPipeline(
 
     /// <summary>
     /// Every mutating call gets a row. Agent traffic (heartbeats, metrics) is telemetry, not an action, so only its
-    /// refusals are audited.
+    /// refusals are audited (<see cref="RoutePolicy.AuditsAgentAnswer"/>).
     /// </summary>
     async Task AuditAsync(string method, string[]? segments, CallerIdentity? caller, IActionResult result, string requestId)
     {
         int status = (result as ApiResult)?.Status ?? StatusCodes.Status200OK;
         segments ??= ["(invalid path)"];
         bool agentRoute = segments.Length > 0 && string.Equals(segments[0], "agent", StringComparison.OrdinalIgnoreCase);
-        if (agentRoute && status < 400) return;
+        if (agentRoute && !RoutePolicy.AuditsAgentAnswer(status)) return;
         string target = (result as ApiResult)?.Header("Location") is { } location && RoutePolicy.Segments(location) is { } created
             ? RoutePolicy.TargetOf(created)
             : RoutePolicy.TargetOf(segments);

@@ -41,6 +41,14 @@ public static partial class RoutePolicy
         return rest.All(s => SafeSegment().IsMatch(s)) ? rest : null;
     }
 
+    /// <summary>
+    /// Whether an answer on an agent route gets an audit row. Agent traffic (heartbeats, metrics) is telemetry, not an
+    /// action, so only refusals do (400, 401, 403, 404, 409, 413, 429). A client that gave up (499) or a control plane too
+    /// busy or broken to answer (5xx, logged where it failed) refused nothing: auditing those would add a storage write to
+    /// every timed-out send of an overloaded fleet, just when storage is the bottleneck.
+    /// </summary>
+    public static bool AuditsAgentAnswer(int status) => status is >= 400 and < 499;
+
     /// <summary>Routes whose function checks a credential of its own (agent tokens, the webhook key), so a refusal is its 401.</summary>
     public static bool ChecksOwnCredential(IReadOnlyList<string>? segments) =>
         segments is { Count: > 0 } && (IsSegment(segments[0], "agent") || IsSegment(segments[0], "eventgrid"));

@@ -28,6 +28,7 @@ public sealed partial class AgentEventIngestor(
     WorkspaceTimeline timeline,
     WorkspaceSignalQueue signals,
     WorkspaceMetricsHistory metricsHistory,
+    AgentReuseWindow reuse,
     Telemetry.CoderMetrics metrics,
     TimeProvider time,
     ILogger<AgentEventIngestor> logger) : IAgentEventIngestor
@@ -42,7 +43,10 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
-        var principal = await tokens.FindForWorkspaceAsync(bearerToken ?? envelope.Token, envelope.WorkspaceId, cancellationToken);
+        // Steady traffic reuses what this instance knows for longer (AgentReuseWindow); the rest checks within the token cache's time.
+        bool steady = AgentReuseWindow.IsSteady(envelope.Type);
+        var window = steady ? await reuse.GetAsync(cancellationToken) : tokens.CacheTime;
+        var principal = await tokens.FindForWorkspaceAsync(bearerToken ?? envelope.Token, envelope.WorkspaceId, window, cancellationToken);
         if (principal is null)
         {
             LogRejected(logger, envelope.WorkspaceId, envelope.AgentId, "token not valid for this workspace");
@@ -62,19 +66,30 @@ public sealed partial class AgentEventIngestor(
         // A heartbeat needs no marker: the row itself shows whether it is already applied (see ApplyHeartbeatAsync).
         // Every other type's marker is read alongside the rows, not before them.
         bool marked = envelope.Type != AgentEventTypes.Heartbeat;
+
+        // The agents row names the workspace's live and green builds: a build is put there before its compute starts and
+        // leaves when another replaces it, so a row that holds this build checks it as the workspace row would. The row
+        // this instance last wrote (the previous heartbeat's) is the starting point: the write's ETag proves it current, so
+        // a heartbeat costs one conditional write; a stale memory costs a read, and a row that no longer holds the build
+        // goes the whole way below.
+        if (!marked && agents.Remembered(principal.WorkspaceId) is { } lastWritten && lastWritten.Holds(build)
+            && await ApplyHeartbeatAsync(principal.WorkspaceId, null, null, build, sentAt, cancellationToken) is { } fast)
+            return Measured(fast, envelope);
+
         string seqKey = AgentSeqEntity.RowKeyFor(envelope.Seq);
         var markerRead = marked ? tables.AgentSeqs.GetEntityIfExistsAsync<AgentSeqEntity>(envelope.AgentId, seqKey, cancellationToken: cancellationToken) : null;
-        var agentsRead = agents.GetAsync(principal.WorkspaceId, cancellationToken);
-        if (!marked && await agentsRead is { } held && held.Holds(build))
-        {
-            // The agents row names the workspace's live and green builds: a build is put there before its compute starts
-            // and leaves when another replaces it, so a row that holds this build checks it as the workspace row would.
-            var outcome = await ApplyHeartbeatAsync(principal.WorkspaceId, null, held, build, sentAt, cancellationToken);
-            if (outcome == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
-            return outcome;
-        }
 
-        var workspaceRead = workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        // Other types start from the remembered agents row too (their writes are ETag-guarded the same way).
+        var remembered = marked ? agents.Remembered(principal.WorkspaceId) : null;
+        var agentsRead = remembered is null ? agents.GetAsync(principal.WorkspaceId, cancellationToken) : Task.FromResult<WorkspaceAgentsEntity?>(null);
+        if (!marked && await agentsRead is { } held && held.Holds(build)
+            && await ApplyHeartbeatAsync(principal.WorkspaceId, null, held, build, sentAt, cancellationToken) is { } outcome)
+            return Measured(outcome, envelope);
+
+        // Steady traffic checks the build against the workspace row as this instance knows it (the agents row write re-checks
+        // it under its ETag); everything else reads the row now: lifecycle changes and drain answers act on the operation
+        // and hints it holds, and logs and scripts write the timeline without the agents row's check.
+        var workspaceRead = workspaces.GetRecentAsync(principal.Owner, principal.WorkspaceId, steady ? window : TimeSpan.Zero, cancellationToken);
         await Task.WhenAll(markerRead ?? Task.CompletedTask, workspaceRead, agentsRead);
         if (markerRead is not null && (await markerRead).HasValue) return IngestOutcome.Duplicate;
 
@@ -93,7 +108,8 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
-        var row = await agentsRead ?? WorkspaceAgentsEntity.FromLegacy(workspace);
+        // Null: the remembered row is the starting point (WorkspaceAgentStore.MutateAsync), a legacy workspace's columns its fallback.
+        var row = remembered is not null ? null : await agentsRead ?? WorkspaceAgentsEntity.FromLegacy(workspace);
         IngestOutcome applied;
         try
         {
@@ -113,12 +129,13 @@ public sealed partial class AgentEventIngestor(
     /// <summary>
     /// The heartbeat's whole effect is "connected, heard from at <paramref name="sentAt"/> or later" on its build's section.
     /// When the row already says so (a redelivery, or a later event got there first) the heartbeat is a duplicate and
-    /// nothing is written.
+    /// nothing is written. Null when the row, as written or last read, holds the build in neither section (another build
+    /// replaced it, or the workspace is gone): the caller checks the token against the workspace row.
     /// </summary>
-    async Task<IngestOutcome> ApplyHeartbeatAsync(string workspaceId, WorkspaceEntity? workspace, WorkspaceAgentsEntity read, string build, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    async Task<IngestOutcome?> ApplyHeartbeatAsync(string workspaceId, WorkspaceEntity? workspace, WorkspaceAgentsEntity? read, string build, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         bool covered = false;
-        await agents.MutateAsync(workspaceId, workspace, read, a =>
+        var stored = await agents.MutateAsync(workspaceId, workspace, read, a =>
         {
             if (a.Build == build)
             {
@@ -134,10 +151,17 @@ public sealed partial class AgentEventIngestor(
             a.PendingHeartbeatAt = sentAt;
             return true;
         }, cancellationToken);
+        if (stored is null || !stored.Holds(build)) return null;
         return covered ? IngestOutcome.Duplicate : IngestOutcome.Applied;
     }
 
-    async Task<IngestOutcome> ApplyAsync(AgentEnvelope envelope, WorkspaceEntity workspace, WorkspaceAgentsEntity row, string build, bool green, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    IngestOutcome Measured(IngestOutcome outcome, AgentEnvelope envelope)
+    {
+        if (outcome == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
+        return outcome;
+    }
+
+    async Task<IngestOutcome> ApplyAsync(AgentEnvelope envelope, WorkspaceEntity workspace, WorkspaceAgentsEntity? row, string build, bool green, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         string id = workspace.RowKey;
         switch (envelope.Type)
@@ -178,7 +202,8 @@ public sealed partial class AgentEventIngestor(
             }
 
             case AgentEventTypes.Heartbeat:
-                return await ApplyHeartbeatAsync(id, workspace, row, build, sentAt, cancellationToken);
+                // The workspace row has just said this build is current or pending, so the row holds it too (or is legacy).
+                return await ApplyHeartbeatAsync(id, workspace, row, build, sentAt, cancellationToken) ?? IngestOutcome.Applied;
 
             case AgentEventTypes.Metrics:
             {

@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Coder.Contracts.Agents;
-using Coder.Contracts.Json;
 using Coder.Orchestrations.Common;
 using Coder.Orchestrations.Connect;
 using Coder.Orchestrations.Provisioning.AgentDelivery;
@@ -19,7 +15,7 @@ namespace Coder.Orchestrations.Agents;
 /// any change (a promoted version, new intervals) changes it and the agent re-fetches.
 /// </summary>
 public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStore workspaces, TemplateStore templates, RelayTokenService relay, SecretStore secrets,
-    DotfilesStore dotfiles, FleetHeartbeat heartbeat, ManifestVersionCache versions, OwnerConfigStamps stamps, IOptions<AgentBootstrapOptions> options)
+    DotfilesStore dotfiles, FleetHeartbeat heartbeat, ManifestVersionCache versions, OwnerConfigStamps stamps, AgentReuseWindow reuse, IOptions<AgentBootstrapOptions> options)
 {
     public const int DefaultScriptTimeoutSeconds = 300;
 
@@ -34,12 +30,18 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
     /// <summary>
     /// The config version of the manifest <see cref="GetAsync"/> would answer, or null when the token is not valid for a
     /// current build (401): what an agent's poll is compared with and what every ingest reply carries. Answered from
-    /// <see cref="ManifestVersionCache"/> while nothing the manifest is built from changed, so it costs the token check and
-    /// one workspace row read.
+    /// <see cref="ManifestVersionCache"/> while nothing the manifest is built from changed, and from the token and workspace
+    /// rows as read or written here within <see cref="AgentReuseWindow"/>: in steady state it costs no storage call. A
+    /// version answers nothing secret; the manifest itself is always built from a fresh read. An unclaimed warm-pool
+    /// member's rows are checked within the token cache's time, so a claim elsewhere reaches its agent as soon as a revoke would.
     /// </summary>
     public async Task<string?> CurrentVersionAsync(string? token, CancellationToken cancellationToken)
     {
-        if (await AuthenticateAsync(token, cancellationToken) is not var (principal, workspace)) return null;
+        var window = await reuse.GetAsync(cancellationToken);
+        var found = await AuthenticateAsync(token, window, cancellationToken);
+        if (found is { Workspace: var member } && member.PoolPreset is not null && member.PoolClaim is null && window > tokens.CacheTime)
+            found = await AuthenticateAsync(token, tokens.CacheTime, cancellationToken);
+        if (found is not var (principal, workspace)) return null;
         return versions.Find(workspace, principal.BuildId, await heartbeat.FloorSecondsAsync(cancellationToken))
             ?? (await BuildAsync(principal, workspace, cancellationToken)).ConfigVersion;
     }
@@ -61,15 +63,18 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
 
         // The owner's (the workspace row's partition), never the caller's: an agent token names exactly one workspace.
         string owner = workspace.PartitionKey;
-        var ownerSecrets = secrets.OpenAllAsync(owner, cancellationToken);
-        var ownerDotfiles = await dotfiles.GetAsync(owner, cancellationToken);
+        // As read here within ManifestCacheSeconds while no change of the owner's was made here: the bound the version cache
+        // already puts on seeing another instance's change. A fleet whose intervals change rebuilds every manifest at once.
+        var ownerInputsAge = TimeSpan.FromSeconds(o.ManifestCacheSeconds);
+        var ownerSecrets = secrets.OpenAllAsync(owner, ownerInputsAge, cancellationToken);
+        var ownerDotfiles = await dotfiles.GetAsync(owner, ownerInputsAge, cancellationToken);
         var opened = await ownerSecrets;
         var manifest = new AgentManifest(
             workspace.RowKey,
             "",
             (spec.StartupScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
             new Dictionary<string, string>(spec.Env ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            new AgentIntervals(Math.Max(spec.Agent?.HeartbeatSeconds ?? o.HeartbeatSeconds, floor), Math.Max(spec.Agent?.MetricsSeconds ?? o.MetricsSeconds, FleetHeartbeat.MetricsFloorSeconds(floor, o))),
+            ManifestVersionCache.Intervals(spec.Agent?.HeartbeatSeconds, spec.Agent?.MetricsSeconds, floor, o),
             spec.Agent?.Plugins ?? [])
         {
             ShutdownScripts = (spec.ShutdownScripts ?? []).Select(s => new ManifestScript(s.Name!, s.Script!, s.TimeoutSeconds ?? DefaultScriptTimeoutSeconds, s.BlocksReady ?? false)).ToList(),
@@ -85,10 +90,7 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
             AwaitingClaim = workspace.PoolPreset is not null && workspace.PoolClaim is null,
         };
 
-        // The config version hashes each secret's version, not its value: it is reported back and shown, and must not
-        // let anyone test guesses of a value against it.
-        string configVersion = Hash(manifest);
-        versions.Set(workspace, principal.BuildId, floor, ownerStamp, configVersion);
+        string configVersion = versions.Set(workspace, principal.BuildId, floor, ownerStamp, manifest, spec.Agent?.HeartbeatSeconds, spec.Agent?.MetricsSeconds);
         return manifest with { ConfigVersion = configVersion, Secrets = opened.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal) };
     }
 
@@ -96,11 +98,15 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
     /// The token's principal and its workspace, when the token belongs to the workspace's current build (or the build a
     /// blue-green upgrade is bringing up); null otherwise (401).
     /// </summary>
-    public async Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, CancellationToken cancellationToken)
+    public Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, CancellationToken cancellationToken) =>
+        AuthenticateAsync(token, TimeSpan.Zero, cancellationToken);
+
+    /// <summary><see cref="AuthenticateAsync(string?, CancellationToken)"/> on a workspace row read or written here at most <paramref name="maxAge"/> ago.</summary>
+    async Task<(AgentTokenEntity Principal, WorkspaceEntity Workspace)?> AuthenticateAsync(string? token, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var principal = await tokens.FindAsync(token, cancellationToken);
+        var principal = await tokens.FindAsync(token, maxAge > tokens.CacheTime ? maxAge : tokens.CacheTime, cancellationToken);
         if (principal is null) return null;
-        var workspace = await workspaces.GetAsync(principal.Owner, principal.WorkspaceId, cancellationToken);
+        var workspace = await workspaces.GetRecentAsync(principal.Owner, principal.WorkspaceId, maxAge, cancellationToken);
         if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted)) return null;
         if (workspace.AgentBuild != principal.BuildId && workspace.PendingBuild != principal.BuildId) return null;
         return (principal, workspace);
@@ -121,11 +127,5 @@ public sealed class AgentManifestService(AgentTokenService tokens, WorkspaceStor
         }
 
         return result;
-    }
-
-    static string Hash(AgentManifest manifest)
-    {
-        string json = JsonSerializer.Serialize(manifest, CoderJsonContext.Default.AgentManifest);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
     }
 }

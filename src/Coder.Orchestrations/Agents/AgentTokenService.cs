@@ -24,7 +24,15 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     // moment later), for as long as API tokens are (Coder:Security:TokenCacheSeconds): a revoke on this instance drops
     // the entry at once, other instances see it within that time. Whether the build is still current is checked against
     // the workspace row on every use, so a cached principal of a replaced build still fails.
-    readonly ExpiringCache<AgentTokenEntity> _principals = new(time, TimeSpan.FromSeconds(options.Value.TokenCacheSeconds), MaxCachedPrincipals);
+    // Entries are kept longer than that (RememberTime) for the agent's steady traffic (AgentReuseWindow), which asks for
+    // its own freshness; FindAsync takes an entry only while it is younger than CacheTime.
+    readonly ExpiringCache<AgentTokenEntity> _principals = new(time, RememberTime, MaxCachedPrincipals);
+
+    /// <summary>The longest any caller may reuse a token row read here.</summary>
+    public static readonly TimeSpan RememberTime = TimeSpan.FromMinutes(5);
+
+    /// <summary>How late another instance's revoke can be seen here by <see cref="FindAsync"/>.</summary>
+    public TimeSpan CacheTime { get; } = TimeSpan.FromSeconds(options.Value.TokenCacheSeconds);
 
     /// <summary>A new token for the agents of replicas 0 … <paramref name="replicas"/> − 1 of this build.</summary>
     public async Task<string> IssueAsync(string workspaceId, string owner, string buildId, int replicas, CancellationToken cancellationToken)
@@ -183,11 +191,17 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     /// The workspace and build a token belongs to, or null. Whether the build is still current is the caller's check.
     /// The entity may be shared with other callers: read it, do not change it.
     /// </summary>
-    public async Task<AgentTokenEntity?> FindAsync(string? token, CancellationToken cancellationToken)
+    public Task<AgentTokenEntity?> FindAsync(string? token, CancellationToken cancellationToken) => FindAsync(token, CacheTime, cancellationToken);
+
+    /// <summary>
+    /// <see cref="FindAsync(string?, CancellationToken)"/> on a token row read here at most <paramref name="maxAge"/> ago
+    /// (capped at <see cref="RememberTime"/>): for the agent's steady traffic only (<see cref="AgentReuseWindow"/>).
+    /// </summary>
+    public async Task<AgentTokenEntity?> FindAsync(string? token, TimeSpan maxAge, CancellationToken cancellationToken)
     {
         if (token is not { Length: > 0 and < 256 } || !token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
         string hash = TokenHasher.Hash(token);
-        if (!_principals.TryGet(hash, out var principal))
+        if (!_principals.TryGetFresh(hash, maxAge, out var principal))
         {
             var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
             if (!response.HasValue || !TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash)) return null;
@@ -205,9 +219,13 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     /// The token's principal when it belongs to <paramref name="workspaceId"/>; otherwise null. A valid token used for
     /// another workspace is a spoofing attempt (or a confused agent): it is logged and counted.
     /// </summary>
-    public async Task<AgentTokenEntity?> FindForWorkspaceAsync(string? token, string workspaceId, CancellationToken cancellationToken)
+    public Task<AgentTokenEntity?> FindForWorkspaceAsync(string? token, string workspaceId, CancellationToken cancellationToken) =>
+        FindForWorkspaceAsync(token, workspaceId, CacheTime, cancellationToken);
+
+    /// <summary><see cref="FindForWorkspaceAsync(string?, string, CancellationToken)"/> on a token row read here at most <paramref name="maxAge"/> ago.</summary>
+    public async Task<AgentTokenEntity?> FindForWorkspaceAsync(string? token, string workspaceId, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var principal = await FindAsync(token, cancellationToken);
+        var principal = await FindAsync(token, maxAge, cancellationToken);
         if (principal is null || principal.WorkspaceId == workspaceId) return principal;
         metrics.AgentTokenRejected("other_workspace");
         LogCrossWorkspace(logger, principal.WorkspaceId, workspaceId);

@@ -21,6 +21,7 @@ public static class AgentsServiceCollectionExtensions
         services.TryAddSingleton<AgentBootstrap>();
         services.TryAddSingleton<AgentManifestService>();
         services.TryAddSingleton<FleetHeartbeat>();
+        services.TryAddSingleton<AgentReuseWindow>();
         services.TryAddSingleton<Secrets.OwnerConfigStamps>();
         services.TryAddSingleton<ManifestVersionCache>();
         services.TryAddSingleton<AgentConnectService>();

@@ -30,6 +30,22 @@ public sealed class ExpiringCache<TValue>(TimeProvider time, TimeSpan timeToLive
         return false;
     }
 
+    /// <summary>
+    /// An entry set at most <paramref name="maxAge"/> ago (its age is its lifetime so far): one cache serves readers that
+    /// tolerate different staleness, e.g. a writer's starting point and a display read.
+    /// </summary>
+    public bool TryGetFresh(string key, TimeSpan maxAge, out TValue value)
+    {
+        if (_entries.TryGetValue(key, out var entry) && entry.Until - timeToLive + maxAge > time.GetUtcNow() && entry.Until > time.GetUtcNow())
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
     public void Set(string key, TValue value)
     {
         if (!Enabled) return;

@@ -17,6 +17,9 @@ public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProv
 
     TableClient Table => tables.Get(TableNames.Secrets);
 
+    // Owners' sealed rows as last queried here, with the owner's stamp at the time (OpenAllAsync with a maxAge).
+    readonly ExpiringCache<(IReadOnlyList<SecretEntity> Rows, long Stamp)> _sealedRows = new(time, TimeSpan.FromMinutes(5), 100_000);
+
     /// <summary>Sets <paramref name="name"/> to <paramref name="value"/>; bad input is a 400 naming the field and stores nothing.</summary>
     public async Task<SecretView> SetAsync(string owner, string name, string? value, CancellationToken cancellationToken)
     {
@@ -89,10 +92,28 @@ public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProv
     }
 
     /// <summary>The owner's secrets with their values and versions: only for the manifest of the owner's own workspace.</summary>
-    public async Task<IReadOnlyList<(string Name, string Value, string Version)>> OpenAllAsync(string owner, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<(string Name, string Value, string Version)>> OpenAllAsync(string owner, CancellationToken cancellationToken) =>
+        OpenAllAsync(owner, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// <see cref="OpenAllAsync(string, CancellationToken)"/> from the owner's sealed rows as queried here at most
+    /// <paramref name="maxAge"/> ago while no change of the owner's was made here since (<see cref="OwnerConfigStamps"/>):
+    /// agents' manifests, which already see another instance's change within that time. Sealed rows only are kept; values
+    /// are opened for each manifest.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, string Value, string Version)>> OpenAllAsync(string owner, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var rows = new List<SecretEntity>();
-        await foreach (var row in Table.QueryAsync<SecretEntity>(e => e.PartitionKey == owner, cancellationToken: cancellationToken)) rows.Add(row);
+        long stamp = stamps.Of(owner);
+        IReadOnlyList<SecretEntity> rows;
+        if (_sealedRows.TryGetFresh(owner, maxAge, out var known) && known.Stamp == stamp) rows = known.Rows;
+        else
+        {
+            var read = new List<SecretEntity>();
+            await foreach (var row in Table.QueryAsync<SecretEntity>(e => e.PartitionKey == owner, cancellationToken: cancellationToken)) read.Add(row);
+            rows = read;
+            _sealedRows.Set(owner, (rows, stamp));
+        }
+
         var opened = await Task.WhenAll(rows.Select(async r => (r.RowKey, await vault.OpenAsync(owner, r.RowKey, r.Sealed, cancellationToken), r.Version)));
         return opened.OrderBy(s => s.RowKey, StringComparer.Ordinal).ToList();
     }

@@ -16,31 +16,52 @@ namespace Coder.Orchestrations.State;
 public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
 {
     /// <summary>
-    /// How long a read of the agents row is reused for display (<see cref="GetRecentAsync"/>): a write on this instance
-    /// shows at once, one made on another instance within this time. Heartbeats come every few seconds, so a GET shows
-    /// nothing older than what it could show anyway.
+    /// How long a read of the agents row is reused for a workspace's GET (<see cref="GetRecentAsync(string, CancellationToken)"/>):
+    /// a write on this instance shows at once, one made on another instance within this time.
     /// </summary>
     public static readonly TimeSpan RecentTime = TimeSpan.FromSeconds(1);
 
-    readonly ExpiringCache<WorkspaceAgentsEntity> _recent = new(time, RecentTime);
+    /// <summary>
+    /// How long a row this instance read or wrote stays its starting point for the next read-modify-write: the write's ETag
+    /// decides whether it was still current (<see cref="OptimisticConcurrency.MutateRememberedAsync"/>), so a heartbeat costs
+    /// one conditional write instead of a read and a write. Display reads take it only while it is young enough for them.
+    /// </summary>
+    public static readonly TimeSpan RememberTime = TimeSpan.FromMinutes(5);
+
+    /// <summary>One row per live workspace of a busy control plane; past it the memory starts over (a miss costs a read).</summary>
+    const int MaxRemembered = 100_000;
+
+    readonly ExpiringCache<WorkspaceAgentsEntity> _known = new(time, RememberTime, MaxRemembered);
 
     /// <summary>
-    /// The agents row for display only (the API's GET and list): a copy read at most <see cref="RecentTime"/> ago, or
-    /// written here since. Nothing decides on it; writers read with <see cref="GetAsync"/> and write under the ETag.
+    /// The agents row for a workspace's GET: a copy read or written here at most <see cref="RecentTime"/> ago. Nothing
+    /// decides on it; writers write under the ETag.
     /// </summary>
-    public async Task<WorkspaceAgentsEntity?> GetRecentAsync(string workspaceId, CancellationToken cancellationToken)
+    public Task<WorkspaceAgentsEntity?> GetRecentAsync(string workspaceId, CancellationToken cancellationToken) =>
+        GetRecentAsync(workspaceId, RecentTime, cancellationToken);
+
+    /// <summary>
+    /// The agents row for display, read or written here at most <paramref name="maxAge"/> ago, else read now. A list takes
+    /// the fleet's heartbeat interval: on one instance every write passes here and shows at once; another instance's shows
+    /// within one interval, no later than the next heartbeat could have changed it anyway.
+    /// </summary>
+    public async Task<WorkspaceAgentsEntity?> GetRecentAsync(string workspaceId, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        if (_recent.TryGet(workspaceId, out var known)) return RowCopy.Of(known);
-        var row = await GetAsync(workspaceId, cancellationToken);
-        if (row is not null) _recent.Set(workspaceId, RowCopy.Of(row));
-        return row;
+        if (_known.TryGetFresh(workspaceId, maxAge, out var known)) return RowCopy.Of(known);
+        return await GetAsync(workspaceId, cancellationToken);
     }
 
     public async Task<WorkspaceAgentsEntity?> GetAsync(string workspaceId, CancellationToken cancellationToken)
     {
         var response = await tables.WorkspaceAgents.GetEntityIfExistsAsync<WorkspaceAgentsEntity>(workspaceId, WorkspaceAgentsEntity.Row, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        if (!response.HasValue) return null;
+        _known.Set(workspaceId, RowCopy.Of(response.Value!));
+        return response.Value;
     }
+
+    /// <summary>A copy of the row as this instance last read or wrote it (within <see cref="RememberTime"/>), or null; nothing is read.</summary>
+    public WorkspaceAgentsEntity? Remembered(string workspaceId) =>
+        _known.TryGet(workspaceId, out var known) ? RowCopy.Of(known) : null;
 
     /// <summary>The workspace's agents row, or the one its legacy columns describe (not stored yet: its ETag is empty).</summary>
     public async Task<WorkspaceAgentsEntity> ReadAsync(WorkspaceEntity workspace, CancellationToken cancellationToken) =>
@@ -64,13 +85,16 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
         try
         {
             var stored = await OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, agents, cancellationToken);
-            _recent.Set(stored.PartitionKey, RowCopy.Of(stored));
+            _known.Set(stored.PartitionKey, RowCopy.Of(stored));
             return stored;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // A lost race: what is stored now is someone else's; the next display read fetches it.
-            _recent.Remove(agents.PartitionKey);
+            // A lost race: what is stored now is someone else's; the next read fetches it.
+            _known.Remove(agents.PartitionKey);
+
+            // A remembered row deleted since (its workspace was deleted elsewhere): read again, as after any lost race.
+            if (e is RequestFailedException { Status: 404 } && agents.ETag != default) throw new RequestFailedException(412, "The row is gone; read it again.", e);
             throw;
         }
     }
@@ -86,10 +110,13 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
     /// <summary>
     /// <see cref="MutateAsync(WorkspaceEntity, WorkspaceAgentsEntity?, Func{WorkspaceAgentsEntity, bool}, CancellationToken)"/>
     /// for a caller that holds the agents row but not the workspace row: when the row is gone (its workspace was deleted)
-    /// and there is no <paramref name="legacySource"/>, nothing is written and the result is null.
+    /// and there is no <paramref name="legacySource"/>, nothing is written and the result is null. Without
+    /// <paramref name="read"/> it starts from the row as this instance last saw it (<see cref="Remembered"/>), under its ETag.
     /// </summary>
     public Task<WorkspaceAgentsEntity?> MutateAsync(string workspaceId, WorkspaceEntity? legacySource, WorkspaceAgentsEntity? read, Func<WorkspaceAgentsEntity, bool> mutate, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.MutateAsync(read, ct => ReadAsync(workspaceId, legacySource, ct), mutate, SaveAsync, cancellationToken);
+        read is null
+            ? OptimisticConcurrency.MutateRememberedAsync(Remembered(workspaceId), ct => ReadAsync(workspaceId, legacySource, ct), mutate, SaveAsync, cancellationToken)
+            : OptimisticConcurrency.MutateAsync(read, ct => ReadAsync(workspaceId, legacySource, ct), mutate, SaveAsync, cancellationToken);
 
     async Task<WorkspaceAgentsEntity?> ReadAsync(string workspaceId, WorkspaceEntity? legacySource, CancellationToken cancellationToken) =>
         await GetAsync(workspaceId, cancellationToken) ?? (legacySource is null ? null : WorkspaceAgentsEntity.FromLegacy(legacySource));
@@ -97,7 +124,7 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
     /// <summary>Removes the workspace's agents row (its workspace is deleted).</summary>
     public async Task DeleteAsync(string workspaceId, CancellationToken cancellationToken)
     {
-        _recent.Remove(workspaceId);
+        _known.Remove(workspaceId);
         try
         {
             await tables.WorkspaceAgents.DeleteEntityAsync(workspaceId, WorkspaceAgentsEntity.Row, ETag.All, cancellationToken);

@@ -94,6 +94,15 @@ public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null
         return response.Value;
     }
 
+    /// <summary>
+    /// The row as read or written here at most <paramref name="maxAge"/> ago (a copy), else read now. Only for checks whose
+    /// staleness is bounded by design: this instance's own writes show at once, another's within <paramref name="maxAge"/>.
+    /// </summary>
+    public async Task<WorkspaceEntity?> GetRecentAsync(string owner, string workspaceId, TimeSpan maxAge, CancellationToken cancellationToken) =>
+        maxAge > TimeSpan.Zero && _known.TryGetFresh(workspaceId, maxAge, out var known) && known.PartitionKey == owner
+            ? RowCopy.Of(known)
+            : await GetAsync(owner, workspaceId, cancellationToken);
+
     /// <summary>Replaces the row if its ETag still matches; throws <see cref="RequestFailedException"/> 412 otherwise.</summary>
     public async Task<WorkspaceEntity> UpdateAsync(WorkspaceEntity workspace, CancellationToken cancellationToken)
     {
@@ -147,6 +156,7 @@ public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null
             new TableTransactionAction(TableTransactionActionType.Delete, from, from.ETag),
             new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(from.PartitionKey, WorkspaceNameClaimEntity.RowKeyPrefix + from.Name), ETag.All),
         ], cancellationToken);
+        _known.Remove(moved.RowKey);
     }
 
     /// <summary>Marks the workspace deleted and frees its name in one transaction (same partition).</summary>
@@ -160,6 +170,9 @@ public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null
         try
         {
             await tables.Workspaces.SubmitTransactionAsync(actions, cancellationToken);
+
+            // The live row this instance remembers is no more (a read racing the write may have put it back in between).
+            _known.Remove(workspace.RowKey);
         }
         catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex == 1)
         {

@@ -1,3 +1,4 @@
+using Coder.Orchestrations.Agents;
 using Azure;
 using Azure.Data.Tables;
 using Coder.Contracts;
@@ -40,6 +41,7 @@ public sealed class WorkspaceService(
     SnapshotTable snapshots,
     QuotaLedger quotas,
     PrebuildClaimer prebuilds,
+    FleetHeartbeat heartbeat,
     TimeProvider time) : IWorkspaceCreator
 {
     public async Task<WorkspaceAccepted> CreateAsync(CallerIdentity caller, CreateWorkspaceRequest request, DurableTaskClient client, CancellationToken cancellationToken)
@@ -154,7 +156,10 @@ public sealed class WorkspaceService(
         var (items, next) = await store.ListPageAsync(caller.IsAdmin ? null : caller.User, continuationToken, 100, cancellationToken);
         var active = new Dictionary<string, int?>(StringComparer.Ordinal);
         var shown = items.Where(w => !PrebuildPool.IsMember(w) && (status is null ? !w.IsIn(WorkspaceStatus.Deleted) : w.Status == status) && (template is null || w.Template == template)).ToList();
-        var observed = await Task.WhenAll(shown.Select(w => agents.GetAsync(w.RowKey, cancellationToken)));
+        // The agents rows as this instance last read or wrote them within one heartbeat interval: on one instance that is
+        // every row as stored (ingest writes through here), so a page of a hundred costs one query, not a hundred reads.
+        var observedAge = TimeSpan.FromSeconds(await heartbeat.HeartbeatSecondsAsync(null, cancellationToken));
+        var observed = await Task.WhenAll(shown.Select(w => agents.GetRecentAsync(w.RowKey, observedAge, cancellationToken)));
         var result = new List<WorkspaceResponse>();
         for (int i = 0; i < shown.Count; i++)
         {

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Coder.Orchestrations.Common;
 using Coder.Orchestrations.State;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,10 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
 {
     public const string TableName = "WorkspaceMetrics";
     volatile bool _tableReady;
+
+    // Each workspace's row as this instance last wrote it: the next sample starts from it under its ETag, so a sample costs
+    // one conditional write, and a lost race (another instance's or replica's sample) reads again and folds in on top.
+    readonly ExpiringCache<MetricsHistoryEntity> _written = new(time, TimeSpan.FromMinutes(5), 100_000);
 
     public TimeSpan BucketLength => options.Value.BucketLength;
 
@@ -32,7 +37,7 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
 
         // A conflict means another replica's sample landed first: the row is read again and this one folded in on top.
         // A workspace's first sample inserts the row (it has no ETag yet).
-        await OptimisticConcurrency.MutateAsync<MetricsHistoryEntity>(null, async ct =>
+        await OptimisticConcurrency.MutateRememberedAsync(_written.TryGet(workspaceId, out var remembered) ? RowCopy.Of(remembered) : null, async ct =>
         {
             var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: ct);
             return response.HasValue ? response.Value! : new MetricsHistoryEntity { PartitionKey = workspaceId };
@@ -53,7 +58,25 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
             entity.BucketSeconds = (int)bucketSeconds;
             entity.Data = MetricsHistoryCodec.Encode(buckets);
             return true;
-        }, (entity, ct) => OptimisticConcurrency.SaveAsync(Table, entity, ct), cancellationToken);
+        }, SaveAsync, cancellationToken);
+    }
+
+    async Task<MetricsHistoryEntity> SaveAsync(MetricsHistoryEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await OptimisticConcurrency.SaveAsync(Table, entity, cancellationToken);
+            _written.Set(stored.PartitionKey, RowCopy.Of(stored));
+            return stored;
+        }
+        catch (RequestFailedException e)
+        {
+            _written.Remove(entity.PartitionKey);
+
+            // A remembered row deleted since (its workspace's history dropped): read again, as after any lost race.
+            if (e.Status == 404) throw new RequestFailedException(412, "The row is gone; read it again.", e);
+            throw;
+        }
     }
 
     /// <summary>The buckets of the last <paramref name="window"/>, oldest first.</summary>
@@ -70,6 +93,7 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
     public async Task RemoveAsync(string workspaceId, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
+        _written.Remove(workspaceId);
         await Table.DeleteEntityAsync(workspaceId, MetricsHistoryEntity.RowKeyValue, ETag.All, cancellationToken);
     }
 
