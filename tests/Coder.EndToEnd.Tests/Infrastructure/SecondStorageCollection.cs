@@ -6,7 +6,7 @@ namespace Coder.EndToEnd.Tests.Infrastructure;
 /// share nothing but the emulator.
 /// </summary>
 [CollectionDefinition(Name)]
-[ExpectedSeconds(500)]
+[ExpectedSeconds(350)]
 public sealed class SecondStorageCollection : ICollectionFixture<TestStorage>
 {
     public const string Name = "storage-2";

@@ -3,7 +3,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Prebuilds;
 
 [CollectionDefinition(Name)]
-[ExpectedSeconds(190)]
+[ExpectedSeconds(170)]
 public sealed class PrebuildCollection : ICollectionFixture<PrebuildHost>
 {
     public const string Name = "Prebuilds";
