@@ -8,6 +8,7 @@ namespace Coder.EndToEnd.Tests.Chaos;
 /// completes or is marked failed, and once the snapshot timer's garbage collection has run, every chunk in the store
 /// is referenced by a ready snapshot's manifest (the chunks the killed upload left behind are gone).
 /// </summary>
+[ExpectedSeconds(130)]
 public sealed class HostKilledDuringSnapshotTests(TestStorage storage, ITestOutputHelper output) : IClassFixture<TestStorage>, IAsyncLifetime
 {
     const string CollectedLine = "Chunk garbage collection: ";

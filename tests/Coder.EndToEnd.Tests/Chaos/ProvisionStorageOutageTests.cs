@@ -7,6 +7,7 @@ namespace Coder.EndToEnd.Tests.Chaos;
 /// same data and ports: the provision completes once, the operation slot is released, and every agent event, including
 /// the log lines written while storage was down, reaches the timeline exactly once.
 /// </summary>
+[ExpectedSeconds(85)]
 public sealed class ProvisionStorageOutageTests : OwnAzuriteHostTestBase
 {
     // The script logs, then waits for "go" (created once storage is down, so its next lines are posted into the outage),

@@ -7,6 +7,7 @@ namespace Coder.EndToEnd.Tests.Chaos;
 /// Azurite stopped for 30 s while a snapshot uploads, then started again on the same data and ports: the snapshot ends
 /// once (ready and complete, or failed without a manifest), its one row is settled, and the workspace's operation slot is free.
 /// </summary>
+[ExpectedSeconds(95)]
 public sealed class SnapshotStorageOutageTests(ITestOutputHelper output) : OwnAzuriteHostTestBase
 {
     [Fact]

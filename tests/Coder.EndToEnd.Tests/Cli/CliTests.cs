@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Cli;
 
 /// <summary>The real <c>coder</c> binary, as a process, against the local host: what a user at a terminal does.</summary>
 [Collection(SecondStorageCollection.Name)]
-public sealed class CliTests(TestStorage storage) : IAsyncLifetime
+public sealed class CliTests(CliHost fixture) : IClassFixture<CliHost>, IAsyncLifetime
 {
     const string TemplateYaml = """
         # A template as users write it: YAML, comments and all.
@@ -28,20 +28,19 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
           readyTimeoutSeconds: 60
         """;
 
-    readonly LocalHostProcess _host = new(storage.ConnectionString);
+    readonly LocalHostProcess _host = fixture.Host;
     readonly CliProcess _cli = new();
 
     public async Task InitializeAsync()
     {
-        await _host.StartAsync();
         var login = await _cli.RunAsync("login", _host.BaseUrl, "--token", LocalHostProcess.AdminToken);
         Assert.True(login.ExitCode == 0, login.ToString());
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         _cli.Dispose();
-        await _host.DisposeAsync();
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -104,8 +103,9 @@ public sealed class CliTests(TestStorage storage) : IAsyncLifetime
 
         var json = await _cli.RunAsync("list", "--output", "json");
         Assert.True(json.ExitCode == 0, json.ToString());
-        var item = Assert.Single(json.JsonOf("GET", "/api/workspaces")["items"]!.AsArray());
-        Assert.Equal("dev", (string?)item!["name"]);
+
+        // The class's host also holds the other tests' workspaces (their own names).
+        var item = Assert.Single(json.JsonOf("GET", "/api/workspaces")["items"]!.AsArray(), i => (string?)i!["name"] == "dev")!;
         Assert.Equal("running", (string?)item["status"]);
         string id = (string)item["id"]!;
         using var api = _host.Admin();

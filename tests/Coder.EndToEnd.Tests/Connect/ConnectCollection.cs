@@ -1,3 +1,5 @@
+using Coder.EndToEnd.Tests.Infrastructure;
+
 namespace Coder.EndToEnd.Tests.Connect;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Coder.EndToEnd.Tests.Connect;
 /// one after another, beside the other collections.
 /// </summary>
 [CollectionDefinition(Name)]
+[ExpectedSeconds(80)]
 public sealed class ConnectCollection : ICollectionFixture<ConnectFixture>
 {
     public const string Name = "connect";

@@ -19,6 +19,7 @@ namespace Coder.EndToEnd.Tests.Hosting;
 /// startup script's file must exist; then the <c>coder</c> CLI, logged in as the README says, runs commands in it through
 /// the relay (<c>coder ssh dev -- …</c>). A fresh build is most of its time.
 /// </summary>
+[ExpectedSeconds(600)]
 public sealed class ReadmePathTests(ITestOutputHelper output) : IAsyncLifetime
 {
     const string ProductCommand = "dotnet run --project src/Coder.Local";

@@ -14,9 +14,23 @@ public sealed class PrebuildHost : IAsyncLifetime
     public const int PeriodSeconds = 1;
     public const string PoolOwner = "system:prebuilds";
 
-    /// <summary>Room for the lost-handover test's two redeems (16 s apart); the stalled-handover test waits it out.</summary>
+    /// <summary>Room for the lost-handover test's two redeems (16 s apart).</summary>
     public const int HandoverTimeoutSeconds = 45;
+
+    /// <summary>The stalled-handover test's own host, whose deadline it waits out: shorter, so the wait is.</summary>
+    public const int ShortHandoverTimeoutSeconds = 8;
+
     readonly TestStorage _storage = new();
+
+    public PrebuildHost()
+        : this(HandoverTimeoutSeconds)
+    {
+    }
+
+    /// <summary>A host of one test's own (not the collection's), with its own emulator and handover deadline.</summary>
+    internal PrebuildHost(int handoverTimeoutSeconds) => HandoverSeconds = handoverTimeoutSeconds;
+
+    public int HandoverSeconds { get; }
 
     public LocalHostProcess Host { get; private set; } = null!;
 
@@ -28,9 +42,18 @@ public sealed class PrebuildHost : IAsyncLifetime
             ["CODER_RECONCILE_SCHEDULE"] = $"*/{PeriodSeconds} * * * * *",
             ["Coder__Security__MutationsPerMinute"] = "100000",
             ["Coder__Security__MutationBurst"] = "100000",
-            ["Coder__Prebuilds__HandoverTimeoutSeconds"] = HandoverTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Coder__Prebuilds__HandoverTimeoutSeconds"] = HandoverSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await HostStart.StartOrDisposeAsync(Host);
+        try
+        {
+            await HostStart.StartOrDisposeAsync(Host);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialization threw; the emulator must not outlive it.
+            await _storage.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

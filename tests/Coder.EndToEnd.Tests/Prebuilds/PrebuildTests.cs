@@ -79,6 +79,21 @@ public sealed class PrebuildTests(PrebuildHost fixture)
     [Fact]
     public async Task AClaimWhoseAgentNeverTakesTheHandover_FailsAfterTheDeadline_WithTheReasonOnTheTimeline_AndADeleteTakesItUp()
     {
+        // A host of its own with a short deadline: this test waits the whole deadline out, and the collection's is 45 s.
+        var own = new PrebuildHost(PrebuildHost.ShortHandoverTimeoutSeconds);
+        await own.InitializeAsync();
+        try
+        {
+            await AClaimStallsAsync(own);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    static async Task AClaimStallsAsync(PrebuildHost fixture)
+    {
         using var admin = fixture.Host.Admin();
         using var ada = await fixture.MemberAsync("ada");
         await admin.CreateTemplateAsync(PrebuildHost.Template("stalled", 1));
@@ -97,13 +112,13 @@ public sealed class PrebuildTests(PrebuildHost fixture)
             string claimOperation = (string)created.Json["operation"]!["id"]!;
 
             // Not left starting: after the deadline (plus a reconcile period) the claim fails and the workspace is released.
-            var failed = await ada.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(PrebuildHost.HandoverTimeoutSeconds + 60));
+            var failed = await ada.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(fixture.HandoverSeconds + 60));
             Assert.Contains("did not take over in time", (string?)failed.Json["failureReason"], StringComparison.Ordinal);
             var operation = (await ada.GetAsync($"/api/operations/{claimOperation}")).Json;
             Assert.Equal("failed", (string?)operation["status"]);
             var events = (await ada.GetAsync($"/api/workspaces/{id}/events?max=500")).Json["items"]!.AsArray();
             var expired = Assert.Single(events, e => (string?)e!["kind"] == "prebuild.handover_expired");
-            Assert.Contains($"within {PrebuildHost.HandoverTimeoutSeconds} s", (string?)expired!["message"], StringComparison.Ordinal);
+            Assert.Contains($"within {fixture.HandoverSeconds} s", (string?)expired!["message"], StringComparison.Ordinal);
             Assert.Contains(events, e => (string?)e!["kind"] == "provision.failed" && (string?)e["operationId"] == claimOperation);
             Assert.DoesNotContain(events, e => (string?)e!["kind"] == "prebuild.personalized");
 

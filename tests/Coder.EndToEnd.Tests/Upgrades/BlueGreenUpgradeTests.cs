@@ -5,7 +5,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Upgrades;
 
 /// <summary>Blue-green upgrades end to end on the local host: two real instances of the workspace, real agents, the real durable engine.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class BlueGreenUpgradeTests(TestStorage storage) : IAsyncLifetime
 {
     static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);

@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Upgrades;
 /// batch and batches of at most 4 with the bake timers observed; then a version that fails on start stops after the
 /// canary, both canaries are rolled back, and the other 8 are never touched.
 /// </summary>
-[Collection(StorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class CanaryRolloutTests(TestStorage storage) : IAsyncLifetime
 {
     const double BakeMinutes = 0.05;

@@ -9,7 +9,7 @@ namespace Coder.EndToEnd.Tests.Upgrades;
 /// a build whose orchestrations carry version 2.0 takes over the same task hub. The instances started under the shipped
 /// version (1.2) replay on the new code (which branches on the instance's version, never the worker's) and the rollout finishes.
 /// </summary>
-[Collection(StorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class ControlPlaneUpgradeTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _old = new(storage.ConnectionString);

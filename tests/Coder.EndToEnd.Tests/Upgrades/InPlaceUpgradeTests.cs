@@ -4,7 +4,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Upgrades;
 
 /// <summary>In-place upgrades end to end on the local host: real agents, real files, the real durable engine.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class InPlaceUpgradeTests(TestStorage storage) : IAsyncLifetime
 {
     static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);

@@ -4,7 +4,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Upgrades;
 
 /// <summary>Pause, resume and abort reach a running rollout as external events and show in its status.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class RolloutControlTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);

@@ -1,40 +1,14 @@
 using System.Net;
-using Azure.Storage.Queues;
-using Coder.Orchestrations.State;
 using Coder.EndToEnd.Tests.Infrastructure;
 
 namespace Coder.EndToEnd.Tests.Workspaces;
 
 /// <summary>Bad input gets problem+json naming the field at fault, and changes nothing in Table Storage.</summary>
 [Collection(SecondStorageCollection.Name)]
-public sealed class BadInputTests(TestStorage storage) : IAsyncLifetime
+public sealed class BadInputTests(TestStorage storage, BadInputHost fixture) : IClassFixture<BadInputHost>
 {
-    readonly LocalHostProcess _host = new(storage.ConnectionString);
-    string _existingId = "";
-
-    public async Task InitializeAsync()
-    {
-        await _host.StartAsync();
-        using var api = _host.Admin();
-        await api.CreateTemplateAsync(Templates.Local("basic"));
-
-        // A stopped workspace gives the duplicate-name case something to collide with, and no agent keeps writing.
-        _existingId = await api.CreateWorkspaceAsync("taken", "basic");
-        await api.WaitForStatusAsync(_existingId, "running", TimeSpan.FromSeconds(30));
-        await api.PostAsync($"/api/workspaces/{_existingId}/stop", "");
-        await api.WaitForStatusAsync(_existingId, "stopped", TimeSpan.FromSeconds(30));
-
-        // The stopped agent's last envelopes (shutting_down, off) may still be queued; their ingest writes dedup markers,
-        // so the tables are only quiet once both queues are drained.
-        var queues = new QueueServiceClient(storage.ConnectionString);
-        foreach (string queue in new[] { QueueNames.AgentEvents, QueueNames.WorkspaceSignals })
-        {
-            var client = queues.GetQueueClient(_host.Prefix + queue);
-            await Eventually.WaitAsync(async () => (await client.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, TimeSpan.FromSeconds(30), $"queue {queue} to drain");
-        }
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    readonly LocalHostProcess _host = fixture.Host;
+    readonly string _existingId = fixture.ExistingId;
 
     /// <summary>Every table's rows except the audit log, which records refused calls by design (the security issue).</summary>
     async Task<string> StateAsync() =>

@@ -7,7 +7,7 @@ namespace Coder.EndToEnd.Tests.Workspaces;
 /// One operation at a time per workspace: racing requests either win (202) or learn who won (409), and nothing is lost. An
 /// ETag from a GET stays valid while only the agents report, and racing changes under one ETag get 412, not a second claim.
 /// </summary>
-[Collection(SecondStorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class ConcurrencyTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);

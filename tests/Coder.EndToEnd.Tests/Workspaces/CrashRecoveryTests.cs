@@ -3,7 +3,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Workspaces;
 
 /// <summary>The control plane is killed mid-provision and started again on the same storage: the durable engine finishes the work once.</summary>
-[Collection(SecondStorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class CrashRecoveryTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);

@@ -4,7 +4,7 @@ using Coder.EndToEnd.Tests.Infrastructure;
 namespace Coder.EndToEnd.Tests.Workspaces;
 
 /// <summary>The walking skeleton, end to end: the local host on Azurite, the real durable engine, a real agent process.</summary>
-[Collection(SecondStorageCollection.Name)]
+[Collection(ThirdStorageCollection.Name)]
 public sealed class WorkspaceLifecycleTests(TestStorage storage) : IAsyncLifetime
 {
     readonly LocalHostProcess _host = new(storage.ConnectionString);
