@@ -27,6 +27,8 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
 
     TableClient Table => tables.Get(TableName);
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, FailedAuthenticationTally> _tallies = new(StringComparer.Ordinal);
+
     public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         var at = time.GetUtcNow();
@@ -55,52 +57,78 @@ public sealed partial class AuditLog(CoderTables tables, TimeProvider time, ILog
 
     /// <summary>
     /// Counts a failed authentication from <paramref name="address"/>: one row per address and UTC minute whose
-    /// <see cref="AuditEntity.Count"/> goes up (ETag-guarded), so a flood of bad tokens cannot bury the other rows.
+    /// <see cref="AuditEntity.Count"/> goes up (ETag-guarded), so a flood of bad tokens cannot bury the other rows. The
+    /// failures of one address and minute on this instance are counted together (<see cref="FailedAuthenticationTally"/>):
+    /// each call returns once a write that includes it is stored, and a burst of them costs a write or two, not one each
+    /// in a queue on the same row.
     /// </summary>
     public async Task RecordFailedAuthenticationAsync(string address, string requestId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var minute = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
         string addressHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..16];
+        string rowKey = InvertedTicks(minute) + "-auth-" + addressHash;
+        var tally = _tallies.GetOrAdd(rowKey, _ => new FailedAuthenticationTally());
+        tally.LastRequestId = Clip(requestId);
+        tally.Add();
+        await tally.Turn.WaitAsync(cancellationToken);
+        int count = 0;
+        try
+        {
+            // Zero: an earlier turn's write carried this failure already.
+            count = tally.Take();
+            if (count > 0) await AddFailedAuthenticationsAsync(address, minute, rowKey, count, tally.LastRequestId ?? "", cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, FailedAuthenticationAction, "address:" + address, e);
+        }
+        catch (OperationCanceledException)
+        {
+            tally.GiveBack(count);
+            throw;
+        }
+        finally
+        {
+            tally.Turn.Release();
+            if (tally.Empty) _tallies.TryRemove(KeyValuePair.Create(rowKey, tally));
+        }
+    }
+
+    async Task AddFailedAuthenticationsAsync(string address, DateTimeOffset minute, string rowKey, int count, string requestId, CancellationToken cancellationToken)
+    {
         var entity = new AuditEntity
         {
             PartitionKey = DayKey(minute),
-            RowKey = InvertedTicks(minute) + "-auth-" + addressHash,
+            RowKey = rowKey,
             At = minute,
             Actor = Clip("address:" + address),
             Action = FailedAuthenticationAction,
             Target = "",
             Result = AuditResults.Rejected,
             Status = 401,
-            RequestId = Clip(requestId),
-            Count = 1,
+            RequestId = requestId,
+            Count = count,
         };
-        try
+
+        // The first failures of the minute insert the row without a read; a 409 means it is there, so it is read and
+        // counted under its ETag, and another instance counting first means counting again on the new row.
+        await OptimisticConcurrency.MutateAsync(entity, async ct =>
         {
-            // The first failure of the minute inserts the row without a read; a 409 means it is there, so it is read and
-            // counted under its ETag, and another request of the same address and minute counting first means counting
-            // again on the new row.
-            await OptimisticConcurrency.MutateAsync(entity, async ct =>
-            {
-                var row = await Table.GetEntityIfExistsAsync<AuditEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct);
-                return row.HasValue ? row.Value! : entity;
-            }, row =>
-            {
-                if (row.ETag == default) return true;
-                row.Count = (row.Count ?? 1) + 1;
-                row.RequestId = entity.RequestId;
-                return true;
-            }, async (row, ct) =>
-            {
-                if (row.ETag == default) await AddAsync(row, ct);
-                else await OptimisticConcurrency.ReplaceAsync(Table, row, ct);
-                return row;
-            }, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
+            var row = await Table.GetEntityIfExistsAsync<AuditEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct);
+            return row.HasValue ? row.Value! : entity;
+        }, row =>
         {
-            LogRecordFailed(logger, entity.Action, entity.Actor, e);
-        }
+            if (row.ETag == default) return true;
+            row.Count = (row.Count ?? 1) + count;
+            row.RequestId = entity.RequestId;
+            return true;
+        }, async (row, ct) =>
+        {
+            if (row.ETag == default) await AddAsync(row, ct);
+            else await OptimisticConcurrency.ReplaceAsync(Table, row, ct);
+            return row;
+        }, cancellationToken);
     }
 
     async Task AddAsync(AuditEntity entity, CancellationToken cancellationToken)

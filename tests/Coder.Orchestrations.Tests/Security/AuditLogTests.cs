@@ -1,5 +1,8 @@
 using Coder.Orchestrations.Audit;
+using Coder.Orchestrations.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Coder.Orchestrations.Tests.Security;
 
@@ -48,6 +51,31 @@ public sealed class AuditLogTests(TestStorage storage)
         Assert.Equal([1, 8], rows.Select(r => r.Count ?? 0));
         Assert.All(rows, r => Assert.Equal(AuditLog.FailedAuthenticationAction, r.Action));
         Assert.Equal(DateTimeOffset.Parse("2026-05-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), rows[1].At);
+    }
+
+    [Fact]
+    public async Task AFloodOfFailedAuthentications_IsCountedInFull_WithAFewWritesPerInstance_NotOneEach()
+    {
+        // Two instances on one storage, 300 failures from one address in one minute, all at once: before the tally, each
+        // was its own conditional write of the same row, queued behind the others (the fuzz test's 1,930 401s took 252 s).
+        var time = new ManualTime(DateTimeOffset.Parse("2026-05-02T11:00:10Z", System.Globalization.CultureInfo.InvariantCulture));
+        string prefix = TestStorage.NewPrefix();
+        var recorder = new StorageCalls.StorageCallRecorder(prefix, storage.ConnectionString);
+        var services = new ServiceCollection().AddSingleton(new StoragePipelinePolicies([recorder])).BuildServiceProvider();
+        var tables = new CoderTables(new StorageClientFactory(Options.Create(new CoderStorageOptions { ConnectionString = storage.ConnectionString, Prefix = prefix }), services));
+        await tables.EnsureCreatedAsync(CancellationToken.None);
+        var here = new AuditLog(tables, time, NullLogger<AuditLog>.Instance);
+        var there = new AuditLog(tables, time, NullLogger<AuditLog>.Instance);
+        await here.RecordFailedAuthenticationAsync("192.0.2.7", "req-first", CancellationToken.None); // creates the table
+
+        recorder.Start();
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => (i % 2 == 0 ? here : there).RecordFailedAuthenticationAsync("192.0.2.7", $"req-{i}", CancellationToken.None))));
+        var calls = recorder.Stop();
+
+        var rows = (await here.QueryAsync(time.Now.AddHours(-1), time.Now, 100, "address:192.0.2.7", null, CancellationToken.None)).Items;
+        Assert.Equal(301, Assert.Single(rows).Count);
+        int writes = calls.Where(c => c.Key.StartsWith("Table Audit ", StringComparison.Ordinal) && !c.Key.EndsWith(" read", StringComparison.Ordinal)).Sum(c => c.Value);
+        Assert.InRange(writes, 2, 40);
     }
 
     [Fact]
