@@ -8,4 +8,7 @@ public sealed record BenchmarkContext(string RepoRoot, string ScratchDirectory, 
 
     /// <summary>The commit measured, for scenarios that write results files of their own.</summary>
     public string Commit { get; init; } = "unknown";
+
+    /// <summary>What the storage is (Azurite on disk or in memory, or CODER_STORAGE), for the results files.</summary>
+    public string Storage { get; init; } = "Azurite, on disk";
 }

@@ -18,11 +18,14 @@ var results = new List<ScenarioResult>();
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10) + Coder.Bench.Scenarios.Fleet.FleetScenario.Budget * selected.Count(s => ScenarioCatalog.OnRequest.Contains(s)));
 var suite = Stopwatch.StartNew();
 
-// One Azurite for the whole run (CODER_STORAGE overrides it): every figure and its baseline see the same storage.
+// One Azurite for the whole run (CODER_STORAGE overrides it): every figure and its baseline see the same storage. A run of
+// the fleet scenario alone keeps Azurite's data in memory (EmbeddedAzurite.StartAsync says why); fleet.json records it.
 string? storage = Environment.GetEnvironmentVariable("CODER_STORAGE");
-await using var azurite = string.IsNullOrEmpty(storage) ? await EmbeddedAzurite.StartAsync(Path.Combine(scratch, "azurite"), cts.Token) : null;
+bool inMemory = selected.Count > 0 && selected.All(s => s.Name == Coder.Bench.Scenarios.Fleet.FleetScenario.ScenarioName);
+await using var azurite = string.IsNullOrEmpty(storage) ? await EmbeddedAzurite.StartAsync(Path.Combine(scratch, "azurite"), inMemory, cts.Token) : null;
 string commit = GitCommit(repoRoot);
-var context = new BenchmarkContext(repoRoot, scratch, storage is { Length: > 0 } ? storage : azurite!.ConnectionString, quick) { Arguments = args, Commit = commit };
+string storageDescription = azurite is null ? "CODER_STORAGE" : inMemory ? "Azurite, in memory (--inMemoryPersistence)" : "Azurite, on disk";
+var context = new BenchmarkContext(repoRoot, scratch, storage is { Length: > 0 } ? storage : azurite!.ConnectionString, quick) { Arguments = args, Commit = commit, Storage = storageDescription };
 foreach (var scenario in selected)
 {
     Console.WriteLine($"== {scenario.Name}");

@@ -21,8 +21,7 @@ public sealed partial class WorkspaceMetricsService(WorkspaceAccess workspaces, 
                 $"A duration like 90s, 30m, 1h or 24h, from {history.BucketLength.TotalSeconds:0} s to {history.Retention.TotalHours:0.##} h."));
         }
 
-        var workspace = await workspaces.FindVisibleAsync(caller, workspaceId, cancellationToken);
-        var buckets = await history.ReadAsync(workspace.RowKey, length, cancellationToken);
+        var (workspace, buckets) = await workspaces.FindVisibleWithAsync(caller, workspaceId, (id, ct) => history.ReadAsync(id, length, ct), cancellationToken);
         var items = buckets.Select(b => new WorkspaceMetricsPoint(
             b.Start, b.Samples, Math.Round(b.CpuPercent, 2), Math.Round(b.CpuPercentMax, 2), Math.Round(b.MemoryPercent, 2), Math.Round(b.MemoryPercentMax, 2),
             b.SessionsMax, b.OomKills, b.Cpu, b.MemoryMiB)).ToList();

@@ -61,6 +61,10 @@ public sealed class WorkspaceStore(CoderTables tables, TimeProvider? time = null
     public async Task<bool> NameTakenAsync(string owner, string name, CancellationToken cancellationToken) =>
         (await tables.Workspaces.GetEntityIfExistsAsync<WorkspaceNameClaimEntity>(owner, WorkspaceNameClaimEntity.RowKeyPrefix + name, cancellationToken: cancellationToken)).HasValue;
 
+    /// <summary>Whether <paramref name="workspaceId"/> has the shape of a workspace id (a safe table key); it may still name nothing.</summary>
+    public static bool IsWorkspaceId(string workspaceId) =>
+        workspaceId.StartsWith(RowKeyFrom, StringComparison.Ordinal) && workspaceId.Length <= 64 && workspaceId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>The workspace with this id, or null when it does not exist (deleted ones included, for callers that filter).</summary>
     public async Task<WorkspaceEntity?> FindAsync(string workspaceId, CancellationToken cancellationToken)
     {

@@ -178,8 +178,7 @@ public sealed class WorkspaceService(
 
     public async Task<ItemsPage<WorkspaceEventView>> EventsAsync(CallerIdentity caller, string workspaceId, int? max, CancellationToken cancellationToken)
     {
-        var workspace = await FindVisibleAsync(caller, workspaceId, cancellationToken);
-        var items = await timeline.ListAsync(workspace.RowKey, Math.Clamp(max ?? 200, 1, 1000), null, cancellationToken);
+        var (_, items) = await access.FindVisibleWithAsync(caller, workspaceId, (id, ct) => timeline.ListAsync(id, Math.Clamp(max ?? 200, 1, 1000), null, ct), cancellationToken);
         return new ItemsPage<WorkspaceEventView>(items);
     }
 

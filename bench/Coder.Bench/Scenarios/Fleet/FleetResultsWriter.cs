@@ -23,6 +23,7 @@ static class FleetResultsWriter
             ["elapsedSeconds"] = Math.Round(elapsed.TotalSeconds, 1),
             ["budgetSeconds"] = FleetScenario.Budget.TotalSeconds,
             ["machine"] = ResultsWriter.Machine(),
+            ["storage"] = context.Storage,
             ["stepsRequested"] = JsonSerializer.SerializeToNode(options.Steps),
             ["partial"] = stopped,
             ["standIns"] = JsonSerializer.SerializeToNode(standIns),
