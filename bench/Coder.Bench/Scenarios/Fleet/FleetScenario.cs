@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
+using Coder.Orchestrations.Agents;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coder.Bench.Scenarios.Fleet;
 
@@ -81,7 +83,7 @@ public sealed class FleetScenario : IBenchmarkScenario
             foreach (int size in options.Steps)
             {
                 // A step that cannot finish inside the budget is not started: better three whole rows than four broken ones.
-                var estimate = TimeSpan.FromSeconds((size - seededCount) / seedPerSecond) + warmUp + window + TimeSpan.FromSeconds(10);
+                var estimate = TimeSpan.FromSeconds((size - seededCount) / seedPerSecond) + warmUp + window + TimeSpan.FromSeconds(60);
                 if (clock.Elapsed + estimate > Budget - TimeSpan.FromSeconds(45))
                 {
                     stopped = $"step {size} left out: it needs about {estimate.TotalSeconds:0} s and {(Budget - clock.Elapsed).TotalSeconds:0} s of the budget remain";
@@ -105,7 +107,20 @@ public sealed class FleetScenario : IBenchmarkScenario
 
                 seededCount = size;
 
+                // The steady state at this size, not the step up to it: the control plane counts live agents every
+                // FleetCountSeconds and hands out a longer interval when the fleet outgrows its heartbeat budget, and agents
+                // take it at their next heartbeat. So: until the count has seen this step's agents, then one interval as handed out.
                 await Task.Delay(warmUp, budget.Token);
+                var adaptation = host.Services.GetRequiredService<FleetHeartbeat>();
+                var settleBy = clock.Elapsed + TimeSpan.FromSeconds(90);
+                while (adaptation.LiveAgents < size * 9 / 10 && clock.Elapsed < settleBy)
+                {
+                    await adaptation.FloorSecondsAsync(budget.Token);
+                    await Task.Delay(TimeSpan.FromSeconds(1), budget.Token);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(await adaptation.HeartbeatSecondsAsync(null, budget.Token)), budget.Token);
+                Console.WriteLine($"   settled: {adaptation.LiveAgents} live agents counted, heartbeat {await adaptation.HeartbeatSecondsAsync(null, budget.Token)} s");
                 fleet.Lag.Reset();
                 var hostBefore = ProcessUsage.Read(Environment.ProcessId);
                 var azuriteBefore = azurite is { } a0 ? ProcessUsage.Read(a0) : null;
