@@ -11,8 +11,8 @@ public sealed class DotfilesStore(CoderTables tables, TimeProvider time, OwnerCo
 {
     TableClient Table => tables.Get(TableNames.Dotfiles);
 
-    // Owners' dotfiles as last read here, with the owner's stamp at the time (GetAsync with a maxAge).
-    readonly ExpiringCache<(DotfilesView? View, long Stamp)> _read = new(time, TimeSpan.FromMinutes(5), 100_000);
+    // Owners' dotfiles as last read here (GetAsync with a maxAge).
+    readonly OwnerStampedCache<DotfilesView?> _read = new(stamps, time);
 
     /// <summary>Registers the user's dotfiles, replacing any earlier ones; bad input is a 400 naming the field and stores nothing.</summary>
     public async Task<DotfilesView> PutAsync(string owner, DotfilesRequest? request, CancellationToken cancellationToken)
@@ -50,14 +50,8 @@ public sealed class DotfilesStore(CoderTables tables, TimeProvider time, OwnerCo
     /// the owner's was made here since (<see cref="OwnerConfigStamps"/>): agents' manifests, which already see another
     /// instance's change within that time.
     /// </summary>
-    public async Task<DotfilesView?> GetAsync(string owner, TimeSpan maxAge, CancellationToken cancellationToken)
-    {
-        long stamp = stamps.Of(owner);
-        if (_read.TryGetFresh(owner, maxAge, out var known) && known.Stamp == stamp) return known.View;
-        var view = await GetAsync(owner, cancellationToken);
-        _read.Set(owner, (view, stamp));
-        return view;
-    }
+    public Task<DotfilesView?> GetAsync(string owner, TimeSpan maxAge, CancellationToken cancellationToken) =>
+        _read.GetAsync(owner, maxAge, ct => GetAsync(owner, ct), cancellationToken);
 
     /// <summary>Removes the user's dotfiles; false when there were none. Workspaces that cloned them keep their copy.</summary>
     public async Task<bool> DeleteAsync(string owner, CancellationToken cancellationToken)

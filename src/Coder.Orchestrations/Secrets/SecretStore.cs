@@ -17,8 +17,8 @@ public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProv
 
     TableClient Table => tables.Get(TableNames.Secrets);
 
-    // Owners' sealed rows as last queried here, with the owner's stamp at the time (OpenAllAsync with a maxAge).
-    readonly ExpiringCache<(IReadOnlyList<SecretEntity> Rows, long Stamp)> _sealedRows = new(time, TimeSpan.FromMinutes(5), 100_000);
+    // Owners' sealed rows as last queried here (OpenAllAsync with a maxAge).
+    readonly OwnerStampedCache<IReadOnlyList<SecretEntity>> _sealedRows = new(stamps, time);
 
     /// <summary>Sets <paramref name="name"/> to <paramref name="value"/>; bad input is a 400 naming the field and stores nothing.</summary>
     public async Task<SecretView> SetAsync(string owner, string name, string? value, CancellationToken cancellationToken)
@@ -103,16 +103,12 @@ public sealed class SecretStore(CoderTables tables, ISecretVault vault, TimeProv
     /// </summary>
     public async Task<IReadOnlyList<(string Name, string Value, string Version)>> OpenAllAsync(string owner, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        long stamp = stamps.Of(owner);
-        IReadOnlyList<SecretEntity> rows;
-        if (_sealedRows.TryGetFresh(owner, maxAge, out var known) && known.Stamp == stamp) rows = known.Rows;
-        else
+        var rows = await _sealedRows.GetAsync(owner, maxAge, async ct =>
         {
             var read = new List<SecretEntity>();
-            await foreach (var row in Table.QueryAsync<SecretEntity>(e => e.PartitionKey == owner, cancellationToken: cancellationToken)) read.Add(row);
-            rows = read;
-            _sealedRows.Set(owner, (rows, stamp));
-        }
+            await foreach (var row in Table.QueryAsync<SecretEntity>(e => e.PartitionKey == owner, cancellationToken: ct)) read.Add(row);
+            return (IReadOnlyList<SecretEntity>)read;
+        }, cancellationToken);
 
         var opened = await Task.WhenAll(rows.Select(async r => (r.RowKey, await vault.OpenAsync(owner, r.RowKey, r.Sealed, cancellationToken), r.Version)));
         return opened.OrderBy(s => s.RowKey, StringComparer.Ordinal).ToList();

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Coder.Orchestrations.Common;
 
 namespace Coder.Orchestrations.State;
 
@@ -115,6 +116,28 @@ public static class OptimisticConcurrency
         var response = await table.AddEntityAsync(row, cancellationToken);
         row.ETag = response.Headers.ETag ?? row.ETag;
         return row;
+    }
+
+    /// <summary>
+    /// <see cref="SaveAsync{TEntity}"/> of a row whose store remembers what it last wrote (the starting point of
+    /// <see cref="MutateRememberedAsync{TRow}"/>), keyed by partition: the stored row replaces the memory; a failed write
+    /// forgets it, and a remembered row deleted since is a 412 like any lost race, so the retry reads again.
+    /// </summary>
+    public static async Task<TEntity> SaveRememberedAsync<TEntity>(TableClient table, TEntity row, ExpiringCache<TEntity> memory, CancellationToken cancellationToken)
+        where TEntity : class, ITableEntity
+    {
+        try
+        {
+            var stored = await SaveAsync(table, row, cancellationToken);
+            memory.Set(stored.PartitionKey, RowCopy.Of(stored));
+            return stored;
+        }
+        catch (RequestFailedException e)
+        {
+            memory.Remove(row.PartitionKey);
+            if (e.Status == 404 && row.ETag != default) throw new RequestFailedException(412, "The row is gone; read it again.", e);
+            throw;
+        }
     }
 
     /// <summary>Replaces <paramref name="row"/> under the ETag it was read with and carries the new ETag back on it.</summary>

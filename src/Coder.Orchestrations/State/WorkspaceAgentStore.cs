@@ -80,24 +80,8 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
     }
 
     /// <summary>Stores <paramref name="agents"/> if it is unchanged since it was read (inserts it if it was never stored); 412 or 409 otherwise.</summary>
-    public async Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stored = await OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, agents, cancellationToken);
-            _known.Set(stored.PartitionKey, RowCopy.Of(stored));
-            return stored;
-        }
-        catch (Exception e)
-        {
-            // A lost race: what is stored now is someone else's; the next read fetches it.
-            _known.Remove(agents.PartitionKey);
-
-            // A remembered row deleted since (its workspace was deleted elsewhere): read again, as after any lost race.
-            if (e is RequestFailedException { Status: 404 } && agents.ETag != default) throw new RequestFailedException(412, "The row is gone; read it again.", e);
-            throw;
-        }
-    }
+    public Task<WorkspaceAgentsEntity> SaveAsync(WorkspaceAgentsEntity agents, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.SaveRememberedAsync(tables.WorkspaceAgents, agents, _known, cancellationToken);
 
     /// <summary>
     /// Read-modify-write of <paramref name="workspace"/>'s agents row, starting from <paramref name="read"/> when the caller

@@ -61,23 +61,8 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
         }, SaveAsync, cancellationToken);
     }
 
-    async Task<MetricsHistoryEntity> SaveAsync(MetricsHistoryEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stored = await OptimisticConcurrency.SaveAsync(Table, entity, cancellationToken);
-            _written.Set(stored.PartitionKey, RowCopy.Of(stored));
-            return stored;
-        }
-        catch (RequestFailedException e)
-        {
-            _written.Remove(entity.PartitionKey);
-
-            // A remembered row deleted since (its workspace's history dropped): read again, as after any lost race.
-            if (e.Status == 404) throw new RequestFailedException(412, "The row is gone; read it again.", e);
-            throw;
-        }
-    }
+    Task<MetricsHistoryEntity> SaveAsync(MetricsHistoryEntity entity, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.SaveRememberedAsync(Table, entity, _written, cancellationToken);
 
     /// <summary>The buckets of the last <paramref name="window"/>, oldest first.</summary>
     public async Task<IReadOnlyList<MetricBucket>> ReadAsync(string workspaceId, TimeSpan window, CancellationToken cancellationToken)
