@@ -90,7 +90,7 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {AgentTokenIndexEntity.KeyFor(workspaceId)}");
         await foreach (var pointer in tables.AgentTokens.QueryAsync<AgentTokenIndexEntity>(filter, cancellationToken: cancellationToken))
         {
-            await OptimisticConcurrency.MutateEntityAsync<AgentTokenEntity>(tables.AgentTokens, pointer.RowKey, "", token =>
+            await MutateRowAsync(pointer.RowKey, token =>
             {
                 if (token.Revoked || token.HandoverOwner == newOwner) return false;
                 token.HandoverOwner = newOwner;
@@ -117,9 +117,8 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
     {
         if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 256) return null;
         string hash = TokenHasher.Hash(token);
-        var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
-        if (!response.HasValue || response.Value!.Revoked || response.Value.HandoverOwner is not { } owner) return null;
-        var old = response.Value;
+        var old = await ReadRowAsync(hash, cancellationToken);
+        if (old is null || old.Revoked || old.HandoverOwner is not { } owner) return null;
         var now = time.GetUtcNow();
         string? previous = old.HandedOverTo;
         if (previous is not null && now - (old.HandedOverAt ?? now) < RedeemAgainAfter) return null;
@@ -160,17 +159,25 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {AgentTokenIndexEntity.KeyFor(workspaceId)}");
         await foreach (var pointer in tables.AgentTokens.QueryAsync<AgentTokenIndexEntity>(filter, cancellationToken: cancellationToken))
         {
-            var row = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(pointer.RowKey, "", cancellationToken: cancellationToken);
-            if (row.HasValue && row.Value!.HandedOverTo is not null && !row.Value.Revoked) await MarkRevokedAsync(pointer.RowKey, now, cancellationToken);
+            var row = await ReadRowAsync(pointer.RowKey, cancellationToken);
+            if (row is { HandedOverTo: not null, Revoked: false }) await MarkRevokedAsync(pointer.RowKey, now, cancellationToken);
         }
     }
+
+    /// <summary>The token row of <paramref name="hash"/>, under its row key or the one tokens issued before had (<see cref="KeyedRowKey"/>).</summary>
+    Task<AgentTokenEntity?> ReadRowAsync(string hash, CancellationToken cancellationToken) =>
+        KeyedRowKey.GetAsync<AgentTokenEntity>(tables.AgentTokens, hash, AgentTokenEntity.LegacyRowKey, cancellationToken);
+
+    /// <summary>Read-modify-write of the token row of <paramref name="hash"/> where it is stored, under its ETag; null when there is none.</summary>
+    Task<AgentTokenEntity?> MutateRowAsync(string hash, Func<AgentTokenEntity, bool> mutate, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.MutateAsync<AgentTokenEntity>(null, ct => ReadRowAsync(hash, ct), mutate, (row, ct) => OptimisticConcurrency.ReplaceAsync(tables.AgentTokens, row, ct), cancellationToken);
 
     async Task<bool> MarkRevokedAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             bool revoked = false;
-            await OptimisticConcurrency.MutateEntityAsync<AgentTokenEntity>(tables.AgentTokens, hash, "", token =>
+            await MutateRowAsync(hash, token =>
             {
                 revoked = false;
                 if (token.Revoked) return false;
@@ -203,9 +210,9 @@ public sealed partial class AgentTokenService(CoderTables tables, TimeProvider t
         string hash = TokenHasher.Hash(token);
         if (!_principals.TryGetFresh(hash, maxAge, out var principal))
         {
-            var response = await tables.AgentTokens.GetEntityIfExistsAsync<AgentTokenEntity>(hash, "", cancellationToken: cancellationToken);
-            if (!response.HasValue || !TokenHasher.FixedTimeEquals(response.Value!.PartitionKey, hash)) return null;
-            principal = response.Value;
+            var row = await ReadRowAsync(hash, cancellationToken);
+            if (row is null || !TokenHasher.FixedTimeEquals(row.PartitionKey, hash)) return null;
+            principal = row;
             _principals.Set(hash, principal);
         }
 

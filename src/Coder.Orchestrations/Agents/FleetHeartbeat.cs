@@ -54,9 +54,11 @@ public sealed partial class FleetHeartbeat(CoderTables tables, TimeProvider time
         try
         {
             if (time.GetUtcNow() - _countedAt < TimeSpan.FromSeconds(options.Value.FleetCountSeconds)) return;
-            int live = 0;
+            // By workspace: a row under the old row key not moved yet (KeyedRowKey) must not count its workspace twice.
+            var connected = new HashSet<string>(StringComparer.Ordinal);
             string filter = TableClient.CreateQueryFilter($"Connection eq {"connected"}");
-            await foreach (var _ in tables.WorkspaceAgents.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken)) live++;
+            await foreach (var row in tables.WorkspaceAgents.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken)) connected.Add(row.PartitionKey);
+            int live = connected.Count;
             var o = options.Value;
             int before = _step, step = AdaptiveHeartbeat.NextStep(live, o.HeartbeatSeconds, o.FleetHeartbeatsPerSecond, o.MaxHeartbeatSeconds, before);
             Volatile.Write(ref _step, step);

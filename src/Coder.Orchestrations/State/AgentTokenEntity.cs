@@ -4,13 +4,21 @@ using Azure.Data.Tables;
 namespace Coder.Orchestrations.State;
 
 /// <summary>
-/// An agent token, by hash only: PK = SHA-256 of the token (hex), RK = "". Revoked when its workspace stops or is
+/// An agent token, by hash only: PK = RK = SHA-256 of the token (hex), see <see cref="KeyedRowKey"/>; tokens issued before
+/// have RK = <see cref="LegacyRowKey"/> and keep it until they are revoked. Revoked when its workspace stops or is
 /// deleted; an <see cref="AgentTokenIndexEntity"/> row per token lets that find every token of the workspace.
 /// </summary>
 public sealed class AgentTokenEntity : ITableEntity
 {
+    /// <summary>The row key every token row had before it repeated the hash.</summary>
+    public const string LegacyRowKey = "";
+
+    string? _rowKey;
+
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
+
+    /// <summary>The hash, like the partition key, unless set (a row read under <see cref="LegacyRowKey"/>).</summary>
+    public string RowKey { get => _rowKey ?? PartitionKey; set => _rowKey = value; }
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 

@@ -53,10 +53,35 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
 
     public async Task<WorkspaceAgentsEntity?> GetAsync(string workspaceId, CancellationToken cancellationToken)
     {
-        var response = await tables.WorkspaceAgents.GetEntityIfExistsAsync<WorkspaceAgentsEntity>(workspaceId, WorkspaceAgentsEntity.Row, cancellationToken: cancellationToken);
-        if (!response.HasValue) return null;
-        _known.Set(workspaceId, RowCopy.Of(response.Value!));
-        return response.Value;
+        var row = await KeyedRowKey.GetAsync<WorkspaceAgentsEntity>(tables.WorkspaceAgents, workspaceId, WorkspaceAgentsEntity.LegacyRow, cancellationToken);
+        if (row is null) return null;
+        if (KeyedRowKey.IsLegacy(row)) row = await MoveLegacyAsync(row, cancellationToken);
+        _known.Set(workspaceId, RowCopy.Of(row));
+        return row;
+    }
+
+    /// <summary>
+    /// Moves a row written under the old row key to the workspace id (<see cref="KeyedRowKey"/>): an insert, then the old
+    /// row's delete under its ETag. A concurrent move inserted first (409): its row is the one. A write to the old row
+    /// in between (412) leaves it behind unread, which no reader takes once the new row exists.
+    /// </summary>
+    async Task<WorkspaceAgentsEntity> MoveLegacyAsync(WorkspaceAgentsEntity legacy, CancellationToken cancellationToken)
+    {
+        var moved = RowCopy.Of(legacy);
+        moved.RowKey = legacy.PartitionKey;
+        moved.ETag = default;
+        try
+        {
+            moved = await OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, moved, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var current = await tables.WorkspaceAgents.GetEntityAsync<WorkspaceAgentsEntity>(legacy.PartitionKey, legacy.PartitionKey, cancellationToken: cancellationToken);
+            moved = current.Value;
+        }
+
+        await DeleteQuietlyAsync(legacy.PartitionKey, legacy.RowKey, legacy.ETag, cancellationToken);
+        return moved;
     }
 
     /// <summary>A copy of the row as this instance last read or wrote it (within <see cref="RememberTime"/>), or null; nothing is read.</summary>
@@ -75,7 +100,11 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
     public async Task<Dictionary<string, WorkspaceAgentsEntity>> ScanAsync(CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, WorkspaceAgentsEntity>(StringComparer.Ordinal);
-        await foreach (var row in tables.WorkspaceAgents.QueryAsync<WorkspaceAgentsEntity>(maxPerPage: 1000, cancellationToken: cancellationToken)) rows[row.PartitionKey] = row;
+        await foreach (var row in tables.WorkspaceAgents.QueryAsync<WorkspaceAgentsEntity>(maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            // A row not moved yet (KeyedRowKey) counts only while its workspace has no row under the new key.
+            if (!KeyedRowKey.IsLegacy(row) || !rows.ContainsKey(row.PartitionKey)) rows[row.PartitionKey] = row;
+        }
         return rows;
     }
 
@@ -109,13 +138,20 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
     public async Task DeleteAsync(string workspaceId, CancellationToken cancellationToken)
     {
         _known.Remove(workspaceId);
+        await DeleteQuietlyAsync(workspaceId, workspaceId, ETag.All, cancellationToken);
+        // A row under the old key that was never moved must not outlive its workspace.
+        await DeleteQuietlyAsync(workspaceId, WorkspaceAgentsEntity.LegacyRow, ETag.All, cancellationToken);
+    }
+
+    async Task DeleteQuietlyAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken)
+    {
         try
         {
-            await tables.WorkspaceAgents.DeleteEntityAsync(workspaceId, WorkspaceAgentsEntity.Row, ETag.All, cancellationToken);
+            await tables.WorkspaceAgents.DeleteEntityAsync(partitionKey, rowKey, ifMatch, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            // Already gone: a retried delete.
+            // Already gone (a retried delete), or written since: see MoveLegacyAsync.
         }
     }
 }

@@ -4,7 +4,8 @@ using Azure.Data.Tables;
 namespace Coder.Orchestrations.State;
 
 /// <summary>
-/// What a workspace's agents report (table <c>WorkspaceAgents</c>, PK = workspace id, RK = ""): lifecycle, connection,
+/// What a workspace's agents report (table <c>WorkspaceAgents</c>, PK = RK = workspace id, see <see cref="KeyedRowKey"/>;
+/// rows written before have RK = <see cref="LegacyRow"/>): lifecycle, connection,
 /// heartbeats, metrics, drain answers. Ingest writes this row, not the workspace row, so the workspace's ETag changes only
 /// when its desired state or its operation does. The row holds two builds: the live one (<see cref="Build"/>) and a
 /// blue-green green (<see cref="PendingBuild"/>). Each section describes only the build it names, so a write for a build
@@ -13,10 +14,15 @@ namespace Coder.Orchestrations.State;
 /// </summary>
 public sealed class WorkspaceAgentsEntity : ITableEntity
 {
-    public const string Row = "";
+    /// <summary>The row key every agents row had before it repeated the workspace id.</summary>
+    public const string LegacyRow = "";
+
+    string? _rowKey;
 
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = Row;
+
+    /// <summary>The workspace id, like the partition key, unless set (a row read under <see cref="LegacyRow"/>).</summary>
+    public string RowKey { get => _rowKey ?? PartitionKey; set => _rowKey = value; }
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 

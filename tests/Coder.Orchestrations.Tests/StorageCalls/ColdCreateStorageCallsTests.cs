@@ -63,7 +63,7 @@ public sealed class ColdCreateStorageCallsTests(TestStorage storage, ITestOutput
             ["Table WorkspaceEvents upsert"] = 1,
             ["Table Workspaces read"] = 1, // the ensure decides on a fresh read
             ["Table AgentTokens insert"] = 2, // the token's hash row and its index row
-            ["Table WorkspaceAgents read"] = 1,
+            ["Table WorkspaceAgents read"] = 2, // a new workspace has no row: under its id, then under the old row key (KeyedRowKey)
             ["Table WorkspaceAgents insert"] = 1,
         },
         [nameof(AgentStartingActivity)] = new(StringComparer.Ordinal)

@@ -39,8 +39,11 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
         // A workspace's first sample inserts the row (it has no ETag yet).
         await OptimisticConcurrency.MutateRememberedAsync(_written.TryGet(workspaceId, out var remembered) ? RowCopy.Of(remembered) : null, async ct =>
         {
-            var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: ct);
-            return response.HasValue ? response.Value! : new MetricsHistoryEntity { PartitionKey = workspaceId };
+            // A history written under the old row key (KeyedRowKey) is carried over: inserted under the new one, which readers prefer.
+            var stored = await KeyedRowKey.GetAsync<MetricsHistoryEntity>(Table, workspaceId, MetricsHistoryEntity.LegacyRowKey, ct);
+            return stored is null || KeyedRowKey.IsLegacy(stored)
+                ? new MetricsHistoryEntity { PartitionKey = workspaceId, BucketSeconds = stored?.BucketSeconds ?? 0, Data = stored?.Data }
+                : stored;
         }, entity =>
         {
             var buckets = entity.BucketSeconds == bucketSeconds ? MetricsHistoryCodec.Decode(entity.Data) : [];
@@ -68,10 +71,10 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
     public async Task<IReadOnlyList<MetricBucket>> ReadAsync(string workspaceId, TimeSpan window, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var response = await Table.GetEntityIfExistsAsync<MetricsHistoryEntity>(workspaceId, MetricsHistoryEntity.RowKeyValue, cancellationToken: cancellationToken);
-        if (!response.HasValue || response.Value!.BucketSeconds != (int)BucketLength.TotalSeconds) return [];
+        var stored = await KeyedRowKey.GetAsync<MetricsHistoryEntity>(Table, workspaceId, MetricsHistoryEntity.LegacyRowKey, cancellationToken);
+        if (stored is null || stored.BucketSeconds != (int)BucketLength.TotalSeconds) return [];
         var from = time.GetUtcNow() - window;
-        return MetricsHistoryCodec.Decode(response.Value.Data).Where(b => b.Start + BucketLength > from).ToList();
+        return MetricsHistoryCodec.Decode(stored.Data).Where(b => b.Start + BucketLength > from).ToList();
     }
 
     /// <summary>Drops a workspace's history (when it is deleted).</summary>
@@ -79,7 +82,8 @@ public sealed class WorkspaceMetricsHistory(CoderTables tables, IOptions<Metrics
     {
         await EnsureTableAsync(cancellationToken);
         _written.Remove(workspaceId);
-        await Table.DeleteEntityAsync(workspaceId, MetricsHistoryEntity.RowKeyValue, ETag.All, cancellationToken);
+        await Table.DeleteEntityAsync(workspaceId, workspaceId, ETag.All, cancellationToken);
+        await Table.DeleteEntityAsync(workspaceId, MetricsHistoryEntity.LegacyRowKey, ETag.All, cancellationToken);
     }
 
     /// <summary>The table belongs to this feature, so it is created on first use rather than in the shared table list.</summary>
