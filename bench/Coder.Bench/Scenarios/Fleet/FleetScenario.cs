@@ -109,7 +109,8 @@ public sealed class FleetScenario : IBenchmarkScenario
 
                 // The steady state at this size, not the step up to it: the control plane counts live agents every
                 // FleetCountSeconds and hands out a longer interval when the fleet outgrows its heartbeat budget, and agents
-                // take it at their next heartbeat. So: until the count has seen this step's agents, then one interval as handed out.
+                // take it at their next heartbeat. So: until the count has seen this step's agents, then one heartbeat
+                // interval as handed out.
                 await Task.Delay(warmUp, budget.Token);
                 var adaptation = host.Services.GetRequiredService<FleetHeartbeat>();
                 var settleBy = clock.Elapsed + TimeSpan.FromSeconds(90);
@@ -120,6 +121,10 @@ public sealed class FleetScenario : IBenchmarkScenario
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(await adaptation.HeartbeatSecondsAsync(null, budget.Token)), budget.Token);
+
+                // And one metrics interval as the agents then run it: each has reported metrics once, so the window measures
+                // steady samples rather than every workspace's first metrics history row being inserted.
+                await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, fleet.Intervals.MetricsSeconds)), budget.Token);
                 Console.WriteLine($"   settled: {adaptation.LiveAgents} live agents counted, heartbeat {await adaptation.HeartbeatSecondsAsync(null, budget.Token)} s");
                 fleet.Lag.Reset();
                 var hostBefore = ProcessUsage.Read(Environment.ProcessId);
@@ -131,12 +136,13 @@ public sealed class FleetScenario : IBenchmarkScenario
                 var storage = storageRequests.Stop(seconds);
                 var hostAfter = ProcessUsage.Read(Environment.ProcessId);
                 var azuriteAfter = azurite is { } a1 ? ProcessUsage.Read(a1) : null;
-                var (samples, failures) = fleet.Lag.Take();
-                var lags = samples.Select(s => s.Ms).ToArray();
-                var heartbeatLags = samples.Where(s => s.Type == Contracts.Agents.AgentEventTypes.Heartbeat).Select(s => s.Ms).ToArray();
+                var ingest = fleet.Lag.Take();
+                var lags = ingest.Samples.Select(s => s.Ms).ToArray();
+                var heartbeatLags = ingest.Samples.Where(s => s.Type == Contracts.Agents.AgentEventTypes.Heartbeat).Select(s => s.Ms).ToArray();
                 double hostCores = ProcessUsage.Cores(hostBefore, hostAfter), azuriteCores = ProcessUsage.Cores(azuriteBefore, azuriteAfter);
                 var step = new FleetStep(size, fleet.Count, fleet.Intervals.HeartbeatSeconds, fleet.Intervals.MetricsSeconds, Math.Round(seconds, 1),
-                    lags.Length / seconds, Percentiles.Of(lags, 50), Percentiles.Of(lags, 95), Percentiles.Of(lags, 99), Percentiles.Of(heartbeatLags, 95), failures,
+                    lags.Length / seconds, Percentiles.Of(lags, 50), Percentiles.Of(lags, 95), Percentiles.Of(lags, 99), Percentiles.Of(heartbeatLags, 95), ingest.Failures,
+                    ingest.FailuresByReason, Percentiles.Of([.. ingest.SendMs], 95),
                     routes, routes.Sum(r => r.Count) / seconds, hostCores, (hostAfter?.RssBytes ?? 0) / 1048576.0, azuriteCores, (azuriteAfter?.RssBytes ?? 0) / 1048576.0,
                     azuriteCores / (hostCores + azuriteCores), Math.Round(seedSeconds, 1), MachineInfo.LoadAverage(), storage);
                 steps.Add(step);
@@ -194,9 +200,12 @@ public sealed class FleetScenario : IBenchmarkScenario
         return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, out int pid) ? pid : null;
     }
 
+    static string Reasons(IReadOnlyDictionary<string, long> reasons) =>
+        reasons.Count == 0 ? "" : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}"));
+
     static void Print(FleetStep s)
     {
-        Console.WriteLine($"   {s.Workspaces} workspaces ({s.AgentsRunning} agents, heartbeat {s.HeartbeatSeconds:0.#} s, metrics {s.MetricsSeconds:0.#} s): ingest {s.IngestEventsPerSecond:0} ev/s, lag p50 {s.IngestLagP50Ms:0} ms p95 {s.IngestLagP95Ms:0} ms ({s.IngestSendFailures} failed sends)");
+        Console.WriteLine($"   {s.Workspaces} workspaces ({s.AgentsRunning} agents, heartbeat {s.HeartbeatSeconds:0.#} s, metrics {s.MetricsSeconds:0.#} s): ingest {s.IngestEventsPerSecond:0} ev/s, lag p50 {s.IngestLagP50Ms:0} ms p95 {s.IngestLagP95Ms:0} ms ({s.IngestSendFailures} failed sends{Reasons(s.IngestSendFailureReasons)}; a send's HTTP call p95 {s.IngestSendP95Ms:0} ms)");
         foreach (var r in s.Routes)
             Console.WriteLine($"     {r.Route,-42} {r.Count,6} calls  p50 {r.P50Ms,7:0.0}  p95 {r.P95Ms,7:0.0}  p99 {r.P99Ms,7:0.0} ms{(r.Errors > 0 ? $"  {r.Errors} errors" : "")}{(r.Conflicts > 0 ? $"  {r.Conflicts} conflicts" : "")}");
         Console.WriteLine($"     storage requests/s: {string.Join(", ", s.StorageRequestsPerSecond.Select(p => $"{p.Key} {p.Value}"))}");

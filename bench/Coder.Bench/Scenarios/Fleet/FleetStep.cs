@@ -13,6 +13,8 @@ sealed record FleetStep(
     double IngestLagP99Ms,
     double HeartbeatLagP95Ms,
     long IngestSendFailures,
+    IReadOnlyDictionary<string, long> IngestSendFailureReasons,
+    double IngestSendP95Ms,
     IReadOnlyList<FleetTraffic.RouteOutcome> Routes,
     double ApiRequestsPerSecond,
     double HostCpuCores,

@@ -16,12 +16,21 @@ sealed class LagRecordingTransport(IEventTransport inner, FleetLagRecorder lag, 
 
     public async Task<TransportSendResult> SendAsync(IReadOnlyList<AgentEnvelope> envelopes, CancellationToken cancellationToken)
     {
+        long started = time.GetTimestamp();
         var result = await inner.SendAsync(envelopes, cancellationToken);
+        lag.RecordSend(time.GetElapsedTime(started));
         var now = time.GetUtcNow();
         for (int i = 0; i < result.Delivered; i++) lag.Record(envelopes[i].Type, now - envelopes[i].SentAt);
-        if (result.Error is not null) lag.RecordFailure();
+        if (result.Error is not null) lag.RecordFailure(Reason(result.Error));
         return result;
     }
+
+    static string Reason(Exception error) => error switch
+    {
+        HttpRequestException { StatusCode: { } status } => ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TaskCanceledException => "timeout",
+        _ => error.GetType().Name,
+    };
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
