@@ -15,13 +15,14 @@ namespace Coder.Orchestrations.Agents;
 /// <summary>
 /// Applies agent envelopes to a workspace's observed state, its agents row (<see cref="WorkspaceAgentsEntity"/>), never its
 /// workspace row. Applying is idempotent (timeline rows are keyed by agent and seq, lifecycle only moves forward,
-/// heartbeats keep the latest time). A marker per (agentId, seq), written after the apply, drops redelivered envelopes,
+/// heartbeats keep the latest time). A marker per (agentId, seq), written after the apply, drops redelivered envelopes
+/// (<see cref="AgentSeqMarkers"/>, which also keeps them from piling up),
 /// except heartbeats: the most frequent type, whose whole effect the row itself shows, so a heartbeat costs one row read
 /// and at most one ETag-guarded write. An envelope is rejected and changes nothing unless its token belongs to its
 /// workspace and a current build of it, and its agent id is one the provisioner issued with that token.
 /// </summary>
 public sealed partial class AgentEventIngestor(
-    CoderTables tables,
+    AgentSeqMarkers markers,
     WorkspaceStore workspaces,
     WorkspaceAgentStore agents,
     AgentTokenService tokens,
@@ -76,8 +77,7 @@ public sealed partial class AgentEventIngestor(
             && await ApplyHeartbeatAsync(principal.WorkspaceId, null, null, build, sentAt, cancellationToken) is { } fast)
             return Measured(fast, envelope);
 
-        string seqKey = AgentSeqEntity.RowKeyFor(envelope.Seq);
-        var markerRead = marked ? tables.AgentSeqs.GetEntityIfExistsAsync<AgentSeqEntity>(envelope.AgentId, seqKey, cancellationToken: cancellationToken) : null;
+        var markerRead = marked ? markers.SeenAsync(envelope.AgentId, envelope.Seq, cancellationToken) : null;
 
         // Other types start from the remembered agents row too (their writes are ETag-guarded the same way).
         var remembered = marked ? agents.Remembered(principal.WorkspaceId) : null;
@@ -91,7 +91,7 @@ public sealed partial class AgentEventIngestor(
         // and hints it holds, and logs and scripts write the timeline without the agents row's check.
         var workspaceRead = workspaces.GetRecentAsync(principal.Owner, principal.WorkspaceId, steady ? window : TimeSpan.Zero, cancellationToken);
         await Task.WhenAll(markerRead ?? Task.CompletedTask, workspaceRead, agentsRead);
-        if (markerRead is not null && (await markerRead).HasValue) return IngestOutcome.Duplicate;
+        if (markerRead is not null && await markerRead) return IngestOutcome.Duplicate;
 
         var workspace = await workspaceRead;
         if (workspace is null || workspace.IsIn(Contracts.Workspaces.WorkspaceStatus.Deleted))
@@ -121,7 +121,7 @@ public sealed partial class AgentEventIngestor(
             return IngestOutcome.Rejected;
         }
 
-        if (marked) await tables.AgentSeqs.UpsertEntityAsync(new AgentSeqEntity { PartitionKey = envelope.AgentId, RowKey = seqKey }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        if (marked) await markers.MarkAsync(envelope.AgentId, envelope.Seq, cancellationToken);
         if (!pendingBuild && applied == IngestOutcome.Applied) metrics.RecordIngestLag(time.GetUtcNow() - envelope.SentAt);
         return applied;
     }

@@ -27,6 +27,7 @@ public static class AgentsServiceCollectionExtensions
         services.TryAddSingleton<AgentConnectService>();
         services.AddCoderConnect();
         services.TryAddSingleton<WorkspaceSignalQueue>();
+        services.TryAddSingleton<AgentSeqMarkers>();
         services.TryAddSingleton<IAgentEventIngestor, AgentEventIngestor>();
         services.TryAddSingleton<AgentEventMessageHandler>();
         services.TryAddSingleton<ServiceBusAgentEventSource>();

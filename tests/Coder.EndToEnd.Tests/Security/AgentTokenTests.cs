@@ -123,9 +123,12 @@ public sealed class AgentTokenTests(SecurityHost fixture)
         var (id, first) = await RunningQuickWorkspaceAsync(alice, "revoke");
         string agentId = SecurityHost.AgentEnvironment(AgentProcesses.Under(fixture.Host.DataDirectory, id).First().Pid, "CODER_AGENT_ID")!;
 
+        // The agent's lifecycle reports left redelivery markers; the stop takes them with the revoked token.
+        Assert.NotEqual(0, await RedeliveryMarkersAsync(id));
         Assert.Equal(HttpStatusCode.Accepted, (await alice.PostAsync($"/api/workspaces/{id}/stop", "")).Status);
         await alice.WaitForStatusAsync(id, "stopped", TimeSpan.FromSeconds(60));
         await AssertRevokedAsync(id, agentId, first, "stopped");
+        Assert.Equal(0, await RedeliveryMarkersAsync(id));
 
         // Start is a new build with a new token; the stopped one stays refused.
         Assert.Equal(HttpStatusCode.Accepted, (await alice.PostAsync($"/api/workspaces/{id}/start", "")).Status);
@@ -137,6 +140,15 @@ public sealed class AgentTokenTests(SecurityHost fixture)
         Assert.Equal(HttpStatusCode.Accepted, (await alice.DeleteAsync($"/api/workspaces/{id}")).Status);
         await Eventually.WaitAsync(() => admin.GetAsync($"/api/workspaces/{id}"), r => r.Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(60), "the workspace to be deleted");
         await AssertRevokedAsync(id, agentId, second, "deleted");
+    }
+
+    /// <summary>The redelivery markers of every agent the workspace had (agent ids start with the workspace id).</summary>
+    async Task<int> RedeliveryMarkersAsync(string workspaceId)
+    {
+        int count = 0;
+        var markers = new TableClient(fixture.ConnectionString, fixture.Host.Prefix + "AgentSeqs");
+        await foreach (var _ in markers.QueryAsync<TableEntity>($"PartitionKey ge '{workspaceId}-' and PartitionKey lt '{workspaceId}.'", select: ["RowKey"])) count++;
+        return count;
     }
 
     /// <summary>The token gets 401 on the manifest and the HTTP transport, and its queued envelopes change nothing.</summary>

@@ -19,6 +19,7 @@ public sealed partial class DestroyWorkspaceActivity(
     WorkspaceStore workspaces,
     ProvisionerRegistry provisioners,
     AgentTokenService tokens,
+    AgentSeqMarkers markers,
     RelayTokenService relay,
     WorkspaceTimeline timeline,
     AuditLog audit,
@@ -49,6 +50,9 @@ public sealed partial class DestroyWorkspaceActivity(
 
         // The platform's own records: these never depend on the compute, so even a forced delete needs them to succeed.
         await tokens.RevokeWorkspaceAsync(input.WorkspaceId, cancellationToken);
+
+        // Nothing its revoked agents send is applied again, so their redelivery markers can go.
+        await markers.ForgetWorkspaceAsync(input.WorkspaceId, cancellationToken);
 
         // Its relay entities (Azure Relay hybrid connections) go too; a 404 is fine, so a retry is too.
         await StepAsync(input, "relay", "deleting its relay entities", () => relay.DeleteAsync(input.WorkspaceId, Math.Max(workspace?.Replicas ?? 1, 1), cancellationToken), cancellationToken);

@@ -8,10 +8,10 @@ using Coder.Orchestrations.State;
 namespace Coder.Orchestrations.Workspaces.Activities;
 
 /// <summary>
-/// Stops the workspace's compute and keeps its data, and revokes its agent tokens (a start issues new ones). Stopping a
-/// stopped workspace changes nothing.
+/// Stops the workspace's compute and keeps its data, and revokes its agent tokens (a start issues new ones) and forgets
+/// their redelivery markers. Stopping a stopped workspace changes nothing.
 /// </summary>
-public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, WorkspaceAgentStore agents, ProvisionerRegistry provisioners, AgentTokenService tokens)
+public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, WorkspaceAgentStore agents, ProvisionerRegistry provisioners, AgentTokenService tokens, AgentSeqMarkers markers)
 {
     public async Task<bool> RunAsync(WorkspaceOperationInput input, CancellationToken cancellationToken)
     {
@@ -31,6 +31,9 @@ public sealed class StopWorkspaceActivity(WorkspaceStore workspaces, WorkspaceAg
             return true;
         }, cancellationToken);
         await tokens.RevokeWorkspaceAsync(input.WorkspaceId, cancellationToken);
+
+        // Nothing its revoked agents send is applied again, so their redelivery markers can go.
+        await markers.ForgetWorkspaceAsync(input.WorkspaceId, cancellationToken);
         return true;
     }
 }
