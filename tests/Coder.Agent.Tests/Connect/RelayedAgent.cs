@@ -84,8 +84,9 @@ sealed class RelayedAgent : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>Until the agent listens and has reported so: the report is queued just after the listener is up.</summary>
     public Task WaitListeningAsync(TimeSpan timeout) =>
-        Eventually.WaitAsync(() => Server.IsListening, timeout, $"the agent to listen on {Path}");
+        Eventually.WaitAsync(() => Server.IsListening && ReportedStatuses() is [.., { Listening: true }], timeout, $"the agent to listen on {Path} and report it");
 
     public async Task<MuxTestClient> ConnectAsync(string session = "test-session")
     {

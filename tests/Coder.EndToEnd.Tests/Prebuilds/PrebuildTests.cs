@@ -114,7 +114,9 @@ public sealed class PrebuildTests(PrebuildHost fixture)
             // Not left starting: after the deadline (plus a reconcile period) the claim fails and the workspace is released.
             var failed = await ada.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(fixture.HandoverSeconds + 60));
             Assert.Contains("did not take over in time", (string?)failed.Json["failureReason"], StringComparison.Ordinal);
-            var operation = (await ada.GetAsync($"/api/operations/{claimOperation}")).Json;
+            // The workspace is released before its operation reads as ended (OperationCompletion), so that follows it.
+            var operation = (await Eventually.WaitAsync(() => ada.GetAsync($"/api/operations/{claimOperation}"), r => (string?)r.Json["status"] != "running",
+                TimeSpan.FromSeconds(30), $"the claim's operation {claimOperation} to end")).Json;
             Assert.Equal("failed", (string?)operation["status"]);
             var events = (await ada.GetAsync($"/api/workspaces/{id}/events?max=500")).Json["items"]!.AsArray();
             var expired = Assert.Single(events, e => (string?)e!["kind"] == "prebuild.handover_expired");
