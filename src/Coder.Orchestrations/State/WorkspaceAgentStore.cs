@@ -61,9 +61,9 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
     }
 
     /// <summary>
-    /// Moves a row written under the old row key to the workspace id (<see cref="KeyedRowKey"/>): an insert, then the old
-    /// row's delete under its ETag. A concurrent move inserted first (409): its row is the one. A write to the old row
-    /// in between (412) leaves it behind unread, which no reader takes once the new row exists.
+    /// Moves a row written under the old row key to the workspace id (<see cref="KeyedRowKey"/>): an insert; a concurrent
+    /// move inserted first (409), and its row is the one. The old row stays until the workspace is deleted: a reader that
+    /// missed the new key just before the insert must still find it, and once the new row exists nobody reads it.
     /// </summary>
     async Task<WorkspaceAgentsEntity> MoveLegacyAsync(WorkspaceAgentsEntity legacy, CancellationToken cancellationToken)
     {
@@ -72,16 +72,12 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
         moved.ETag = default;
         try
         {
-            moved = await OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, moved, cancellationToken);
+            return await OptimisticConcurrency.SaveAsync(tables.WorkspaceAgents, moved, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var current = await tables.WorkspaceAgents.GetEntityAsync<WorkspaceAgentsEntity>(legacy.PartitionKey, legacy.PartitionKey, cancellationToken: cancellationToken);
-            moved = current.Value;
+            return (await tables.WorkspaceAgents.GetEntityAsync<WorkspaceAgentsEntity>(legacy.PartitionKey, legacy.PartitionKey, cancellationToken: cancellationToken)).Value;
         }
-
-        await DeleteQuietlyAsync(legacy.PartitionKey, legacy.RowKey, legacy.ETag, cancellationToken);
-        return moved;
     }
 
     /// <summary>A copy of the row as this instance last read or wrote it (within <see cref="RememberTime"/>), or null; nothing is read.</summary>
@@ -151,7 +147,7 @@ public sealed class WorkspaceAgentStore(CoderTables tables, TimeProvider time)
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            // Already gone (a retried delete), or written since: see MoveLegacyAsync.
+            // Already gone: a retried delete.
         }
     }
 }

@@ -35,7 +35,10 @@ public sealed class HungOperationTests(TestStorage storage) : OwnHostTestBase(ne
         var failed = await api.WaitForSettledAsync(id, "failed", TimeSpan.FromSeconds(HungSeconds + 6 * PeriodSeconds));
 
         // Failed by the reconciler with its reason, compensated (a provision leaves nothing behind), and said on the timeline.
-        Assert.Equal("failed", (string?)(await api.GetAsync($"/api/operations/{operation}")).Json["status"]);
+        // The workspace is released before its operation reads as ended (OperationCompletion), so that follows it.
+        var ended = await Eventually.WaitAsync(() => api.GetAsync($"/api/operations/{operation}"), r => (string?)r.Json["status"] != "running",
+            TimeSpan.FromSeconds(30), $"operation {operation} to end");
+        Assert.Equal("failed", (string?)ended.Json["status"]);
         await Eventually.WaitAsync(() => Task.FromResult(AgentProcesses.Under(Host.DataDirectory, id)), a => a.Count == 0, TimeSpan.FromSeconds(10), "the agent to be gone");
         var events = (await api.GetAsync($"/api/workspaces/{id}/events?max=1000")).Json["items"]!.AsArray();
         var decision = Assert.Single(events, e => (string?)e!["kind"] == "reconcile.fail_operation")!;

@@ -45,12 +45,13 @@ public sealed class KeyedRowKeyTests(TestStorage storage)
         const string id = "ws-keyedold01";
         await tables.WorkspaceAgents.AddEntityAsync(new WorkspaceAgentsEntity { PartitionKey = id, RowKey = WorkspaceAgentsEntity.LegacyRow, Lifecycle = "ready", Build = "b1" });
 
-        // Two instances read it at once: both see the row, and it ends up stored once, under the workspace id.
+        // Two instances read it at once: both see the row, and it is stored once under the workspace id (the old row stays
+        // until the workspace goes, for a reader that missed the new key just before the move).
         var one = new WorkspaceAgentStore(tables, _time);
         var two = new WorkspaceAgentStore(tables, _time);
         var read = await Task.WhenAll(one.GetAsync(id, CancellationToken.None), two.GetAsync(id, CancellationToken.None));
         Assert.All(read, r => Assert.Equal(("ready", "b1", id), (r!.Lifecycle, r.Build, r.RowKey)));
-        Assert.Equal([id], await RowKeysAsync(tables.WorkspaceAgents, id));
+        Assert.Equal(["", id], (await RowKeysAsync(tables.WorkspaceAgents, id)).Order(StringComparer.Ordinal));
 
         // Its next write goes to the moved row, under that row's ETag.
         var written = await one.MutateAsync(id, null, null, a =>
@@ -61,8 +62,7 @@ public sealed class KeyedRowKeyTests(TestStorage storage)
         Assert.Equal("stopping", written!.Lifecycle);
         Assert.Equal("stopping", (await new WorkspaceAgentStore(tables, _time).GetAsync(id, CancellationToken.None))!.Lifecycle);
 
-        // A row that was never moved goes with its workspace too, and a scan counts a workspace once.
-        await tables.WorkspaceAgents.AddEntityAsync(new WorkspaceAgentsEntity { PartitionKey = id, RowKey = WorkspaceAgentsEntity.LegacyRow, Lifecycle = "ready" });
+        // The old row goes with its workspace too, and a scan counts a workspace once, as its new row says.
         var scanned = await one.ScanAsync(CancellationToken.None);
         Assert.Equal("stopping", scanned[id].Lifecycle);
         await one.DeleteAsync(id, CancellationToken.None);
